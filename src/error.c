@@ -1,0 +1,56 @@
+#include "error.h"
+
+#include <igraph.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+volatile sig_atomic_t xnet_interrupt_requested = 0;
+
+static char last_error[512];
+
+int xnet_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *xnet_errmsg(void)
+{
+    return last_error[0] ? last_error : "unknown error";
+}
+
+int xnet_check_interrupt(void)
+{
+    if (xnet_interrupt_requested) {
+        return xnet_fail(XNET_EINTR, "interrupted");
+    }
+    return XNET_OK;
+}
+
+/* igraph calls this before returning an error code: free igraph's own
+ * temporaries (its FINALLY stack) and keep the first reason. */
+static void record_igraph_error(const char *reason, const char *file, int line,
+                                igraph_error_t igraph_errno)
+{
+    (void)file;
+    (void)line;
+    xnet_fail(XNET_EGRAPH, "igraph: %s (%s)", reason ? reason : "error",
+              igraph_strerror(igraph_errno));
+    IGRAPH_FINALLY_FREE();
+}
+
+static void ignore_igraph_warning(const char *reason, const char *file, int line)
+{
+    (void)reason;
+    (void)file;
+    (void)line;
+}
+
+void xnet_igraph_init(void)
+{
+    igraph_set_error_handler(record_igraph_error);
+    igraph_set_warning_handler(ignore_igraph_warning);
+}

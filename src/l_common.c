@@ -1,0 +1,160 @@
+#include "l_common.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int xnet_l_raise(lua_State *L)
+{
+    return luaL_error(L, "%s", xnet_errmsg());
+}
+
+void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[])
+{
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        int known = 0;
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            const char *key = lua_tostring(L, -1);
+            for (int i = 0; allowed[i]; i++) {
+                known = known || strcmp(key, allowed[i]) == 0;
+            }
+        }
+        if (!known) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (int i = 0; allowed[i]; i++) {
+                luaL_addstring(&b, i ? ", " : "");
+                luaL_addstring(&b, allowed[i]);
+            }
+            luaL_pushresult(&b);
+            const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2)
+                                                              : luaL_typename(L, -2);
+            luaL_error(L, "unknown option '%s' for %s (allowed: %s)", key, what,
+                       lua_tostring(L, -1));
+        }
+    }
+}
+
+double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def)
+{
+    double v = def;
+    int t = lua_getfield(L, idx, key);
+    if (t == LUA_TNUMBER) {
+        v = lua_tonumber(L, -1);
+    } else if (t != LUA_TNIL) {
+        luaL_error(L, "option '%s' must be a number, got %s", key, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def)
+{
+    lua_Integer v = def;
+    int t = lua_getfield(L, idx, key);
+    if (t == LUA_TNUMBER) {
+        if (!lua_isinteger(L, -1)) {
+            double d = lua_tonumber(L, -1);
+            if (!(d == floor(d) && fabs(d) < 9.0e15)) {
+                luaL_error(L, "option '%s' must be an integer, got %f", key, d);
+            }
+            v = (lua_Integer)d;
+        } else {
+            v = lua_tointeger(L, -1);
+        }
+    } else if (t != LUA_TNIL) {
+        luaL_error(L, "option '%s' must be an integer, got %s", key, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+const char *xnet_l_opt_string(lua_State *L, int idx, const char *key, const char *def)
+{
+    const char *v = def;
+    int t = lua_getfield(L, idx, key);
+    if (t == LUA_TSTRING) {
+        v = lua_tostring(L, -1); /* the table keeps the string alive */
+    } else if (t != LUA_TNIL) {
+        luaL_error(L, "option '%s' must be a string, got %s", key, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer xnet_l_check_integer(lua_State *L, int arg, const char *name)
+{
+    if (lua_isinteger(L, arg)) {
+        return lua_tointeger(L, arg);
+    }
+    if (lua_type(L, arg) == LUA_TNUMBER) {
+        double d = lua_tonumber(L, arg);
+        if (d == floor(d) && fabs(d) < 9.0e15) {
+            return (lua_Integer)d;
+        }
+        return luaL_error(L, "%s must be an integer, got %f", name, d);
+    }
+    return luaL_error(L, "%s must be an integer, got %s", name, luaL_typename(L, arg));
+}
+
+lua_Integer xnet_l_check_range(lua_State *L, int arg, const char *name, lua_Integer lo,
+                               lua_Integer hi)
+{
+    lua_Integer v = xnet_l_check_integer(L, arg, name);
+    if (v < lo || v > hi) {
+        luaL_error(L, "%s %I out of range [%I, %I)", name, v, lo, hi + 1);
+    }
+    return v;
+}
+
+void xnet_l_new_type(lua_State *L, const char *tname, const luaL_Reg *methods,
+                     const luaL_Reg *metamethods)
+{
+    luaL_newmetatable(L, tname);
+    luaL_setfuncs(L, metamethods, 0);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods"); /* for types with their own __index */
+    if (lua_getfield(L, -2, "__index") == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_setfield(L, -2, "__index");
+    } else {
+        lua_pop(L, 2);
+    }
+    lua_pushstring(L, tname);
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+}
+
+#define XNET_BOX_MT "xnet.Box"
+
+void xnet_l_box_free(void **box)
+{
+    free(*box);
+    *box = NULL;
+}
+
+static int box_gc(lua_State *L)
+{
+    xnet_l_box_free(luaL_checkudata(L, 1, XNET_BOX_MT));
+    return 0;
+}
+
+void **xnet_l_box(lua_State *L)
+{
+    void **box = lua_newuserdatauv(L, sizeof(void *), 0);
+    *box = NULL;
+    if (luaL_newmetatable(L, XNET_BOX_MT)) {
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return box;
+}

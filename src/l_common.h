@@ -1,0 +1,53 @@
+/* Helpers shared by the bindings: argument and option checking, raising
+ * kernel errors, metatable names. No algorithms here. */
+#ifndef XNET_L_COMMON_H
+#define XNET_L_COMMON_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#define XNET_CONSTELLATION_MT "xnet.Constellation"
+#define XNET_NETWORK_MT "xnet.Network"
+#define XNET_ROW_MT "xnet.Row"
+#define XNET_MODEL_MT "xnet.Model"
+#define XNET_PROFILE_MT "xnet.Profile"
+#define XNET_RING_MT "xnet.Ring"
+#define XNET_PLAN_MT "xnet.Plan"
+
+/* Raise the kernel's last error as a Lua error. Never returns. */
+int xnet_l_raise(lua_State *L);
+
+/* Raise unless every key of the table at idx is one of allowed (NULL-ended). */
+void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[]);
+
+/* Option field readers: nil gives def; a wrong type or a non-integer raises,
+ * naming the option. */
+double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def);
+lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def);
+const char *xnet_l_opt_string(lua_State *L, int idx, const char *key, const char *def);
+
+/* Positional integer argument in [lo, hi], named in the error. */
+lua_Integer xnet_l_check_range(lua_State *L, int arg, const char *name, lua_Integer lo,
+                               lua_Integer hi);
+
+/* Accept an integer-valued number (3 or 3.0) or raise naming the argument. */
+lua_Integer xnet_l_check_integer(lua_State *L, int arg, const char *name);
+
+/* Register a userdata type: metatable with methods (via __index, unless the
+ * metamethods table has its own __index) and metamethods. */
+void xnet_l_new_type(lua_State *L, const char *tname, const luaL_Reg *methods,
+                     const luaL_Reg *metamethods);
+
+/* Push a userdata owning one malloc'd pointer (initially NULL), freed by
+ * its __gc; C memory held there survives a Lua error without leaking. */
+void **xnet_l_box(lua_State *L);
+/* Free the boxed pointer now (idempotent). */
+void xnet_l_box_free(void **box);
+
+/* The Lua signature of each module opener. */
+int luaopen_xnet_orbit(lua_State *L);
+int luaopen_xnet_network(lua_State *L);
+int luaopen_xnet_sys(lua_State *L);
+int luaopen_xnet_core(lua_State *L);
+
+#endif

@@ -1,0 +1,488 @@
+/* Lua binding for snapshot networks and shortest-path queries
+ * (src/network.c, src/paths.c). */
+#include "error.h"
+#include "l_common.h"
+#include "l_network.h"
+#include "paths.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    xnet_network_t *net; /* NULL once closed */
+} network_ud;
+
+/* A row of per-satellite values kept in C: latencies (s) or hop counts;
+ * +inf marks an unreachable satellite. */
+typedef enum { ROW_LATENCY, ROW_HOPS } row_kind;
+
+typedef struct {
+    int n, src, snap;
+    row_kind kind;
+    double v[];
+} row_ud;
+
+xnet_network_t *xnet_l_check_network(lua_State *L, int idx)
+{
+    network_ud *ud = luaL_checkudata(L, idx, XNET_NETWORK_MT);
+    if (!ud->net) {
+        luaL_error(L, "attempt to use a closed network");
+    }
+    return ud->net;
+}
+
+/* xnet.network(con, { snapshots =, horizon_s =, survival =, omega_max =,
+ *   max_range_km =, margin_km =, bits =, rate_bps =, proc_s =, seed = }) -> Network */
+static int l_network(lua_State *L)
+{
+    static const char *const allowed[] = {"snapshots", "horizon_s", "survival", "omega_max",
+                                          "max_range_km", "margin_km", "bits", "rate_bps",
+                                          "proc_s", "seed", NULL};
+    xnet_walker_t *w = luaL_checkudata(L, 1, XNET_CONSTELLATION_MT);
+    if (lua_isnoneornil(L, 2)) {
+        lua_settop(L, 1);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, 2, "xnet.network", allowed);
+    xnet_network_params_t p = xnet_network_params_default();
+    lua_Integer snapshots = xnet_l_opt_integer(L, 2, "snapshots", p.snapshots);
+    if (snapshots < 1 || snapshots > 100000000) {
+        return luaL_error(L, "snapshots must be in [1, 100000000], got %I", snapshots);
+    }
+    p.snapshots = (int)snapshots;
+    p.horizon_s = xnet_l_opt_number(L, 2, "horizon_s", xnet_walker_period_s(w));
+    if (!(p.horizon_s > 0) || !isfinite(p.horizon_s)) {
+        return luaL_error(L, "horizon_s must be > 0 and finite, got %f", p.horizon_s);
+    }
+    p.link.survival = xnet_l_opt_number(L, 2, "survival", p.link.survival);
+    p.link.omega_max_rad_s = xnet_l_opt_number(L, 2, "omega_max", p.link.omega_max_rad_s);
+    p.link.max_range_km = xnet_l_opt_number(L, 2, "max_range_km", p.link.max_range_km);
+    p.link.margin_km = xnet_l_opt_number(L, 2, "margin_km", p.link.margin_km);
+    p.link.bits = xnet_l_opt_number(L, 2, "bits", p.link.bits);
+    p.link.rate_bps = xnet_l_opt_number(L, 2, "rate_bps", p.link.rate_bps);
+    p.link.proc_s = xnet_l_opt_number(L, 2, "proc_s", p.link.proc_s);
+    p.link.seed = (uint64_t)xnet_l_opt_integer(L, 2, "seed", 1);
+
+    network_ud *ud = lua_newuserdatauv(L, sizeof *ud, 1);
+    ud->net = NULL;
+    luaL_setmetatable(L, XNET_NETWORK_MT);
+    lua_pushvalue(L, 1); /* keep the constellation reachable as net:constellation() */
+    lua_setiuservalue(L, -2, 1);
+    if (xnet_network_create(&ud->net, w, &p)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+static int l_close(lua_State *L)
+{
+    network_ud *ud = luaL_checkudata(L, 1, XNET_NETWORK_MT);
+    xnet_network_destroy(ud->net);
+    ud->net = NULL;
+    return 0;
+}
+
+static int check_snapshot(lua_State *L, xnet_network_t *net, int arg)
+{
+    return (int)xnet_l_check_range(L, arg, "snapshot", 0, xnet_network_snapshots(net) - 1);
+}
+
+static int check_satellite(lua_State *L, xnet_network_t *net, int arg)
+{
+    return (int)xnet_l_check_range(L, arg, "satellite", 0, xnet_network_nodes(net) - 1);
+}
+
+static row_ud *new_row(lua_State *L, int n, row_kind kind, int src, int snap)
+{
+    row_ud *row = lua_newuserdatauv(L, sizeof(row_ud) + sizeof(double) * (size_t)n, 0);
+    row->n = n;
+    row->kind = kind;
+    row->src = src;
+    row->snap = snap;
+    luaL_setmetatable(L, XNET_ROW_MT);
+    return row;
+}
+
+/* net:latency(src, snap) -> Row of seconds (math.huge when unreachable);
+ * net:latency({src, ...}, snap) -> { Row, ... } */
+static int l_latency(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    int snap = check_snapshot(L, net, 3), n = xnet_network_nodes(net);
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        int count = (int)luaL_len(L, 2);
+        lua_createtable(L, count, 0);
+        for (int i = 1; i <= count; i++) {
+            lua_geti(L, 2, i);
+            int src = check_satellite(L, net, -1);
+            lua_pop(L, 1);
+            row_ud *row = new_row(L, n, ROW_LATENCY, src, snap);
+            if (xnet_paths_latency(net, snap, &src, 1, row->v)) {
+                return xnet_l_raise(L);
+            }
+            lua_seti(L, -2, i);
+        }
+        return 1;
+    }
+    int src = check_satellite(L, net, 2);
+    row_ud *row = new_row(L, n, ROW_LATENCY, src, snap);
+    if (xnet_paths_latency(net, snap, &src, 1, row->v)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+/* net:hops(src, snap) -> Row of hop counts along minimum-latency routes */
+static int l_hops(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    int src = check_satellite(L, net, 2), snap = check_snapshot(L, net, 3);
+    int n = xnet_network_nodes(net);
+    int *hops = lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
+    row_ud *row = new_row(L, n, ROW_HOPS, src, snap);
+    if (xnet_paths_hops(net, snap, src, hops)) {
+        return xnet_l_raise(L);
+    }
+    for (int v = 0; v < n; v++) {
+        row->v[v] = hops[v] < 0 ? HUGE_VAL : hops[v];
+    }
+    return 1;
+}
+
+/* net:path(src, dst, snap) -> { id, ... } from src to dst, or nil when unreachable */
+static int l_path(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    int src = check_satellite(L, net, 2), dst = check_satellite(L, net, 3);
+    int snap = check_snapshot(L, net, 4), len;
+    int *path = lua_newuserdatauv(L, sizeof(int) * (size_t)xnet_network_nodes(net), 0);
+    if (xnet_paths_route(net, snap, src, dst, path, &len)) {
+        return xnet_l_raise(L);
+    }
+    if (len == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, len, 0);
+    for (int i = 0; i < len; i++) {
+        lua_pushinteger(L, path[i]);
+        lua_seti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* net:components(snap) -> count, { size, ... } (largest first) */
+static int l_components(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    int snap = check_snapshot(L, net, 2), count;
+    int *sizes = lua_newuserdatauv(L, sizeof(int) * (size_t)xnet_network_nodes(net), 0);
+    if (xnet_paths_components(net, snap, &count, NULL, sizes)) {
+        return xnet_l_raise(L);
+    }
+    /* insertion sort, descending: component counts are small in practice */
+    for (int i = 1; i < count; i++) {
+        for (int j = i; j > 0 && sizes[j] > sizes[j - 1]; j--) {
+            int t = sizes[j];
+            sizes[j] = sizes[j - 1];
+            sizes[j - 1] = t;
+        }
+    }
+    lua_pushinteger(L, count);
+    lua_createtable(L, count, 0);
+    for (int i = 0; i < count; i++) {
+        lua_pushinteger(L, sizes[i]);
+        lua_seti(L, -2, i + 1);
+    }
+    return 2;
+}
+
+/* net:links(snap) -> { total =, blocked =, tracking =, range =, outage =, active = } */
+static int l_links(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_link_counts_t *c = xnet_network_counts(net, check_snapshot(L, net, 2));
+    lua_createtable(L, 0, 6);
+    const char *names[] = {"total", "blocked", "tracking", "range", "outage", "active"};
+    int values[] = {c->total, c->blocked, c->tracking, c->range, c->outage, c->active};
+    for (int i = 0; i < 6; i++) {
+        lua_pushinteger(L, values[i]);
+        lua_setfield(L, -2, names[i]);
+    }
+    return 1;
+}
+
+/* net:edges(snap) -> { {a, b, latency_s}, ... } for the active links */
+static int l_edges(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    int snap = check_snapshot(L, net, 2);
+    const uint8_t *state = xnet_network_link_states(net, snap);
+    const double *lat = xnet_network_link_latencies(net, snap);
+    const xnet_link_t *links = xnet_network_candidates(net);
+    int m = 0;
+    lua_createtable(L, xnet_network_counts(net, snap)->active, 0);
+    for (int k = 0; k < xnet_network_candidate_count(net); k++) {
+        if (state[k] == XNET_LINK_ACTIVE) {
+            lua_createtable(L, 3, 0);
+            lua_pushinteger(L, links[k].a);
+            lua_seti(L, -2, 1);
+            lua_pushinteger(L, links[k].b);
+            lua_seti(L, -2, 2);
+            lua_pushnumber(L, lat[k]);
+            lua_seti(L, -2, 3);
+            lua_seti(L, -2, ++m);
+        }
+    }
+    return 1;
+}
+
+/* net:time(snap) -> seconds since the epoch of snapshot snap */
+static int l_time(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    lua_pushnumber(L, xnet_network_time_s(net, check_snapshot(L, net, 2)));
+    return 1;
+}
+
+static int l_snapshots(lua_State *L)
+{
+    lua_pushinteger(L, xnet_network_snapshots(xnet_l_check_network(L, 1)));
+    return 1;
+}
+
+static int l_size(lua_State *L)
+{
+    lua_pushinteger(L, xnet_network_nodes(xnet_l_check_network(L, 1)));
+    return 1;
+}
+
+/* net:constellation() -> the Constellation it was built from */
+static int l_constellation(lua_State *L)
+{
+    xnet_l_check_network(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    return 1;
+}
+
+/* net:params() -> a table of the options in force (defaults filled in) */
+static int l_params(lua_State *L)
+{
+    const xnet_network_params_t *p = xnet_network_params(xnet_l_check_network(L, 1));
+    lua_createtable(L, 0, 10);
+    lua_pushinteger(L, p->snapshots);
+    lua_setfield(L, -2, "snapshots");
+    const char *names[] = {"horizon_s", "survival", "omega_max", "max_range_km", "margin_km",
+                           "bits", "rate_bps", "proc_s"};
+    double values[] = {p->horizon_s, p->link.survival, p->link.omega_max_rad_s,
+                       p->link.max_range_km, p->link.margin_km, p->link.bits,
+                       p->link.rate_bps, p->link.proc_s};
+    for (int i = 0; i < 8; i++) {
+        lua_pushnumber(L, values[i]);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_pushinteger(L, (lua_Integer)p->link.seed);
+    lua_setfield(L, -2, "seed");
+    return 1;
+}
+
+static int l_network_tostring(lua_State *L)
+{
+    network_ud *ud = luaL_checkudata(L, 1, XNET_NETWORK_MT);
+    if (!ud->net) {
+        lua_pushliteral(L, "network (closed)");
+        return 1;
+    }
+    const xnet_network_params_t *p = xnet_network_params(ud->net);
+    double active = 0;
+    int T = p->snapshots;
+    for (int k = 0; k < T; k++) {
+        active += xnet_network_counts(ud->net, k)->active;
+    }
+    char buf[256];
+    snprintf(buf, sizeof buf,
+             "network: %d satellites, %d snapshots over %.1f s, %d candidate links, "
+             "%.1f active on average (survival %g, seed %llu)",
+             xnet_network_nodes(ud->net), T, p->horizon_s,
+             xnet_network_candidate_count(ud->net), active / T, p->link.survival,
+             (unsigned long long)p->link.seed);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* --- Row --------------------------------------------------------------- */
+
+static row_ud *check_row(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, XNET_ROW_MT);
+}
+
+static void push_value(lua_State *L, const row_ud *row, double v)
+{
+    if (row->kind == ROW_HOPS && isfinite(v)) {
+        lua_pushinteger(L, (lua_Integer)v);
+    } else {
+        lua_pushnumber(L, v);
+    }
+}
+
+/* row[id] -> value; row:method(...) */
+static int l_row_index(lua_State *L)
+{
+    row_ud *row = check_row(L, 1);
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        int id = (int)xnet_l_check_range(L, 2, "satellite", 0, row->n - 1);
+        push_value(L, row, row->v[id]);
+        return 1;
+    }
+    luaL_getmetafield(L, 1, "methods");
+    lua_getfield(L, -1, luaL_checkstring(L, 2));
+    return 1;
+}
+
+static int l_row_len(lua_State *L)
+{
+    lua_pushinteger(L, check_row(L, 1)->n);
+    return 1;
+}
+
+/* Reachable-value summary shared by max, min, mean and tostring. */
+typedef struct {
+    double min, max, sum;
+    int argmin, argmax, reachable;
+} row_summary;
+
+static row_summary summarise(const row_ud *row)
+{
+    row_summary s = {HUGE_VAL, -HUGE_VAL, 0, -1, -1, 0};
+    for (int i = 0; i < row->n; i++) {
+        double v = row->v[i];
+        if (!isfinite(v)) {
+            continue;
+        }
+        s.reachable++;
+        s.sum += v;
+        if (v > s.max) {
+            s.max = v;
+            s.argmax = i;
+        }
+        if (v < s.min) {
+            s.min = v;
+            s.argmin = i;
+        }
+    }
+    return s;
+}
+
+/* row:max() -> largest reachable value, its satellite id (nil when none) */
+static int l_row_max(lua_State *L)
+{
+    row_ud *row = check_row(L, 1);
+    row_summary s = summarise(row);
+    if (s.reachable == 0) {
+        return 0;
+    }
+    push_value(L, row, s.max);
+    lua_pushinteger(L, s.argmax);
+    return 2;
+}
+
+/* row:min() -> smallest reachable value, its satellite id */
+static int l_row_min(lua_State *L)
+{
+    row_ud *row = check_row(L, 1);
+    row_summary s = summarise(row);
+    if (s.reachable == 0) {
+        return 0;
+    }
+    push_value(L, row, s.min);
+    lua_pushinteger(L, s.argmin);
+    return 2;
+}
+
+/* row:mean() -> mean over reachable satellites (the source included) */
+static int l_row_mean(lua_State *L)
+{
+    row_summary s = summarise(check_row(L, 1));
+    lua_pushnumber(L, s.reachable ? s.sum / s.reachable : NAN);
+    return 1;
+}
+
+/* row:unreachable() -> number of satellites with no route */
+static int l_row_unreachable(lua_State *L)
+{
+    row_ud *row = check_row(L, 1);
+    lua_pushinteger(L, row->n - summarise(row).reachable);
+    return 1;
+}
+
+static int l_row_source(lua_State *L)
+{
+    lua_pushinteger(L, check_row(L, 1)->src);
+    return 1;
+}
+
+static int l_row_snapshot(lua_State *L)
+{
+    lua_pushinteger(L, check_row(L, 1)->snap);
+    return 1;
+}
+
+/* row:table() -> a plain Lua table copy, indexed by satellite id from 0 */
+static int l_row_table(lua_State *L)
+{
+    row_ud *row = check_row(L, 1);
+    lua_createtable(L, row->n, 1);
+    for (int i = 0; i < row->n; i++) {
+        push_value(L, row, row->v[i]);
+        lua_seti(L, -2, i);
+    }
+    return 1;
+}
+
+static int l_row_tostring(lua_State *L)
+{
+    row_ud *row = check_row(L, 1);
+    row_summary s = summarise(row);
+    char buf[256];
+    if (row->kind == ROW_LATENCY) {
+        snprintf(buf, sizeof buf,
+                 "latency row from satellite %d in snapshot %d: %d satellites, "
+                 "max %.3f ms, %d unreachable",
+                 row->src, row->snap, row->n, s.reachable ? s.max * 1e3 : 0.0,
+                 row->n - s.reachable);
+    } else {
+        snprintf(buf, sizeof buf,
+                 "hop row from satellite %d in snapshot %d: %d satellites, max %d hops, "
+                 "%d unreachable",
+                 row->src, row->snap, row->n, s.reachable ? (int)s.max : 0, row->n - s.reachable);
+    }
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+int luaopen_xnet_network(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"latency", l_latency},   {"hops", l_hops},         {"path", l_path},
+        {"components", l_components}, {"links", l_links},   {"edges", l_edges},
+        {"time", l_time},         {"snapshots", l_snapshots}, {"size", l_size},
+        {"constellation", l_constellation}, {"params", l_params}, {"close", l_close},
+        {NULL, NULL}};
+    static const luaL_Reg metamethods[] = {{"__gc", l_close}, {"__close", l_close},
+                                           {"__len", l_size},
+                                           {"__tostring", l_network_tostring}, {NULL, NULL}};
+    static const luaL_Reg row_methods[] = {
+        {"max", l_row_max},         {"min", l_row_min},       {"mean", l_row_mean},
+        {"unreachable", l_row_unreachable}, {"source", l_row_source},
+        {"snapshot", l_row_snapshot}, {"table", l_row_table}, {NULL, NULL}};
+    static const luaL_Reg row_metamethods[] = {{"__index", l_row_index}, {"__len", l_row_len},
+                                               {"__tostring", l_row_tostring}, {NULL, NULL}};
+    static const luaL_Reg functions[] = {{"network", l_network}, {NULL, NULL}};
+    xnet_l_new_type(L, XNET_NETWORK_MT, methods, metamethods);
+    xnet_l_new_type(L, XNET_ROW_MT, row_methods, row_metamethods);
+    luaL_setfuncs(L, functions, 0);
+    return 0;
+}

@@ -1,0 +1,182 @@
+/* Lua binding for Walker constellations (src/orbit.c). */
+#include "error.h"
+#include "l_common.h"
+#include "orbit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static xnet_walker_t *check_constellation(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, XNET_CONSTELLATION_MT);
+}
+
+/* xnet.walker{ pattern =, planes =, sats =, phasing =, altitude_km =,
+ *              inclination_deg = } -> Constellation; raises on bad values */
+static int l_walker(lua_State *L)
+{
+    static const char *const allowed[] = {"pattern", "planes", "sats", "phasing",
+                                          "altitude_km", "inclination_deg", NULL};
+    if (lua_isnoneornil(L, 1)) {
+        lua_settop(L, 0);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, 1, "xnet.walker", allowed);
+    const char *pattern = xnet_l_opt_string(L, 1, "pattern", "star");
+    xnet_walker_pattern_t pat;
+    if (strcmp(pattern, "star") == 0) {
+        pat = XNET_WALKER_STAR;
+    } else if (strcmp(pattern, "delta") == 0) {
+        pat = XNET_WALKER_DELTA;
+    } else {
+        return luaL_error(L, "pattern must be 'star' or 'delta', got '%s'", pattern);
+    }
+    lua_Integer planes = xnet_l_opt_integer(L, 1, "planes", 33);
+    lua_Integer sats = xnet_l_opt_integer(L, 1, "sats", 32);
+    lua_Integer phasing = xnet_l_opt_integer(L, 1, "phasing", 0);
+    double alt = xnet_l_opt_number(L, 1, "altitude_km", 550);
+    double inc = xnet_l_opt_number(L, 1, "inclination_deg", 87);
+    if (planes < 1 || planes > XNET_MAX_SATELLITES) {
+        return luaL_error(L, "planes must be in [1, %d], got %I", XNET_MAX_SATELLITES, planes);
+    }
+    if (sats < 1 || sats > XNET_MAX_SATELLITES) {
+        return luaL_error(L, "sats must be in [1, %d], got %I", XNET_MAX_SATELLITES, sats);
+    }
+    if (phasing < 0 || phasing > planes - 1) {
+        return luaL_error(L, "phasing must be in [0, %I], got %I", planes - 1, phasing);
+    }
+    xnet_walker_t w;
+    if (xnet_walker_init(&w, pat, (int)planes, (int)sats, (int)phasing, alt, inc)) {
+        return xnet_l_raise(L);
+    }
+    xnet_walker_t *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    *ud = w;
+    luaL_setmetatable(L, XNET_CONSTELLATION_MT);
+    return 1;
+}
+
+static int check_id(lua_State *L, const xnet_walker_t *w, int arg)
+{
+    return (int)xnet_l_check_range(L, arg, "satellite", 0, xnet_walker_count(w) - 1);
+}
+
+static double check_time(lua_State *L, int arg)
+{
+    double t = luaL_optnumber(L, arg, 0);
+    if (!isfinite(t)) {
+        luaL_error(L, "time must be finite, got %f", t);
+    }
+    return t;
+}
+
+/* con:period() -> seconds */
+static int l_period(lua_State *L)
+{
+    lua_pushnumber(L, xnet_walker_period_s(check_constellation(L, 1)));
+    return 1;
+}
+
+/* con:position(id, t = 0) -> x, y, z (km, ECI) */
+static int l_position(lua_State *L)
+{
+    xnet_walker_t *w = check_constellation(L, 1);
+    int id = check_id(L, w, 2);
+    double pos[3];
+    xnet_walker_state(w, id, check_time(L, 3), pos, NULL);
+    for (int i = 0; i < 3; i++) {
+        lua_pushnumber(L, pos[i]);
+    }
+    return 3;
+}
+
+/* con:velocity(id, t = 0) -> vx, vy, vz (km/s, ECI) */
+static int l_velocity(lua_State *L)
+{
+    xnet_walker_t *w = check_constellation(L, 1);
+    int id = check_id(L, w, 2);
+    double vel[3];
+    xnet_walker_state(w, id, check_time(L, 3), NULL, vel);
+    for (int i = 0; i < 3; i++) {
+        lua_pushnumber(L, vel[i]);
+    }
+    return 3;
+}
+
+/* con:subpoint(id, t = 0) -> latitude_deg, longitude_deg (inertial longitude) */
+static int l_subpoint(lua_State *L)
+{
+    xnet_walker_t *w = check_constellation(L, 1);
+    int id = check_id(L, w, 2);
+    double p[3];
+    xnet_walker_state(w, id, check_time(L, 3), p, NULL);
+    lua_pushnumber(L, atan2(p[2], sqrt(p[0] * p[0] + p[1] * p[1])) * 180 / M_PI);
+    lua_pushnumber(L, atan2(p[1], p[0]) * 180 / M_PI);
+    return 2;
+}
+
+/* con:size() -> number of satellites (also #con) */
+static int l_size(lua_State *L)
+{
+    lua_pushinteger(L, xnet_walker_count(check_constellation(L, 1)));
+    return 1;
+}
+
+/* con.planes, con.sats, con.phasing, con.altitude_km, con.inclination_deg,
+ * con.pattern, and the methods */
+static int l_index(lua_State *L)
+{
+    xnet_walker_t *w = check_constellation(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    if (strcmp(key, "planes") == 0) {
+        lua_pushinteger(L, w->planes);
+    } else if (strcmp(key, "sats") == 0) {
+        lua_pushinteger(L, w->sats);
+    } else if (strcmp(key, "phasing") == 0) {
+        lua_pushinteger(L, w->phasing);
+    } else if (strcmp(key, "altitude_km") == 0) {
+        lua_pushnumber(L, w->altitude_km);
+    } else if (strcmp(key, "inclination_deg") == 0) {
+        lua_pushnumber(L, w->inclination_deg);
+    } else if (strcmp(key, "pattern") == 0) {
+        lua_pushstring(L, xnet_walker_pattern_name(w->pattern));
+    } else {
+        luaL_getmetafield(L, 1, "methods");
+        lua_getfield(L, -1, key);
+    }
+    return 1;
+}
+
+static int l_tostring(lua_State *L)
+{
+    xnet_walker_t *w = check_constellation(L, 1);
+    char buf[256];
+    snprintf(buf, sizeof buf, "walker %s %dx%d F=%d, %g km, %g deg: %d satellites, period %.2f min",
+             xnet_walker_pattern_name(w->pattern), w->planes, w->sats, w->phasing, w->altitude_km,
+             w->inclination_deg, xnet_walker_count(w), xnet_walker_period_s(w) / 60);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+static int l_eq(lua_State *L)
+{
+    xnet_walker_t *a = check_constellation(L, 1), *b = check_constellation(L, 2);
+    lua_pushboolean(L, a->pattern == b->pattern && a->planes == b->planes && a->sats == b->sats
+                           && a->phasing == b->phasing && a->altitude_km == b->altitude_km
+                           && a->inclination_deg == b->inclination_deg);
+    return 1;
+}
+
+int luaopen_xnet_orbit(lua_State *L)
+{
+    static const luaL_Reg methods[] = {{"period", l_period},     {"position", l_position},
+                                       {"velocity", l_velocity}, {"subpoint", l_subpoint},
+                                       {"size", l_size},         {NULL, NULL}};
+    static const luaL_Reg metamethods[] = {{"__index", l_index}, {"__len", l_size},
+                                           {"__tostring", l_tostring}, {"__eq", l_eq},
+                                           {NULL, NULL}};
+    static const luaL_Reg functions[] = {{"walker", l_walker}, {NULL, NULL}};
+    xnet_l_new_type(L, XNET_CONSTELLATION_MT, methods, metamethods);
+    luaL_setfuncs(L, functions, 0);
+    return 0;
+}

@@ -1,0 +1,433 @@
+/* spacexnet: a Lua 5.4 interpreter with the xnet library built in.
+ * Runs a script, a -e chunk, a subcommand (study), or an interactive REPL.
+ * Modelled on Lua's own lua.c. */
+#define _POSIX_C_SOURCE 200809L
+#include "error.h"
+#include "l_common.h"
+#include "version.h"
+
+#include <igraph.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <lua.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef XNET_USE_READLINE
+#include <readline/history.h>
+#include <readline/readline.h>
+#endif
+
+static const char *progname = "spacexnet";
+static lua_State *global_L = NULL;
+static char root_dir[PATH_MAX] = ".";
+
+static void print_usage(void)
+{
+    fprintf(stderr,
+            "usage: %s [options] [script [args]]\n"
+            "       %s study run|merge|status ...   (see README)\n"
+            "options:\n"
+            "  -e code   run the Lua code\n"
+            "  -i        enter the interactive REPL after running the script\n"
+            "  -v        print the versions of spacexnet, Lua and igraph\n"
+            "  -h        print this help\n"
+            "  -         run standard input\n"
+            "With no script, opens the REPL. The xnet library is preloaded as `xnet`.\n",
+            progname, progname);
+}
+
+static void print_version(void)
+{
+    const char *igraph_v;
+    igraph_version(&igraph_v, NULL, NULL, NULL);
+    printf("spacexnet %s (%s), %s, igraph %s\n", XNET_VERSION, XNET_GIT_REV, LUA_RELEASE,
+           igraph_v);
+}
+
+/* --- interrupts: a Ctrl-C stops Lua code at the next hook and C kernels at
+ * their next poll of xnet_interrupt_requested. */
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_sethook(L, NULL, 0, 0);
+    luaL_error(L, "interrupted");
+}
+
+static void on_sigint(int sig)
+{
+    signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
+    xnet_interrupt_requested = 1;
+    lua_sethook(global_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+static int message_handler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+            return 1;
+        }
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Call the function below nargs arguments, with a traceback on error and
+ * Ctrl-C armed while it runs. */
+static int docall(lua_State *L, int narg, int nres)
+{
+    int base = lua_gettop(L) - narg;
+    lua_pushcfunction(L, message_handler);
+    lua_insert(L, base);
+    xnet_interrupt_requested = 0;
+    global_L = L;
+    signal(SIGINT, on_sigint);
+    int status = lua_pcall(L, narg, nres, base);
+    signal(SIGINT, SIG_DFL);
+    xnet_interrupt_requested = 0;
+    lua_remove(L, base);
+    return status;
+}
+
+static int report(lua_State *L, int status)
+{
+    if (status != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        fprintf(stderr, "%s: %s\n", progname, msg ? msg : "(error object is not a string)");
+        fflush(stderr);
+        lua_pop(L, 1);
+    }
+    return status;
+}
+
+static int dochunk(lua_State *L, int status)
+{
+    if (status == LUA_OK) {
+        status = docall(L, 0, 0);
+    }
+    return report(L, status);
+}
+
+/* --- the REPL --------------------------------------------------------- */
+
+#ifdef XNET_USE_READLINE
+static char *read_line(const char *prompt)
+{
+    char *line = readline(prompt);
+    if (line && line[0]) {
+        add_history(line);
+    }
+    return line;
+}
+#else
+static char *read_line(const char *prompt)
+{
+    static char buf[4096];
+    fputs(prompt, stdout);
+    fflush(stdout);
+    if (!fgets(buf, sizeof buf, stdin)) {
+        return NULL;
+    }
+    size_t len = strlen(buf);
+    if (len && buf[len - 1] == '\n') {
+        buf[len - 1] = '\0';
+    }
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, buf, len + 1);
+    }
+    return copy;
+}
+#endif
+
+static int incomplete(lua_State *L, int status)
+{
+    if (status == LUA_ERRSYNTAX) {
+        size_t len;
+        const char *msg = lua_tolstring(L, -1, &len);
+        const char *eof = "<eof>";
+        size_t elen = strlen(eof);
+        if (len >= elen && strcmp(msg + len - elen, eof) == 0) {
+            lua_pop(L, 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Read one statement (possibly several lines) and compile it; first as
+ * `return <line>` so expressions print their values. */
+static int load_statement(lua_State *L)
+{
+    char *line = read_line("> ");
+    if (!line) {
+        return -1;
+    }
+    lua_pushstring(L, line);
+    free(line);
+    const char *ret = lua_pushfstring(L, "return %s", lua_tostring(L, -1));
+    int status = luaL_loadbuffer(L, ret, strlen(ret), "=stdin");
+    if (status == LUA_OK) {
+        lua_remove(L, -2); /* the "return" string */
+        lua_remove(L, -2); /* the line */
+        return status;
+    }
+    lua_pop(L, 2);
+    for (;;) {
+        size_t len;
+        const char *code = lua_tolstring(L, -1, &len);
+        status = luaL_loadbuffer(L, code, len, "=stdin");
+        if (!incomplete(L, status)) {
+            break;
+        }
+        char *more = read_line(">> ");
+        if (!more) {
+            return status; /* the incomplete-chunk error is on the stack */
+        }
+        lua_pushliteral(L, "\n");
+        lua_pushstring(L, more);
+        free(more);
+        lua_concat(L, 3);
+    }
+    lua_remove(L, -2); /* the source, below the compiled chunk or error */
+    return status;
+}
+
+static void print_results(lua_State *L)
+{
+    int n = lua_gettop(L);
+    if (n > 0) {
+        luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+        lua_getglobal(L, "print");
+        lua_insert(L, 1);
+        if (lua_pcall(L, n, 0, 0) != LUA_OK) {
+            fprintf(stderr, "%s: error calling print (%s)\n", progname, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    }
+}
+
+static void repl(lua_State *L)
+{
+    int status;
+    const char *saved = progname;
+    progname = NULL;
+    printf("spacexnet %s (%s) -- xnet is loaded; Ctrl-C interrupts, Ctrl-D exits\n",
+           XNET_VERSION, LUA_RELEASE);
+    while ((status = load_statement(L)) != -1) {
+        if (status == LUA_OK) {
+            status = docall(L, 0, LUA_MULTRET);
+        }
+        if (status == LUA_OK) {
+            print_results(L);
+        } else {
+            const char *msg = lua_tostring(L, -1);
+            fprintf(stderr, "%s\n", msg ? msg : "(error object is not a string)");
+            lua_pop(L, 1);
+        }
+        lua_settop(L, 0);
+    }
+    putchar('\n');
+    progname = saved;
+}
+
+/* --- start-up ------------------------------------------------------------ */
+
+/* The directory holding the binary: lua/ and lib/ are found next to it. */
+static void find_root(const char *argv0)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n > 0) {
+        path[n] = '\0';
+    } else {
+        snprintf(path, sizeof path, "%s", argv0);
+    }
+    char *slash = strrchr(path, '/');
+    if (slash) {
+        *slash = '\0';
+        snprintf(root_dir, sizeof root_dir, "%s", path[0] ? path : "/");
+    }
+}
+
+static int open_core(lua_State *L)
+{
+    luaopen_xnet_core(L);
+    lua_pushstring(L, root_dir);
+    lua_setfield(L, -2, "root");
+    return 1;
+}
+
+static void setup_paths(lua_State *L)
+{
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "path");
+    lua_pushfstring(L, "%s/lua/?.lua;%s/lua/?/init.lua;%s", root_dir, root_dir,
+                    lua_tostring(L, -1));
+    lua_setfield(L, -3, "path");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "preload");
+    lua_pushcfunction(L, open_core);
+    lua_setfield(L, -2, "xnet.core");
+    lua_pop(L, 2);
+}
+
+/* arg table: arg[0] = script, arg[1..] = its arguments, interpreter
+ * arguments at negative indices (as in lua.c). */
+static void create_arg_table(lua_State *L, char **argv, int argc, int script)
+{
+    lua_createtable(L, argc - script - 1, script + 1);
+    for (int i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - script);
+    }
+    lua_setglobal(L, "arg");
+}
+
+static int require_xnet(lua_State *L)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "xnet");
+    int status = docall(L, 1, 1);
+    if (status == LUA_OK) {
+        lua_setglobal(L, "xnet");
+    }
+    return report(L, status);
+}
+
+static int run_script(lua_State *L, const char *name, int nargs_on_arg)
+{
+    int status = luaL_loadfile(L, strcmp(name, "-") == 0 ? NULL : name);
+    if (status == LUA_OK) {
+        lua_getglobal(L, "arg");
+        int n = nargs_on_arg;
+        luaL_checkstack(L, n + 3, "too many arguments to script");
+        for (int i = 1; i <= n; i++) {
+            lua_rawgeti(L, -i, i);
+        }
+        lua_remove(L, -n - 1);
+        status = docall(L, n, 0);
+    }
+    return report(L, status);
+}
+
+/* `spacexnet study ...`: hand the arguments to the Lua command module. */
+static int run_command(lua_State *L, const char *module)
+{
+    lua_getglobal(L, "require");
+    lua_pushstring(L, module);
+    int status = docall(L, 1, 1);
+    if (status == LUA_OK) {
+        lua_getfield(L, -1, "main");
+        lua_remove(L, -2);
+        lua_getglobal(L, "arg");
+        status = docall(L, 1, 1);
+        if (status == LUA_OK) {
+            int code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
+            lua_pop(L, 1);
+            return code;
+        }
+    }
+    report(L, status);
+    return 1;
+}
+
+static int pmain(lua_State *L)
+{
+    int argc = (int)lua_tointeger(L, 1);
+    char **argv = lua_touserdata(L, 2);
+    int interactive = 0, script = 0, ran_e = 0;
+    luaL_openlibs(L);
+    setup_paths(L);
+    if (require_xnet(L) != LUA_OK) {
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "study") == 0) {
+        create_arg_table(L, argv, argc, 1);
+        lua_pushinteger(L, run_command(L, "xnet.study_cli"));
+        return 1;
+    }
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            break;
+        }
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "-e") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "%s: '-e' needs an argument\n", progname);
+                print_usage();
+                lua_pushinteger(L, 2);
+                return 1;
+            }
+            i++;
+            ran_e = 1;
+        } else if (strcmp(a, "-i") == 0) {
+            interactive = 1;
+        } else if (strcmp(a, "-v") == 0) {
+            print_version();
+            ran_e = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            print_usage();
+            lua_pushinteger(L, 0);
+            return 1;
+        } else {
+            fprintf(stderr, "%s: unrecognized option '%s'\n", progname, a);
+            print_usage();
+            lua_pushinteger(L, 2);
+            return 1;
+        }
+    }
+    script = i < argc ? i : 0;
+    create_arg_table(L, argv, argc, script ? script : argc - 1);
+    for (int j = 1; j < (script ? script : argc); j++) {
+        if (strcmp(argv[j], "-e") == 0) {
+            const char *code = argv[++j];
+            if (dochunk(L, luaL_loadbuffer(L, code, strlen(code), "=(command line)")) != LUA_OK) {
+                lua_pushinteger(L, 1);
+                return 1;
+            }
+        }
+    }
+    if (script && run_script(L, argv[script], argc - script - 1) != LUA_OK) {
+        lua_pushinteger(L, 1);
+        return 1;
+    }
+    if (interactive || (!script && !ran_e)) {
+        repl(L);
+    }
+    lua_pushinteger(L, 0);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    find_root(argv[0]);
+    xnet_igraph_init();
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        fprintf(stderr, "%s: cannot create Lua state: not enough memory\n", progname);
+        return EXIT_FAILURE;
+    }
+    lua_pushcfunction(L, pmain);
+    lua_pushinteger(L, argc);
+    lua_pushlightuserdata(L, argv);
+    int status = lua_pcall(L, 2, 1, 0);
+    int code = status == LUA_OK && lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 1;
+    if (status != LUA_OK) {
+        fprintf(stderr, "%s: %s\n", progname, lua_tostring(L, -1));
+    }
+    lua_close(L);
+    return code;
+}

@@ -1,0 +1,49 @@
+/* A series of T snapshot networks of a constellation (MODEL.md sections 3, 7.1).
+ * Link states and latencies for every snapshot are computed once at creation
+ * (O(T * (N + E)) time, 9 bytes per candidate link per snapshot); the igraph
+ * graph of a snapshot is built on demand and kept in a bounded cache. */
+#ifndef XNET_NETWORK_H
+#define XNET_NETWORK_H
+
+#include "orbit.h"
+#include "topology.h"
+
+#include <igraph.h>
+
+typedef struct xnet_network xnet_network_t;
+
+typedef struct {
+    int snapshots;    /* T >= 1 */
+    double horizon_s; /* snapshot k is at k * horizon / T; <= 0 means one period */
+    xnet_link_params_t link;
+} xnet_network_params_t;
+
+xnet_network_params_t xnet_network_params_default(void);
+
+/* Build the series. Errors: XNET_EINVAL (parameters), XNET_ELIMIT (memory
+ * limit), XNET_ENOMEM, XNET_EINTR. On error *out is NULL. */
+int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
+                        const xnet_network_params_t *p);
+void xnet_network_destroy(xnet_network_t *net);
+
+const xnet_walker_t *xnet_network_walker(const xnet_network_t *net);
+const xnet_network_params_t *xnet_network_params(const xnet_network_t *net);
+int xnet_network_nodes(const xnet_network_t *net);
+int xnet_network_snapshots(const xnet_network_t *net);
+double xnet_network_time_s(const xnet_network_t *net, int snap);
+/* A process-unique number, so caches can tell networks apart. */
+unsigned long xnet_network_serial(const xnet_network_t *net);
+
+int xnet_network_candidate_count(const xnet_network_t *net);
+const xnet_link_t *xnet_network_candidates(const xnet_network_t *net);
+/* Per-snapshot state (xnet_link_state_t) and latency (s) of every candidate. */
+const uint8_t *xnet_network_link_states(const xnet_network_t *net, int snap);
+const double *xnet_network_link_latencies(const xnet_network_t *net, int snap);
+const xnet_link_counts_t *xnet_network_counts(const xnet_network_t *net, int snap);
+
+/* The undirected graph of snapshot snap (active links only) and its edge
+ * weights in seconds. The pointers stay valid until the next call. */
+int xnet_network_graph(xnet_network_t *net, int snap, const igraph_t **graph,
+                       const igraph_vector_t **weights);
+
+#endif

@@ -1,0 +1,29 @@
+/* Shortest-path queries on one snapshot with igraph's Dijkstra; weights are
+ * link latencies in seconds. Ids are checked here because igraph 0.10 does
+ * not check the source vertex. Each query is O((N + E) log N) per source. */
+#ifndef XNET_PATHS_H
+#define XNET_PATHS_H
+
+#include "network.h"
+
+/* XNET_EINVAL naming the bad satellite id or snapshot, else XNET_OK. */
+int xnet_paths_check(const xnet_network_t *net, int snap, const int *ids, int count);
+
+/* Latency (s) from each of nsrc sources to every satellite: out is nsrc rows
+ * of N values, row-major; +inf where unreachable. */
+int xnet_paths_latency(xnet_network_t *net, int snap, const int *src, int nsrc, double *out);
+
+/* The minimum-latency route from src to dst as satellite ids, src first.
+ * path must hold N ids; *len is 0 when dst is unreachable. */
+int xnet_paths_route(xnet_network_t *net, int snap, int src, int dst, int *path, int *len);
+
+/* Hops along the minimum-latency route from src to every satellite (-1 when
+ * unreachable); hops[N]. */
+int xnet_paths_hops(xnet_network_t *net, int snap, int src, int *hops);
+
+/* Connected components of a snapshot: *count, and membership[N] (component
+ * index of each satellite) and sizes[N] (first *count entries used) when not NULL. */
+int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *membership,
+                          int *sizes);
+
+#endif

@@ -1,0 +1,59 @@
+#include "rng.h"
+
+uint64_t xnet_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+void xnet_rng_seed(xnet_rng_t *rng, uint64_t seed)
+{
+    uint64_t x = seed;
+    for (int i = 0; i < 4; i++) {
+        x = xnet_mix64(x);
+        rng->s[i] = x;
+    }
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t xnet_rng_next(xnet_rng_t *rng)
+{
+    uint64_t *s = rng->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double xnet_rng_uniform(xnet_rng_t *rng)
+{
+    return (double)(xnet_rng_next(rng) >> 11) * 0x1.0p-53;
+}
+
+uint64_t xnet_rng_below(xnet_rng_t *rng, uint64_t n)
+{
+    /* Rejection on the top of the range removes modulo bias. */
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    uint64_t x;
+    do {
+        x = xnet_rng_next(rng);
+    } while (x >= limit);
+    return x % n;
+}
+
+double xnet_uniform_at(uint64_t seed, uint64_t a, uint64_t b)
+{
+    uint64_t h = xnet_mix64(xnet_mix64(xnet_mix64(seed) ^ a) ^ b);
+    return (double)(h >> 11) * 0x1.0p-53;
+}

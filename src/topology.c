@@ -1,0 +1,148 @@
+#include "topology.h"
+
+#include "error.h"
+#include "rng.h"
+
+#include <math.h>
+
+xnet_link_params_t xnet_link_params_default(void)
+{
+    xnet_link_params_t p = {
+        .survival = 0.95,
+        .omega_max_rad_s = 0.12,
+        .max_range_km = 5000,
+        .margin_km = 80,
+        .bits = 4096.0 * 16,
+        .rate_bps = 100e9,
+        .proc_s = 0,
+        .seed = 1,
+    };
+    return p;
+}
+
+int xnet_link_params_check(const xnet_link_params_t *p, const xnet_walker_t *w)
+{
+    if (!(p->survival >= 0 && p->survival <= 1)) {
+        return xnet_fail(XNET_EINVAL, "survival must be in [0, 1], got %g", p->survival);
+    }
+    if (!(p->omega_max_rad_s > 0)) {
+        return xnet_fail(XNET_EINVAL, "omega_max must be > 0 (math.huge for no limit), got %g",
+                         p->omega_max_rad_s);
+    }
+    if (!(p->max_range_km > 0)) {
+        return xnet_fail(XNET_EINVAL, "max_range_km must be > 0 (math.huge for no limit), got %g",
+                         p->max_range_km);
+    }
+    if (!(p->margin_km >= 0) || !isfinite(p->margin_km)) {
+        return xnet_fail(XNET_EINVAL, "margin_km must be >= 0 and finite, got %g", p->margin_km);
+    }
+    if (!(w->altitude_km > p->margin_km)) {
+        return xnet_fail(XNET_EINVAL,
+                         "altitude_km must be above the atmosphere margin %g km, got %g",
+                         p->margin_km, w->altitude_km);
+    }
+    if (!(p->bits >= 0) || !isfinite(p->bits)) {
+        return xnet_fail(XNET_EINVAL, "bits must be >= 0 and finite, got %g", p->bits);
+    }
+    if (!(p->rate_bps > 0)) {
+        return xnet_fail(XNET_EINVAL, "rate_bps must be > 0, got %g", p->rate_bps);
+    }
+    if (!(p->proc_s >= 0) || !isfinite(p->proc_s)) {
+        return xnet_fail(XNET_EINVAL, "proc_s must be >= 0 and finite, got %g", p->proc_s);
+    }
+    return XNET_OK;
+}
+
+int xnet_links_candidate_count(const xnet_walker_t *w, int *count)
+{
+    int P = w->planes, S = w->sats;
+    if (S < 3) {
+        return xnet_fail(XNET_EINVAL, "a +Grid network needs sats >= 3 per plane, got %d", S);
+    }
+    if (w->pattern == XNET_WALKER_STAR && P < 2) {
+        return xnet_fail(XNET_EINVAL, "a +Grid star network needs planes >= 2, got %d", P);
+    }
+    if (w->pattern == XNET_WALKER_DELTA && P < 3) {
+        return xnet_fail(XNET_EINVAL, "a +Grid delta network needs planes >= 3, got %d", P);
+    }
+    *count = w->pattern == XNET_WALKER_STAR ? P * S + (P - 1) * S : 2 * P * S;
+    return XNET_OK;
+}
+
+void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links)
+{
+    int P = w->planes, S = w->sats, k = 0;
+    for (int p = 0; p < P; p++) {
+        for (int s = 0; s < S; s++) {
+            links[k++] = (xnet_link_t){p * S + s, p * S + (s + 1) % S};
+        }
+    }
+    for (int p = 0; p < P - 1; p++) {
+        for (int s = 0; s < S; s++) {
+            links[k++] = (xnet_link_t){p * S + s, (p + 1) * S + s};
+        }
+    }
+    if (w->pattern == XNET_WALKER_DELTA) {
+        /* Delta closes the grid: plane P-1 meets plane 0, slots shifted by F. */
+        for (int s = 0; s < S; s++) {
+            links[k++] = (xnet_link_t){(P - 1) * S + s, (s + w->phasing) % S};
+        }
+    }
+}
+
+/* Distance from the Earth's centre to the segment [a, a + d]. */
+static double segment_clearance_km(const double *a, const double *d)
+{
+    double dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    double s = -(a[0] * d[0] + a[1] * d[1] + a[2] * d[2]) / dd;
+    s = s < 0 ? 0 : s > 1 ? 1 : s;
+    double x = a[0] + s * d[0], y = a[1] + s * d[1], z = a[2] + s * d[2];
+    return sqrt(x * x + y * y + z * z);
+}
+
+void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
+                         const xnet_link_t *links, int count, double t, int snap,
+                         double *state_scratch, uint8_t *state, double *latency_s,
+                         xnet_link_counts_t *counts)
+{
+    int n = xnet_walker_count(w);
+    for (int id = 0; id < n; id++) {
+        xnet_walker_state(w, id, t, state_scratch + 6 * id, state_scratch + 6 * id + 3);
+    }
+    double floor_km = XNET_EARTH_RADIUS_KM + p->margin_km;
+    double fixed_s = p->bits / p->rate_bps + p->proc_s;
+    xnet_link_counts_t c = {.total = count};
+    for (int k = 0; k < count; k++) {
+        const double *a = state_scratch + 6 * links[k].a, *b = state_scratch + 6 * links[k].b;
+        double dr[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+        double dv[3] = {b[3] - a[3], b[4] - a[4], b[5] - a[5]};
+        double r2 = dr[0] * dr[0] + dr[1] * dr[1] + dr[2] * dr[2];
+        double cx = dr[1] * dv[2] - dr[2] * dv[1];
+        double cy = dr[2] * dv[0] - dr[0] * dv[2];
+        double cz = dr[0] * dv[1] - dr[1] * dv[0];
+        double range = sqrt(r2);
+        double omega = sqrt(cx * cx + cy * cy + cz * cz) / r2;
+        /* Drawn for every link, feasible or not, so outages depend only on
+         * (seed, snapshot, link) and not on the other rules' settings. */
+        double u = xnet_uniform_at(p->seed, (uint64_t)snap, (uint64_t)k);
+        uint8_t s = XNET_LINK_ACTIVE;
+        if (!(segment_clearance_km(a, dr) > floor_km)) {
+            s = XNET_LINK_BLOCKED;
+            c.blocked++;
+        } else if (!(omega < p->omega_max_rad_s)) {
+            s = XNET_LINK_TRACKING;
+            c.tracking++;
+        } else if (!(range < p->max_range_km)) {
+            s = XNET_LINK_RANGE;
+            c.range++;
+        } else if (!(u < p->survival)) {
+            s = XNET_LINK_OUTAGE;
+            c.outage++;
+        } else {
+            c.active++;
+        }
+        state[k] = s;
+        latency_s[k] = s == XNET_LINK_ACTIVE ? range / XNET_LIGHT_KM_S + fixed_s : NAN;
+    }
+    *counts = c;
+}

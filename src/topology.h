@@ -1,0 +1,61 @@
+/* +Grid inter-satellite links and their per-snapshot feasibility
+ * (MODEL.md sections 3, 7.3-7.4). */
+#ifndef XNET_TOPOLOGY_H
+#define XNET_TOPOLOGY_H
+
+#include "orbit.h"
+
+#include <stdint.h>
+
+typedef struct {
+    int a, b;
+} xnet_link_t;
+
+/* Why a candidate link is absent from a snapshot. A link failing several
+ * rules is charged to the first in this order. */
+typedef enum {
+    XNET_LINK_ACTIVE = 0,
+    XNET_LINK_BLOCKED,  /* line of sight within R_E + margin of the Earth's centre */
+    XNET_LINK_TRACKING, /* line-of-sight angular rate >= omega_max */
+    XNET_LINK_RANGE,    /* range >= max_range */
+    XNET_LINK_OUTAGE    /* lost the Bernoulli survival draw */
+} xnet_link_state_t;
+
+typedef struct {
+    double survival;        /* probability a feasible link is up, [0, 1] */
+    double omega_max_rad_s; /* tracking limit; +inf for none */
+    double max_range_km;    /* +inf for none */
+    double margin_km;       /* atmosphere margin above R_E */
+    double bits;            /* message size per hop */
+    double rate_bps;        /* link data rate */
+    double proc_s;          /* per-hop processing delay */
+    uint64_t seed;          /* survival draws */
+} xnet_link_params_t;
+
+typedef struct {
+    int total, blocked, tracking, range, outage, active;
+} xnet_link_counts_t;
+
+/* The paper's defaults (MODEL.md section 3). */
+xnet_link_params_t xnet_link_params_default(void);
+
+/* Check params against the constellation (margin below altitude, etc.). */
+int xnet_link_params_check(const xnet_link_params_t *p, const xnet_walker_t *w);
+
+/* Number of +Grid candidate links: P*S + (P-1)*S (star) or 2*P*S (delta).
+ * XNET_EINVAL when the constellation is too small for +Grid (S < 3, P < 2,
+ * or P < 3 for delta). */
+int xnet_links_candidate_count(const xnet_walker_t *w, int *count);
+
+/* Fill links[count] in the canonical order of MODEL.md 7.3. O(count). */
+void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links);
+
+/* Decide every candidate link at time t (snapshot index snap, used for the
+ * survival draw) and write its state and latency (seconds; NaN when not
+ * active). state_scratch holds 6 doubles per satellite. O(N + count). */
+void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
+                         const xnet_link_t *links, int count, double t, int snap,
+                         double *state_scratch, uint8_t *state, double *latency_s,
+                         xnet_link_counts_t *counts);
+
+#endif

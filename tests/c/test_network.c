@@ -1,0 +1,282 @@
+/* +Grid links, feasibility rules, reproducible outages, and shortest paths
+ * on a ring and a lattice computed by hand and by Floyd-Warshall. */
+#include "check.h"
+#include "error.h"
+#include "limits.h"
+#include "network.h"
+#include "paths.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static xnet_network_t *make(xnet_walker_pattern_t pat, int P, int S, int F, double survival,
+                            double omega, int T, unsigned seed)
+{
+    xnet_walker_t w;
+    xnet_network_t *net = NULL;
+    if (xnet_walker_init(&w, pat, P, S, F, 550, 87)) {
+        return NULL;
+    }
+    xnet_network_params_t p = xnet_network_params_default();
+    p.snapshots = T;
+    p.link.survival = survival;
+    p.link.omega_max_rad_s = omega;
+    p.link.seed = seed;
+    xnet_network_create(&net, &w, &p);
+    return net;
+}
+
+static void test_counts(void)
+{
+    xnet_network_t *star = make(XNET_WALKER_STAR, 33, 32, 0, 1, HUGE_VAL, 20, 1);
+    CHECK(xnet_network_candidate_count(star) == 33 * 32 + 32 * 32);
+    CHECK(xnet_network_candidate_count(star) == 2080);
+    /* survival 1 and no tracking limit: every +Grid link is up in every snapshot */
+    int all_up = 1;
+    for (int k = 0; k < 20; k++) {
+        const xnet_link_counts_t *c = xnet_network_counts(star, k);
+        all_up = all_up && c->active == 2080 && c->total == 2080;
+    }
+    CHECK(all_up);
+    /* the seam: no link between plane 32 and plane 0 */
+    const xnet_link_t *l = xnet_network_candidates(star);
+    int seam = 0;
+    for (int k = 0; k < 2080; k++) {
+        int pa = l[k].a / 32, pb = l[k].b / 32;
+        seam += (pa == 0 && pb == 32) || (pa == 32 && pb == 0);
+    }
+    CHECK(seam == 0);
+    /* in-plane link latency: 1356.8 km / c + 65536 / 100e9 = 4.526 ms */
+    CHECK_NEAR(xnet_network_link_latencies(star, 0)[0] * 1e3, 4.526, 0.0005);
+    xnet_network_destroy(star);
+
+    xnet_network_t *delta = make(XNET_WALKER_DELTA, 10, 8, 3, 1, HUGE_VAL, 2, 1);
+    CHECK(xnet_network_candidate_count(delta) == 2 * 10 * 8);
+    /* the wrap links plane 9 slot s to plane 0 slot (s + F) % S */
+    l = xnet_network_candidates(delta);
+    CHECK(l[159].a == 9 * 8 + 7 && l[159].b == (7 + 3) % 8);
+    xnet_network_destroy(delta);
+}
+
+static void test_rules(void)
+{
+    /* Adjacent-plane links of a star: to first order in the RAAN step the
+     * line-of-sight rate is n cos i / (cos^2 i sin^2 u + cos^2 u), largest at
+     * the poles: n / cos i = 0.0209 rad/s at 87 deg. So the default 0.12 rad/s
+     * never binds, and 0.02 rad/s removes exactly the links at slots 8 and 24
+     * (u = 90 and 270 deg at t = 0): 2 x 32 links. */
+    xnet_network_t *net = make(XNET_WALKER_STAR, 33, 32, 0, 1, 0.12, 10, 1);
+    int tracking = 0;
+    for (int k = 0; k < 10; k++) {
+        const xnet_link_counts_t *c = xnet_network_counts(net, k);
+        tracking += c->tracking;
+        CHECK(c->blocked + c->tracking + c->range + c->outage + c->active == c->total);
+        CHECK(c->outage == 0);
+    }
+    CHECK(tracking == 0);
+    xnet_network_destroy(net);
+    net = make(XNET_WALKER_STAR, 33, 32, 0, 1, 0.02, 10, 1);
+    CHECK(xnet_network_counts(net, 0)->tracking == 64);
+    const uint8_t *s0 = xnet_network_link_states(net, 0);
+    const xnet_link_t *l0 = xnet_network_candidates(net);
+    int polar = 1;
+    for (int k = 0; k < 2080; k++) {
+        int slot = l0[k].a % 32, cross = k >= 1056;
+        polar = polar && ((s0[k] == XNET_LINK_TRACKING) == (cross && (slot == 8 || slot == 24)));
+    }
+    CHECK(polar);
+    /* no in-plane link ever fails tracking: same orbit, constant geometry */
+    const uint8_t *s = xnet_network_link_states(net, 3);
+    int inplane_ok = 1;
+    for (int k = 0; k < 33 * 32; k++) {
+        inplane_ok = inplane_ok && s[k] == XNET_LINK_ACTIVE;
+    }
+    CHECK(inplane_ok);
+    xnet_network_destroy(net);
+
+    /* Earth blockage: 3 satellites per plane at 550 km, chord at 120 deg dips
+     * to r cos(60 deg) = 3460 km from the centre, inside the Earth */
+    xnet_walker_t w;
+    xnet_walker_init(&w, XNET_WALKER_STAR, 2, 3, 0, 550, 87);
+    xnet_network_params_t p = xnet_network_params_default();
+    p.snapshots = 1;
+    p.link.max_range_km = HUGE_VAL;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_OK);
+    const uint8_t *st = xnet_network_link_states(net, 0);
+    CHECK(st[0] == XNET_LINK_BLOCKED && st[3] == XNET_LINK_BLOCKED && st[5] == XNET_LINK_BLOCKED);
+    /* slot 0 of the two planes sits on the equator 90 deg apart: blocked too */
+    CHECK(st[6] == XNET_LINK_BLOCKED && xnet_network_counts(net, 0)->blocked == 7);
+    xnet_network_destroy(net);
+
+    /* maximum range: in-plane chord 1356.8 km with a 1000 km limit */
+    xnet_walker_init(&w, XNET_WALKER_STAR, 2, 32, 0, 550, 87);
+    p.link.max_range_km = 1000;
+    p.link.omega_max_rad_s = HUGE_VAL;
+    p.link.survival = 1;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_OK);
+    st = xnet_network_link_states(net, 0);
+    int inplane_range = 1;
+    for (int k = 0; k < 64; k++) {
+        inplane_range = inplane_range && st[k] == XNET_LINK_RANGE;
+    }
+    CHECK(inplane_range && xnet_network_counts(net, 0)->range >= 64);
+    xnet_network_destroy(net);
+}
+
+static void test_seeds(void)
+{
+    xnet_network_t *a = make(XNET_WALKER_STAR, 33, 32, 0, 0.9, HUGE_VAL, 5, 42);
+    xnet_network_t *b = make(XNET_WALKER_STAR, 33, 32, 0, 0.9, HUGE_VAL, 5, 42);
+    xnet_network_t *c = make(XNET_WALKER_STAR, 33, 32, 0, 0.9, HUGE_VAL, 5, 43);
+    int n = 2080 * 5, same_ab = 1, same_ac = 1, outages = 0;
+    for (int k = 0; k < 5; k++) {
+        const uint8_t *sa = xnet_network_link_states(a, k), *sb = xnet_network_link_states(b, k);
+        const uint8_t *sc = xnet_network_link_states(c, k);
+        same_ab = same_ab && memcmp(sa, sb, 2080) == 0;
+        same_ac = same_ac && memcmp(sa, sc, 2080) == 0;
+        outages += xnet_network_counts(a, k)->outage;
+    }
+    CHECK(same_ab);
+    CHECK(!same_ac);
+    /* 10% outage over 10400 draws: within 5 sigma (sigma ~ 30.6) */
+    CHECK(fabs(outages - 0.1 * n) < 5 * sqrt(n * 0.1 * 0.9));
+    xnet_network_destroy(a);
+    xnet_network_destroy(b);
+    xnet_network_destroy(c);
+}
+
+static void test_paths(void)
+{
+    /* ring: 2 planes of 12, survival 1. Within plane 0 the latency to slot k
+     * is min(k, 12 - k) in-plane hops; detours through plane 1 are longer. */
+    xnet_network_t *net = make(XNET_WALKER_STAR, 2, 12, 0, 1, HUGE_VAL, 3, 1);
+    double r = 6921, hop = 2 * r * sin(M_PI / 12) / XNET_LIGHT_KM_S + 65536 / 100e9;
+    double *d = malloc(sizeof(double) * 24);
+    int src = 0, hops[72], path[72], len;
+    CHECK(xnet_paths_latency(net, 1, &src, 1, d) == XNET_OK);
+    for (int k = 0; k < 12; k++) {
+        CHECK_NEAR(d[k], (k < 12 - k ? k : 12 - k) * hop, 1e-12);
+    }
+    CHECK(xnet_paths_hops(net, 1, 0, hops) == XNET_OK);
+    CHECK(hops[0] == 0 && hops[3] == 3 && hops[9] == 3 && hops[6] == 6);
+    CHECK(xnet_paths_route(net, 1, 0, 3, path, &len) == XNET_OK);
+    CHECK(len == 4 && path[0] == 0 && path[1] == 1 && path[2] == 2 && path[3] == 3);
+    /* symmetry */
+    double *e = malloc(sizeof(double) * 24);
+    src = 3;
+    CHECK(xnet_paths_latency(net, 1, &src, 1, e) == XNET_OK);
+    CHECK_NEAR(e[0], d[3], 1e-15);
+    free(d);
+    free(e);
+    xnet_network_destroy(net);
+
+    /* lattice at t = 0: satellite 0 and the same slot in planes 1, 2 lie on
+     * the equator; the cross-plane chord is 2 r sin(dRAAN / 2) */
+    net = make(XNET_WALKER_STAR, 6, 12, 0, 1, HUGE_VAL, 1, 1);
+    int n = 72;
+    d = malloc(sizeof(double) * n);
+    src = 0;
+    CHECK(xnet_paths_latency(net, 0, &src, 1, d) == XNET_OK);
+    double cross = 2 * r * sin(M_PI / 6 / 2) / XNET_LIGHT_KM_S + 65536 / 100e9;
+    CHECK_NEAR(d[12], cross, 1e-12);
+    CHECK_NEAR(d[24], 2 * cross, 1e-12);
+    /* cross-check every pair against Floyd-Warshall on the candidate list */
+    double *fw = malloc(sizeof(double) * n * n);
+    for (int i = 0; i < n * n; i++) {
+        fw[i] = i % (n + 1) == 0 ? 0 : HUGE_VAL;
+    }
+    const xnet_link_t *l = xnet_network_candidates(net);
+    const double *lat = xnet_network_link_latencies(net, 0);
+    for (int k = 0; k < xnet_network_candidate_count(net); k++) {
+        fw[l[k].a * n + l[k].b] = fw[l[k].b * n + l[k].a] = lat[k];
+    }
+    for (int m = 0; m < n; m++) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (fw[i * n + m] + fw[m * n + j] < fw[i * n + j]) {
+                    fw[i * n + j] = fw[i * n + m] + fw[m * n + j];
+                }
+            }
+        }
+    }
+    double worst = 0;
+    for (int s = 0; s < n; s++) {
+        xnet_paths_latency(net, 0, &s, 1, d);
+        for (int v = 0; v < n; v++) {
+            worst = fmax(worst, fabs(d[v] - fw[s * n + v]));
+        }
+    }
+    CHECK(worst < 1e-15);
+    int count, sizes[72];
+    CHECK(xnet_paths_components(net, 0, &count, NULL, sizes) == XNET_OK);
+    CHECK(count == 1 && sizes[0] == 72);
+    free(fw);
+    free(d);
+    xnet_network_destroy(net);
+
+    /* survival 0: nothing is connected, nothing is reachable */
+    net = make(XNET_WALKER_STAR, 3, 4, 0, 0, HUGE_VAL, 1, 1);
+    d = malloc(sizeof(double) * 12);
+    src = 5;
+    CHECK(xnet_paths_latency(net, 0, &src, 1, d) == XNET_OK);
+    CHECK(d[5] == 0 && isinf(d[6]));
+    CHECK(xnet_paths_route(net, 0, 5, 6, path, &len) == XNET_OK && len == 0);
+    CHECK(xnet_paths_hops(net, 0, 5, hops) == XNET_OK && hops[6] == -1 && hops[5] == 0);
+    CHECK(xnet_paths_components(net, 0, &count, NULL, NULL) == XNET_OK && count == 12);
+    /* bad ids and snapshots are refused before igraph sees them */
+    src = 12;
+    CHECK(xnet_paths_latency(net, 0, &src, 1, d) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "satellite 12 out of range [0, 12)") != NULL);
+    src = 0;
+    CHECK(xnet_paths_latency(net, 1, &src, 1, d) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "snapshot 1 out of range [0, 1)") != NULL);
+    CHECK(xnet_paths_route(net, -1, 0, 1, path, &len) == XNET_EINVAL);
+    free(d);
+    xnet_network_destroy(net);
+}
+
+static void test_errors(void)
+{
+    xnet_walker_t w;
+    xnet_network_t *net = NULL;
+    xnet_network_params_t p = xnet_network_params_default();
+    xnet_walker_init(&w, XNET_WALKER_STAR, 33, 32, 0, 550, 87);
+    p.snapshots = 0;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL && net == NULL);
+    CHECK(strstr(xnet_errmsg(), "snapshots must be >= 1, got 0") != NULL);
+    p = xnet_network_params_default();
+    p.link.survival = 1.5;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "survival must be in [0, 1], got 1.5") != NULL);
+    p.link.survival = NAN;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL);
+    p = xnet_network_params_default();
+    p.link.margin_km = 600;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "above the atmosphere margin") != NULL);
+    p = xnet_network_params_default();
+    p.link.rate_bps = 0;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL);
+    p = xnet_network_params_default();
+    xnet_walker_init(&w, XNET_WALKER_STAR, 33, 2, 0, 550, 87);
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "sats >= 3") != NULL);
+    xnet_walker_init(&w, XNET_WALKER_DELTA, 2, 8, 0, 550, 87);
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_EINVAL);
+    /* the memory limit refuses before allocating */
+    xnet_walker_init(&w, XNET_WALKER_STAR, 1000, 1000, 0, 550, 87);
+    p.snapshots = 1000;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_ELIMIT && net == NULL);
+    CHECK(strstr(xnet_errmsg(), "memory limit") != NULL);
+}
+
+int main(void)
+{
+    xnet_igraph_init();
+    test_counts();
+    test_rules();
+    test_seeds();
+    test_paths();
+    test_errors();
+    return check_done();
+}

@@ -1,0 +1,112 @@
+-- The constellation and network API through Lua: known answers and every
+-- error path of the kernel issue.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local t = require "harness"
+local xnet = require "xnet"
+
+-- constellation
+local con = xnet.walker{ pattern = "star", planes = 33, sats = 32, phasing = 0,
+                         altitude_km = 550, inclination_deg = 87 }
+t.near(con:period() / 60, 95.50, 0.005, "period at 550 km")
+t.check(#con == 1056 and con:size() == 1056)
+t.check(con.planes == 33 and con.sats == 32 and con.pattern == "star")
+t.check(tostring(con):find("walker star 33x32", 1, true))
+local x0, y0, z0 = con:position(0, 0)
+local x1, y1, z1 = con:position(1, 0)
+t.near(math.sqrt((x1 - x0) ^ 2 + (y1 - y0) ^ 2 + (z1 - z0) ^ 2), 1356.8, 0.05, "in-plane chord")
+local lat, lon = con:subpoint(8, 0)
+t.near(lat, 87, 1e-9, "slot 8 is at the top of its orbit at t = 0")
+t.check(xnet.walker() == con, "defaults are the paper's")
+
+-- network
+local net = xnet.network(con, { snapshots = 20, survival = 0.95, seed = 7 })
+t.check(net:snapshots() == 20 and #net == 1056)
+t.check(tostring(net):find("1056 satellites, 20 snapshots", 1, true))
+local links = net:links(0)
+t.check(links.total == 2080)
+t.check(links.blocked + links.tracking + links.range + links.outage + links.active == links.total)
+local row = net:latency(0, 3)
+t.check(#row == 1056 and row[0] == 0)
+t.check(row:source() == 0 and row:snapshot() == 3)
+local back = net:latency(500, 3)
+t.near(row[500], back[0], 1e-15, "latency is symmetric")
+local path = net:path(0, 500, 3)
+t.check(path[1] == 0 and path[#path] == 500)
+local hops = net:hops(0, 3)
+t.check(hops[500] == #path - 1, "hops along the minimum-latency route")
+-- the path's latency adds up its links
+local edges = {}
+for _, e in ipairs(net:edges(3)) do
+  edges[e[1] .. "-" .. e[2]] = e[3]
+  edges[e[2] .. "-" .. e[1]] = e[3]
+end
+local sum = 0
+for i = 1, #path - 1 do sum = sum + edges[path[i] .. "-" .. path[i + 1]] end
+t.near(sum, row[500], 1e-12, "path latency = sum of its links")
+local rows = net:latency({ 0, 500 }, 3)
+t.check(#rows == 2 and rows[2][0] == back[0])
+local ncomp, sizes = net:components(3)
+t.check(ncomp >= 1 and sizes[1] <= 1056)
+t.check(net:constellation() == con)
+t.check(net:params().survival == 0.95 and net:params().seed == 7)
+
+-- same seed, same outages; different seed, different ones
+local function outages(seed)
+  local n = xnet.network(con, { snapshots = 5, seed = seed })
+  local s = {}
+  for k = 0, 4 do s[#s + 1] = n:links(k).outage end
+  return table.concat(s, ",")
+end
+t.check(outages(3) == outages(3))
+t.check(outages(3) ~= outages(4))
+
+-- survival 1 and no tracking limit: every link up
+local full = xnet.network(con, { snapshots = 4, survival = 1, omega_max = math.huge })
+for k = 0, 3 do t.check(full:links(k).active == 2080) end
+
+-- a cut network: survival 0 leaves nothing reachable
+local cut = xnet.network(xnet.walker{ planes = 3, sats = 12 }, { snapshots = 1, survival = 0 })
+t.check(cut:path(0, 1, 0) == nil)
+t.check(cut:latency(0, 0)[1] == math.huge)
+t.check(cut:latency(0, 0):unreachable() == 35)
+t.check(cut:hops(0, 0)[1] == math.huge)
+t.check(select(1, cut:components(0)) == 36)
+
+-- error paths: the message names the value and the bound
+t.check_error("planes must be in [1,", xnet.walker, { planes = 0 })
+t.check_error("sats must be in [1,", xnet.walker, { sats = -3 })
+t.check_error("phasing must be in [0, 32], got 33", xnet.walker, { phasing = 33 })
+t.check_error("altitude_km must be > 0", xnet.walker, { altitude_km = -5 })
+t.check_error("inclination_deg must be in [0, 180], got 181", xnet.walker, { inclination_deg = 181 })
+t.check_error("pattern must be 'star' or 'delta', got 'ring'", xnet.walker, { pattern = "ring" })
+t.check_error("unknown option 'plane' for xnet.walker", xnet.walker, { plane = 3 })
+t.check_error("option 'planes' must be an integer, got 2.5", xnet.walker, { planes = 2.5 })
+t.check_error("option 'planes' must be an integer, got string", xnet.walker, { planes = "33" })
+t.check_error("option 'altitude_km' must be a number, got string", xnet.walker, { altitude_km = "x" })
+t.check_error("above the atmosphere margin 80 km, got 60", function()
+  xnet.network(xnet.walker{ altitude_km = 60 })
+end)
+t.check_error("survival must be in [0, 1], got 1.2", xnet.network, con, { survival = 1.2 })
+t.check_error("survival must be in [0, 1], got", xnet.network, con, { survival = 0 / 0 })
+t.check_error("snapshots must be in [1,", xnet.network, con, { snapshots = 0 })
+t.check_error("unknown option 'survivl' for xnet.network", xnet.network, con, { survivl = 0.9 })
+t.check_error("horizon_s must be > 0", xnet.network, con, { horizon_s = -1 })
+t.check_error("rate_bps must be > 0", xnet.network, con, { rate_bps = 0 })
+t.check_error("(xnet.Constellation expected, got table)", xnet.network, {}, {})
+t.check_error("satellite 1056 out of range [0, 1056)", net.latency, net, 1056, 0)
+t.check_error("satellite -1 out of range [0, 1056)", net.path, net, -1, 3, 0)
+t.check_error("snapshot 20 out of range [0, 20)", net.latency, net, 0, 20)
+t.check_error("snapshot must be an integer, got 1.5", net.links, net, 1.5)
+t.check_error("satellite must be an integer, got string", net.hops, net, "a", 0)
+t.check_error("satellite 2000 out of range [0, 1056)", function() return row[2000] end)
+t.check_error("satellite 1056 out of range [0, 1056)", con.position, con, 1056, 0)
+t.check_error("time must be finite", con.position, con, 0, math.huge)
+t.check_error("sats >= 3", xnet.network, xnet.walker{ sats = 2 })
+t.check_error("memory limit", xnet.network, xnet.walker{ planes = 1000, sats = 1000 },
+              { snapshots = 2000 })
+net:close()
+t.check_error("attempt to use a closed network", net.latency, net, 0, 0)
+t.check(tostring(net) == "network (closed)")
+net:close() -- closing twice is harmless
+
+t.done()
