@@ -240,9 +240,16 @@ static void repl(lua_State *L)
 
 /* --- start-up ------------------------------------------------------------ */
 
-/* The directory holding the binary: lua/ and lib/ are found next to it. */
+/* The spacexnet root (holding lua/ and lib/): SPACEXNET_ROOT if set, else the
+ * nearest directory at or above the binary's that has lua/xnet/init.lua, so
+ * builds in build/asan/ find the same library. */
 static void find_root(const char *argv0)
 {
+    const char *env = getenv("SPACEXNET_ROOT");
+    if (env && env[0]) {
+        snprintf(root_dir, sizeof root_dir, "%s", env);
+        return;
+    }
     char path[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
     if (n > 0) {
@@ -250,10 +257,18 @@ static void find_root(const char *argv0)
     } else {
         snprintf(path, sizeof path, "%s", argv0);
     }
-    char *slash = strrchr(path, '/');
-    if (slash) {
+    for (int up = 0; up < 4; up++) {
+        char *slash = strrchr(path, '/');
+        if (!slash) {
+            return;
+        }
         *slash = '\0';
-        snprintf(root_dir, sizeof root_dir, "%s", path[0] ? path : "/");
+        char probe[PATH_MAX + 32];
+        snprintf(probe, sizeof probe, "%s/lua/xnet/init.lua", path);
+        if (access(probe, R_OK) == 0) {
+            snprintf(root_dir, sizeof root_dir, "%s", path[0] ? path : "/");
+            return;
+        }
     }
 }
 
