@@ -48,6 +48,10 @@ void xnet_l_box_free(void **box);
 int luaopen_xnet_orbit(lua_State *L);
 int luaopen_xnet_network(lua_State *L);
 int luaopen_xnet_sys(lua_State *L);
+int luaopen_xnet_proc(lua_State *L);
+int luaopen_xnet_moe(lua_State *L);
+int luaopen_xnet_placement(lua_State *L);
+int luaopen_xnet_latency(lua_State *L);
 int luaopen_xnet_core(lua_State *L);
 
 #endif

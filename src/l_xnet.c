@@ -31,6 +31,10 @@ int luaopen_xnet_core(lua_State *L)
     luaopen_xnet_orbit(L);
     luaopen_xnet_network(L);
     luaopen_xnet_sys(L);
+    luaopen_xnet_proc(L);
+    luaopen_xnet_moe(L);
+    luaopen_xnet_placement(L);
+    luaopen_xnet_latency(L);
     const char *igraph_v;
     igraph_version(&igraph_v, NULL, NULL, NULL);
     lua_pushstring(L, XNET_VERSION);

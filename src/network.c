@@ -27,6 +27,8 @@ struct xnet_network {
     xnet_link_counts_t *counts; /* snapshots */
     int slot_count;
     graph_slot_t *slots;
+    void *attachment;
+    void (*attachment_free)(void *);
 };
 
 xnet_network_params_t xnet_network_params_default(void)
@@ -113,6 +115,9 @@ void xnet_network_destroy(xnet_network_t *net)
 {
     if (!net) {
         return;
+    }
+    if (net->attachment_free) {
+        net->attachment_free(net->attachment);
     }
     if (net->slots) {
         for (int i = 0; i < net->slot_count; i++) {
@@ -201,4 +206,18 @@ int xnet_network_graph(xnet_network_t *net, int snap, const igraph_t **graph,
     *graph = &slot->graph;
     *weights = &slot->weights;
     return XNET_OK;
+}
+
+void *xnet_network_attachment(const xnet_network_t *net)
+{
+    return net->attachment;
+}
+
+void xnet_network_attach(xnet_network_t *net, void *data, void (*free_fn)(void *))
+{
+    if (net->attachment_free) {
+        net->attachment_free(net->attachment);
+    }
+    net->attachment = data;
+    net->attachment_free = free_fn;
 }

@@ -23,30 +23,39 @@ int xnet_paths_latency(xnet_network_t *net, int snap, const int *src, int nsrc, 
     const igraph_t *g;
     const igraph_vector_t *w;
     int rc, n = xnet_network_nodes(net);
-    if ((rc = xnet_paths_check(net, snap, src, nsrc)) || (rc = xnet_network_graph(net, snap, &g, &w))) {
+    if ((rc = xnet_paths_check(net, snap, src, nsrc)) || (rc = xnet_network_graph(net, snap, &g, &w))
+        || (rc = xnet_check_interrupt())) {
         return rc;
     }
+    /* One igraph call for all sources: igraph builds its incidence lists once
+     * per call (a malloc per vertex), which would otherwise dominate. */
+    igraph_vector_int_t from;
     igraph_matrix_t res;
-    if (igraph_matrix_init(&res, 0, 0) != IGRAPH_SUCCESS) {
+    if (igraph_vector_int_init(&from, nsrc) != IGRAPH_SUCCESS) {
         return XNET_EGRAPH;
     }
     for (int i = 0; i < nsrc; i++) {
-        if ((rc = xnet_check_interrupt())) {
-            break;
-        }
-        if (igraph_distances_dijkstra(g, &res, igraph_vss_1(src[i]), igraph_vss_all(), w,
-                                      IGRAPH_ALL) != IGRAPH_SUCCESS) {
-            rc = XNET_EGRAPH;
-            break;
-        }
-        /* One source: the 1 x N matrix is a contiguous row. */
-        const double *row = &MATRIX(res, 0, 0);
-        double *dst = out + (size_t)i * (size_t)n;
-        for (int v = 0; v < n; v++) {
-            dst[v] = row[v];
+        VECTOR(from)[i] = src[i];
+    }
+    if (igraph_matrix_init(&res, 0, 0) != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&from);
+        return XNET_EGRAPH;
+    }
+    if (igraph_distances_dijkstra(g, &res, igraph_vss_vector(&from), igraph_vss_all(), w,
+                                  IGRAPH_ALL) != IGRAPH_SUCCESS) {
+        rc = XNET_EGRAPH;
+    } else {
+        /* igraph matrices are column-major: res[i, v] at data[v * nsrc + i] */
+        const double *data = &MATRIX(res, 0, 0);
+        for (int i = 0; i < nsrc; i++) {
+            double *dst = out + (size_t)i * (size_t)n;
+            for (int v = 0; v < n; v++) {
+                dst[v] = data[(size_t)v * (size_t)nsrc + (size_t)i];
+            }
         }
     }
     igraph_matrix_destroy(&res);
+    igraph_vector_int_destroy(&from);
     return rc;
 }
 

@@ -1,11 +1,66 @@
 -- xnet: the public facade over the C kernel (xnet.core) and the Lua policy
--- modules. Satellite ids, snapshots and layers are 0-based everywhere.
+-- modules. Satellite ids, snapshots, layers and experts are 0-based everywhere.
 local core = require "xnet.core"
 
 local xnet = {}
-
 for k, v in pairs(core) do
   xnet[k] = v
+end
+xnet.model_from_table = nil
+
+-- Names that stand for a catalogue entry.
+local model_aliases = { ["llama-moe-3.5b"] = "llama-moe-3.5b-2of8" }
+
+-- xnet.model(name) loads lib/models/<name>.lua; xnet.model{...} builds one
+-- from a table (unknown or missing fields raise); xnet.model(name, overrides)
+-- loads one and changes some fields (for sensitivity studies).
+function xnet.model(spec, overrides)
+  if type(spec) == "string" then
+    local name = model_aliases[spec] or spec
+    if not name:match("^[%w%._%-]+$") then
+      error(string.format("model name must be letters, digits, '.', '_' or '-', got '%s'", spec), 2)
+    end
+    local path = xnet.root .. "/lib/models/" .. name .. ".lua"
+    local chunk, err = loadfile(path, "t", {})
+    if not chunk then
+      if err:find("No such file", 1, true) or err:find("cannot open", 1, true) then
+        error(string.format("unknown model '%s' (no %s)", spec, path), 2)
+      end
+      error(err, 2)
+    end
+    local ok, t = pcall(chunk)
+    if not ok or type(t) ~= "table" then
+      error(string.format("%s: must return a table of model fields", path), 2)
+    end
+    spec = t
+  elseif getmetatable(spec) and getmetatable(spec).__name == "xnet.Model" then
+    spec = spec:fields()
+  elseif type(spec) ~= "table" then
+    error("xnet.model expects a model name or a table of fields, got " .. type(spec), 2)
+  end
+  if overrides ~= nil then
+    if type(overrides) ~= "table" then
+      error("xnet.model overrides must be a table, got " .. type(overrides), 2)
+    end
+    local t = {}
+    for k, v in pairs(spec) do t[k] = v end
+    for k, v in pairs(overrides) do t[k] = v end
+    spec = t
+  end
+  return core.model_from_table(spec)
+end
+
+-- Experiment scripts call xnet.strict() to turn reads and writes of
+-- undeclared globals into errors (a typo should not silently read nil).
+function xnet.strict()
+  setmetatable(_G, {
+    __newindex = function(_, name)
+      error("assignment to undeclared global '" .. tostring(name) .. "'", 2)
+    end,
+    __index = function(_, name)
+      error("read of undeclared global '" .. tostring(name) .. "'", 2)
+    end,
+  })
 end
 
 return xnet

@@ -1,0 +1,175 @@
+/* Lua binding for evaluating a plan (src/latency.c). */
+#include "error.h"
+#include "l_common.h"
+#include "l_moe.h"
+#include "l_network.h"
+#include "l_placement.h"
+#include "latency.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define XNET_COST_MT "xnet.Cost"
+
+typedef struct {
+    xnet_cost_t *c;
+} cost_ud;
+
+static int l_cost_gc(lua_State *L)
+{
+    cost_ud *ud = luaL_checkudata(L, 1, XNET_COST_MT);
+    xnet_cost_destroy(ud->c);
+    ud->c = NULL;
+    return 0;
+}
+
+/* The plan's cost table on this network for this route: built once and kept
+ * in the plan's cache (keyed by the network's serial number and the route). */
+static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xnet_route_t route)
+{
+    xnet_network_t *net = xnet_l_check_network(L, net_idx);
+    const xnet_plan_t *plan = xnet_l_check_plan(L, plan_idx);
+    lua_getiuservalue(L, plan_idx, 1);
+    lua_pushfstring(L, "%d:%c", (int)xnet_network_serial(net), route == XNET_ROUTE_A ? 'A' : 'B');
+    lua_pushvalue(L, -1);
+    if (lua_gettable(L, -3) == LUA_TUSERDATA) {
+        const xnet_cost_t *c = ((cost_ud *)lua_touserdata(L, -1))->c;
+        lua_pop(L, 3);
+        return c;
+    }
+    lua_pop(L, 1);
+    cost_ud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    ud->c = NULL;
+    luaL_setmetatable(L, XNET_COST_MT);
+    if (xnet_cost_build(&ud->c, net, plan, route)) {
+        xnet_l_raise(L);
+    }
+    lua_settable(L, -3); /* cache[key] = cost */
+    lua_pop(L, 1);
+    /* The cache holds the only reference; it lives as long as the plan. */
+    lua_getiuservalue(L, plan_idx, 1);
+    lua_pushfstring(L, "%d:%c", (int)xnet_network_serial(net), route == XNET_ROUTE_A ? 'A' : 'B');
+    lua_gettable(L, -2);
+    const xnet_cost_t *c = ((cost_ud *)lua_touserdata(L, -1))->c;
+    lua_pop(L, 2);
+    return c;
+}
+
+static void push_layers(lua_State *L, const double *v, int layers, const char *field)
+{
+    lua_createtable(L, layers, 1);
+    for (int l = 0; l < layers; l++) {
+        lua_pushnumber(L, v[l]);
+        lua_seti(L, -2, l);
+    }
+    lua_setfield(L, -2, field);
+}
+
+static void set_number(lua_State *L, const char *field, double v)
+{
+    if (!isnan(v)) { /* nothing delivered: the field is absent, never a made-up number */
+        lua_pushnumber(L, v);
+        lua_setfield(L, -2, field);
+    }
+}
+
+/* xnet.evaluate(net, plan, profile, { tokens = 100000, seed = 1, variant = "A",
+ *   snapshot = nil, exact = true }) -> { mean =, p50 =, p95 =, p99 =, stderr =,
+ *   undelivered =, per_layer = {[0]..}, exact =, exact_undelivered =,
+ *   exact_per_layer = {[0]..}, tokens =, delivered =, ... } (seconds per token) */
+static int l_evaluate(lua_State *L)
+{
+    static const char *const allowed[] = {"tokens", "seed", "variant", "snapshot", "exact", NULL};
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_plan_t *plan = xnet_l_check_plan(L, 2);
+    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    if (lua_isnoneornil(L, 4)) {
+        lua_settop(L, 3);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, 4, "xnet.evaluate", allowed);
+    lua_Integer tokens = xnet_l_opt_integer(L, 4, "tokens", 100000);
+    if (tokens < 1 || tokens > ((lua_Integer)1 << 40)) {
+        return luaL_error(L, "tokens must be in [1, 2^40], got %I", tokens);
+    }
+    lua_Integer seed = xnet_l_opt_integer(L, 4, "seed", 1);
+    xnet_route_t route = xnet_l_route_option(L, 4);
+    lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", -1);
+    int T = xnet_network_snapshots(net);
+    if (snapshot < -1 || snapshot >= T) {
+        return luaL_error(L, "snapshot %I out of range [0, %d)", snapshot, T);
+    }
+    lua_getfield(L, 4, "exact");
+    int want_exact = lua_isnil(L, -1) || lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (plan->layers != prof->layers || plan->experts != prof->experts) {
+        return luaL_error(L, "the plan has %d layers x %d experts, the profile %d x %d",
+                          plan->layers, plan->experts, prof->layers, prof->experts);
+    }
+    lua_getiuservalue(L, 3, 1);
+    const xnet_model_t *model = xnet_l_check_model(L, -1);
+    xnet_compute_t compute = {xnet_model_gateway_s(model), xnet_model_expert_s(model)};
+    lua_pop(L, 1);
+
+    const xnet_cost_t *cost = plan_cost(L, 1, 2, route);
+    void **box = xnet_l_box(L);
+    double *per_layer = *box = malloc(sizeof(double) * 2 * (size_t)plan->layers);
+    if (!per_layer) {
+        return luaL_error(L, "out of memory");
+    }
+    xnet_sample_result_t mc = {.per_layer_s = per_layer};
+    xnet_exact_result_t ex = {.per_layer_s = per_layer + plan->layers};
+    if (xnet_latency_sample(cost, prof, compute, (size_t)tokens, (uint64_t)seed, (int)snapshot,
+                            &mc)
+        || (want_exact && xnet_latency_exact(cost, prof, compute, (int)snapshot, &ex))) {
+        return xnet_l_raise(L);
+    }
+    lua_createtable(L, 0, 20);
+    set_number(L, "mean", mc.mean_s);
+    set_number(L, "p50", mc.p50_s);
+    set_number(L, "p95", mc.p95_s);
+    set_number(L, "p99", mc.p99_s);
+    set_number(L, "stderr", mc.stderr_s);
+    lua_pushnumber(L, mc.undelivered);
+    lua_setfield(L, -2, "undelivered");
+    lua_pushinteger(L, (lua_Integer)mc.tokens);
+    lua_setfield(L, -2, "tokens");
+    lua_pushinteger(L, (lua_Integer)mc.delivered);
+    lua_setfield(L, -2, "delivered");
+    if (mc.delivered) {
+        push_layers(L, mc.per_layer_s, plan->layers, "per_layer");
+    }
+    if (want_exact) {
+        set_number(L, "exact", ex.mean_s);
+        lua_pushnumber(L, ex.undelivered);
+        lua_setfield(L, -2, "exact_undelivered");
+        if (!isnan(ex.mean_s)) {
+            push_layers(L, ex.per_layer_s, plan->layers, "exact_per_layer");
+        }
+    }
+    lua_pushinteger(L, plan->layers);
+    lua_setfield(L, -2, "layers");
+    lua_pushstring(L, plan->method);
+    lua_setfield(L, -2, "method");
+    lua_pushstring(L, route == XNET_ROUTE_A ? "A" : "B");
+    lua_setfield(L, -2, "variant");
+    lua_pushinteger(L, seed);
+    lua_setfield(L, -2, "seed");
+    lua_pushnumber(L, compute.gateway_s);
+    lua_setfield(L, -2, "gateway_s");
+    lua_pushnumber(L, compute.expert_s);
+    lua_setfield(L, -2, "expert_s");
+    lua_getiuservalue(L, 3, 2);
+    lua_setfield(L, -2, "profile");
+    return 1;
+}
+
+int luaopen_xnet_latency(lua_State *L)
+{
+    static const luaL_Reg cost_methods[] = {{NULL, NULL}};
+    static const luaL_Reg cost_meta[] = {{"__gc", l_cost_gc}, {NULL, NULL}};
+    xnet_l_new_type(L, XNET_COST_MT, cost_methods, cost_meta);
+    lua_pushcfunction(L, l_evaluate);
+    lua_setfield(L, -2, "evaluate");
+    return 0;
+}

@@ -1,0 +1,488 @@
+/* Lua binding for MoE models and activation profiles (src/moe.c, src/trace.c). */
+#include "error.h"
+#include "fileio.h"
+#include "l_common.h"
+#include "l_moe.h"
+#include "moe.h"
+#include "trace.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    xnet_profile_t *p; /* NULL once closed */
+} profile_ud;
+
+/* --- Model --------------------------------------------------------------- */
+
+const xnet_model_t *xnet_l_check_model(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, XNET_MODEL_MT);
+}
+
+typedef struct {
+    const char *name;
+    int required;
+    int is_int;
+    size_t offset;
+    double def;
+} model_field;
+
+#define FIELD(n, req, isint, def) {#n, req, isint, offsetof(xnet_model_t, n), def}
+static const model_field model_fields[] = {
+    FIELD(layers, 1, 1, 0),        FIELD(experts, 1, 1, 0),
+    FIELD(top_k, 1, 1, 0),         FIELD(hidden, 1, 1, 0),
+    FIELD(bytes_per_value, 1, 0, 0), FIELD(expert_ffn, 0, 0, 0),
+    FIELD(gateway_flops, 1, 0, 0), FIELD(ctx_flops, 0, 0, 0),
+    FIELD(expert_flops, 1, 0, 0),  FIELD(flops_per_s, 0, 0, 10.4e9),
+    FIELD(utilisation, 0, 0, 0.70),
+};
+#undef FIELD
+#define MODEL_FIELD_COUNT (sizeof model_fields / sizeof model_fields[0])
+
+/* xnet.model{ name =, layers =, experts =, top_k =, hidden =, bytes_per_value =,
+ *   gateway_flops =, expert_flops =, [expert_ffn, ctx_flops, flops_per_s,
+ *   utilisation, vocab, description] } -> Model; unknown or missing fields raise */
+static int l_model(lua_State *L)
+{
+    static const char *allowed[MODEL_FIELD_COUNT + 4];
+    for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
+        allowed[i] = model_fields[i].name;
+    }
+    allowed[MODEL_FIELD_COUNT] = "name";
+    allowed[MODEL_FIELD_COUNT + 1] = "vocab";
+    allowed[MODEL_FIELD_COUNT + 2] = "description";
+    allowed[MODEL_FIELD_COUNT + 3] = NULL;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    xnet_l_check_options(L, 1, "xnet.model", allowed);
+    xnet_model_t m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.name, sizeof m.name, "%s", xnet_l_opt_string(L, 1, "name", "custom"));
+    xnet_l_opt_number(L, 1, "vocab", 0);
+    xnet_l_opt_string(L, 1, "description", "");
+    for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
+        const model_field *f = &model_fields[i];
+        if (f->required && lua_getfield(L, 1, f->name) == LUA_TNIL) {
+            return luaL_error(L, "model field '%s' is missing", f->name);
+        }
+        if (f->required) {
+            lua_pop(L, 1);
+        }
+        if (f->is_int) {
+            lua_Integer v = xnet_l_opt_integer(L, 1, f->name, 0);
+            if (v < -1000000000 || v > 1000000000) {
+                return luaL_error(L, "model field '%s' out of range, got %I", f->name, v);
+            }
+            *(int *)((char *)&m + f->offset) = (int)v;
+        } else {
+            *(double *)((char *)&m + f->offset) = xnet_l_opt_number(L, 1, f->name, f->def);
+        }
+    }
+    if (xnet_model_check(&m)) {
+        return xnet_l_raise(L);
+    }
+    xnet_model_t *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    *ud = m;
+    luaL_setmetatable(L, XNET_MODEL_MT);
+    return 1;
+}
+
+/* model.<field>, model.gateway_s, model.expert_s, model.message_bits, model.name */
+static int l_model_index(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
+        const model_field *f = &model_fields[i];
+        if (strcmp(key, f->name) == 0) {
+            if (f->is_int) {
+                lua_pushinteger(L, *(const int *)((const char *)m + f->offset));
+            } else {
+                lua_pushnumber(L, *(const double *)((const char *)m + f->offset));
+            }
+            return 1;
+        }
+    }
+    if (strcmp(key, "name") == 0) {
+        lua_pushstring(L, m->name);
+    } else if (strcmp(key, "gateway_s") == 0) {
+        lua_pushnumber(L, xnet_model_gateway_s(m));
+    } else if (strcmp(key, "expert_s") == 0) {
+        lua_pushnumber(L, xnet_model_expert_s(m));
+    } else if (strcmp(key, "message_bits") == 0) {
+        lua_pushnumber(L, xnet_model_message_bits(m));
+    } else {
+        luaL_getmetafield(L, 1, "methods");
+        lua_getfield(L, -1, key);
+    }
+    return 1;
+}
+
+/* model:fields() -> a plain table of every field, for xnet.model(t) round trips */
+static int l_model_fields(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    lua_createtable(L, 0, (int)MODEL_FIELD_COUNT + 1);
+    for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
+        const model_field *f = &model_fields[i];
+        if (f->is_int) {
+            lua_pushinteger(L, *(const int *)((const char *)m + f->offset));
+        } else {
+            lua_pushnumber(L, *(const double *)((const char *)m + f->offset));
+        }
+        lua_setfield(L, -2, f->name);
+    }
+    lua_pushstring(L, m->name);
+    lua_setfield(L, -2, "name");
+    return 1;
+}
+
+static int l_model_tostring(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    char buf[256];
+    snprintf(buf, sizeof buf,
+             "model %s: %d layers, %d experts, top-%d, hidden %d; %.2f ms at the gateway, "
+             "%.2f ms per expert per layer",
+             m->name, m->layers, m->experts, m->top_k, m->hidden, xnet_model_gateway_s(m) * 1e3,
+             xnet_model_expert_s(m) * 1e3);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* --- Profile -------------------------------------------------------------- */
+
+const xnet_profile_t *xnet_l_check_profile(lua_State *L, int idx)
+{
+    profile_ud *ud = luaL_checkudata(L, idx, XNET_PROFILE_MT);
+    if (!ud->p) {
+        luaL_error(L, "attempt to use a closed profile");
+    }
+    return ud->p;
+}
+
+/* Push a closed profile userdata remembering its model (uservalue 1) and
+ * description (uservalue 2); the caller fills ud->p. */
+static profile_ud *new_profile(lua_State *L, int model_idx, const char *description)
+{
+    model_idx = lua_absindex(L, model_idx);
+    profile_ud *ud = lua_newuserdatauv(L, sizeof *ud, 2);
+    ud->p = NULL;
+    luaL_setmetatable(L, XNET_PROFILE_MT);
+    lua_pushvalue(L, model_idx);
+    lua_setiuservalue(L, -2, 1);
+    lua_pushstring(L, description);
+    lua_setiuservalue(L, -2, 2);
+    return ud;
+}
+
+static int profile_from_weights(lua_State *L, const xnet_model_t *m, const double *w,
+                                const char *description)
+{
+    profile_ud *ud = new_profile(L, 1, description);
+    if (xnet_profile_from_weights(&ud->p, m->layers, m->experts, m->top_k, w)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+static double *weights_box(lua_State *L, const xnet_model_t *m)
+{
+    void **box = xnet_l_box(L);
+    *box = malloc(sizeof(double) * (size_t)m->layers * (size_t)m->experts);
+    if (!*box) {
+        luaL_error(L, "out of memory for %d x %d weights", m->layers, m->experts);
+    }
+    return *box;
+}
+
+static uint64_t seed_option(lua_State *L, int idx, const char *what)
+{
+    static const char *const allowed[] = {"seed", NULL};
+    if (lua_isnoneornil(L, idx)) {
+        return 1;
+    }
+    xnet_l_check_options(L, idx, what, allowed);
+    return (uint64_t)xnet_l_opt_integer(L, idx, "seed", 1);
+}
+
+/* xnet.profile.uniform(model) -> Profile */
+static int l_profile_uniform(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    double *w = weights_box(L, m);
+    for (int i = 0; i < m->layers * m->experts; i++) {
+        w[i] = 1;
+    }
+    return profile_from_weights(L, m, w, "uniform");
+}
+
+/* xnet.profile.zipf(model, s, { seed = 1 }) -> Profile */
+static int l_profile_zipf(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    double s = luaL_checknumber(L, 2);
+    uint64_t seed = seed_option(L, 3, "xnet.profile.zipf");
+    double *w = weights_box(L, m);
+    if (xnet_weights_zipf(m->layers, m->experts, s, seed, w)) {
+        return xnet_l_raise(L);
+    }
+    char desc[64];
+    snprintf(desc, sizeof desc, "zipf-%g", s);
+    return profile_from_weights(L, m, w, desc);
+}
+
+/* xnet.profile.dirichlet(model, alpha, { seed = 1 }) -> Profile */
+static int l_profile_dirichlet(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    double alpha = luaL_checknumber(L, 2);
+    uint64_t seed = seed_option(L, 3, "xnet.profile.dirichlet");
+    double *w = weights_box(L, m);
+    if (xnet_weights_dirichlet(m->layers, m->experts, alpha, seed, w)) {
+        return xnet_l_raise(L);
+    }
+    char desc[64];
+    snprintf(desc, sizeof desc, "dirichlet-%g", alpha);
+    return profile_from_weights(L, m, w, desc);
+}
+
+/* Read a list at idx with exactly n numbers, 1-based ({a, b, ...}) or
+ * 0-based ({[0] = a, b, ...}), into out. */
+static void read_number_list(lua_State *L, int idx, int n, double *out, const char *what, int row)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        luaL_error(L, "%s row %d must be a table of %d numbers, got %s", what, row, n,
+                   luaL_typename(L, idx));
+    }
+    int base = lua_geti(L, idx, 0) != LUA_TNIL ? 0 : 1;
+    lua_pop(L, 1);
+    int count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        count++;
+        lua_pop(L, 1);
+    }
+    if (count != n) {
+        luaL_error(L, "%s row %d has %d entries, expected %d (one per expert)", what, row, count,
+                   n);
+    }
+    for (int e = 0; e < n; e++) {
+        if (lua_geti(L, idx, e + base) != LUA_TNUMBER) {
+            luaL_error(L, "%s row %d: entry for expert %d must be a number, got %s", what, row, e,
+                       luaL_typename(L, -1));
+        }
+        out[e] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+}
+
+/* xnet.profile.table(model, rows | path, { kind = "weights" | "probability" })
+ * -> Profile. rows[l] (l = 0..L-1, or 1..L) lists E weights; "probability"
+ * requires each row to sum to 1 (within 1e-9) instead of normalising it.
+ * A path reads a CSV weight table: Profile, or nil, "path:line: reason". */
+static int l_profile_table(lua_State *L)
+{
+    static const char *const allowed[] = {"kind", NULL};
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    const char *kind = "weights";
+    if (!lua_isnoneornil(L, 3)) {
+        xnet_l_check_options(L, 3, "xnet.profile.table", allowed);
+        kind = xnet_l_opt_string(L, 3, "kind", "weights");
+    }
+    int strict = strcmp(kind, "probability") == 0;
+    if (!strict && strcmp(kind, "weights") != 0) {
+        return luaL_error(L, "kind must be 'weights' or 'probability', got '%s'", kind);
+    }
+    double *w = weights_box(L, m);
+    int box = lua_gettop(L);
+    char desc[256];
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        const char *path = lua_tostring(L, 2);
+        void **text = xnet_l_box(L);
+        size_t len;
+        if (xnet_file_read(path, (char **)text, &len)
+            || xnet_weights_parse(path, *text, len, m->layers, m->experts, w)) {
+            lua_pushnil(L);
+            lua_pushstring(L, xnet_errmsg());
+            return 2;
+        }
+        xnet_l_box_free(text);
+        snprintf(desc, sizeof desc, "table:%s", path);
+    } else {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        int base = lua_geti(L, 2, 0) != LUA_TNIL ? 0 : 1;
+        lua_pop(L, 1);
+        for (int l = 0; l < m->layers; l++) {
+            if (lua_geti(L, 2, l + base) == LUA_TNIL) {
+                return luaL_error(L, "profile table has no row for layer %d (%d layers expected)",
+                                  l, m->layers);
+            }
+            read_number_list(L, -1, m->experts, w + (size_t)l * m->experts, "profile table", l);
+            lua_pop(L, 1);
+        }
+        if (lua_geti(L, 2, m->layers + base) != LUA_TNIL) {
+            return luaL_error(L, "profile table has more than %d rows (layers)", m->layers);
+        }
+        lua_pop(L, 1);
+        snprintf(desc, sizeof desc, "table");
+    }
+    if (strict) {
+        for (int l = 0; l < m->layers; l++) {
+            double sum = 0;
+            for (int e = 0; e < m->experts; e++) {
+                sum += w[(size_t)l * m->experts + e];
+            }
+            if (!(fabs(sum - 1) <= 1e-9)) {
+                return luaL_error(L,
+                                  "layer %d probabilities sum to %f, expected 1 (use kind = "
+                                  "'weights' to normalise)",
+                                  l, sum);
+            }
+        }
+    }
+    lua_settop(L, box);
+    return profile_from_weights(L, m, w, desc);
+}
+
+/* xnet.profile.trace(model, path) -> Profile, or nil, "path[:line]: reason" */
+static int l_profile_trace(lua_State *L)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    void **text = xnet_l_box(L);
+    size_t len, rows;
+    char desc[256];
+    snprintf(desc, sizeof desc, "trace:%s", path);
+    profile_ud *ud = new_profile(L, 1, desc);
+    if (xnet_file_read(path, (char **)text, &len)
+        || xnet_trace_parse(&ud->p, path, *text, len, m->layers, m->experts, m->top_k, &rows)) {
+        lua_pushnil(L);
+        lua_pushstring(L, xnet_errmsg());
+        return 2;
+    }
+    xnet_l_box_free(text);
+    lua_pushinteger(L, (lua_Integer)rows);
+    return 2;
+}
+
+static int l_profile_close(lua_State *L)
+{
+    profile_ud *ud = luaL_checkudata(L, 1, XNET_PROFILE_MT);
+    xnet_profile_destroy(ud->p);
+    ud->p = NULL;
+    return 0;
+}
+
+static int check_layer(lua_State *L, const xnet_profile_t *p, int arg)
+{
+    return (int)xnet_l_check_range(L, arg, "layer", 0, p->layers - 1);
+}
+
+/* profile:inclusion(l) -> { [0] = p_0, ..., [E-1] } (sums to top_k) */
+static int l_profile_inclusion(lua_State *L)
+{
+    const xnet_profile_t *p = xnet_l_check_profile(L, 1);
+    int l = check_layer(L, p, 2);
+    lua_createtable(L, p->experts, 1);
+    for (int e = 0; e < p->experts; e++) {
+        lua_pushnumber(L, p->inclusion[(size_t)l * p->experts + e]);
+        lua_seti(L, -2, e);
+    }
+    return 1;
+}
+
+/* profile:sets(l) -> { { experts = {ids...}, p = prob }, ... } */
+static int l_profile_sets(lua_State *L)
+{
+    const xnet_profile_t *p = xnet_l_check_profile(L, 1);
+    int l = check_layer(L, p, 2), i = 0;
+    lua_createtable(L, (int)(p->first[l + 1] - p->first[l]), 0);
+    for (size_t s = p->first[l]; s < p->first[l + 1]; s++) {
+        lua_createtable(L, 0, 2);
+        lua_createtable(L, p->top_k, 0);
+        for (int j = 0; j < p->top_k; j++) {
+            lua_pushinteger(L, p->members[s * p->top_k + j]);
+            lua_seti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "experts");
+        lua_pushnumber(L, p->prob[s]);
+        lua_setfield(L, -2, "p");
+        lua_seti(L, -2, ++i);
+    }
+    return 1;
+}
+
+/* profile:model() -> the Model it was built for */
+static int l_profile_model(lua_State *L)
+{
+    xnet_l_check_profile(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    return 1;
+}
+
+/* profile:name() -> "uniform", "zipf-1", "dirichlet-0.5", "trace:path", ... */
+static int l_profile_name(lua_State *L)
+{
+    luaL_checkudata(L, 1, XNET_PROFILE_MT);
+    lua_getiuservalue(L, 1, 2);
+    return 1;
+}
+
+static int l_profile_layers(lua_State *L)
+{
+    lua_pushinteger(L, xnet_l_check_profile(L, 1)->layers);
+    return 1;
+}
+
+static int l_profile_tostring(lua_State *L)
+{
+    profile_ud *ud = luaL_checkudata(L, 1, XNET_PROFILE_MT);
+    lua_getiuservalue(L, 1, 2);
+    if (!ud->p) {
+        lua_pushfstring(L, "profile %s (closed)", lua_tostring(L, -1));
+        return 1;
+    }
+    const xnet_profile_t *p = ud->p;
+    double hi = 0, lo = 1;
+    for (int i = 0; i < p->layers * p->experts; i++) {
+        hi = fmax(hi, p->inclusion[i]);
+        lo = fmin(lo, p->inclusion[i]);
+    }
+    char buf[320];
+    snprintf(buf, sizeof buf,
+             "profile %s: %d layers, %d experts, top-%d, %zu sets; inclusion from %.3f to %.3f",
+             lua_tostring(L, -1), p->layers, p->experts, p->top_k, p->first[p->layers], lo, hi);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+int luaopen_xnet_moe(lua_State *L)
+{
+    static const luaL_Reg model_methods[] = {{"fields", l_model_fields}, {NULL, NULL}};
+    static const luaL_Reg model_meta[] = {{"__index", l_model_index},
+                                          {"__tostring", l_model_tostring}, {NULL, NULL}};
+    static const luaL_Reg profile_methods[] = {
+        {"inclusion", l_profile_inclusion}, {"sets", l_profile_sets},
+        {"model", l_profile_model},         {"name", l_profile_name},
+        {"layers", l_profile_layers},       {"close", l_profile_close},
+        {NULL, NULL}};
+    static const luaL_Reg profile_meta[] = {{"__gc", l_profile_close},
+                                            {"__close", l_profile_close},
+                                            {"__tostring", l_profile_tostring}, {NULL, NULL}};
+    static const luaL_Reg profile_functions[] = {
+        {"uniform", l_profile_uniform}, {"zipf", l_profile_zipf},
+        {"dirichlet", l_profile_dirichlet}, {"table", l_profile_table},
+        {"trace", l_profile_trace},     {NULL, NULL}};
+    xnet_l_new_type(L, XNET_MODEL_MT, model_methods, model_meta);
+    xnet_l_new_type(L, XNET_PROFILE_MT, profile_methods, profile_meta);
+    lua_pushcfunction(L, l_model);
+    lua_setfield(L, -2, "model_from_table");
+    lua_newtable(L);
+    luaL_setfuncs(L, profile_functions, 0);
+    lua_setfield(L, -2, "profile");
+    return 0;
+}

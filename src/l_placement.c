@@ -1,0 +1,510 @@
+/* Lua binding for rings, plans and expert placement (src/placement.c,
+ * src/planio.c). */
+#include "error.h"
+#include "fileio.h"
+#include "l_common.h"
+#include "l_moe.h"
+#include "l_network.h"
+#include "l_placement.h"
+#include "placement.h"
+#include "planio.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    xnet_ring_t *r;
+} ring_ud;
+
+typedef struct {
+    xnet_plan_t *p;
+} plan_ud;
+
+xnet_route_t xnet_l_route_option(lua_State *L, int idx)
+{
+    const char *v = xnet_l_opt_string(L, idx, "variant", "A");
+    if (strcmp(v, "A") == 0) {
+        return XNET_ROUTE_A;
+    }
+    if (strcmp(v, "B") == 0) {
+        return XNET_ROUTE_B;
+    }
+    luaL_error(L, "variant must be 'A' or 'B', got '%s'", v);
+    return XNET_ROUTE_A;
+}
+
+/* --- Ring ------------------------------------------------------------------ */
+
+const xnet_ring_t *xnet_l_check_ring(lua_State *L, int idx)
+{
+    ring_ud *ud = luaL_checkudata(L, idx, XNET_RING_MT);
+    if (!ud->r) {
+        luaL_error(L, "attempt to use a closed ring");
+    }
+    return ud->r;
+}
+
+/* Read the list at idx (1-based, satellite ids) into ids[0..n); returns n. */
+static int read_ids(lua_State *L, int idx, int *ids, int max, const char *what, int nodes)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        luaL_error(L, "%s must be a list of satellite ids, got %s", what, luaL_typename(L, idx));
+    }
+    lua_Integer n = luaL_len(L, idx);
+    if (n > max) {
+        luaL_error(L, "%s lists %I satellites, more than the %d there are", what, n, max);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, idx, i);
+        ids[i - 1] = (int)xnet_l_check_range(L, -1, "satellite", 0, nodes - 1);
+        lua_pop(L, 1);
+    }
+    return (int)n;
+}
+
+static ring_ud *new_ring(lua_State *L)
+{
+    ring_ud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    ud->r = NULL;
+    luaL_setmetatable(L, XNET_RING_MT);
+    return ud;
+}
+
+/* xnet.ring(net, layers) -> Ring of contiguous slot-major subnets, central gateways;
+ * xnet.ring(net, { {ids...}, ... }, { gateways = {ids...} }) -> a user's Ring */
+static int l_ring(lua_State *L)
+{
+    static const char *const allowed[] = {"gateways", NULL};
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    int nodes = xnet_network_nodes(net);
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        int layers = (int)xnet_l_check_range(L, 2, "layers", 1, nodes);
+        ring_ud *ud = new_ring(L);
+        if (xnet_ring_create(&ud->r, xnet_network_walker(net), layers)) {
+            return xnet_l_raise(L);
+        }
+        return 1;
+    }
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer layers = luaL_len(L, 2);
+    if (layers < 1 || layers > nodes) {
+        return luaL_error(L, "a ring needs 1 to %d subnets, got %I", nodes, layers);
+    }
+    /* ids[0 .. nodes) for members, then sizes[layers], then gateways[layers] */
+    void **box = xnet_l_box(L);
+    int *ids = *box = malloc(sizeof(int) * ((size_t)nodes + 2 * (size_t)layers));
+    if (!ids) {
+        return luaL_error(L, "out of memory reading the ring");
+    }
+    int *sizes = ids + nodes, *gateways = NULL, total = 0;
+    for (int l = 0; l < layers; l++) {
+        char what[48];
+        snprintf(what, sizeof what, "subnet %d", l);
+        lua_geti(L, 2, l + 1);
+        sizes[l] = read_ids(L, -1, ids + total, nodes - total, what, nodes);
+        total += sizes[l];
+        lua_pop(L, 1);
+    }
+    if (!lua_isnoneornil(L, 3)) {
+        xnet_l_check_options(L, 3, "xnet.ring", allowed);
+        if (lua_getfield(L, 3, "gateways") != LUA_TNIL) {
+            gateways = sizes + layers;
+            int n = read_ids(L, -1, gateways, (int)layers, "gateways", nodes);
+            if (n != layers) {
+                return luaL_error(L, "gateways lists %d satellites for %I subnets", n, layers);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    ring_ud *ud = new_ring(L);
+    if (xnet_ring_from_subnets(&ud->r, nodes, (int)layers, sizes, ids, gateways)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+static int l_ring_close(lua_State *L)
+{
+    ring_ud *ud = luaL_checkudata(L, 1, XNET_RING_MT);
+    xnet_ring_destroy(ud->r);
+    ud->r = NULL;
+    return 0;
+}
+
+/* ring:subnet(l) -> { ids... } in ring order */
+static int l_ring_subnet(lua_State *L)
+{
+    const xnet_ring_t *r = xnet_l_check_ring(L, 1);
+    int l = (int)xnet_l_check_range(L, 2, "layer", 0, r->layers - 1);
+    lua_createtable(L, r->first[l + 1] - r->first[l], 0);
+    for (int i = r->first[l]; i < r->first[l + 1]; i++) {
+        lua_pushinteger(L, r->members[i]);
+        lua_seti(L, -2, i - r->first[l] + 1);
+    }
+    return 1;
+}
+
+/* ring:gateway(l) -> satellite id of layer l's gateway */
+static int l_ring_gateway(lua_State *L)
+{
+    const xnet_ring_t *r = xnet_l_check_ring(L, 1);
+    lua_pushinteger(L, r->gateway[xnet_l_check_range(L, 2, "layer", 0, r->layers - 1)]);
+    return 1;
+}
+
+static int l_ring_layers(lua_State *L)
+{
+    lua_pushinteger(L, xnet_l_check_ring(L, 1)->layers);
+    return 1;
+}
+
+static int l_ring_tostring(lua_State *L)
+{
+    ring_ud *ud = luaL_checkudata(L, 1, XNET_RING_MT);
+    if (!ud->r) {
+        lua_pushliteral(L, "ring (closed)");
+        return 1;
+    }
+    const xnet_ring_t *r = ud->r;
+    int lo = r->nodes, hi = 0;
+    for (int l = 0; l < r->layers; l++) {
+        int n = r->first[l + 1] - r->first[l];
+        lo = n < lo ? n : lo;
+        hi = n > hi ? n : hi;
+    }
+    lua_pushfstring(L, "ring of %d subnets of %d to %d satellites (%d of %d used)", r->layers, lo,
+                    hi, r->first[r->layers], r->nodes);
+    return 1;
+}
+
+/* --- Plan --------------------------------------------------------------------- */
+
+const xnet_plan_t *xnet_l_check_plan(lua_State *L, int idx)
+{
+    plan_ud *ud = luaL_checkudata(L, idx, XNET_PLAN_MT);
+    if (!ud->p) {
+        luaL_error(L, "attempt to use a closed plan");
+    }
+    return ud->p;
+}
+
+/* A closed plan; uservalue 1 is a cache table for cost tables (l_latency.c). */
+static plan_ud *new_plan(lua_State *L)
+{
+    plan_ud *ud = lua_newuserdatauv(L, sizeof *ud, 1);
+    ud->p = NULL;
+    luaL_setmetatable(L, XNET_PLAN_MT);
+    lua_newtable(L);
+    lua_setiuservalue(L, -2, 1);
+    return ud;
+}
+
+static int l_plan_close(lua_State *L)
+{
+    plan_ud *ud = luaL_checkudata(L, 1, XNET_PLAN_MT);
+    xnet_plan_destroy(ud->p);
+    ud->p = NULL;
+    return 0;
+}
+
+/* plan:gateway(l) -> satellite id */
+static int l_plan_gateway(lua_State *L)
+{
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    lua_pushinteger(L, p->gateway[xnet_l_check_range(L, 2, "layer", 0, p->layers - 1)]);
+    return 1;
+}
+
+/* plan:satellite(l, e) -> satellite id of expert e of layer l */
+static int l_plan_satellite(lua_State *L)
+{
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    int l = (int)xnet_l_check_range(L, 2, "layer", 0, p->layers - 1);
+    int e = (int)xnet_l_check_range(L, 3, "expert", 0, p->experts - 1);
+    lua_pushinteger(L, p->satellite[l * p->experts + e]);
+    return 1;
+}
+
+/* plan:method(), plan:layers(), plan:experts() */
+static int l_plan_method(lua_State *L)
+{
+    lua_pushstring(L, xnet_l_check_plan(L, 1)->method);
+    return 1;
+}
+
+static int l_plan_layers(lua_State *L)
+{
+    lua_pushinteger(L, xnet_l_check_plan(L, 1)->layers);
+    return 1;
+}
+
+static int l_plan_experts(lua_State *L)
+{
+    lua_pushinteger(L, xnet_l_check_plan(L, 1)->experts);
+    return 1;
+}
+
+/* plan:save(path) -> true | nil, "path: reason" (atomic CSV) */
+static int l_plan_save(lua_State *L)
+{
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    void **box = xnet_l_box(L);
+    size_t len;
+    if (xnet_plan_format(p, (char **)box, &len)
+        || xnet_file_write_atomic(path, *box, len, 0)) {
+        lua_pushnil(L);
+        lua_pushstring(L, xnet_errmsg());
+        return 2;
+    }
+    xnet_l_box_free(box);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* xnet.plan.load(path) -> Plan | nil, "path[:line]: reason" */
+static int l_plan_load(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    void **box = xnet_l_box(L);
+    size_t len;
+    plan_ud *ud = new_plan(L);
+    if (xnet_file_read(path, (char **)box, &len) || xnet_plan_parse(&ud->p, path, *box, len)) {
+        lua_pushnil(L);
+        lua_pushstring(L, xnet_errmsg());
+        return 2;
+    }
+    xnet_l_box_free(box);
+    return 1;
+}
+
+/* xnet.plan.new{ method =, satellites = N, gateways = {...}, experts = { {...}, ... } }
+ * -> Plan from explicit ids (layer l's expert e is experts[l + 1][e + 1]) */
+static int l_plan_new(lua_State *L)
+{
+    static const char *const allowed[] = {"method", "satellites", "gateways", "experts", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    xnet_l_check_options(L, 1, "xnet.plan.new", allowed);
+    const char *method = xnet_l_opt_string(L, 1, "method", "custom");
+    lua_Integer nodes = xnet_l_opt_integer(L, 1, "satellites", 0);
+    if (nodes < 1 || nodes > 10000000) {
+        return luaL_error(L, "satellites must be in [1, 10000000], got %I", nodes);
+    }
+    if (lua_getfield(L, 1, "gateways") != LUA_TTABLE || lua_getfield(L, 1, "experts") != LUA_TTABLE) {
+        return luaL_error(L, "xnet.plan.new needs the lists 'gateways' and 'experts'");
+    }
+    lua_Integer layers = luaL_len(L, -2);
+    if (layers < 1 || luaL_len(L, -1) != layers) {
+        return luaL_error(L, "gateways (%I) and experts (%I) need one entry per layer", layers,
+                          luaL_len(L, -1));
+    }
+    lua_geti(L, -1, 1);
+    lua_Integer experts = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
+    lua_pop(L, 1);
+    plan_ud *ud = new_plan(L);
+    int plan_idx = lua_gettop(L);
+    if (xnet_plan_alloc(&ud->p, (int)layers, (int)(experts > 0 && experts < 100000 ? experts : 0),
+                        (int)nodes, method)) {
+        return xnet_l_raise(L);
+    }
+    read_ids(L, plan_idx - 2, ud->p->gateway, (int)layers, "gateways", (int)nodes);
+    for (int l = 0; l < layers; l++) {
+        char what[48];
+        snprintf(what, sizeof what, "experts of layer %d", l);
+        lua_geti(L, plan_idx - 1, l + 1);
+        int n = read_ids(L, -1, ud->p->satellite + (size_t)l * (size_t)experts, (int)experts, what,
+                         (int)nodes);
+        if (n != experts) {
+            return luaL_error(L, "layer %d lists %d experts, layer 0 lists %I", l, n, experts);
+        }
+        lua_pop(L, 1);
+    }
+    if (xnet_plan_check(ud->p)) {
+        return xnet_l_raise(L);
+    }
+    lua_settop(L, plan_idx);
+    return 1;
+}
+
+static int l_plan_tostring(lua_State *L)
+{
+    plan_ud *ud = luaL_checkudata(L, 1, XNET_PLAN_MT);
+    if (!ud->p) {
+        lua_pushliteral(L, "plan (closed)");
+        return 1;
+    }
+    lua_pushfstring(L, "plan %s: %d layers x %d experts on %d satellites (gateway of layer 0: %d)",
+                    ud->p->method, ud->p->layers, ud->p->experts, ud->p->nodes, ud->p->gateway[0]);
+    return 1;
+}
+
+static int l_plan_eq(lua_State *L)
+{
+    const xnet_plan_t *a = xnet_l_check_plan(L, 1), *b = xnet_l_check_plan(L, 2);
+    int same = a->layers == b->layers && a->experts == b->experts && a->nodes == b->nodes
+            && memcmp(a->gateway, b->gateway, sizeof(int) * (size_t)a->layers) == 0
+            && memcmp(a->satellite, b->satellite,
+                      sizeof(int) * (size_t)a->layers * (size_t)a->experts) == 0;
+    lua_pushboolean(L, same);
+    return 1;
+}
+
+/* --- placement ------------------------------------------------------------------ */
+
+/* xnet.place.spacexnet(net, ring, profile, { variant = "A" }) -> Plan */
+static int l_place_spacexnet(lua_State *L)
+{
+    static const char *const allowed[] = {"variant", NULL};
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    if (lua_isnoneornil(L, 4)) {
+        lua_settop(L, 3);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, 4, "xnet.place.spacexnet", allowed);
+    xnet_route_t route = xnet_l_route_option(L, 4);
+    plan_ud *ud = new_plan(L);
+    if (xnet_place_spacexnet(&ud->p, net, ring, prof, route)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+static uint64_t seed_option(lua_State *L, int idx, const char *what)
+{
+    static const char *const allowed[] = {"seed", NULL};
+    if (lua_isnoneornil(L, idx)) {
+        return 1;
+    }
+    xnet_l_check_options(L, idx, what, allowed);
+    return (uint64_t)xnet_l_opt_integer(L, idx, "seed", 1);
+}
+
+/* xnet.place.randplace(net, model, { seed = 1 }) -> Plan */
+static int l_place_randplace(lua_State *L)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_model_t *m = xnet_l_check_model(L, 2);
+    uint64_t seed = seed_option(L, 3, "xnet.place.randplace");
+    plan_ud *ud = new_plan(L);
+    if (xnet_place_randplace(&ud->p, xnet_network_nodes(net), m->layers, m->experts, seed)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+static int place_randintra(lua_State *L, int central)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    const xnet_model_t *m = xnet_l_check_model(L, 3);
+    uint64_t seed = seed_option(L, 4, central ? "xnet.place.randintra_cg" : "xnet.place.randintra");
+    if (ring->nodes != xnet_network_nodes(net)) {
+        return luaL_error(L, "the ring is for %d satellites, the network has %d", ring->nodes,
+                          xnet_network_nodes(net));
+    }
+    if (ring->layers != m->layers) {
+        return luaL_error(L, "the ring has %d subnets, the model %d layers", ring->layers,
+                          m->layers);
+    }
+    plan_ud *ud = new_plan(L);
+    if (xnet_place_randintra(&ud->p, ring, m->experts, seed, central)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+/* xnet.place.randintra(net, ring, model, { seed = 1 }) -> Plan */
+static int l_place_randintra(lua_State *L)
+{
+    return place_randintra(L, 0);
+}
+
+/* xnet.place.randintra_cg(net, ring, model, { seed = 1 }) -> Plan */
+static int l_place_randintra_cg(lua_State *L)
+{
+    return place_randintra(L, 1);
+}
+
+/* xnet.place.expected(net, ring, { variant = "A" }) ->
+ *   { [l] = { { satellite =, mean_s =, missing =, gateway = bool }, ... } } for l = 0..L-1 */
+static int l_place_expected(lua_State *L)
+{
+    static const char *const allowed[] = {"variant", NULL};
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    if (lua_isnoneornil(L, 3)) {
+        lua_settop(L, 2);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, 3, "xnet.place.expected", allowed);
+    xnet_route_t route = xnet_l_route_option(L, 3);
+    void **box = xnet_l_box(L);
+    xnet_candidate_t *c = *box = malloc(sizeof *c * (size_t)(ring->first[ring->layers] + 1));
+    if (!c) {
+        return luaL_error(L, "out of memory");
+    }
+    if (xnet_expected_latency(net, ring, route, c)) {
+        return xnet_l_raise(L);
+    }
+    lua_createtable(L, ring->layers, 1);
+    for (int l = 0; l < ring->layers; l++) {
+        lua_createtable(L, ring->first[l + 1] - ring->first[l], 0);
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            lua_createtable(L, 0, 4);
+            lua_pushinteger(L, c[i].satellite);
+            lua_setfield(L, -2, "satellite");
+            lua_pushboolean(L, c[i].missing < 0);
+            lua_setfield(L, -2, "gateway");
+            if (c[i].missing >= 0) {
+                lua_pushinteger(L, c[i].missing);
+                lua_setfield(L, -2, "missing");
+                if (!isnan(c[i].mean_s)) {
+                    lua_pushnumber(L, c[i].mean_s);
+                    lua_setfield(L, -2, "mean_s");
+                }
+            }
+            lua_seti(L, -2, i - ring->first[l] + 1);
+        }
+        lua_seti(L, -2, l);
+    }
+    return 1;
+}
+
+int luaopen_xnet_placement(lua_State *L)
+{
+    static const luaL_Reg ring_methods[] = {{"subnet", l_ring_subnet}, {"gateway", l_ring_gateway},
+                                            {"layers", l_ring_layers}, {"close", l_ring_close},
+                                            {NULL, NULL}};
+    static const luaL_Reg ring_meta[] = {{"__gc", l_ring_close}, {"__close", l_ring_close},
+                                         {"__len", l_ring_layers},
+                                         {"__tostring", l_ring_tostring}, {NULL, NULL}};
+    static const luaL_Reg plan_methods[] = {
+        {"gateway", l_plan_gateway}, {"satellite", l_plan_satellite}, {"method", l_plan_method},
+        {"layers", l_plan_layers},   {"experts", l_plan_experts},     {"save", l_plan_save},
+        {"close", l_plan_close},     {NULL, NULL}};
+    static const luaL_Reg plan_meta[] = {{"__gc", l_plan_close}, {"__close", l_plan_close},
+                                         {"__tostring", l_plan_tostring}, {"__eq", l_plan_eq},
+                                         {NULL, NULL}};
+    static const luaL_Reg place_functions[] = {
+        {"spacexnet", l_place_spacexnet}, {"randplace", l_place_randplace},
+        {"randintra", l_place_randintra}, {"randintra_cg", l_place_randintra_cg},
+        {"expected", l_place_expected},   {NULL, NULL}};
+    static const luaL_Reg plan_functions[] = {{"load", l_plan_load}, {"new", l_plan_new},
+                                              {NULL, NULL}};
+    xnet_l_new_type(L, XNET_RING_MT, ring_methods, ring_meta);
+    xnet_l_new_type(L, XNET_PLAN_MT, plan_methods, plan_meta);
+    lua_pushcfunction(L, l_ring);
+    lua_setfield(L, -2, "ring");
+    lua_newtable(L);
+    luaL_setfuncs(L, place_functions, 0);
+    lua_setfield(L, -2, "place");
+    lua_newtable(L);
+    luaL_setfuncs(L, plan_functions, 0);
+    lua_setfield(L, -2, "plan");
+    return 0;
+}

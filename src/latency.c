@@ -1,0 +1,254 @@
+#include "latency.h"
+
+#include "error.h"
+#include "limits.h"
+#include "sweep.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+void xnet_cost_destroy(xnet_cost_t *cost)
+{
+    if (cost) {
+        free(cost->path_s);
+        free(cost->hop_s);
+        free(cost);
+    }
+}
+
+int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *plan,
+                    xnet_route_t route)
+{
+    *out = NULL;
+    int T = xnet_network_snapshots(net), n = xnet_network_nodes(net);
+    int L = plan->layers, E = plan->experts, rc;
+    if (plan->nodes != n) {
+        return xnet_fail(XNET_EINVAL, "the plan is for %d satellites, the network has %d",
+                         plan->nodes, n);
+    }
+    if ((rc = xnet_limit_check((double)T * L * (E + 1) * sizeof(double), "the path latency table"))) {
+        return rc;
+    }
+    const xnet_sweep_t *sw;
+    if ((rc = xnet_sweep_get(net, plan->gateway, L, &sw))) {
+        return rc;
+    }
+    xnet_cost_t *c = calloc(1, sizeof *c);
+    if (c) {
+        c->path_s = malloc(sizeof(double) * (size_t)T * (size_t)L * (size_t)E);
+        c->hop_s = malloc(sizeof(double) * (size_t)T * (size_t)L);
+    }
+    if (!c || !c->path_s || !c->hop_s) {
+        xnet_cost_destroy(c);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    c->snapshots = T;
+    c->layers = L;
+    c->experts = E;
+    c->route = route;
+    for (int k = 0; k < T; k++) {
+        for (int l = 0; l < L; l++) {
+            const double *from = xnet_sweep_row(sw, k, l);
+            const double *next = xnet_sweep_row(sw, k, (l + 1) % L);
+            const double *back = route == XNET_ROUTE_A ? next : from;
+            double *row = c->path_s + ((size_t)k * L + l) * E;
+            for (int e = 0; e < E; e++) {
+                int s = plan->satellite[l * E + e];
+                row[e] = from[s] + back[s];
+            }
+            c->hop_s[(size_t)k * L + l] =
+                route == XNET_ROUTE_A ? 0 : from[plan->gateway[(l + 1) % L]];
+        }
+    }
+    *out = c;
+    return XNET_OK;
+}
+
+static int check_shapes(const xnet_cost_t *cost, const xnet_profile_t *profile, int snapshot)
+{
+    if (profile->layers != cost->layers || profile->experts != cost->experts) {
+        return xnet_fail(XNET_EINVAL,
+                         "the profile is for %d layers x %d experts, the plan for %d x %d",
+                         profile->layers, profile->experts, cost->layers, cost->experts);
+    }
+    if (snapshot >= cost->snapshots) {
+        return xnet_fail(XNET_EINVAL, "snapshot %d out of range [0, %d)", snapshot,
+                         cost->snapshots);
+    }
+    return XNET_OK;
+}
+
+/* Latency of one layer for one top-k set: inf when a path is cut. */
+static inline double layer_latency(const double *path, const int *members, int k, double base,
+                                   double expert_s)
+{
+    double worst = path[members[0]];
+    for (int j = 1; j < k; j++) {
+        double v = path[members[j]];
+        worst = v > worst ? v : worst;
+    }
+    return base + worst + expert_s;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Linear interpolation between order statistics (R type 7). */
+static double percentile(const double *sorted, size_t n, double q)
+{
+    double h = (double)(n - 1) * q;
+    size_t i = (size_t)h;
+    return i + 1 < n ? sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
+}
+
+int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                        xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
+                        xnet_sample_result_t *res)
+{
+    int rc = check_shapes(cost, profile, snapshot);
+    int L = cost->layers, E = cost->experts, T = cost->snapshots, k = profile->top_k;
+    if (rc) {
+        return rc;
+    }
+    if (tokens < 1) {
+        return xnet_fail(XNET_EINVAL, "tokens must be >= 1, got %zu", tokens);
+    }
+    if ((rc = xnet_limit_check((double)tokens * sizeof(double), "the token latency samples"))) {
+        return rc;
+    }
+    double *lat = malloc(sizeof(double) * tokens);
+    double *layer = malloc(sizeof(double) * (size_t)L);
+    if (!lat || !layer) {
+        free(lat);
+        free(layer);
+        return xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
+    }
+    for (int l = 0; l < L; l++) {
+        res->per_layer_s[l] = 0;
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    size_t delivered = 0;
+    double sum = 0, sumsq = 0;
+    for (size_t i = 0; i < tokens; i++) {
+        if ((i & 0xffff) == 0 && (rc = xnet_check_interrupt())) {
+            break;
+        }
+        int tau = snapshot >= 0 ? snapshot : (int)(i % (size_t)T);
+        const double *path = cost->path_s + (size_t)tau * L * E;
+        const double *hop = cost->hop_s + (size_t)tau * L;
+        double total = 0;
+        int ok = 1;
+        for (int l = 0; l < L; l++) {
+            size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+            double x = xnet_rng_uniform(&rng) * (double)n;
+            size_t s = (size_t)x;
+            s = s < n ? s : n - 1;
+            if (x - (double)s >= profile->alias_prob[lo + s]) {
+                s = profile->alias_index[lo + s];
+            }
+            double v = layer_latency(path + (size_t)l * E, profile->members + (lo + s) * k, k,
+                                     compute.gateway_s + hop[l], compute.expert_s);
+            if (!isfinite(v)) {
+                ok = 0;
+                break;
+            }
+            layer[l] = v;
+            total += v;
+        }
+        if (ok) {
+            lat[delivered++] = total;
+            sum += total;
+            sumsq += total * total;
+            for (int l = 0; l < L; l++) {
+                res->per_layer_s[l] += layer[l];
+            }
+        }
+    }
+    free(layer);
+    if (rc) {
+        free(lat);
+        return rc;
+    }
+    res->tokens = tokens;
+    res->delivered = delivered;
+    res->undelivered = (double)(tokens - delivered) / (double)tokens;
+    if (delivered == 0) {
+        res->mean_s = res->stderr_s = res->p50_s = res->p95_s = res->p99_s = NAN;
+        for (int l = 0; l < L; l++) {
+            res->per_layer_s[l] = NAN;
+        }
+        free(lat);
+        return XNET_OK;
+    }
+    double d = (double)delivered, mean = sum / d;
+    double var = delivered > 1 ? (sumsq - d * mean * mean) / (d - 1) : 0;
+    res->mean_s = mean;
+    res->stderr_s = sqrt(var > 0 ? var : 0) / sqrt(d);
+    for (int l = 0; l < L; l++) {
+        res->per_layer_s[l] /= d;
+    }
+    qsort(lat, delivered, sizeof(double), compare_double);
+    res->p50_s = percentile(lat, delivered, 0.50);
+    res->p95_s = percentile(lat, delivered, 0.95);
+    res->p99_s = percentile(lat, delivered, 0.99);
+    free(lat);
+    return XNET_OK;
+}
+
+int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                       xnet_compute_t compute, int snapshot, xnet_exact_result_t *res)
+{
+    int rc = check_shapes(cost, profile, snapshot);
+    int L = cost->layers, E = cost->experts, k = profile->top_k;
+    if (rc) {
+        return rc;
+    }
+    double *cond = malloc(sizeof(double) * (size_t)L);
+    if (!cond) {
+        return xnet_fail(XNET_ENOMEM, "out of memory");
+    }
+    for (int l = 0; l < L; l++) {
+        res->per_layer_s[l] = 0;
+    }
+    int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
+    double weight = 0, mean = 0;
+    for (int tau = t0; tau < t1; tau++) {
+        const double *path = cost->path_s + (size_t)tau * L * E;
+        const double *hop = cost->hop_s + (size_t)tau * L;
+        double p_delivered = 1;
+        /* Layers are independent: P(delivered) is the product, and given
+         * delivery each layer's mean is its own conditional mean. */
+        for (int l = 0; l < L; l++) {
+            double p = 0, m = 0;
+            for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
+                double v = layer_latency(path + (size_t)l * E, profile->members + s * k, k,
+                                         compute.gateway_s + hop[l], compute.expert_s);
+                if (isfinite(v)) {
+                    p += profile->prob[s];
+                    m += profile->prob[s] * v;
+                }
+            }
+            p_delivered *= p;
+            cond[l] = p > 0 ? m / p : 0;
+        }
+        if (p_delivered > 0) {
+            weight += p_delivered;
+            for (int l = 0; l < L; l++) {
+                mean += p_delivered * cond[l];
+                res->per_layer_s[l] += p_delivered * cond[l];
+            }
+        }
+    }
+    free(cond);
+    res->undelivered = 1 - weight / (t1 - t0);
+    res->mean_s = weight > 0 ? mean / weight : NAN;
+    for (int l = 0; l < L; l++) {
+        res->per_layer_s[l] = weight > 0 ? res->per_layer_s[l] / weight : NAN;
+    }
+    return XNET_OK;
+}

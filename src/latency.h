@@ -1,0 +1,54 @@
+/* Token latency of a placement (MODEL.md sections 6, 7.9): Monte Carlo over
+ * tokens and the exact expectation over top-k sets, both from a cost table
+ * of path latencies per snapshot, layer and expert. */
+#ifndef XNET_LATENCY_H
+#define XNET_LATENCY_H
+
+#include "moe.h"
+#include "network.h"
+#include "placement.h"
+
+/* Path latencies of one plan on one network, per snapshot. */
+typedef struct {
+    int snapshots, layers, experts;
+    xnet_route_t route;
+    double *path_s; /* T x L x E: A: D(g_l, s) + D(s, g_{l+1}); B: D(g_l, s) + D(s, g_l); inf if cut */
+    double *hop_s;  /* T x L: B: D(g_l, g_{l+1}); A: 0 */
+} xnet_cost_t;
+
+/* Dijkstra from every gateway in every snapshot: O(T L (N + E) log N). */
+int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *plan,
+                    xnet_route_t route);
+void xnet_cost_destroy(xnet_cost_t *cost);
+
+/* Compute time per layer: at the gateway (attention + router) and at one expert. */
+typedef struct {
+    double gateway_s, expert_s;
+} xnet_compute_t;
+
+typedef struct {
+    size_t tokens, delivered;
+    double mean_s, stderr_s, p50_s, p95_s, p99_s; /* over delivered tokens; NaN if none */
+    double undelivered;                           /* fraction of tokens */
+    double *per_layer_s; /* caller's array of L: mean per layer over delivered tokens */
+} xnet_sample_result_t;
+
+/* Monte Carlo: token i at snapshot i mod T (or at `snapshot` when >= 0),
+ * each layer's top-k set drawn from the profile with the seeded generator.
+ * Percentiles interpolate linearly between order statistics. */
+int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                        xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
+                        xnet_sample_result_t *res);
+
+typedef struct {
+    double mean_s;       /* E[T_token | delivered] */
+    double undelivered;  /* P(undelivered) */
+    double *per_layer_s; /* caller's array of L: E[T_l 1{delivered}] / P(delivered) */
+} xnet_exact_result_t;
+
+/* The expectation, exact over top-k sets and averaged over snapshots (or at
+ * `snapshot` when >= 0): O(T L sets k). */
+int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                       xnet_compute_t compute, int snapshot, xnet_exact_result_t *res);
+
+#endif

@@ -1,0 +1,462 @@
+#include "moe.h"
+
+#include "error.h"
+#include "limits.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int xnet_model_check(const xnet_model_t *m)
+{
+    if (m->layers < 1 || m->layers > 100000) {
+        return xnet_fail(XNET_EINVAL, "layers must be in [1, 100000], got %d", m->layers);
+    }
+    if (m->experts < 1 || m->experts > 100000) {
+        return xnet_fail(XNET_EINVAL, "experts must be in [1, 100000], got %d", m->experts);
+    }
+    if (m->top_k < 1 || m->top_k > m->experts) {
+        return xnet_fail(XNET_EINVAL, "top_k must be in [1, %d] (experts), got %d", m->experts,
+                         m->top_k);
+    }
+    if (m->hidden < 1) {
+        return xnet_fail(XNET_EINVAL, "hidden must be >= 1, got %d", m->hidden);
+    }
+    struct {
+        const char *name;
+        double v;
+        int zero_ok;
+    } positive[] = {{"bytes_per_value", m->bytes_per_value, 0},
+                    {"expert_ffn", m->expert_ffn, 1},
+                    {"gateway_flops", m->gateway_flops, 1},
+                    {"ctx_flops", m->ctx_flops, 1},
+                    {"expert_flops", m->expert_flops, 1},
+                    {"flops_per_s", m->flops_per_s, 0}};
+    for (size_t i = 0; i < sizeof positive / sizeof positive[0]; i++) {
+        double v = positive[i].v;
+        if (!isfinite(v) || v < 0 || (!positive[i].zero_ok && v == 0)) {
+            return xnet_fail(XNET_EINVAL, "%s must be %s and finite, got %g", positive[i].name,
+                             positive[i].zero_ok ? ">= 0" : "> 0", v);
+        }
+    }
+    if (!(m->utilisation > 0 && m->utilisation <= 1)) {
+        return xnet_fail(XNET_EINVAL, "utilisation must be in (0, 1], got %g", m->utilisation);
+    }
+    return XNET_OK;
+}
+
+double xnet_model_gateway_s(const xnet_model_t *m)
+{
+    return (m->gateway_flops + m->ctx_flops) / (m->flops_per_s * m->utilisation);
+}
+
+double xnet_model_expert_s(const xnet_model_t *m)
+{
+    return m->expert_flops / (m->flops_per_s * m->utilisation);
+}
+
+double xnet_model_message_bits(const xnet_model_t *m)
+{
+    return m->hidden * m->bytes_per_value * 8;
+}
+
+/* --- profiles ------------------------------------------------------------ */
+
+void xnet_profile_destroy(xnet_profile_t *p)
+{
+    if (!p) {
+        return;
+    }
+    free(p->first);
+    free(p->members);
+    free(p->prob);
+    free(p->inclusion);
+    free(p->alias_prob);
+    free(p->alias_index);
+    free(p);
+}
+
+static int profile_alloc(xnet_profile_t **out, int layers, int experts, int top_k, size_t sets)
+{
+    double bytes = (double)sets * (top_k * sizeof(int) + 2 * sizeof(double) + sizeof(uint32_t))
+                 + (double)layers * experts * sizeof(double);
+    int rc = xnet_limit_check(bytes, "the activation profile");
+    if (rc) {
+        return rc;
+    }
+    xnet_profile_t *p = calloc(1, sizeof *p);
+    if (!p) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the activation profile");
+    }
+    p->layers = layers;
+    p->experts = experts;
+    p->top_k = top_k;
+    size_t n = sets ? sets : 1;
+    p->first = calloc((size_t)layers + 1, sizeof *p->first);
+    p->members = malloc(n * (size_t)top_k * sizeof *p->members);
+    p->prob = malloc(n * sizeof *p->prob);
+    p->inclusion = calloc((size_t)layers * (size_t)experts, sizeof *p->inclusion);
+    p->alias_prob = malloc(n * sizeof *p->alias_prob);
+    p->alias_index = malloc(n * sizeof *p->alias_index);
+    if (!p->first || !p->members || !p->prob || !p->inclusion || !p->alias_prob
+        || !p->alias_index) {
+        xnet_profile_destroy(p);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the activation profile");
+    }
+    *out = p;
+    return XNET_OK;
+}
+
+/* Vose's alias method over the sets of one layer. */
+static int build_alias(xnet_profile_t *p, int layer)
+{
+    size_t lo = p->first[layer], n = p->first[layer + 1] - lo;
+    double *q = p->alias_prob + lo;
+    uint32_t *alias = p->alias_index + lo;
+    uint32_t *small = malloc(2 * n * sizeof *small);
+    if (!small) {
+        return xnet_fail(XNET_ENOMEM, "out of memory building the alias table");
+    }
+    uint32_t *large = small + n;
+    size_t ns = 0, nl = 0;
+    for (size_t i = 0; i < n; i++) {
+        q[i] = p->prob[lo + i] * (double)n;
+        alias[i] = (uint32_t)i;
+        if (q[i] < 1) {
+            small[ns++] = (uint32_t)i;
+        } else {
+            large[nl++] = (uint32_t)i;
+        }
+    }
+    while (ns && nl) {
+        uint32_t s = small[--ns], g = large[nl - 1];
+        alias[s] = g;
+        q[g] -= 1 - q[s];
+        if (q[g] < 1) {
+            nl--;
+            small[ns++] = g;
+        }
+    }
+    /* What is left is 1 up to rounding. */
+    while (nl) {
+        q[large[--nl]] = 1;
+    }
+    while (ns) {
+        q[small[--ns]] = 1;
+    }
+    free(small);
+    return XNET_OK;
+}
+
+static int finish_profile(xnet_profile_t *p)
+{
+    for (int l = 0; l < p->layers; l++) {
+        double *inc = p->inclusion + (size_t)l * p->experts;
+        for (size_t s = p->first[l]; s < p->first[l + 1]; s++) {
+            for (int j = 0; j < p->top_k; j++) {
+                inc[p->members[s * p->top_k + j]] += p->prob[s];
+            }
+        }
+        int rc = build_alias(p, l);
+        if (rc) {
+            return rc;
+        }
+    }
+    return XNET_OK;
+}
+
+/* Probability that sequential weighted draws without replacement produce the
+ * set members[0..k) in some order: the sum over orderings. rest is the
+ * weight not yet drawn (starts at 1). */
+static double set_probability(const double *w, const int *members, int k, unsigned used,
+                              double rest)
+{
+    if (k == __builtin_popcount(used)) {
+        return 1;
+    }
+    double total = 0;
+    for (int i = 0; i < k; i++) {
+        if (!(used & (1u << i))) {
+            double wi = w[members[i]];
+            total += wi / rest * set_probability(w, members, k, used | (1u << i), rest - wi);
+        }
+    }
+    return total;
+}
+
+static double binomial(int n, int k)
+{
+    double c = 1;
+    for (int i = 1; i <= k; i++) {
+        c = c * (n - k + i) / i;
+    }
+    return c;
+}
+
+int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int top_k,
+                              const double *weights)
+{
+    *out = NULL;
+    if (top_k < 1 || top_k > experts || top_k > 16) {
+        return xnet_fail(XNET_EINVAL, "top_k must be in [1, min(experts, 16)], got %d", top_k);
+    }
+    double kfact = 1;
+    for (int i = 2; i <= top_k; i++) {
+        kfact *= i;
+    }
+    double sets_per_layer = binomial(experts, top_k);
+    if (sets_per_layer * kfact > XNET_MAX_SET_TERMS) {
+        return xnet_fail(XNET_ELIMIT,
+                         "enumerating top-%d sets of %d experts needs %.3g terms per layer, "
+                         "over the limit of %.3g; use a routing trace instead",
+                         top_k, experts, sets_per_layer * kfact, XNET_MAX_SET_TERMS);
+    }
+    double *w = malloc(sizeof(double) * (size_t)experts);
+    if (!w) {
+        return xnet_fail(XNET_ENOMEM, "out of memory");
+    }
+    for (int l = 0; l < layers; l++) {
+        double sum = 0;
+        int positive = 0;
+        for (int e = 0; e < experts; e++) {
+            double v = weights[(size_t)l * experts + e];
+            if (!(v >= 0) || !isfinite(v)) {
+                free(w);
+                return xnet_fail(XNET_EINVAL,
+                                 "weight of layer %d expert %d must be >= 0 and finite, got %g",
+                                 l, e, v);
+            }
+            sum += v;
+            positive += v > 0;
+        }
+        if (positive < top_k) {
+            free(w);
+            return xnet_fail(XNET_EINVAL,
+                             "layer %d has %d experts with positive weight, fewer than top_k %d",
+                             l, positive, top_k);
+        }
+    }
+    xnet_profile_t *p;
+    int rc = profile_alloc(&p, layers, experts, top_k, (size_t)(sets_per_layer * layers));
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    int members[16];
+    size_t s = 0;
+    for (int l = 0; l < layers && !rc; l++) {
+        double sum = 0;
+        for (int e = 0; e < experts; e++) {
+            sum += weights[(size_t)l * experts + e];
+        }
+        for (int e = 0; e < experts; e++) {
+            w[e] = weights[(size_t)l * experts + e] / sum;
+        }
+        p->first[l] = s;
+        /* All k-subsets in lexicographic order. */
+        for (int j = 0; j < top_k; j++) {
+            members[j] = j;
+        }
+        for (;;) {
+            int zero = 0;
+            for (int j = 0; j < top_k; j++) {
+                zero = zero || w[members[j]] == 0;
+            }
+            if (!zero) {
+                double pr = set_probability(w, members, top_k, 0, 1.0);
+                memcpy(p->members + s * top_k, members, sizeof(int) * (size_t)top_k);
+                p->prob[s++] = pr;
+            }
+            int j = top_k - 1;
+            while (j >= 0 && members[j] == experts - top_k + j) {
+                j--;
+            }
+            if (j < 0) {
+                break;
+            }
+            members[j]++;
+            for (int i = j + 1; i < top_k; i++) {
+                members[i] = members[i - 1] + 1;
+            }
+        }
+        /* Renormalise away the rounding of the ordering sums. */
+        double total = 0;
+        for (size_t i = p->first[l]; i < s; i++) {
+            total += p->prob[i];
+        }
+        for (size_t i = p->first[l]; i < s; i++) {
+            p->prob[i] /= total;
+        }
+        rc = xnet_check_interrupt();
+    }
+    p->first[layers] = s;
+    free(w);
+    if (rc || (rc = finish_profile(p))) {
+        xnet_profile_destroy(p);
+        return rc;
+    }
+    *out = p;
+    return XNET_OK;
+}
+
+/* Sort key for observed sets: layer first, then members. */
+typedef struct {
+    int layer;
+    const int *members;
+    int k;
+} set_row;
+
+static int compare_rows(const void *a, const void *b)
+{
+    const set_row *x = a, *y = b;
+    if (x->layer != y->layer) {
+        return x->layer < y->layer ? -1 : 1;
+    }
+    for (int j = 0; j < x->k; j++) {
+        if (x->members[j] != y->members[j]) {
+            return x->members[j] < y->members[j] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+int xnet_profile_from_sets(xnet_profile_t **out, int layers, int experts, int top_k,
+                           size_t rows, const int *layer, const int *members)
+{
+    *out = NULL;
+    int rc = xnet_limit_check((double)rows * sizeof(set_row), "counting the trace's sets");
+    if (rc) {
+        return rc;
+    }
+    set_row *r = malloc(sizeof(set_row) * (rows ? rows : 1));
+    if (!r) {
+        return xnet_fail(XNET_ENOMEM, "out of memory counting sets");
+    }
+    for (size_t i = 0; i < rows; i++) {
+        r[i] = (set_row){layer[i], members + i * top_k, top_k};
+    }
+    qsort(r, rows, sizeof *r, compare_rows);
+    size_t distinct = 0;
+    for (size_t i = 0; i < rows; i++) {
+        distinct += i == 0 || compare_rows(&r[i - 1], &r[i]) != 0;
+    }
+    xnet_profile_t *p;
+    if ((rc = profile_alloc(&p, layers, experts, top_k, distinct))) {
+        free(r);
+        return rc;
+    }
+    size_t s = 0, i = 0;
+    for (int l = 0; l < layers; l++) {
+        p->first[l] = s;
+        size_t start = i;
+        while (i < rows && r[i].layer == l) {
+            size_t j = i;
+            while (j < rows && compare_rows(&r[i], &r[j]) == 0) {
+                j++;
+            }
+            memcpy(p->members + s * top_k, r[i].members, sizeof(int) * (size_t)top_k);
+            p->prob[s++] = (double)(j - i);
+            i = j;
+        }
+        if (i == start) {
+            free(r);
+            xnet_profile_destroy(p);
+            return xnet_fail(XNET_EINVAL, "layer %d has no rows", l);
+        }
+        for (size_t t = p->first[l]; t < s; t++) {
+            p->prob[t] /= (double)(i - start);
+        }
+    }
+    p->first[layers] = s;
+    free(r);
+    if ((rc = finish_profile(p))) {
+        xnet_profile_destroy(p);
+        return rc;
+    }
+    *out = p;
+    return XNET_OK;
+}
+
+/* --- named weight generators ----------------------------------------------- */
+
+int xnet_weights_zipf(int layers, int experts, double s, uint64_t seed, double *weights)
+{
+    if (!(s >= 0) || !isfinite(s)) {
+        return xnet_fail(XNET_EINVAL, "zipf exponent must be >= 0 and finite, got %g", s);
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    for (int l = 0; l < layers; l++) {
+        double *w = weights + (size_t)l * experts;
+        for (int e = 0; e < experts; e++) {
+            w[e] = pow(e + 1, -s);
+        }
+        /* Fisher-Yates: which expert gets which rank differs per layer. */
+        for (int e = experts - 1; e > 0; e--) {
+            int j = (int)xnet_rng_below(&rng, (uint64_t)e + 1);
+            double t = w[e];
+            w[e] = w[j];
+            w[j] = t;
+        }
+    }
+    return XNET_OK;
+}
+
+/* Marsaglia and Tsang's gamma sampler; alpha < 1 via the boost
+ * Gamma(a) = Gamma(a + 1) * U^(1/a). */
+static double gamma_draw(xnet_rng_t *rng, double alpha)
+{
+    if (alpha < 1) {
+        double u;
+        do {
+            u = xnet_rng_uniform(rng);
+        } while (u == 0);
+        return gamma_draw(rng, alpha + 1) * pow(u, 1 / alpha);
+    }
+    double d = alpha - 1.0 / 3, c = 1 / sqrt(9 * d);
+    for (;;) {
+        double x, v;
+        do {
+            /* Standard normal by Box-Muller (one of the pair). */
+            double u1, u2 = xnet_rng_uniform(rng);
+            do {
+                u1 = xnet_rng_uniform(rng);
+            } while (u1 == 0);
+            x = sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+            v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        double u = xnet_rng_uniform(rng);
+        if (u < 1 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1 - v + log(v))) {
+            return d * v;
+        }
+    }
+}
+
+int xnet_weights_dirichlet(int layers, int experts, double alpha, uint64_t seed,
+                           double *weights)
+{
+    if (!(alpha > 0) || !isfinite(alpha)) {
+        return xnet_fail(XNET_EINVAL, "dirichlet alpha must be > 0 and finite, got %g", alpha);
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    for (int l = 0; l < layers; l++) {
+        double sum = 0, *w = weights + (size_t)l * experts;
+        for (int e = 0; e < experts; e++) {
+            w[e] = gamma_draw(&rng, alpha);
+            sum += w[e];
+        }
+        if (!(sum > 0)) {
+            return xnet_fail(XNET_EINVAL,
+                             "dirichlet alpha %g is too small: every weight of layer %d "
+                             "underflowed to 0",
+                             alpha, l);
+        }
+        for (int e = 0; e < experts; e++) {
+            w[e] /= sum;
+        }
+    }
+    return XNET_OK;
+}

@@ -1,0 +1,69 @@
+/* MoE models and activation profiles (MODEL.md sections 4, 7.5-7.6).
+ *
+ * A profile gives, for every layer, the distribution of the top-k expert set
+ * a token activates, as an explicit list of (set, probability), and the
+ * inclusion probability of every expert (the chance it is in the set; they
+ * sum to k). From weights the sets are the k sequential draws without
+ * replacement, proportional to the remaining weight; from a routing trace
+ * they are the empirical sets, co-activation included. Layers are independent. */
+#ifndef XNET_MOE_H
+#define XNET_MOE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest number of (set, ordering) terms enumerated for one layer. */
+#define XNET_MAX_SET_TERMS 50000000.0
+
+typedef struct {
+    char name[64];
+    int layers, experts, top_k, hidden;
+    double bytes_per_value;  /* of one hidden-state value on a link */
+    double expert_ffn;       /* expert FFN width (informational) */
+    double gateway_flops;    /* attention projections per token per layer */
+    double ctx_flops;        /* context attention per token per layer */
+    double expert_flops;     /* one expert, per token */
+    double flops_per_s;      /* nominal on-board compute */
+    double utilisation;      /* fraction of nominal achieved */
+} xnet_model_t;
+
+/* Check every field; XNET_EINVAL naming the field and its range. */
+int xnet_model_check(const xnet_model_t *m);
+/* Seconds of compute at the gateway / at one expert, per token per layer. */
+double xnet_model_gateway_s(const xnet_model_t *m);
+double xnet_model_expert_s(const xnet_model_t *m);
+/* Bits of one hidden state on a link: hidden * bytes_per_value * 8. */
+double xnet_model_message_bits(const xnet_model_t *m);
+
+typedef struct {
+    int layers, experts, top_k;
+    size_t *first;     /* layers + 1: sets of layer l are [first[l], first[l+1]) */
+    int *members;      /* top_k expert ids per set, ascending */
+    double *prob;      /* probability of each set; sums to 1 per layer */
+    double *inclusion; /* layers x experts */
+    /* Walker alias table per layer over its sets, for O(1) sampling. */
+    double *alias_prob;
+    uint32_t *alias_index;
+} xnet_profile_t;
+
+/* From weights (layers x experts, >= 0, finite, at least top_k positive per
+ * layer; normalised per layer). Sets of probability 0 are left out. */
+int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int top_k,
+                              const double *weights);
+
+/* From observed sets: count rows of (layer, members[top_k]) with members
+ * sorted ascending and valid. Probabilities are frequencies per layer; every
+ * layer needs at least one row. Time O(rows log rows). */
+int xnet_profile_from_sets(xnet_profile_t **out, int layers, int experts, int top_k,
+                           size_t rows, const int *layer, const int *members);
+
+void xnet_profile_destroy(xnet_profile_t *p);
+
+/* Weight generators for named profiles; weights is layers x experts.
+ * zipf: w = 1 / rank^s, ranks permuted per layer by the seeded generator.
+ * dirichlet: independent Gamma(alpha) draws per expert, per layer. */
+int xnet_weights_zipf(int layers, int experts, double s, uint64_t seed, double *weights);
+int xnet_weights_dirichlet(int layers, int experts, double alpha, uint64_t seed,
+                           double *weights);
+
+#endif

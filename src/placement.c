@@ -1,0 +1,453 @@
+#include "placement.h"
+
+#include "error.h"
+#include "rng.h"
+#include "sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- the ring ---------------------------------------------------------- */
+
+void xnet_ring_destroy(xnet_ring_t *ring)
+{
+    if (ring) {
+        free(ring->first);
+        free(ring->members);
+        free(ring->gateway);
+        free(ring);
+    }
+}
+
+static int ring_alloc(xnet_ring_t **out, int nodes, int layers, int total)
+{
+    xnet_ring_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the ring");
+    }
+    r->layers = layers;
+    r->nodes = nodes;
+    r->first = malloc(sizeof(int) * ((size_t)layers + 1));
+    r->members = malloc(sizeof(int) * (size_t)(total ? total : 1));
+    r->gateway = malloc(sizeof(int) * (size_t)layers);
+    if (!r->first || !r->members || !r->gateway) {
+        xnet_ring_destroy(r);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the ring");
+    }
+    *out = r;
+    return XNET_OK;
+}
+
+int xnet_ring_create(xnet_ring_t **out, const xnet_walker_t *w, int layers)
+{
+    *out = NULL;
+    int n = xnet_walker_count(w), P = w->planes, S = w->sats;
+    if (layers < 1 || layers > n) {
+        return xnet_fail(XNET_EINVAL, "layers must be in [1, %d] (satellites), got %d", n, layers);
+    }
+    xnet_ring_t *r;
+    int rc = ring_alloc(&r, n, layers, n);
+    if (rc) {
+        return rc;
+    }
+    int o = 0;
+    for (int s = 0; s < S; s++) {
+        for (int p = 0; p < P; p++) {
+            r->members[o++] = p * S + s;
+        }
+    }
+    for (int l = 0; l <= layers; l++) {
+        r->first[l] = (int)((long long)l * n / layers);
+    }
+    for (int l = 0; l < layers; l++) {
+        int len = r->first[l + 1] - r->first[l];
+        r->gateway[l] = r->members[r->first[l] + len / 2];
+    }
+    *out = r;
+    return XNET_OK;
+}
+
+int xnet_ring_from_subnets(xnet_ring_t **out, int nodes, int layers, const int *sizes,
+                           const int *members, const int *gateways)
+{
+    *out = NULL;
+    if (layers < 1) {
+        return xnet_fail(XNET_EINVAL, "a ring needs at least 1 subnet, got %d", layers);
+    }
+    long long total = 0;
+    for (int l = 0; l < layers; l++) {
+        if (sizes[l] < 1) {
+            return xnet_fail(XNET_EINVAL, "subnet %d is empty", l);
+        }
+        total += sizes[l];
+    }
+    if (total > nodes) {
+        return xnet_fail(XNET_EINVAL, "the subnets hold %lld satellites, more than the %d there are",
+                         total, nodes);
+    }
+    int *owner = malloc(sizeof(int) * (size_t)nodes);
+    if (!owner) {
+        return xnet_fail(XNET_ENOMEM, "out of memory checking the ring");
+    }
+    for (int i = 0; i < nodes; i++) {
+        owner[i] = -1;
+    }
+    int rc = XNET_OK, k = 0;
+    for (int l = 0; l < layers && !rc; l++) {
+        for (int j = 0; j < sizes[l] && !rc; j++, k++) {
+            int s = members[k];
+            if (s < 0 || s >= nodes) {
+                rc = xnet_fail(XNET_EINVAL, "subnet %d: satellite %d out of range [0, %d)", l, s,
+                               nodes);
+            } else if (owner[s] >= 0) {
+                rc = xnet_fail(XNET_EINVAL, "satellite %d is in subnet %d and subnet %d", s,
+                               owner[s], l);
+            } else {
+                owner[s] = l;
+            }
+        }
+    }
+    for (int l = 0; gateways && l < layers && !rc; l++) {
+        int g = gateways[l];
+        if (g < 0 || g >= nodes || owner[g] != l) {
+            rc = xnet_fail(XNET_EINVAL, "gateway %d of layer %d is not in subnet %d", g, l, l);
+        }
+    }
+    free(owner);
+    xnet_ring_t *r;
+    if (rc || (rc = ring_alloc(&r, nodes, layers, (int)total))) {
+        return rc;
+    }
+    memcpy(r->members, members, sizeof(int) * (size_t)total);
+    r->first[0] = 0;
+    for (int l = 0; l < layers; l++) {
+        r->first[l + 1] = r->first[l] + sizes[l];
+        r->gateway[l] = gateways ? gateways[l] : members[r->first[l] + sizes[l] / 2];
+    }
+    *out = r;
+    return XNET_OK;
+}
+
+/* --- plans ----------------------------------------------------------------- */
+
+int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const char *method)
+{
+    *out = NULL;
+    if (layers < 1 || experts < 1) {
+        return xnet_fail(XNET_EINVAL, "a plan needs layers >= 1 and experts >= 1, got %d and %d",
+                         layers, experts);
+    }
+    if ((long long)layers * (experts + 1) > nodes) {
+        return xnet_fail(XNET_EINVAL,
+                         "%d layers x (%d experts + 1 gateway) need %lld satellites, only %d",
+                         layers, experts, (long long)layers * (experts + 1), nodes);
+    }
+    xnet_plan_t *p = calloc(1, sizeof *p);
+    if (!p) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the plan");
+    }
+    p->layers = layers;
+    p->experts = experts;
+    p->nodes = nodes;
+    snprintf(p->method, sizeof p->method, "%s", method);
+    p->gateway = malloc(sizeof(int) * (size_t)layers);
+    p->satellite = malloc(sizeof(int) * (size_t)layers * (size_t)experts);
+    if (!p->gateway || !p->satellite) {
+        xnet_plan_destroy(p);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the plan");
+    }
+    *out = p;
+    return XNET_OK;
+}
+
+void xnet_plan_destroy(xnet_plan_t *plan)
+{
+    if (plan) {
+        free(plan->gateway);
+        free(plan->satellite);
+        free(plan);
+    }
+}
+
+int xnet_plan_check(const xnet_plan_t *plan)
+{
+    int n = plan->nodes;
+    int *use = malloc(sizeof(int) * (size_t)n);
+    if (!use) {
+        return xnet_fail(XNET_ENOMEM, "out of memory checking the plan");
+    }
+    for (int i = 0; i < n; i++) {
+        use[i] = -1;
+    }
+    int rc = XNET_OK, E = plan->experts;
+    /* use[s] = l * (E + 1) for a gateway, l * (E + 1) + 1 + e for an expert */
+    for (int slot = 0; slot < plan->layers * (E + 1) && !rc; slot++) {
+        int l = slot / (E + 1), e = slot % (E + 1) - 1;
+        int s = e < 0 ? plan->gateway[l] : plan->satellite[l * E + e];
+        if (s < 0 || s >= n) {
+            rc = xnet_fail(XNET_EINVAL, "layer %d %s: satellite %d out of range [0, %d)", l,
+                           e < 0 ? "gateway" : "expert", s, n);
+        } else if (use[s] >= 0) {
+            int ol = use[s] / (E + 1), oe = use[s] % (E + 1) - 1;
+            char first[48], second[48];
+            snprintf(first, sizeof first, oe < 0 ? "the gateway of layer %d" : "layer %d expert %d",
+                     ol, oe);
+            snprintf(second, sizeof second, e < 0 ? "the gateway of layer %d" : "layer %d expert %d",
+                     l, e);
+            rc = xnet_fail(XNET_EINVAL, "satellite %d holds both %s and %s", s, first, second);
+        } else {
+            use[s] = slot;
+        }
+    }
+    free(use);
+    return rc;
+}
+
+/* --- expected path latency --------------------------------------------------- */
+
+int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                          xnet_candidate_t *out)
+{
+    int L = ring->layers, n = xnet_network_nodes(net), T = xnet_network_snapshots(net), rc;
+    if (ring->nodes != n) {
+        return xnet_fail(XNET_EINVAL, "the ring is for %d satellites, the network has %d",
+                         ring->nodes, n);
+    }
+    const xnet_sweep_t *sw;
+    if ((rc = xnet_sweep_get(net, ring->gateway, L, &sw))) {
+        return rc;
+    }
+    for (int l = 0; l < L; l++) {
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            int s = ring->members[i], missing = 0;
+            double sum = 0;
+            for (int k = 0; k < T; k++) {
+                const double *from = xnet_sweep_row(sw, k, l);
+                const double *to = route == XNET_ROUTE_A ? xnet_sweep_row(sw, k, (l + 1) % L) : from;
+                double d = from[s] + to[s];
+                if (isfinite(d)) {
+                    sum += d;
+                } else {
+                    missing++;
+                }
+            }
+            out[i].satellite = s;
+            out[i].missing = s == ring->gateway[l] ? -1 : missing;
+            out[i].mean_s = missing < T ? sum / (T - missing) : NAN;
+        }
+    }
+    return XNET_OK;
+}
+
+/* --- the sorted rule ------------------------------------------------------------ */
+
+typedef struct {
+    int index;
+    const xnet_candidate_t *c;
+} ranked_candidate;
+
+static int compare_candidates(const void *a, const void *b)
+{
+    const ranked_candidate *x = a, *y = b;
+    if (x->c->missing != y->c->missing) {
+        return x->c->missing < y->c->missing ? -1 : 1;
+    }
+    double mx = x->c->mean_s, my = y->c->mean_s;
+    int nx = isnan(mx), ny = isnan(my);
+    if (nx != ny) {
+        return nx ? 1 : -1;
+    }
+    if (!nx && mx != my) {
+        return mx < my ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+typedef struct {
+    int expert;
+    double prob;
+} ranked_expert;
+
+static int compare_experts(const void *a, const void *b)
+{
+    const ranked_expert *x = a, *y = b;
+    if (x->prob != y->prob) {
+        return x->prob > y->prob ? -1 : 1;
+    }
+    return x->expert < y->expert ? -1 : x->expert > y->expert;
+}
+
+int xnet_assign_sorted(int experts, const double *prob, int candidates,
+                       const xnet_candidate_t *cand, int *chosen)
+{
+    if (candidates < experts) {
+        return xnet_fail(XNET_EINVAL, "%d candidates for %d experts", candidates, experts);
+    }
+    ranked_candidate *rc = malloc(sizeof *rc * (size_t)candidates);
+    ranked_expert *re = malloc(sizeof *re * (size_t)(experts ? experts : 1));
+    if (!rc || !re) {
+        free(rc);
+        free(re);
+        return xnet_fail(XNET_ENOMEM, "out of memory ranking candidates");
+    }
+    for (int i = 0; i < candidates; i++) {
+        rc[i] = (ranked_candidate){i, &cand[i]};
+    }
+    for (int e = 0; e < experts; e++) {
+        re[e] = (ranked_expert){e, prob[e]};
+    }
+    qsort(rc, (size_t)candidates, sizeof *rc, compare_candidates);
+    qsort(re, (size_t)experts, sizeof *re, compare_experts);
+    for (int r = 0; r < experts; r++) {
+        chosen[re[r].expert] = rc[r].index;
+    }
+    free(rc);
+    free(re);
+    return XNET_OK;
+}
+
+static int check_ring_fits(const xnet_ring_t *ring, int experts)
+{
+    for (int l = 0; l < ring->layers; l++) {
+        int len = ring->first[l + 1] - ring->first[l];
+        if (len < experts + 1) {
+            return xnet_fail(XNET_EINVAL,
+                             "subnet %d has %d satellites; it needs experts + 1 = %d (one "
+                             "gateway and one satellite per expert)",
+                             l, len, experts + 1);
+        }
+    }
+    return XNET_OK;
+}
+
+int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                         const xnet_profile_t *profile, xnet_route_t route)
+{
+    *out = NULL;
+    int L = ring->layers, E = profile->experts, rc;
+    if (profile->layers != L) {
+        return xnet_fail(XNET_EINVAL, "the profile has %d layers, the ring %d", profile->layers,
+                         L);
+    }
+    if ((rc = check_ring_fits(ring, E))) {
+        return rc;
+    }
+    xnet_candidate_t *all = malloc(sizeof *all * (size_t)ring->first[L]);
+    xnet_candidate_t *cand = malloc(sizeof *cand * (size_t)ring->first[L]);
+    int *chosen = malloc(sizeof(int) * (size_t)E);
+    xnet_plan_t *plan = NULL;
+    if (!all || !cand || !chosen) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    }
+    if (!rc) {
+        rc = xnet_expected_latency(net, ring, route, all);
+    }
+    if (!rc) {
+        rc = xnet_plan_alloc(&plan, L, E, ring->nodes, "spacexnet");
+    }
+    for (int l = 0; l < L && !rc; l++) {
+        int m = 0;
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            if (all[i].missing >= 0) { /* not the gateway */
+                cand[m++] = all[i];
+            }
+        }
+        if ((rc = xnet_assign_sorted(E, profile->inclusion + (size_t)l * E, m, cand, chosen))) {
+            break;
+        }
+        plan->gateway[l] = ring->gateway[l];
+        for (int e = 0; e < E; e++) {
+            plan->satellite[l * E + e] = cand[chosen[e]].satellite;
+        }
+    }
+    free(all);
+    free(cand);
+    free(chosen);
+    if (rc) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    *out = plan;
+    return XNET_OK;
+}
+
+/* --- random baselines ------------------------------------------------------------ */
+
+/* Move `count` uniformly chosen elements of ids[0..n) to its front. */
+static void partial_shuffle(xnet_rng_t *rng, int *ids, int n, int count)
+{
+    for (int i = 0; i < count; i++) {
+        int j = i + (int)xnet_rng_below(rng, (uint64_t)(n - i));
+        int t = ids[i];
+        ids[i] = ids[j];
+        ids[j] = t;
+    }
+}
+
+int xnet_place_randplace(xnet_plan_t **out, int nodes, int layers, int experts, uint64_t seed)
+{
+    xnet_plan_t *plan;
+    int rc = xnet_plan_alloc(&plan, layers, experts, nodes, "randplace");
+    if (rc) {
+        return rc;
+    }
+    int *ids = malloc(sizeof(int) * (size_t)nodes);
+    if (!ids) {
+        xnet_plan_destroy(plan);
+        return xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    }
+    for (int i = 0; i < nodes; i++) {
+        ids[i] = i;
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    partial_shuffle(&rng, ids, nodes, layers * (experts + 1));
+    for (int l = 0; l < layers; l++) {
+        plan->gateway[l] = ids[l * (experts + 1)];
+        for (int e = 0; e < experts; e++) {
+            plan->satellite[l * experts + e] = ids[l * (experts + 1) + 1 + e];
+        }
+    }
+    free(ids);
+    *out = plan;
+    return XNET_OK;
+}
+
+int xnet_place_randintra(xnet_plan_t **out, const xnet_ring_t *ring, int experts, uint64_t seed,
+                         int central_gateway)
+{
+    *out = NULL;
+    int L = ring->layers, rc;
+    xnet_plan_t *plan;
+    if ((rc = check_ring_fits(ring, experts))
+        || (rc = xnet_plan_alloc(&plan, L, experts, ring->nodes,
+                                 central_gateway ? "randintra_cg" : "randintra"))) {
+        return rc;
+    }
+    int *ids = malloc(sizeof(int) * (size_t)ring->first[L]);
+    if (!ids) {
+        xnet_plan_destroy(plan);
+        return xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    for (int l = 0; l < L; l++) {
+        int m = 0;
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            if (!central_gateway || ring->members[i] != ring->gateway[l]) {
+                ids[m++] = ring->members[i];
+            }
+        }
+        int g = central_gateway ? 0 : 1;
+        partial_shuffle(&rng, ids, m, experts + g);
+        plan->gateway[l] = central_gateway ? ring->gateway[l] : ids[0];
+        for (int e = 0; e < experts; e++) {
+            plan->satellite[l * experts + e] = ids[g + e];
+        }
+    }
+    free(ids);
+    *out = plan;
+    return XNET_OK;
+}

@@ -1,0 +1,86 @@
+/* Layer placement (the ring of subnets) and expert placement (MODEL.md
+ * sections 5, 7.7-7.8): Space-XNet's sorted rule and the random baselines. */
+#ifndef XNET_PLACEMENT_H
+#define XNET_PLACEMENT_H
+
+#include "moe.h"
+#include "network.h"
+#include "orbit.h"
+
+#include <stdint.h>
+
+/* L subnets, one per layer, in ring order (layer L-1 feeds layer 0). */
+typedef struct {
+    int layers, nodes;
+    int *first;   /* layers + 1: subnet l is members[first[l] .. first[l+1]) */
+    int *members; /* satellite ids */
+    int *gateway; /* one per layer, a member of its subnet */
+} xnet_ring_t;
+
+/* The paper's ring: satellites in slot-major order (slot, then plane) cut
+ * into `layers` contiguous near-equal subnets; gateway = the middle member. */
+int xnet_ring_create(xnet_ring_t **out, const xnet_walker_t *w, int layers);
+
+/* A user's ring: sizes[layers] and members (concatenated); gateways may be
+ * NULL for the central member. Subnets must be disjoint, non-empty and in
+ * [0, nodes); each gateway must belong to its subnet. */
+int xnet_ring_from_subnets(xnet_ring_t **out, int nodes, int layers, const int *sizes,
+                           const int *members, const int *gateways);
+void xnet_ring_destroy(xnet_ring_t *ring);
+
+/* How a layer's output travels (MODEL.md section 6). */
+typedef enum {
+    XNET_ROUTE_A, /* gateway -> expert -> next layer's gateway */
+    XNET_ROUTE_B  /* gateway -> expert -> gateway, then gateway -> next gateway */
+} xnet_route_t;
+
+/* A complete placement: a gateway per layer and a satellite per (layer,
+ * expert); all distinct (one expert per satellite, none on a gateway). */
+typedef struct {
+    int layers, experts, nodes;
+    int *gateway;   /* layers */
+    int *satellite; /* layers x experts */
+    char method[32];
+} xnet_plan_t;
+
+int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const char *method);
+/* XNET_EINVAL naming the first id out of range or used twice. O(N + L E). */
+int xnet_plan_check(const xnet_plan_t *plan);
+void xnet_plan_destroy(xnet_plan_t *plan);
+
+/* Expected path latency of a candidate expert satellite, over snapshots. */
+typedef struct {
+    int satellite;
+    int missing;   /* snapshots in which its path does not exist */
+    double mean_s; /* mean over the snapshots where it does (NaN if none) */
+} xnet_candidate_t;
+
+/* For every member of every subnet (the ring's member order), the path
+ * latency through it averaged over snapshots: A: D(g_l, s) + D(s, g_{l+1});
+ * B: D(g_l, s) + D(s, g_l); g_L = g_0. Gateways get missing = -1.
+ * O(T L (N + E) log N). */
+int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                          xnet_candidate_t *out);
+
+/* The sorted rule: rank candidates by (missing, mean_s, index) and experts
+ * by prob descending (ties: lower id), and match rank to rank. chosen[e] is
+ * the candidate index for expert e. XNET_EINVAL when candidates < experts. */
+int xnet_assign_sorted(int experts, const double *prob, int candidates,
+                        const xnet_candidate_t *cand, int *chosen);
+
+/* Space-XNet: the ring's gateways, experts by the sorted rule on each
+ * subnet's candidates (gateway excluded), using the profile's inclusion
+ * probabilities. */
+int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                         const xnet_profile_t *profile, xnet_route_t route);
+
+/* RandPlace: gateways and experts uniformly at random over all satellites. */
+int xnet_place_randplace(xnet_plan_t **out, int nodes, int layers, int experts, uint64_t seed);
+
+/* RandIntra (central_gateway = 0): gateway and experts random within each
+ * subnet; RandIntra-CG (central_gateway = 1): the ring's central gateway,
+ * experts random within the subnet. */
+int xnet_place_randintra(xnet_plan_t **out, const xnet_ring_t *ring, int experts, uint64_t seed,
+                         int central_gateway);
+
+#endif

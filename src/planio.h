@@ -1,0 +1,24 @@
+/* Plans as CSV text: a commented header with the method and dimensions,
+ * then one row per gateway and expert:
+ *
+ *   # spacexnet plan v1
+ *   # method=spacexnet layers=32 experts=8 satellites=1056
+ *   layer,role,expert,satellite
+ *   0,gateway,,528
+ *   0,expert,0,529
+ */
+#ifndef XNET_PLANIO_H
+#define XNET_PLANIO_H
+
+#include "placement.h"
+
+#include <stddef.h>
+
+/* Format into a malloc'd, NUL-terminated buffer. */
+int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len);
+
+/* Parse and validate (every gateway and expert exactly once, ids distinct and
+ * in range). Errors give "name:line: reason". */
+int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_t len);
+
+#endif
