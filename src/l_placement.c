@@ -89,6 +89,7 @@ static int l_ring(lua_State *L)
         return 1;
     }
     luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 3); /* the box and rows go above the arguments */
     lua_Integer layers = luaL_len(L, 2);
     if (layers < 1 || layers > nodes) {
         return luaL_error(L, "a ring needs 1 to %d subnets, got %I", nodes, layers);

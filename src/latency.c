@@ -225,13 +225,22 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
          * delivery each layer's mean is its own conditional mean. */
         for (int l = 0; l < L; l++) {
             double p = 0, m = 0;
+            int cut = 0;
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
                 double v = layer_latency(path + (size_t)l * E, profile->members + s * k, k,
                                          compute.gateway_s + hop[l], compute.expert_s);
                 if (isfinite(v)) {
                     p += profile->prob[s];
                     m += profile->prob[s] * v;
+                } else {
+                    cut = 1;
                 }
+            }
+            /* With no set cut off, delivery is certain: keep it exactly 1
+             * rather than a sum that rounds to 1 - 1e-16. */
+            if (!cut) {
+                m /= p;
+                p = 1;
             }
             p_delivered *= p;
             cond[l] = p > 0 ? m / p : 0;

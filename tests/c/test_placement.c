@@ -1,0 +1,304 @@
+/* The ring, the sorted rule against brute force, the baselines, plan files,
+ * and token latency: exact by hand, Monte Carlo against exact. */
+#include "check.h"
+#include "error.h"
+#include "latency.h"
+#include "placement.h"
+#include "planio.h"
+#include "rng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_ring(void)
+{
+    xnet_walker_t w;
+    xnet_walker_init(&w, XNET_WALKER_STAR, 33, 32, 0, 550, 87);
+    xnet_ring_t *r;
+    CHECK(xnet_ring_create(&r, &w, 32) == XNET_OK);
+    /* S = L = 32: subnet l is slot l across all 33 planes, gateway in plane 16 */
+    int ok = 1;
+    for (int l = 0; l < 32; l++) {
+        ok = ok && r->first[l + 1] - r->first[l] == 33;
+        for (int p = 0; p < 33; p++) {
+            ok = ok && r->members[r->first[l] + p] == p * 32 + l;
+        }
+        ok = ok && r->gateway[l] == 16 * 32 + l;
+    }
+    CHECK(ok);
+    xnet_ring_destroy(r);
+    /* uneven cut: 10 satellites into 3 subnets of 3, 3, 4 */
+    xnet_walker_init(&w, XNET_WALKER_STAR, 2, 5, 0, 550, 87);
+    CHECK(xnet_ring_create(&r, &w, 3) == XNET_OK);
+    CHECK(r->first[1] == 3 && r->first[2] == 6 && r->first[3] == 10);
+    CHECK(r->members[0] == 0 && r->members[1] == 5 && r->members[2] == 1);
+    CHECK(r->gateway[2] == r->members[6 + 2]);
+    xnet_ring_destroy(r);
+    CHECK(xnet_ring_create(&r, &w, 11) == XNET_EINVAL);
+
+    int sizes[2] = {2, 2}, members[4] = {0, 1, 2, 3}, gw[2] = {1, 2};
+    CHECK(xnet_ring_from_subnets(&r, 10, 2, sizes, members, gw) == XNET_OK);
+    CHECK(r->gateway[0] == 1 && r->gateway[1] == 2);
+    xnet_ring_destroy(r);
+    int dup[4] = {0, 1, 1, 3};
+    CHECK(xnet_ring_from_subnets(&r, 10, 2, sizes, dup, NULL) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "satellite 1 is in subnet 0 and subnet 1") != NULL);
+    int badgw[2] = {2, 3};
+    CHECK(xnet_ring_from_subnets(&r, 10, 2, sizes, members, badgw) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "gateway 2 of layer 0 is not in subnet 0") != NULL);
+    int out[4] = {0, 1, 2, 10};
+    CHECK(xnet_ring_from_subnets(&r, 10, 2, sizes, out, NULL) == XNET_EINVAL);
+}
+
+/* Best surrogate sum_e p_e lat(c_e) over all injective maps experts -> candidates. */
+static double brute(int e, int E, int M, const double *p, const double *lat, int *used)
+{
+    if (e == E) {
+        return 0;
+    }
+    double best = HUGE_VAL;
+    for (int c = 0; c < M; c++) {
+        if (!used[c]) {
+            used[c] = 1;
+            double v = p[e] * lat[c] + brute(e + 1, E, M, p, lat, used);
+            used[c] = 0;
+            best = v < best ? v : best;
+        }
+    }
+    return best;
+}
+
+static void test_sorted_rule(void)
+{
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, 99);
+    int optimal = 1, trials = 0;
+    for (int E = 1; E <= 5; E++) {
+        for (int M = E; M <= 7; M++) {
+            for (int t = 0; t < 20; t++, trials++) {
+                double p[5], lat[7];
+                xnet_candidate_t cand[7];
+                int chosen[5], used[7] = {0};
+                for (int e = 0; e < E; e++) {
+                    p[e] = xnet_rng_uniform(&rng);
+                }
+                for (int c = 0; c < M; c++) {
+                    lat[c] = xnet_rng_uniform(&rng) * 0.05;
+                    cand[c] = (xnet_candidate_t){c, 0, lat[c]};
+                }
+                xnet_assign_sorted(E, p, M, cand, chosen);
+                double got = 0;
+                for (int e = 0; e < E; e++) {
+                    got += p[e] * lat[chosen[e]];
+                    for (int f = 0; f < e; f++) {
+                        optimal = optimal && chosen[f] != chosen[e];
+                    }
+                }
+                optimal = optimal && fabs(got - brute(0, E, M, p, lat, used)) < 1e-15;
+            }
+        }
+    }
+    CHECK(optimal);
+    CHECK(trials == 500);
+    /* ranking: fewer missing snapshots first, then mean, then order; experts
+     * by probability, ties to the lower id */
+    xnet_candidate_t c[3] = {{10, 1, 0.001}, {11, 0, 0.009}, {12, 0, 0.009}};
+    double pr[2] = {0.5, 0.5};
+    int ch[2];
+    CHECK(xnet_assign_sorted(2, pr, 3, c, ch) == XNET_OK);
+    CHECK(ch[0] == 1 && ch[1] == 2);
+    CHECK(xnet_assign_sorted(2, pr, 1, c, ch) == XNET_EINVAL);
+}
+
+static void test_plans(void)
+{
+    xnet_walker_t w;
+    xnet_walker_init(&w, XNET_WALKER_STAR, 33, 32, 0, 550, 87);
+    xnet_ring_t *r;
+    xnet_ring_create(&r, &w, 32);
+    xnet_plan_t *a, *b, *c;
+    CHECK(xnet_place_randplace(&a, 1056, 32, 8, 5) == XNET_OK && xnet_plan_check(a) == XNET_OK);
+    CHECK(xnet_place_randplace(&b, 1056, 32, 8, 5) == XNET_OK);
+    CHECK(memcmp(a->satellite, b->satellite, sizeof(int) * 256) == 0);
+    xnet_plan_destroy(b);
+    CHECK(xnet_place_randplace(&b, 1056, 32, 8, 6) == XNET_OK);
+    CHECK(memcmp(a->satellite, b->satellite, sizeof(int) * 256) != 0);
+    CHECK(xnet_place_randintra(&c, r, 8, 5, 1) == XNET_OK && xnet_plan_check(c) == XNET_OK);
+    int in_subnet = 1;
+    for (int l = 0; l < 32; l++) {
+        in_subnet = in_subnet && c->gateway[l] == r->gateway[l];
+        for (int e = 0; e < 8; e++) {
+            in_subnet = in_subnet && c->satellite[l * 8 + e] % 32 == l;
+        }
+    }
+    CHECK(in_subnet);
+    xnet_plan_destroy(c);
+    CHECK(xnet_place_randintra(&c, r, 8, 5, 0) == XNET_OK && xnet_plan_check(c) == XNET_OK);
+    CHECK(c->gateway[3] % 32 == 3);
+    CHECK(xnet_place_randintra(&b, r, 33, 5, 0) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "subnet 0 has 33 satellites; it needs experts + 1 = 34") != NULL);
+
+    /* plan files round-trip, and bad ones name the line */
+    char *text;
+    size_t len;
+    CHECK(xnet_plan_format(c, &text, &len) == XNET_OK);
+    xnet_plan_t *d;
+    CHECK(xnet_plan_parse(&d, "p.csv", text, len) == XNET_OK);
+    CHECK(d->layers == 32 && d->experts == 8 && strcmp(d->method, "randintra") == 0);
+    CHECK(memcmp(c->satellite, d->satellite, sizeof(int) * 256) == 0);
+    CHECK(memcmp(c->gateway, d->gateway, sizeof(int) * 32) == 0);
+    xnet_plan_destroy(d);
+    /* the same satellite twice */
+    const char *twice = "# method=x layers=1 experts=2 satellites=10\n"
+                        "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,2\n0,expert,1,2\n";
+    CHECK(xnet_plan_parse(&d, "t.csv", twice, strlen(twice)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "satellite 2 holds both layer 0 expert 0 and layer 0 expert 1")
+          != NULL);
+    free(text);
+    const char *short_plan = "# method=x layers=1 experts=2 satellites=10\n"
+                             "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,2\n";
+    CHECK(xnet_plan_parse(&d, "s.csv", short_plan, strlen(short_plan)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "s.csv: no satellite for layer 0 expert 1") != NULL);
+    const char *bad_row = "# method=x layers=1 experts=1 satellites=10\n"
+                          "layer,role,expert,satellite\n0,gateway,,1\n0,expert,5,2\n";
+    CHECK(xnet_plan_parse(&d, "b.csv", bad_row, strlen(bad_row)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "b.csv:4: expert 5 out of range [0, 1)") != NULL);
+    const char *gw_on_expert = "# method=x layers=1 experts=1 satellites=10\n"
+                               "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,1\n";
+    CHECK(xnet_plan_parse(&d, "g.csv", gw_on_expert, strlen(gw_on_expert)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "satellite 1 holds both the gateway of layer 0 and layer 0 expert 0")
+          != NULL);
+    CHECK(xnet_plan_parse(&d, "e.csv", "", 0) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "not a spacexnet plan") != NULL);
+    const char *range = "# method=x layers=1 experts=1 satellites=10\n"
+                        "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,10\n";
+    CHECK(xnet_plan_parse(&d, "r.csv", range, strlen(range)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "satellite 10 out of range [0, 10)") != NULL);
+    xnet_plan_destroy(a);
+    xnet_plan_destroy(b);
+    xnet_plan_destroy(c);
+    xnet_ring_destroy(r);
+}
+
+static void test_latency_by_hand(void)
+{
+    /* one layer, three experts, top-2, weights 0.5 0.3 0.2; path latencies
+     * 1, 2, 3 s; gateway 10 s, expert 0.5 s. Set probabilities (k = 2 form):
+     * {0,1} 0.514285714, {0,2} 0.325, {1,2} 0.160714286, so
+     * E[T] = 10.5 + 2 P{0,1} + 3 (P{0,2} + P{1,2}) = 12.985714285714... */
+    double w[3] = {0.5, 0.3, 0.2};
+    xnet_profile_t *p;
+    CHECK(xnet_profile_from_weights(&p, 1, 3, 2, w) == XNET_OK);
+    double path[6] = {1, 2, 3, 1, 2, HUGE_VAL}, hop[2] = {0, 0}, per[1];
+    xnet_cost_t cost = {2, 1, 3, XNET_ROUTE_A, path, hop};
+    xnet_compute_t compute = {10, 0.5};
+    xnet_exact_result_t ex = {.per_layer_s = per};
+    CHECK(xnet_latency_exact(&cost, p, compute, 0, &ex) == XNET_OK);
+    double p01 = 0.5 * 0.3 * (1 / 0.5 + 1 / 0.7);
+    CHECK_NEAR(ex.mean_s, 10.5 + 2 * p01 + 3 * (1 - p01), 1e-14);
+    CHECK_NEAR(ex.mean_s, 12.985714285714286, 1e-13);
+    CHECK(ex.undelivered == 0);
+    /* snapshot 1: expert 2 is cut off; only {0,1} is delivered (at 12.5 s) */
+    CHECK(xnet_latency_exact(&cost, p, compute, 1, &ex) == XNET_OK);
+    CHECK_NEAR(ex.undelivered, 1 - p01, 1e-15);
+    CHECK_NEAR(ex.mean_s, 12.5, 1e-14);
+    /* both snapshots: delivered-weighted */
+    CHECK(xnet_latency_exact(&cost, p, compute, -1, &ex) == XNET_OK);
+    CHECK_NEAR(ex.undelivered, (1 - p01) / 2, 1e-15);
+    CHECK_NEAR(ex.mean_s, (12.985714285714286 + p01 * 12.5) / (1 + p01), 1e-13);
+    CHECK_NEAR(per[0], ex.mean_s, 1e-13);
+
+    /* Monte Carlo agrees within 4 standard errors, and so does undelivered */
+    xnet_sample_result_t mc = {.per_layer_s = per};
+    CHECK(xnet_latency_sample(&cost, p, compute, 200000, 3, -1, &mc) == XNET_OK);
+    CHECK(fabs(mc.mean_s - ex.mean_s) < 4 * mc.stderr_s);
+    double se_u = sqrt(ex.undelivered * (1 - ex.undelivered) / 200000);
+    CHECK(fabs(mc.undelivered - ex.undelivered) < 4 * se_u);
+    CHECK(mc.p50_s >= 12.5 && mc.p99_s <= 13.5 && mc.p50_s <= mc.p95_s && mc.p95_s <= mc.p99_s);
+    /* the same seed gives the same bits */
+    xnet_sample_result_t mc2 = {.per_layer_s = per};
+    xnet_latency_sample(&cost, p, compute, 200000, 3, -1, &mc2);
+    CHECK(memcmp(&mc.mean_s, &mc2.mean_s, sizeof(double)) == 0);
+    /* a cut snapshot alone: every token that needs expert 2 is undelivered */
+    CHECK(xnet_latency_sample(&cost, p, compute, 1000, 3, 1, &mc) == XNET_OK);
+    CHECK(mc.mean_s == 12.5 && mc.delivered < 1000);
+
+    /* route B adds the gateway-to-gateway hop */
+    double hop_b[2] = {0.25, 0.25};
+    xnet_cost_t cost_b = {2, 1, 3, XNET_ROUTE_B, path, hop_b};
+    CHECK(xnet_latency_exact(&cost_b, p, compute, 0, &ex) == XNET_OK);
+    CHECK_NEAR(ex.mean_s, 12.985714285714286 + 0.25, 1e-13);
+    /* shape errors */
+    xnet_cost_t wrong = {2, 2, 3, XNET_ROUTE_A, path, hop};
+    CHECK(xnet_latency_exact(&wrong, p, compute, 0, &ex) == XNET_EINVAL);
+    CHECK(xnet_latency_sample(&cost, p, compute, 0, 3, -1, &mc) == XNET_EINVAL);
+    CHECK(xnet_latency_exact(&cost, p, compute, 2, &ex) == XNET_EINVAL);
+    xnet_profile_destroy(p);
+}
+
+static void test_end_to_end(void)
+{
+    /* the paper's network with fewer snapshots: Space-XNet's expected
+     * latency, Monte Carlo against exact */
+    xnet_walker_t w;
+    xnet_walker_init(&w, XNET_WALKER_STAR, 33, 32, 0, 550, 87);
+    xnet_network_params_t np = xnet_network_params_default();
+    np.snapshots = 20;
+    xnet_network_t *net;
+    CHECK(xnet_network_create(&net, &w, &np) == XNET_OK);
+    xnet_ring_t *r;
+    xnet_ring_create(&r, &w, 32);
+    double *wt = malloc(sizeof(double) * 32 * 8);
+    xnet_weights_zipf(32, 8, 1.0, 1, wt);
+    xnet_profile_t *p;
+    xnet_profile_from_weights(&p, 32, 8, 2, wt);
+    xnet_plan_t *plan;
+    CHECK(xnet_place_spacexnet(&plan, net, r, p, XNET_ROUTE_A) == XNET_OK);
+    CHECK(xnet_plan_check(plan) == XNET_OK);
+    /* the most popular expert of layer 0 sits on the best candidate */
+    xnet_candidate_t *c = malloc(sizeof *c * 1056);
+    CHECK(xnet_expected_latency(net, r, XNET_ROUTE_A, c) == XNET_OK);
+    int top = 0, best = -1;
+    for (int e = 1; e < 8; e++) {
+        top = p->inclusion[e] > p->inclusion[top] ? e : top;
+    }
+    for (int i = 0; i < 33; i++) {
+        if (c[i].missing == 0 && (best < 0 || c[i].mean_s < c[best].mean_s)) {
+            best = i;
+        }
+    }
+    CHECK(c[16].missing == -1); /* the gateway */
+    CHECK(plan->satellite[top] == c[best].satellite);
+    xnet_cost_t *cost;
+    CHECK(xnet_cost_build(&cost, net, plan, XNET_ROUTE_A) == XNET_OK);
+    double per[32], per2[32];
+    xnet_compute_t compute = {0.018, 0.0046};
+    xnet_exact_result_t ex = {.per_layer_s = per};
+    xnet_sample_result_t mc = {.per_layer_s = per2};
+    CHECK(xnet_latency_exact(cost, p, compute, -1, &ex) == XNET_OK);
+    CHECK(xnet_latency_sample(cost, p, compute, 100000, 1, -1, &mc) == XNET_OK);
+    CHECK(fabs(mc.mean_s - ex.mean_s) < 4 * mc.stderr_s);
+    double sum = 0;
+    for (int l = 0; l < 32; l++) {
+        sum += per[l];
+    }
+    CHECK_NEAR(sum, ex.mean_s, 1e-12); /* per-layer means add up to the total */
+    xnet_cost_destroy(cost);
+    xnet_plan_destroy(plan);
+    free(c);
+    free(wt);
+    xnet_profile_destroy(p);
+    xnet_ring_destroy(r);
+    xnet_network_destroy(net);
+}
+
+int main(void)
+{
+    xnet_igraph_init();
+    test_ring();
+    test_sorted_rule();
+    test_plans();
+    test_latency_by_hand();
+    test_end_to_end();
+    return check_done();
+}
