@@ -219,6 +219,7 @@ static void repl(lua_State *L)
     int status;
     const char *saved = progname;
     progname = NULL;
+    lua_settop(L, 0); /* pmain's own arguments must not print as results */
     printf("spacexnet %s (%s) -- xnet is loaded; Ctrl-C interrupts, Ctrl-D exits\n",
            XNET_VERSION, LUA_RELEASE);
     while ((status = load_statement(L)) != -1) {
