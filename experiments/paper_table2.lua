@@ -11,6 +11,7 @@
 --                                          [--seed S] [--out DIR] [--variant A|B]
 local xnet = require "xnet"
 local report = require "xnet.report"
+local paper = require "xnet.paper"
 xnet.strict()
 
 local usage = "usage: spacexnet experiments/paper_table2.lua [--trace FILE]... [--tokens N] "
@@ -33,24 +34,13 @@ if not opts.tokens or opts.tokens < 1 or not opts.seed then
 end
 
 local clock = os.clock()
-local model = xnet.model "llama-moe-3.5b"
-local con = xnet.walker{ pattern = "star", planes = 33, sats = 32, phasing = 0,
-                         altitude_km = 550, inclination_deg = 87 }
-local net = xnet.network(con, { snapshots = 200, survival = 0.95, omega_max = 0.12,
-                                max_range_km = 5000, margin_km = 80,
-                                bits = model.message_bits, rate_bps = 100e9, proc_s = 0,
-                                seed = opts.seed })
-local ring = xnet.ring(net, model.layers)
+local setup = paper.setup{ seed = opts.seed }
+local model, con, net, ring = setup.model, setup.con, setup.net, setup.ring
 
-local profiles = {
-  xnet.profile.uniform(model),
-  xnet.profile.zipf(model, 0.5, { seed = opts.seed }),
-  xnet.profile.zipf(model, 1.0, { seed = opts.seed }),
-  xnet.profile.zipf(model, 1.5, { seed = opts.seed }),
-  xnet.profile.dirichlet(model, 0.3, { seed = opts.seed }),
-  xnet.profile.dirichlet(model, 1.0, { seed = opts.seed }),
-  xnet.profile.dirichlet(model, 3.0, { seed = opts.seed }),
-}
+local profiles = {}
+for _, name in ipairs(paper.PROFILES) do
+  profiles[#profiles + 1] = paper.profile(model, name, opts.seed)
+end
 for _, path in ipairs(opts.traces) do
   local prof, err = xnet.profile.trace(model, path)
   if not prof then io.stderr:write(err, "\n"); os.exit(1) end
@@ -58,15 +48,14 @@ for _, path in ipairs(opts.traces) do
 end
 
 -- The baselines do not look at the profile: one seeded plan each.
-local baselines = {
-  xnet.place.randintra_cg(net, ring, model, { seed = opts.seed }),
-  xnet.place.randintra(net, ring, model, { seed = opts.seed }),
-  xnet.place.randplace(net, model, { seed = opts.seed }),
-}
+local baselines = {}
+for i = 2, #paper.METHODS do
+  baselines[#baselines + 1] = paper.plan(setup, paper.METHODS[i], nil, { seed = opts.seed })
+end
 
 local rows, ordered = {}, 0
 for _, prof in ipairs(profiles) do
-  local plans = { xnet.place.spacexnet(net, ring, prof, { variant = opts.variant }),
+  local plans = { paper.plan(setup, "spacexnet", prof, { variant = opts.variant }),
                   table.unpack(baselines) }
   local base, means = nil, {}
   for _, plan in ipairs(plans) do
@@ -90,8 +79,8 @@ print(report.markdown(rows, columns))
 print()
 print(string.format("ordering randplace > randintra > randintra_cg > spacexnet: %d of %d profiles",
                     ordered, #profiles))
-print("paper (s/token): spacexnet 1.02-1.07, randintra_cg 3.34-3.37, randintra 4.13-4.16, "
-      .. "randplace 5.28-5.30")
+print("paper (s/token, 8 data sets): spacexnet 1.02-1.07, randintra_cg 3.34-3.37, "
+      .. "randintra 4.13-4.16, randplace 5.28-5.30")
 
 os.execute("mkdir -p '" .. opts.out:gsub("'", "'\\''") .. "'")
 local path = opts.out .. "/paper_table2.csv"

@@ -13,6 +13,7 @@
 #define XNET_PROFILE_MT "xnet.Profile"
 #define XNET_RING_MT "xnet.Ring"
 #define XNET_PLAN_MT "xnet.Plan"
+#define XNET_PROCESS_MT "xnet.Process"
 
 /* Raise the kernel's last error as a Lua error. Never returns. */
 int xnet_l_raise(lua_State *L);

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "l_common.h"
 #include "l_network.h"
+#include "limits.h"
 #include "paths.h"
 
 #include <math.h>
@@ -112,8 +113,17 @@ static int l_latency(lua_State *L)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     int snap = check_snapshot(L, net, 3), n = xnet_network_nodes(net);
     if (lua_type(L, 2) == LUA_TTABLE) {
-        int count = (int)luaL_len(L, 2);
-        lua_createtable(L, count, 0);
+        /* A __len may claim anything: refuse before allocating the rows. */
+        lua_Integer count = luaL_len(L, 2);
+        if (count < 0 || count > XNET_MAX_SATELLITES) {
+            return luaL_error(L, "sources must hold [0, %d] satellites, got %I",
+                              XNET_MAX_SATELLITES, count);
+        }
+        if (xnet_limit_check((double)count * (sizeof(row_ud) + sizeof(double) * (double)n),
+                             "the latency rows")) {
+            return xnet_l_raise(L);
+        }
+        lua_createtable(L, (int)count, 0);
         for (int i = 1; i <= count; i++) {
             lua_geti(L, 2, i);
             int src = check_satellite(L, net, -1);
@@ -257,6 +267,14 @@ static int l_size(lua_State *L)
 {
     lua_pushinteger(L, xnet_network_nodes(xnet_l_check_network(L, 1)));
     return 1;
+}
+
+/* net:clear_cache() -> frees the cached gateway sweeps (results unchanged;
+ * the next placement or evaluation recomputes what it needs) */
+static int l_clear_cache(lua_State *L)
+{
+    xnet_network_attach(xnet_l_check_network(L, 1), NULL, NULL);
+    return 0;
 }
 
 /* net:constellation() -> the Constellation it was built from */
@@ -470,6 +488,7 @@ int luaopen_xnet_network(lua_State *L)
         {"components", l_components}, {"links", l_links},   {"edges", l_edges},
         {"time", l_time},         {"snapshots", l_snapshots}, {"size", l_size},
         {"constellation", l_constellation}, {"params", l_params}, {"close", l_close},
+        {"clear_cache", l_clear_cache},
         {NULL, NULL}};
     static const luaL_Reg metamethods[] = {{"__gc", l_close}, {"__close", l_close},
                                            {"__len", l_size},

@@ -4,13 +4,13 @@
 #include "error.h"
 #include "l_common.h"
 #include "proc.h"
+#include "rng.h"
 
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
 
-#define XNET_PROCESS_MT "xnet.Process"
 
 static xnet_proc_t *check_process(lua_State *L, int idx)
 {
@@ -286,7 +286,7 @@ static int l_cpu_count(lua_State *L)
     return 1;
 }
 
-/* xnet.hash64(s) -> 64-bit integer (FNV-1a + splitmix64, see src/proc.h);
+/* xnet.hash64(s) -> 64-bit integer (FNV-1a + splitmix64, see src/rng.h);
  * format with ("%016x"):format(h) */
 static int l_hash64(lua_State *L)
 {

@@ -30,7 +30,7 @@ static void print_usage(void)
 {
     fprintf(stderr,
             "usage: %s [options] [script [args]]\n"
-            "       %s study run|merge|status ...   (see README)\n"
+            "       %s study run|merge|status|plot ...   (see README)\n"
             "options:\n"
             "  -e code   run the Lua code\n"
             "  -i        enter the interactive REPL after running the script\n"

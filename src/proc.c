@@ -2,7 +2,6 @@
 #include "proc.h"
 
 #include "error.h"
-#include "rng.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -385,15 +384,4 @@ int xnet_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n >= 1 && n < INT_MAX ? (int)n : 1;
-}
-
-uint64_t xnet_hash64(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 offset basis and prime */
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return xnet_mix64(h);
 }

@@ -85,10 +85,4 @@ void xnet_hostname(char *buf, size_t cap);
 /* Processors online, >= 1. */
 int xnet_cpu_count(void);
 
-/* 64-bit FNV-1a over the bytes, finished with the splitmix64 mix
- * (xnet_mix64) so that every input bit reaches every output bit. Stable
- * across platforms and versions: study seeds and result ids depend on it.
- * O(len). */
-uint64_t xnet_hash64(const void *data, size_t len);
-
 #endif

@@ -57,3 +57,14 @@ double xnet_uniform_at(uint64_t seed, uint64_t a, uint64_t b)
     uint64_t h = xnet_mix64(xnet_mix64(xnet_mix64(seed) ^ a) ^ b);
     return (double)(h >> 11) * 0x1.0p-53;
 }
+
+uint64_t xnet_hash64(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 offset basis and prime */
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return xnet_mix64(h);
+}

@@ -6,6 +6,7 @@
 #ifndef XNET_RNG_H
 #define XNET_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -23,5 +24,9 @@ uint64_t xnet_rng_below(xnet_rng_t *rng, uint64_t n);
 uint64_t xnet_mix64(uint64_t x);
 /* Uniform on [0, 1) determined by (seed, a, b) alone. */
 double xnet_uniform_at(uint64_t seed, uint64_t a, uint64_t b);
+
+/* FNV-1a over bytes, finished with xnet_mix64: a stable 64-bit hash for
+ * naming and seeding things (study points), not for security. */
+uint64_t xnet_hash64(const void *data, size_t len);
 
 #endif

@@ -63,4 +63,12 @@ function xnet.strict()
   })
 end
 
+-- Studies (parameter sweeps that resume, shard and merge) and their plots.
+-- The study runner's internals stay in require "xnet.study"; the public face
+-- is the constructor: xnet.study{ name =, grid =, repeats =, seed =, run = }.
+local study = require "xnet.study"
+xnet.study = function(spec) return study.new(spec) end
+local plot = require "xnet.plot"
+xnet.plot = { lines = plot.lines, bars = plot.bars }
+
 return xnet

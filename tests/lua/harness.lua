@@ -59,7 +59,7 @@ end
 
 function harness.done()
   print(string.format("%d passed, %d failed", harness.passed, harness.failed))
-  os.exit(harness.failed == 0 and 0 or 1)
+  os.exit(harness.failed == 0 and 0 or 1, true)
 end
 
 return harness

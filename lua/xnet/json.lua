@@ -1,0 +1,248 @@
+-- JSON for study manifests and result files: deterministic output (object
+-- keys sorted, numbers in their shortest exact form) so the same data always
+-- gives the same bytes, and a strict reader.
+--
+-- Numbers: integers as integers; floats in the shortest of %.15g, %.16g,
+-- %.17g that reads back exactly, with ".0" added to integral floats so the
+-- type survives a round trip. NaN and infinities are written NaN, Infinity,
+-- -Infinity (not JSON proper, but what Python's json reads and writes).
+-- Tables: a non-empty sequence is an array, anything else an object with
+-- string keys; json.array(t) marks a table (even empty) as an array.
+-- json.null stands for null in both directions.
+local json = {}
+
+json.null = setmetatable({}, { __name = "json.null", __tostring = function() return "null" end })
+
+local array_mt = { __name = "json.array" }
+
+-- json.array(t) -> t, marked to encode as an array even when empty
+function json.array(t)
+  return setmetatable(t or {}, array_mt)
+end
+
+-- json.number(x) -> the shortest string that reads back as exactly x
+-- ("nan", "inf", "-inf" for the non-finite; integral floats end in ".0")
+function json.number(x)
+  if math.type(x) == "integer" then
+    return string.format("%d", x)
+  end
+  if x ~= x then return "nan" end
+  if x == math.huge then return "inf" end
+  if x == -math.huge then return "-inf" end
+  local s
+  for _, f in ipairs { "%.15g", "%.16g", "%.17g" } do
+    s = string.format(f, x)
+    if tonumber(s) == x then break end
+  end
+  if not s:find("[%.eEn]") then s = s .. ".0" end
+  return s
+end
+
+local escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
+                  ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+
+-- json.string(s) -> s as a JSON string literal, quotes included
+function json.string(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    return escapes[c] or string.format("\\u%04x", c:byte())
+  end) .. '"'
+end
+
+local function is_array(t)
+  if getmetatable(t) == array_mt then return true end
+  local n = #t
+  if n == 0 then return false end
+  local count = 0
+  for _ in pairs(t) do count = count + 1 end
+  return count == n
+end
+
+local function encode(v, out, indent, depth, seen, where)
+  local tv = type(v)
+  if v == json.null or v == nil then
+    out[#out + 1] = "null"
+  elseif tv == "boolean" then
+    out[#out + 1] = v and "true" or "false"
+  elseif tv == "number" then
+    local s = json.number(v)
+    out[#out + 1] = s == "nan" and "NaN" or s == "inf" and "Infinity"
+                    or s == "-inf" and "-Infinity" or s
+  elseif tv == "string" then
+    out[#out + 1] = json.string(v)
+  elseif tv == "table" then
+    if seen[v] then error("json: cycle at " .. where, 0) end
+    seen[v] = true
+    local nl = indent and ("\n" .. string.rep(indent, depth + 1)) or ""
+    local close = indent and ("\n" .. string.rep(indent, depth)) or ""
+    if is_array(v) then
+      local flat = indent ~= nil -- an indented array of scalars stays on one line
+      for i = 1, #v do flat = flat and type(v[i]) ~= "table" end
+      local sep = flat and ", " or ("," .. nl)
+      out[#out + 1] = "[" .. (flat and "" or nl)
+      for i = 1, #v do
+        if i > 1 then out[#out + 1] = sep end
+        encode(v[i], out, indent, depth + 1, seen, where .. "[" .. i .. "]")
+      end
+      out[#out + 1] = ((flat or #v == 0) and "" or close) .. "]"
+    else
+      local keys = {}
+      for k in pairs(v) do
+        if type(k) ~= "string" then
+          error(string.format("json: key %s at %s must be a string, got %s", tostring(k),
+                              where, type(k)), 0)
+        end
+        keys[#keys + 1] = k
+      end
+      table.sort(keys)
+      if #keys == 0 then
+        out[#out + 1] = "{}"
+      else
+        out[#out + 1] = "{"
+        for i, k in ipairs(keys) do
+          out[#out + 1] = (i > 1 and "," or "") .. nl .. json.string(k)
+                          .. (indent and ": " or ":")
+          encode(v[k], out, indent, depth + 1, seen, where .. "." .. k)
+        end
+        out[#out + 1] = close .. "}"
+      end
+    end
+    seen[v] = nil
+  else
+    error(string.format("json: cannot encode a %s at %s", tv, where), 0)
+  end
+end
+
+-- json.encode(value, { indent = "  " }) -> string; raises on a value JSON
+-- cannot hold (a function, a non-string key, a cycle), naming where it is
+function json.encode(v, opts)
+  local out = {}
+  encode(v, out, opts and opts.indent, 0, {}, "$")
+  return table.concat(out)
+end
+
+-- Reader ------------------------------------------------------------------
+
+local function where(s, i, what)
+  local line = 1
+  for _ in s:sub(1, i - 1):gmatch("\n") do line = line + 1 end
+  return string.format("line %d: %s", line, what)
+end
+
+local function decode_error(s, i, what)
+  error({ json_error = where(s, i, what) }, 0)
+end
+
+local function skip(s, i)
+  return s:find("[^ \t\r\n]", i) or #s + 1
+end
+
+local function utf8_of(s, i, hex)
+  local cp = tonumber(hex, 16)
+  if cp >= 0xD800 and cp <= 0xDBFF then
+    local lo = s:match("^\\u(%x%x%x%x)", i)
+    local low = lo and tonumber(lo, 16)
+    if not low or low < 0xDC00 or low > 0xDFFF then
+      decode_error(s, i, "unpaired surrogate \\u" .. hex)
+    end
+    return utf8.char(0x10000 + (cp - 0xD800) * 0x400 + (low - 0xDC00)), i + 6
+  end
+  return utf8.char(cp), i
+end
+
+local unescapes = { ['"'] = '"', ["\\"] = "\\", ["/"] = "/", b = "\b", f = "\f", n = "\n",
+                    r = "\r", t = "\t" }
+
+local function read_string(s, i)
+  local parts, j = {}, i + 1
+  while true do
+    local k = s:find('["\\%c]', j)
+    if not k then decode_error(s, i, "unterminated string") end
+    parts[#parts + 1] = s:sub(j, k - 1)
+    local c = s:sub(k, k)
+    if c == '"' then return table.concat(parts), k + 1 end
+    if c ~= "\\" then decode_error(s, k, "control character in string") end
+    local e = s:sub(k + 1, k + 1)
+    if e == "u" then
+      local hex = s:match("^%x%x%x%x", k + 2)
+      if not hex then decode_error(s, k, "bad \\u escape") end
+      local ch
+      ch, j = utf8_of(s, k + 6, hex)
+      parts[#parts + 1] = ch
+    else
+      if not unescapes[e] then decode_error(s, k, "bad escape \\" .. e) end
+      parts[#parts + 1] = unescapes[e]
+      j = k + 2
+    end
+  end
+end
+
+local literals = { ["true"] = true, ["false"] = false, ["null"] = json.null,
+                   NaN = 0 / 0, Infinity = math.huge, ["-Infinity"] = -math.huge }
+
+local read_value
+
+local function read_container(s, i, close, item)
+  local j = skip(s, i + 1)
+  if s:sub(j, j) == close then return j + 1 end
+  while true do
+    j = skip(s, item(j))
+    local c = s:sub(j, j)
+    if c == close then return j + 1 end
+    if c ~= "," then decode_error(s, j, "expected ',' or '" .. close .. "'") end
+    j = skip(s, j + 1)
+  end
+end
+
+function read_value(s, i, depth)
+  if depth > 200 then decode_error(s, i, "nested too deeply") end
+  i = skip(s, i)
+  local c = s:sub(i, i)
+  if c == "{" then
+    local obj = {}
+    local j = read_container(s, i, "}", function(k)
+      if s:sub(k, k) ~= '"' then decode_error(s, k, "expected a string key") end
+      local key, after = read_string(s, k)
+      after = skip(s, after)
+      if s:sub(after, after) ~= ":" then decode_error(s, after, "expected ':'") end
+      obj[key], after = read_value(s, after + 1, depth + 1)
+      return after
+    end)
+    return obj, j
+  elseif c == "[" then
+    local arr = json.array {}
+    local j = read_container(s, i, "]", function(k)
+      local v, after = read_value(s, k, depth + 1)
+      arr[#arr + 1] = v
+      return after
+    end)
+    return arr, j
+  elseif c == '"' then
+    return read_string(s, i)
+  end
+  local word = s:match("^-?Infinity", i) or s:match("^%a+", i)
+  if word then
+    if literals[word] == nil then decode_error(s, i, "unexpected '" .. word .. "'") end
+    return literals[word], i + #word
+  end
+  local num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", i)
+  local v = num and tonumber(num)
+  if not v then
+    decode_error(s, i, i > #s and "unexpected end of input" or ("unexpected '" .. c .. "'"))
+  end
+  return v, i + #num
+end
+
+-- json.decode(text) -> value | nil, "line N: reason"
+-- Arrays come back marked with json.array, null as json.null.
+function json.decode(s)
+  local ok, v, i = pcall(read_value, s, 1, 0)
+  if not ok then
+    if type(v) == "table" and v.json_error then return nil, v.json_error end
+    error(v, 0)
+  end
+  i = skip(s, i)
+  if i <= #s then return nil, where(s, i, "trailing characters") end
+  return v
+end
+
+return json

@@ -1,0 +1,75 @@
+-- The paper's experimental setup, shared by experiments/: the constellation,
+-- network, model, ring and the four placement methods, with every default
+-- from MODEL.md and each one overridable by name.
+local xnet = require "xnet"
+
+local paper = {}
+
+-- Method names, in the order the paper lists them (fastest first).
+paper.METHODS = { "spacexnet", "randintra_cg", "randintra", "randplace" }
+
+-- The paper's reported means over its 8 data sets, seconds per token.
+paper.REPORTED = { spacexnet = 1.05, randintra_cg = 3.35, randintra = 4.15, randplace = 5.29 }
+
+local DEFAULTS = {
+  pattern = "star", planes = 33, sats = 32, phasing = 0, altitude_km = 550,
+  inclination_deg = 87, snapshots = 200, survival = 0.95, omega_max = 0.12,
+  max_range_km = 5000, margin_km = 80, rate_bps = 100e9, proc_s = 0, seed = 1,
+  model = "llama-moe-3.5b", layers = nil, ctx_flops = nil, utilisation = nil,
+}
+
+-- paper.setup{ ...any of DEFAULTS... } -> { con =, net =, model =, ring = , params = }
+-- The link message size is the model's hidden state (hidden x bytes x 8).
+function paper.setup(o)
+  local p = {}
+  for k, v in pairs(DEFAULTS) do p[k] = v end
+  for k, v in pairs(o or {}) do
+    if DEFAULTS[k] == nil and k ~= "layers" and k ~= "ctx_flops" and k ~= "utilisation" then
+      error("unknown paper setting '" .. tostring(k) .. "'", 2)
+    end
+    p[k] = v
+  end
+  local model = xnet.model(p.model, { layers = p.layers, ctx_flops = p.ctx_flops,
+                                      utilisation = p.utilisation })
+  local con = xnet.walker{ pattern = p.pattern, planes = p.planes, sats = p.sats,
+                           phasing = p.phasing, altitude_km = p.altitude_km,
+                           inclination_deg = p.inclination_deg }
+  local net = xnet.network(con, { snapshots = p.snapshots, survival = p.survival,
+                                  omega_max = p.omega_max, max_range_km = p.max_range_km,
+                                  margin_km = p.margin_km, bits = model.message_bits,
+                                  rate_bps = p.rate_bps, proc_s = p.proc_s, seed = p.seed })
+  return { con = con, net = net, model = model, ring = xnet.ring(net, model.layers), params = p }
+end
+
+-- paper.plan(setup, method, profile, { seed =, variant = }) -> Plan
+function paper.plan(s, method, prof, o)
+  o = o or {}
+  local seed, variant = o.seed or 1, o.variant or "A"
+  if method == "spacexnet" then
+    return xnet.place.spacexnet(s.net, s.ring, prof, { variant = variant })
+  elseif method == "randintra_cg" then
+    return xnet.place.randintra_cg(s.net, s.ring, s.model, { seed = seed })
+  elseif method == "randintra" then
+    return xnet.place.randintra(s.net, s.ring, s.model, { seed = seed })
+  elseif method == "randplace" then
+    return xnet.place.randplace(s.net, s.model, { seed = seed })
+  end
+  error("unknown method '" .. tostring(method) .. "' (spacexnet, randintra_cg, randintra, randplace)", 2)
+end
+
+-- Named stand-ins for the paper's activation statistics.
+paper.PROFILES = { "uniform", "zipf-0.5", "zipf-1", "zipf-1.5", "dirichlet-0.3", "dirichlet-1",
+                   "dirichlet-3" }
+
+-- paper.profile(model, name, seed) -> Profile for "uniform", "zipf-S", "dirichlet-A"
+function paper.profile(model, name, seed)
+  if name == "uniform" then return xnet.profile.uniform(model) end
+  local kind, value = name:match("^(%a+)%-([%d%.]+)$")
+  if kind == "zipf" then return xnet.profile.zipf(model, tonumber(value), { seed = seed }) end
+  if kind == "dirichlet" then
+    return xnet.profile.dirichlet(model, tonumber(value), { seed = seed })
+  end
+  error("unknown profile '" .. tostring(name) .. "' (uniform, zipf-S, dirichlet-A)", 2)
+end
+
+return paper

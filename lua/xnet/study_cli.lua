@@ -1,0 +1,539 @@
+-- `spacexnet study ...`: run, merge, status and plot a study directory
+-- (lua/xnet/study.lua has the formats). main(arg) returns the exit status:
+-- 0 done, 1 failed or incomplete, 2 usage error, 130 interrupted.
+local core = require "xnet.core"
+local json = require "xnet.json"
+local study = require "xnet.study"
+local progress = require "xnet.progress"
+
+local cli = {}
+
+local USAGE = [[
+usage: spacexnet study run FILE --out DIR [--jobs N] [--shard K/N] [--force] [--keep-going]
+       spacexnet study merge DIR [--out FILE] [--gzip]
+       spacexnet study status DIR [--all]
+       spacexnet study plot DIR --y METRIC --x PARAM [--by PARAM] [--bars]
+                            [--where PARAM=VALUE]... [--errors sd|se|minmax] [--out BASE]
+run     runs the points of FILE not yet done in DIR, each saved as DIR/points/ID.json
+        --jobs N      N worker processes (0: one per processor); default 1
+        --shard K/N   only the K-th of N slices of the grid (1 <= K <= N), for
+                      GNU Parallel or a Slurm array; the union of all K is the study
+        --force       accept a changed study file (e.g. grid values added) in a DIR
+                      made by an earlier version of it; points still in the grid are kept
+        --keep-going  run the other points after a point fails (default: stop)
+merge   joins the finished points into DIR/results.csv (grid order), or FILE;
+        --gzip writes FILE.gz (default DIR/results.csv.gz)
+status  what is done and what is missing (exit 0 when complete, 1 otherwise)
+plot    a line plot with error bars over repeats (or grouped bars with --bars)
+        of a metric; writes BASE.dat, BASE.gp, BASE.svg, BASE.png via gnuplot]]
+
+local function say(fmt, ...)
+  io.stderr:write(string.format(fmt, ...), "\n")
+end
+
+local function usage_error(fmt, ...)
+  say("spacexnet study: " .. fmt, ...)
+  say("run 'spacexnet study help' for usage")
+  return 2
+end
+
+-- An environment failure: say it, exit status 1.
+local function failure(err)
+  say("spacexnet study: %s", err)
+  return 1
+end
+
+-- Split words into positionals and options. spec maps an option name to
+-- "value", "list" or "flag". -> positionals, options | nil, message
+local function parse(words, first, spec)
+  local pos, opts = {}, {}
+  local i = first
+  while i <= #words do
+    local w = words[i]
+    local name, inline = w:match("^%-%-([%w-]+)=(.*)$")
+    name = name or w:match("^%-%-([%w-]+)$")
+    if name then
+      local kind = spec[name]
+      if not kind then return nil, "unknown option --" .. name end
+      if kind == "flag" then
+        if inline then return nil, "--" .. name .. " takes no value" end
+        opts[name] = true
+      else
+        local v = inline
+        if not v then
+          i = i + 1
+          v = words[i]
+          if v == nil then return nil, "--" .. name .. " needs a value" end
+        end
+        if kind == "list" then
+          opts[name] = opts[name] or {}
+          table.insert(opts[name], v)
+        else
+          opts[name] = v
+        end
+      end
+    else
+      pos[#pos + 1] = w
+    end
+    i = i + 1
+  end
+  return pos, opts
+end
+
+-- A command taking one directory (or file): -> it, options | nil, exit status
+local function one_arg(words, what, spec)
+  local pos, opts = parse(words, 2, spec)
+  if not pos then return nil, usage_error("%s", opts) end
+  if #pos ~= 1 then return nil, usage_error("%s, got %d", what, #pos) end
+  return pos[1], opts
+end
+
+local function describe_point(p)
+  local keys, parts = {}, {}
+  for k in pairs(p.params) do keys[#keys + 1] = k end
+  table.sort(keys)
+  for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. study.csv_field(p.params[k]) end
+  parts[#parts + 1] = "repeat=" .. p.rep
+  return table.concat(parts, " ")
+end
+
+-- The run -----------------------------------------------------------------------
+
+-- What the runners report to: counts, the run log and the progress bar.
+local Run = {}
+Run.__index = Run
+
+function Run:done(p, elapsed)
+  self.ran = self.ran + 1
+  self.log:point(p.id, elapsed)
+  self.log:save("running")
+  self.bar:update(1)
+end
+
+function Run:failed(p, message)
+  self.failures = self.failures + 1
+  self.log:failed()
+  self.bar:note(string.format("point %s (seed %d, id %s) failed: %s", describe_point(p), p.seed,
+                              p.id, message))
+  if not self.keep_going then self.stop = true end
+end
+
+local function run_here(run)
+  for _, p in ipairs(run.todo) do
+    if run.stop then break end
+    local ok, a = study.execute(run.st, p, run.dir)
+    if ok then run:done(p, a) else run:failed(p, a) end
+  end
+end
+
+-- One worker per job, each given one point id at a time on its stdin; it
+-- answers "ok ID SECONDS" or "fail ID JSON-MESSAGE" on its fd 3.
+local function run_workers(run, jobs)
+  local exe, err = core.executable()
+  if not exe then error(err, 0) end
+  local argv = { exe, "study", "run", run.st.file, "--out", run.dir, "--worker", run.st.hash }
+  local workers, procs, next_i = {}, {}, 1
+  local function dispatch(w)
+    if run.stop or next_i > #run.todo then
+      w.busy = nil
+      w.proc:close_input()
+      return
+    end
+    w.busy = run.todo[next_i]
+    next_i = next_i + 1
+    w.proc:send(w.busy.id .. "\n") -- a dead worker shows up as end of reports
+  end
+  local function handle(w, line)
+    local kind, id, rest = line:match("^(%a+) (%x+) (.*)$")
+    if not kind or not w.busy or id ~= w.busy.id then
+      run.bar:note("worker " .. w.proc:pid() .. " sent an unexpected report: " .. line)
+      return
+    end
+    if kind == "ok" then
+      run:done(w.busy, tonumber(rest) or 0)
+    else
+      run:failed(w.busy, json.decode(rest) or rest)
+    end
+    dispatch(w)
+  end
+  local function reap(w)
+    local code = w.proc:wait()
+    w.exited = true
+    if w.busy then
+      run:failed(w.busy, string.format("worker exited with status %d while running it", code))
+      w.busy = nil
+    elseif code ~= 0 then
+      run.bar:note(string.format("worker exited with status %d", code))
+    end
+  end
+  local function drain(w)
+    local chunk = w.proc:receive()
+    while chunk and chunk ~= "" do
+      w.buf = w.buf .. chunk
+      chunk = w.proc:receive()
+    end
+    for line in w.buf:gmatch("([^\n]*)\n") do handle(w, line) end
+    w.buf = w.buf:match("[^\n]*$")
+    return chunk ~= nil
+  end
+  local ok, perr = pcall(function()
+    for i = 1, math.min(jobs, #run.todo) do
+      local proc, serr = core.spawn(argv)
+      if not proc then error(serr, 0) end
+      workers[i], procs[i] = { proc = proc, buf = "" }, proc
+      dispatch(workers[i])
+    end
+    local live = #workers
+    while live > 0 do
+      core.poll(procs, 0.5)
+      for _, w in ipairs(workers) do
+        if not w.exited and not drain(w) then
+          reap(w)
+          live = live - 1
+        end
+      end
+      run.bar:draw()
+    end
+  end)
+  if not ok then
+    -- Interrupted (or failed): workers stop at once; their finished points
+    -- are on disk, the ones they were running are not.
+    for _, w in ipairs(workers) do
+      if not w.exited then
+        w.proc:kill("INT")
+        w.proc:close_input()
+      end
+    end
+    run.stop = true
+    for _, w in ipairs(workers) do
+      if not w.exited then
+        w.proc:wait()
+        drain(w) -- points finished before the signal still count
+      end
+    end
+    error(perr, 0)
+  end
+end
+
+-- `run FILE --out DIR --worker HASH`: the worker side of run_workers.
+local function worker_main(st, dir, hash)
+  if st.hash ~= hash then
+    say("spacexnet study: %s changed since the run started (hash %s, now %s)", st.file, hash,
+        st.hash)
+    return 1
+  end
+  local report = io.open("/dev/fd/3", "w")
+  if not report then
+    say("spacexnet study: --worker is internal to --jobs (it reports on fd 3)")
+    return 2
+  end
+  report:setvbuf("line")
+  local ok, err = pcall(function()
+    for id in io.stdin:lines() do
+      local p = st:point(id)
+      if not p then
+        report:write("fail ", id, " ", json.string("no point with this id"), "\n")
+      else
+        local done, a = study.execute(st, p, dir)
+        if done then
+          report:write(string.format("ok %s %.6f\n", id, a))
+        else
+          report:write("fail ", id, " ", json.string(a), "\n")
+        end
+      end
+    end
+  end)
+  report:close()
+  if not ok then
+    if study.is_interrupt(err) then return 130 end
+    error(err, 0)
+  end
+  return 0
+end
+
+local function cmd_run(words)
+  local file, opts = one_arg(words, "run takes one study file", {
+    out = "value", jobs = "value", shard = "value", force = "flag", ["keep-going"] = "flag",
+    worker = "value" })
+  if not file then return opts end
+  local dir = opts.out
+  if not dir or dir == "" then return usage_error("run needs --out DIR") end
+  dir = dir:gsub("(.)/+$", "%1")
+  local jobs = math.tointeger(tonumber(opts.jobs or "1"))
+  if not jobs or jobs < 0 or jobs > 1024 then
+    return usage_error("--jobs must be an integer in [0, 1024], got '%s'", opts.jobs)
+  end
+  if jobs == 0 then jobs = core.cpu_count() end
+  local k, n = 1, 1
+  if opts.shard then
+    k, n = study.parse_shard(opts.shard)
+    if not k then return usage_error("--%s", n) end
+  end
+
+  local st, err = study.load(file)
+  if not st then return failure(err) end
+  if opts.worker then return worker_main(st, dir, opts.worker) end
+  local m
+  m, err = study.prepare(st, dir, { force = opts.force })
+  if not m then return failure(err) end
+  local points = st:points()
+  local slice = study.shard(points, k, n)
+  local done
+  done, err = study.done_ids(dir)
+  if not done then return failure(err) end
+  local todo = {}
+  for _, p in ipairs(slice) do
+    if not done[p.id] then todo[#todo + 1] = p end
+  end
+  local where = n > 1 and string.format(" (shard %d/%d)", k, n) or ""
+  local label = string.format("study '%s'%s", st.name, where)
+  if #todo == 0 then
+    say("%s: nothing to do, %d/%d points done in %s", label, #slice, #slice, dir)
+    study.mark_finished(dir, m, points)
+    return 0
+  end
+  jobs = math.min(jobs, #todo)
+  say("%s: %d of %d points to run in %s with %d job%s", label, #todo, #slice, dir, jobs,
+      jobs == 1 and "" or "s")
+  local run = setmetatable({
+    st = st, dir = dir, todo = todo, ran = 0, failures = 0, keep_going = opts["keep-going"],
+    log = study.run_log(dir, st, { shard = n > 1 and (k .. "/" .. n) or json.null,
+                                   jobs = jobs, study_file = st.file }),
+    bar = progress.new { total = #slice, done = #slice - #todo, label = label },
+  }, Run)
+  local saved, serr = run.log:save("running", true)
+  if not saved then return failure(serr) end
+  local t0 = core.clock()
+  local ok, rerr = pcall(jobs > 1 and run_workers or run_here, run, jobs)
+  local interrupted = not ok and study.is_interrupt(rerr)
+  run.bar:finish()
+  local status = interrupted and "interrupted" or not ok and "error"
+                 or run.failures > 0 and "failed" or "complete"
+  -- Count the files: a worker stopped by Ctrl-C may have saved a point it
+  -- could not report.
+  local now_done = study.done_ids(dir)
+  if now_done then
+    run.ran = 0
+    for _, p in ipairs(todo) do
+      if now_done[p.id] then run.ran = run.ran + 1 end
+    end
+  end
+  run.log:save(status, true, { points_run = run.ran })
+  if not ok and not interrupted then return failure(rerr) end
+  study.mark_finished(dir, m, points)
+  local elapsed = core.clock() - t0
+  say("%s: ran %d point%s in %s%s; %d of %d done in %s", label, run.ran,
+      run.ran == 1 and "" or "s", progress.duration(elapsed),
+      run.failures > 0 and string.format(", %d failed", run.failures) or "",
+      #slice - #todo + run.ran, #slice, dir)
+  if interrupted then
+    say("%s: interrupted; run the same command again to finish the other points", label)
+    return 130
+  end
+  if run.failures == 0 and n == 1 then say("%s: next, spacexnet study merge %s", label, dir) end
+  if run.failures > 0 then
+    if not run.keep_going and #slice - #todo + run.ran + run.failures < #slice then
+      say("%s: stopped at the first failure; --keep-going runs the other points", label)
+    end
+    return 1
+  end
+  return 0
+end
+
+-- Merge, status -------------------------------------------------------------------
+
+local function fmt_stat(x)
+  if x ~= x or x == math.huge or x == -math.huge then return json.number(x) end
+  return string.format("%.4g", x)
+end
+
+-- A Markdown table of the mean (and sd over repeats) of each metric per point.
+local function markdown_summary(res, limit)
+  local groups, order = {}, {}
+  for _, row in ipairs(res.rows) do
+    local kp = {}
+    for _, name in ipairs(res.params) do kp[name] = row[name] end
+    local key = study.canonical(kp)
+    if not groups[key] then
+      groups[key] = { params = kp, rows = {} }
+      order[#order + 1] = key
+    end
+    table.insert(groups[key].rows, row)
+  end
+  local head = {}
+  for _, name in ipairs(res.params) do head[#head + 1] = name end
+  head[#head + 1] = "n"
+  for _, name in ipairs(res.metrics) do head[#head + 1] = name end
+  local lines = { "| " .. table.concat(head, " | ") .. " |",
+                  "|" .. string.rep("---|", #head) }
+  for i, key in ipairs(order) do
+    if i > limit then
+      lines[#lines + 1] = string.format("(%d more points; see the CSV)", #order - limit)
+      break
+    end
+    local g, cells = groups[key], {}
+    for _, name in ipairs(res.params) do cells[#cells + 1] = study.csv_field(g.params[name]) end
+    cells[#cells + 1] = tostring(#g.rows)
+    for _, name in ipairs(res.metrics) do
+      local sum, sq, cnt, other = 0, 0, 0, nil
+      for _, row in ipairs(g.rows) do
+        local v = row[name]
+        if type(v) == "number" then
+          sum, sq, cnt = sum + v, sq + v * v, cnt + 1
+        elseif v ~= nil then
+          other = (other == nil or other == v) and v or "(varies)"
+        end
+      end
+      if cnt == 0 then
+        cells[#cells + 1] = other ~= nil and tostring(other) or ""
+      else
+        local mean = sum / cnt
+        local sd = cnt > 1 and math.sqrt(math.max(0, (sq - cnt * mean * mean) / (cnt - 1))) or 0
+        cells[#cells + 1] = fmt_stat(mean) .. (cnt > 1 and (" ± " .. fmt_stat(sd)) or "")
+      end
+    end
+    lines[#lines + 1] = "| " .. table.concat(cells, " | ") .. " |"
+  end
+  return table.concat(lines, "\n")
+end
+
+local function cmd_merge(words)
+  local dir, opts = one_arg(words, "merge takes one study directory",
+                            { out = "value", gzip = "flag", quiet = "flag" })
+  if not dir then return opts end
+  local res, err = study.collect(dir)
+  if not res then return failure(err) end
+  local out = opts.out or (dir .. "/results.csv")
+  if opts.gzip and not out:match("%.gz$") then out = out .. ".gz" end
+  local ok, werr = core.write_file(out, study.to_csv(res.rows, res.columns), { gzip = opts.gzip })
+  if not ok then return failure(werr) end
+  if not opts.quiet then
+    print(markdown_summary(res, 40))
+    print()
+  end
+  print(string.format("%s: %d rows (%d of %d points)", out, #res.rows, #res.rows, #res.points))
+  if #res.missing > 0 then
+    say("spacexnet study: %d points are missing; 'spacexnet study status %s' lists them",
+        #res.missing, dir)
+  end
+  if res.extra > 0 then
+    say("spacexnet study: %d point files in %s/points are not in the current grid; left out",
+        res.extra, dir)
+  end
+  return 0
+end
+
+local function cmd_status(words)
+  local dir, opts = one_arg(words, "status takes one study directory", { all = "flag" })
+  if not dir then return opts end
+  local m, err = study.read_manifest(dir)
+  if not m then return failure(err) end
+  local points, params = study.manifest_points(m)
+  local done, ndone = study.done_ids(dir)
+  if not done then return failure(ndone) end
+  local missing, have = {}, 0
+  for _, p in ipairs(points) do
+    if done[p.id] then have = have + 1 else missing[#missing + 1] = p end
+  end
+  local dims = {}
+  for _, name in ipairs(params) do
+    dims[#dims + 1] = string.format("%s (%d)", name, #m.grid[name])
+  end
+  print(string.format("study '%s' in %s: file %s, hash %s", m.name, dir, tostring(m.study_file),
+                      tostring(m.study_hash)))
+  print(string.format("grid: %s x %d repeat%s = %d points; seed %d",
+                      #dims > 0 and table.concat(dims, " x ") or "(no parameters)", m.repeats,
+                      m.repeats == 1 and "" or "s", #points, m.seed))
+  print(string.format("done: %d of %d (%.1f%%); missing: %d", have, #points,
+                      #points > 0 and 100 * have / #points or 100, #missing))
+  local limit = opts.all and #missing or 10
+  for i = 1, math.min(limit, #missing) do
+    print("  missing: " .. describe_point(missing[i]))
+  end
+  if #missing > limit then
+    print(string.format("  ... %d more (--all lists them)", #missing - limit))
+  end
+  if ndone > have then
+    print(string.format("%d point files are not in the current grid (from an earlier grid)",
+                        ndone - have))
+  end
+  local runs = study.read_runs(dir) or {}
+  local compute, timed, states = 0, 0, {}
+  for _, r in ipairs(runs) do
+    states[r.status or "?"] = (states[r.status or "?"] or 0) + 1
+    for id, s in pairs(r.elapsed_s or {}) do
+      if done[id] then compute, timed = compute + s, timed + 1 end
+    end
+  end
+  if #runs > 0 then
+    local st = {}
+    for _, name in ipairs { "complete", "running", "interrupted", "failed", "error" } do
+      if states[name] then st[#st + 1] = states[name] .. " " .. name end
+    end
+    local line = string.format("runs: %d (%s)", #runs, table.concat(st, ", "))
+    if timed > 0 then
+      local per = compute / timed
+      line = line .. string.format("; compute %s, %s per point", progress.duration(compute),
+                                   progress.duration(per))
+      if #missing > 0 then
+        line = line .. string.format("; about %s of compute left",
+                                     progress.duration(per * #missing))
+      end
+    end
+    print(line)
+    if states.running then
+      print("  (a run marked running is still going, or was killed before it could say so)")
+    end
+  end
+  print(string.format("started %s; %s", tostring(m.started),
+                      m.finished ~= json.null and m.finished and ("finished " .. m.finished)
+                      or "not finished"))
+  return #missing == 0 and 0 or 1
+end
+
+-- Plot --------------------------------------------------------------------------
+
+local function cmd_plot(words)
+  local data, opts = one_arg(words, "plot takes one study directory or CSV", {
+    x = "value", y = "value", by = "value", bars = "flag", where = "list", errors = "value",
+    out = "value", title = "value" })
+  if not data then return opts end
+  if not opts.x or not opts.y then return usage_error("plot needs --x PARAM and --y METRIC") end
+  local where = {}
+  for _, w in ipairs(opts.where or {}) do
+    local k, v = w:match("^([%a_][%w_]*)=(.*)$")
+    if not k then return usage_error("--where takes PARAM=VALUE, got '%s'", w) end
+    where[k] = study.csv_value(v)
+  end
+  local plot = require "xnet.plot"
+  local dir = data
+  if dir:match("%.csv$") or dir:match("%.csv%.gz$") then dir = dir:match("^(.*)/[^/]*$") or "." end
+  local base = opts.out or (dir .. "/" .. opts.y .. "-" .. opts.x)
+  local ok, res, err = pcall(opts.bars and plot.bars or plot.lines, {
+    data = data, x = opts.x, y = opts.y, by = opts.by, where = where, errors = opts.errors,
+    out = base, title = opts.title })
+  if not ok then return usage_error("%s", res) end
+  if not res then return failure(err) end
+  print(res.message)
+  return 0
+end
+
+-- Entry ------------------------------------------------------------------------------
+
+local commands = { run = cmd_run, merge = cmd_merge, status = cmd_status, plot = cmd_plot }
+
+-- cli.main(arg) -> exit status; arg[1] is the command
+function cli.main(arg)
+  local words = {}
+  for i = 1, #arg do words[i] = arg[i] end
+  local cmd = words[1]
+  if cmd == nil or cmd == "help" or cmd == "-h" or cmd == "--help" then
+    io.stdout:write(USAGE, "\n")
+    return cmd == nil and 2 or 0
+  end
+  local f = commands[cmd]
+  if not f then return usage_error("unknown command '%s'", cmd) end
+  return f(words)
+end
+
+return cli
