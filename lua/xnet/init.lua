@@ -69,6 +69,6 @@ end
 local study = require "xnet.study"
 xnet.study = function(spec) return study.new(spec) end
 local plot = require "xnet.plot"
-xnet.plot = { lines = plot.lines, bars = plot.bars }
+xnet.plot = { lines = plot.lines, bars = plot.bars, map = plot.map }
 
 return xnet

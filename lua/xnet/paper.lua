@@ -72,4 +72,59 @@ function paper.profile(model, name, seed)
   error("unknown profile '" .. tostring(name) .. "' (uniform, zipf-S, dirichlet-A)", 2)
 end
 
+-- paper.evaluate(setup, prof, { seed =, variant =, tokens =, plans = }) ->
+--   { [method] = result of xnet.evaluate } for the four methods, all on the
+-- same network and profile (a paired comparison). plans, if given, caches
+-- the baselines' plans between calls (they do not depend on the profile).
+function paper.evaluate(s, prof, o)
+  o = o or {}
+  local out = {}
+  for _, method in ipairs(paper.METHODS) do
+    local plan
+    if o.plans and method ~= "spacexnet" then
+      o.plans[method] = o.plans[method] or paper.plan(s, method, prof, o)
+      plan = o.plans[method]
+    else
+      plan = paper.plan(s, method, prof, o)
+    end
+    out[method] = xnet.evaluate(s.net, plan, prof, { tokens = o.tokens or s.net:snapshots(),
+                                                    seed = o.seed or 1,
+                                                    variant = o.variant or "A" })
+  end
+  return out
+end
+
+-- paper.metrics(setup, prof, seed) -> a study point's metrics: for each
+-- method its exact seconds per token ("<method>") and undelivered fraction
+-- ("<method>_undelivered").
+function paper.metrics(s, prof, seed)
+  local metrics = {}
+  for method, r in pairs(paper.evaluate(s, prof, { seed = seed })) do
+    metrics[method] = r.exact
+    metrics[method .. "_undelivered"] = r.exact_undelivered
+  end
+  return metrics
+end
+
+-- paper.long(rows, params, metric) -> rows in long form for plotting by
+-- method: every row's "<method><suffix>" metric becomes a row of its own
+-- with `method` and `value` columns. suffix defaults to "".
+function paper.long(rows, params, suffix)
+  suffix = suffix or ""
+  local out = {}
+  for _, r in ipairs(rows) do
+    for _, method in ipairs(paper.METHODS) do
+      local v = r[method .. suffix]
+      if v ~= nil then
+        local row = { method = method, value = v, ["repeat"] = r["repeat"] }
+        for _, p in ipairs(params) do row[p] = r[p] end
+        out[#out + 1] = row
+      end
+    end
+  end
+  local all = { "method" }
+  for _, p in ipairs(params) do all[#all + 1] = p end
+  return { rows = out, params = all }
+end
+
 return paper

@@ -200,7 +200,7 @@ local function header(o, name, agg)
                   o.size and o.size[2] or 400),
     "set output " .. gp_string(name .. ".svg"),
     "set grid",
-    "set key top left",
+    "set key below horizontal",
     "set xlabel " .. gp_string(o.xlabel or o.x),
     "set ylabel " .. gp_string(o.ylabel or o.y),
   }
@@ -338,6 +338,86 @@ function plot.bars(o)
   if min >= 0 and not o.logy then lines[#lines + 1] = "set yrange [0:*]" end
   lines[#lines + 1] = "plot " .. table.concat(cmds, ", \\\n     ")
   return write_and_render(o, table.concat(dat, "\n") .. "\n", footer(lines, o))
+end
+
+local function check_type(v, tname, what)
+  local mt = getmetatable(v)
+  if not (mt and mt.__name == tname) then
+    fail("%s must be an %s, got %s", what, tname, mt and mt.__name or type(v))
+  end
+end
+
+-- plot.map{ net =, ring =, plan =, profile =, snapshot = 0, out =, title =, size = }
+-- The constellation seen from above at one snapshot: sub-satellite points
+-- (latitude against inertial longitude), subnets in alternating shades of
+-- grey, each layer's gateway a black triangle, each expert's satellite
+-- coloured by its activation probability. plan and profile are optional.
+function plot.map(o)
+  check_out(o)
+  check_type(o.net, "xnet.Network", "net")
+  check_type(o.ring, "xnet.Ring", "ring")
+  if o.plan ~= nil then check_type(o.plan, "xnet.Plan", "plan") end
+  if o.profile ~= nil then check_type(o.profile, "xnet.Profile", "profile") end
+  if o.profile ~= nil and o.plan == nil then fail("a profile needs a plan to colour experts") end
+  local net, ring = o.net, o.ring
+  local con, t = net:constellation(), net:time(o.snapshot or 0)
+  local layer_of = {}
+  for l = 0, ring:layers() - 1 do
+    for _, id in ipairs(ring:subnet(l)) do layer_of[id] = l end
+  end
+  local dat = { "# spacexnet constellation map: " .. tostring(con),
+                "# index 0: satellites (lon_deg lat_deg rgb), index 1: gateways (lon lat layer),"
+                  .. " index 2: experts (lon lat probability layer expert)" }
+  local function add(id, ...)
+    local lat, lon = con:subpoint(id, t)
+    dat[#dat + 1] = string.format("%.4f %.4f" .. string.rep(" %s", select("#", ...)), lon, lat, ...)
+  end
+  for id = 0, #con - 1 do
+    local l = layer_of[id]
+    add(id, l == nil and 0xeeeeee or (l % 2 == 0 and 0xbbbbbb or 0x888888))
+  end
+  dat[#dat + 1] = "\n"
+  for l = 0, ring:layers() - 1 do
+    add(o.plan and o.plan:gateway(l) or ring:gateway(l), l)
+  end
+  local experts = 0
+  if o.plan then
+    dat[#dat + 1] = "\n"
+    for l = 0, o.plan:layers() - 1 do
+      local inc = o.profile and o.profile:inclusion(l)
+      for e = 0, o.plan:experts() - 1 do
+        add(o.plan:satellite(l, e), inc and string.format("%.6f", inc[e]) or "0", l, e)
+        experts = experts + 1
+      end
+    end
+  end
+  local size = o.size or { 900, 480 }
+  local lines = {
+    "# " .. o.name .. ".gp: written by spacexnet (lua/xnet/plot.lua); render with: gnuplot "
+      .. o.name .. ".gp",
+    string.format("set terminal svg size %d,%d dynamic noenhanced font 'sans,11' "
+                  .. "background '#ffffff'", size[1], size[2]),
+    "set output " .. gp_string(o.name .. ".svg"),
+    "set xrange [-180:180]", "set yrange [-90:90]", "set xtics 60", "set ytics 30",
+    "set xlabel 'inertial longitude (deg)'", "set ylabel 'latitude (deg)'",
+    "set key below horizontal", "set grid",
+    "set palette defined (0 '#2c7bb6', 0.5 '#ffffbf', 1 '#d7191c')",
+    "set cblabel 'activation probability'",
+    "set title " .. gp_string(o.title or string.format("%s %dx%d at %g km, t = %.0f s", con.pattern,
+                                                       con.planes, con.sats, con.altitude_km, t)),
+  }
+  local cmds = { gp_string(o.name .. ".dat") .. " index 0 using 1:2:3 with points pt 7 ps 0.45 "
+                 .. "lc rgb variable title 'satellites (subnets shaded)'",
+                 "'' index 1 using 1:2 with points pt 9 ps 1.3 lc rgb 'black' title 'gateways'" }
+  if experts > 0 then
+    cmds[#cmds + 1] = "'' index 2 using 1:2:3 with points pt 7 ps 0.8 lc palette "
+                      .. "title 'experts'"
+  end
+  lines[#lines + 1] = "plot " .. table.concat(cmds, ", \\\n     ")
+  o.size = size
+  local res, err = write_and_render(o, table.concat(dat, "\n") .. "\n", footer(lines, o))
+  if res then res.experts = experts end
+  return res, err
 end
 
 return plot

@@ -1,0 +1,132 @@
+-- Regenerates the paper's figures into results/ (run by `make figures`):
+-- every study below is run (or resumed) with `spacexnet study run`, merged,
+-- and plotted; the calibration's best fits and a constellation map are
+-- written too. Options: --jobs N (default 2), --only NAME.
+local xnet = require "xnet"
+local study = require "xnet.study"
+local paper = require "xnet.paper"
+local report = require "xnet.report"
+xnet.strict()
+
+local jobs, only = 2, nil
+local i = 1
+while i <= #arg do
+  if arg[i] == "--jobs" and tonumber(arg[i + 1]) then jobs = math.tointeger(tonumber(arg[i + 1]))
+  elseif arg[i] == "--only" and arg[i + 1] then only = arg[i + 1]
+  else
+    io.stderr:write("usage: spacexnet experiments/figures.lua [--jobs N] [--only NAME]\n")
+    os.exit(2)
+  end
+  i = i + 2
+end
+
+local root, bin = xnet.root, xnet.executable and xnet.executable() or xnet.root .. "/spacexnet"
+local function sh(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+
+local function run_study(name)
+  local dir = "results/" .. name
+  local cmd = string.format("%s study run %s --out %s --jobs %d", sh(bin),
+                            sh(root .. "/experiments/" .. name .. ".lua"), sh(dir), jobs)
+  print("== " .. name)
+  if not os.execute(cmd) then error("study " .. name .. " failed: " .. cmd, 0) end
+  if not os.execute(string.format("%s study merge %s >/dev/null", sh(bin), sh(dir))) then
+    error("merge of " .. name .. " failed", 0)
+  end
+  return assert(study.collect(dir)), dir
+end
+
+local function say(res)
+  print("   " .. assert(res).message)
+end
+
+-- How each method's mean moves from the first to the last grid value.
+local function trend(res, param)
+  local lo, hi = math.huge, -math.huge
+  for _, r in ipairs(res.rows) do
+    lo, hi = math.min(lo, r[param]), math.max(hi, r[param])
+  end
+  local parts = {}
+  for _, m in ipairs(paper.METHODS) do
+    local sum, n = { [lo] = 0, [hi] = 0 }, { [lo] = 0, [hi] = 0 }
+    for _, r in ipairs(res.rows) do
+      if sum[r[param]] then
+        sum[r[param]], n[r[param]] = sum[r[param]] + r[m], n[r[param]] + 1
+      end
+    end
+    local a, b = sum[lo] / n[lo], sum[hi] / n[hi]
+    parts[#parts + 1] = string.format("%s %.3f -> %.3f (%+.0f%%)", m, a, b, (b / a - 1) * 100)
+  end
+  print(string.format("   %s %g -> %g: %s", param, lo, hi, table.concat(parts, "; ")))
+end
+
+local figures = {
+  fig6a_layers = function(res, dir)
+    local rows = {}
+    for _, r in ipairs(res.rows) do
+      for _, m in ipairs(paper.METHODS) do
+        for l = 0, 31 do
+          rows[#rows + 1] = { method = m, layer = l, latency_ms = r[string.format("%s_l%02d", m, l)],
+                              ["repeat"] = r["repeat"] }
+        end
+      end
+    end
+    say(xnet.plot.lines{ data = { rows = rows, params = { "method", "layer" } }, x = "layer",
+                         y = "latency_ms", by = "method", out = dir .. "/fig6a_layers",
+                         ylabel = "latency per layer (ms)", title = "Fig. 6a: per-layer latency" })
+  end,
+  fig6b_profiles = function(res, dir)
+    say(xnet.plot.bars{ data = paper.long(res.rows, { "profile" }), x = "profile", y = "value",
+                        by = "method", out = dir .. "/fig6b_profiles",
+                        ylabel = "seconds per token", size = { 900, 420 },
+                        title = "Fig. 6b: latency per activation profile" })
+  end,
+}
+local function fig7(param, label, logx)
+  return function(res, dir)
+    say(xnet.plot.lines{ data = paper.long(res.rows, { param }), x = param, y = "value",
+                         by = "method", out = dir .. "/" .. res.manifest.name, xlabel = label,
+                         ylabel = "seconds per token", logx = logx,
+                         title = "Fig. 7: " .. label })
+    trend(res, param)
+  end
+end
+figures.fig7_altitude = fig7("altitude_km", "altitude (km)")
+figures.fig7_size = fig7("satellites", "satellites (32 layers)", true)
+figures.fig7_survival = fig7("survival", "link survival probability")
+figures.fig7_tracking = fig7("omega_max", "tracking limit (rad/s)", true)
+figures.paper_calibration = function(res, dir)
+  table.sort(res.rows, function(a, b) return a.distance < b.distance end)
+  local best, widest = {}, res.rows[1]
+  for k = 1, math.min(10, #res.rows) do best[k] = res.rows[k] end
+  for _, r in ipairs(res.rows) do
+    if r.gap > widest.gap then widest = r end
+  end
+  local columns = { "distance", "gap", "variant", "proc_s", "rate_bps", "phasing", "omega_max",
+                    "ctx_flops", "utilisation", "spacexnet", "randintra_cg", "randintra",
+                    "randplace" }
+  local text = table.concat({
+    "Closest to the paper's means (spacexnet 1.05, randintra_cg 3.35, randintra 4.15, "
+      .. "randplace 5.29 s/token); distance = rms of ln(ours / paper); gap = randintra_cg / "
+      .. "spacexnet (paper: 3.2).",
+    "", report.markdown(best, columns), "",
+    "Widest gap anywhere in the grid:", "", report.markdown({ widest }, columns), "" }, "\n")
+  assert(xnet.write_file(dir .. "/best_fits.md", text))
+  print(text)
+end
+
+local order = { "fig6a_layers", "fig6b_profiles", "fig7_altitude", "fig7_size", "fig7_survival",
+                "fig7_tracking", "paper_calibration" }
+for _, name in ipairs(order) do
+  if not only or only == name then
+    local res, dir = run_study(name)
+    figures[name](res, dir)
+  end
+end
+
+if not only or only == "map" then
+  print("== constellation map")
+  local s = paper.setup{ snapshots = 20 }
+  local prof = paper.profile(s.model, "zipf-1", 1)
+  say(xnet.plot.map{ net = s.net, ring = s.ring, plan = paper.plan(s, "spacexnet", prof),
+                     profile = prof, out = "results/constellation_map" })
+end
