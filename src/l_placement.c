@@ -6,6 +6,7 @@
 #include "l_moe.h"
 #include "l_network.h"
 #include "l_placement.h"
+#include "optimize.h"
 #include "placement.h"
 #include "planio.h"
 
@@ -375,6 +376,43 @@ static int l_place_spacexnet(lua_State *L)
     return 1;
 }
 
+/* xnet.place.optimize(net, ring, profile, { variant = "A", passes = 20,
+ *   cut_penalty_s = 1 }) -> Plan, { before_s =, after_s =, moves =, passes = }
+ * The sorted rule, then local search on the exact expected layer latency. */
+static int l_place_optimize(lua_State *L)
+{
+    static const char *const allowed[] = {"variant", "passes", "cut_penalty_s", NULL};
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    if (lua_isnoneornil(L, 4)) {
+        lua_settop(L, 3);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, 4, "xnet.place.optimize", allowed);
+    xnet_route_t route = xnet_l_route_option(L, 4);
+    lua_Integer passes = xnet_l_opt_integer(L, 4, "passes", 20);
+    if (passes < 1 || passes > 1000000) {
+        return luaL_error(L, "passes must be in [1, 1000000], got %I", passes);
+    }
+    xnet_optimize_params_t params = {(int)passes, xnet_l_opt_number(L, 4, "cut_penalty_s", 1.0)};
+    xnet_optimize_stats_t stats;
+    plan_ud *ud = new_plan(L);
+    if (xnet_place_optimize(&ud->p, net, ring, prof, route, &params, &stats)) {
+        return xnet_l_raise(L);
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushnumber(L, stats.before_s);
+    lua_setfield(L, -2, "before_s");
+    lua_pushnumber(L, stats.after_s);
+    lua_setfield(L, -2, "after_s");
+    lua_pushinteger(L, stats.moves);
+    lua_setfield(L, -2, "moves");
+    lua_pushinteger(L, stats.passes);
+    lua_setfield(L, -2, "passes");
+    return 2;
+}
+
 static uint64_t seed_option(lua_State *L, int idx, const char *what)
 {
     static const char *const allowed[] = {"seed", NULL};
@@ -494,7 +532,8 @@ int luaopen_xnet_placement(lua_State *L)
     static const luaL_Reg place_functions[] = {
         {"spacexnet", l_place_spacexnet}, {"randplace", l_place_randplace},
         {"randintra", l_place_randintra}, {"randintra_cg", l_place_randintra_cg},
-        {"expected", l_place_expected},   {NULL, NULL}};
+        {"expected", l_place_expected},   {"optimize", l_place_optimize},
+        {NULL, NULL}};
     static const luaL_Reg plan_functions[] = {{"load", l_plan_load}, {"new", l_plan_new},
                                               {NULL, NULL}};
     xnet_l_new_type(L, XNET_RING_MT, ring_methods, ring_meta);

@@ -1,0 +1,281 @@
+#include "optimize.h"
+
+#include "error.h"
+#include "limits.h"
+#include "sweep.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One layer's search state. */
+typedef struct {
+    int T, M, E, k;
+    const double *cost;   /* T x M: path latency of each candidate, capped at the penalty */
+    const int *members;   /* sets x k, expert ids */
+    const double *prob;   /* sets */
+    size_t sets;
+    int *at;              /* E: candidate index of each expert */
+    double *value;        /* sets: sum over snapshots of the set's max latency */
+    size_t *by_expert;    /* for each expert, the indices of the sets holding it */
+    size_t *by_first;     /* E + 1 offsets into by_expert */
+} layer_search;
+
+static double set_value(const layer_search *s, size_t set)
+{
+    const int *m = s->members + set * (size_t)s->k;
+    double total = 0;
+    for (int t = 0; t < s->T; t++) {
+        const double *c = s->cost + (size_t)t * s->M;
+        double worst = c[s->at[m[0]]];
+        for (int j = 1; j < s->k; j++) {
+            double v = c[s->at[m[j]]];
+            worst = v > worst ? v : worst;
+        }
+        total += worst;
+    }
+    return total;
+}
+
+static double objective(const layer_search *s)
+{
+    double f = 0;
+    for (size_t i = 0; i < s->sets; i++) {
+        f += s->prob[i] * s->value[i];
+    }
+    return f;
+}
+
+/* Change in the objective if experts a (and b, when >= 0) move to the
+ * candidates now in s->at; fills fresh[] for the affected sets. */
+static double delta(layer_search *s, int a, int b, double *fresh)
+{
+    double d = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int e = pass == 0 ? a : b;
+        if (e < 0) {
+            continue;
+        }
+        for (size_t i = s->by_first[e]; i < s->by_first[e + 1]; i++) {
+            size_t set = s->by_expert[i];
+            /* a set holding both a and b is counted once, under a */
+            if (pass == 1 && a >= 0) {
+                const int *m = s->members + set * (size_t)s->k;
+                int has_a = 0;
+                for (int j = 0; j < s->k; j++) {
+                    has_a |= m[j] == a;
+                }
+                if (has_a) {
+                    continue;
+                }
+            }
+            fresh[i] = set_value(s, set);
+            d += s->prob[set] * (fresh[i] - s->value[set]);
+        }
+    }
+    return d;
+}
+
+static void commit(layer_search *s, int a, int b, const double *fresh)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        int e = pass == 0 ? a : b;
+        if (e < 0) {
+            continue;
+        }
+        for (size_t i = s->by_first[e]; i < s->by_first[e + 1]; i++) {
+            size_t set = s->by_expert[i];
+            if (pass == 1 && a >= 0) {
+                const int *m = s->members + set * (size_t)s->k;
+                int has_a = 0;
+                for (int j = 0; j < s->k; j++) {
+                    has_a |= m[j] == a;
+                }
+                if (has_a) {
+                    continue;
+                }
+            }
+            s->value[set] = fresh[i];
+        }
+    }
+}
+
+/* First-improvement local search; returns the passes used. */
+static int search(layer_search *s, int max_passes, double *fresh, long *moves)
+{
+    char *used = calloc((size_t)s->M, 1);
+    if (!used) {
+        return -1;
+    }
+    for (int e = 0; e < s->E; e++) {
+        used[s->at[e]] = 1;
+    }
+    int pass = 0;
+    for (int improved = 1; improved && pass < max_passes; pass++) {
+        improved = 0;
+        for (int a = 0; a < s->E; a++) {
+            for (int b = a + 1; b < s->E; b++) {
+                int t = s->at[a];
+                s->at[a] = s->at[b];
+                s->at[b] = t;
+                if (delta(s, a, b, fresh) < -1e-12) {
+                    commit(s, a, b, fresh);
+                    improved = 1;
+                    (*moves)++;
+                } else {
+                    s->at[b] = s->at[a];
+                    s->at[a] = t;
+                }
+            }
+            for (int c = 0; c < s->M; c++) {
+                if (used[c]) {
+                    continue;
+                }
+                int old = s->at[a];
+                s->at[a] = c;
+                if (delta(s, a, -1, fresh) < -1e-12) {
+                    commit(s, a, -1, fresh);
+                    used[old] = 0;
+                    used[c] = 1;
+                    improved = 1;
+                    (*moves)++;
+                } else {
+                    s->at[a] = old;
+                }
+            }
+        }
+        if (xnet_check_interrupt()) {
+            break;
+        }
+    }
+    free(used);
+    return pass;
+}
+
+int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                        const xnet_profile_t *profile, xnet_route_t route,
+                        const xnet_optimize_params_t *params, xnet_optimize_stats_t *stats)
+{
+    *out = NULL;
+    memset(stats, 0, sizeof *stats);
+    if (params->passes < 1) {
+        return xnet_fail(XNET_EINVAL, "passes must be >= 1, got %d", params->passes);
+    }
+    if (!(params->cut_penalty_s > 0) || !isfinite(params->cut_penalty_s)) {
+        return xnet_fail(XNET_EINVAL, "cut_penalty_s must be > 0 and finite, got %g",
+                         params->cut_penalty_s);
+    }
+    xnet_plan_t *plan;
+    int rc = xnet_place_spacexnet(&plan, net, ring, profile, route);
+    if (rc) {
+        return rc;
+    }
+    int L = ring->layers, E = profile->experts, k = profile->top_k;
+    int T = xnet_network_snapshots(net), maxM = 0;
+    size_t max_sets = 0;
+    for (int l = 0; l < L; l++) {
+        int m = ring->first[l + 1] - ring->first[l] - 1;
+        maxM = m > maxM ? m : maxM;
+        size_t n = profile->first[l + 1] - profile->first[l];
+        max_sets = n > max_sets ? n : max_sets;
+    }
+    const xnet_sweep_t *sw;
+    if ((rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0,
+                               "the placement search"))
+        || (rc = xnet_sweep_get(net, ring->gateway, L, &sw))) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    double *cost = malloc(sizeof(double) * (size_t)T * (size_t)maxM);
+    int *cand = malloc(sizeof(int) * (size_t)maxM);
+    int *at = malloc(sizeof(int) * (size_t)E);
+    double *value = malloc(sizeof(double) * max_sets);
+    size_t *by_expert = malloc(sizeof(size_t) * max_sets * (size_t)k);
+    size_t *by_first = malloc(sizeof(size_t) * ((size_t)E + 1));
+    double *fresh = malloc(sizeof(double) * max_sets * (size_t)k);
+    if (!cost || !cand || !at || !value || !by_expert || !by_first || !fresh) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+    }
+    for (int l = 0; l < L && !rc; l++) {
+        int M = 0;
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            if (ring->members[i] != ring->gateway[l]) {
+                cand[M++] = ring->members[i];
+            }
+        }
+        for (int t = 0; t < T; t++) {
+            const double *from = xnet_sweep_row(sw, t, l);
+            const double *to = route == XNET_ROUTE_A ? xnet_sweep_row(sw, t, (l + 1) % L) : from;
+            for (int m = 0; m < M; m++) {
+                double d = from[cand[m]] + to[cand[m]];
+                cost[(size_t)t * M + m] = isfinite(d) && d < params->cut_penalty_s
+                                              ? d : params->cut_penalty_s;
+            }
+        }
+        /* start: the sorted rule's satellites, as candidate indices */
+        for (int e = 0; e < E; e++) {
+            int s = plan->satellite[l * E + e];
+            for (int m = 0; m < M; m++) {
+                if (cand[m] == s) {
+                    at[e] = m;
+                }
+            }
+        }
+        size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+        for (int e = 0; e <= E; e++) {
+            by_first[e] = 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                by_first[profile->members[(lo + i) * k + j] + 1]++;
+            }
+        }
+        for (int e = 0; e < E; e++) {
+            by_first[e + 1] += by_first[e];
+        }
+        size_t *next = malloc(sizeof(size_t) * (size_t)E);
+        if (!next) {
+            rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+            break;
+        }
+        memcpy(next, by_first, sizeof(size_t) * (size_t)E);
+        for (size_t i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                by_expert[next[profile->members[(lo + i) * k + j]]++] = i;
+            }
+        }
+        free(next);
+        layer_search s = {T, M, E, k, cost, profile->members + lo * k, profile->prob + lo, n,
+                          at, value, by_expert, by_first};
+        for (size_t i = 0; i < n; i++) {
+            value[i] = set_value(&s, i);
+        }
+        stats->before_s += objective(&s) / T;
+        int passes = search(&s, params->passes, fresh, &stats->moves);
+        if (passes < 0) {
+            rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+            break;
+        }
+        stats->passes = passes > stats->passes ? passes : stats->passes;
+        stats->after_s += objective(&s) / T;
+        for (int e = 0; e < E; e++) {
+            plan->satellite[l * E + e] = cand[at[e]];
+        }
+        rc = xnet_check_interrupt();
+    }
+    free(cost);
+    free(cand);
+    free(at);
+    free(value);
+    free(by_expert);
+    free(by_first);
+    free(fresh);
+    if (rc) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    snprintf(plan->method, sizeof plan->method, "optimized");
+    *out = plan;
+    return XNET_OK;
+}
