@@ -72,6 +72,17 @@ t.check(cut:latency(0, 0):unreachable() == 35)
 t.check(cut:hops(0, 0)[1] == math.huge)
 t.check(select(1, cut:components(0)) == 36)
 
+-- a mega-constellation: 40,000 satellites, memory O(N + E) per snapshot
+local mega = xnet.walker{ planes = 200, sats = 200, altitude_km = 550, inclination_deg = 53,
+                          pattern = "delta", phasing = 1 }
+local mnet = xnet.network(mega, { snapshots = 2, survival = 1 })
+t.check(#mnet == 40000 and mnet:links(1).total == 80000)
+local mrow = mnet:latency(12345, 1)
+t.check(#mrow == 40000 and mrow:unreachable() == 0 and mrow[12345] == 0)
+local mpath = mnet:path(0, 39999, 1)
+t.check(mpath[1] == 0 and mpath[#mpath] == 39999)
+mnet:close()
+
 -- error paths: the message names the value and the bound
 t.check_error("planes must be in [1,", xnet.walker, { planes = 0 })
 t.check_error("sats must be in [1,", xnet.walker, { sats = -3 })
