@@ -25,11 +25,18 @@ while i <= #arg do
   elseif a == "--seed" and v then opts.seed = math.tointeger(tonumber(v))
   elseif a == "--out" and v then opts.out = v
   elseif a == "--variant" and v then opts.variant = v
-  else io.stderr:write(usage, "\n"); os.exit(2) end
+  else
+    io.stderr:write(string.format("unknown option or missing value: '%s'\n", a), usage, "\n")
+    os.exit(2)
+  end
   i = i + 2
 end
-if not opts.tokens or opts.tokens < 1 or not opts.seed then
-  io.stderr:write("--tokens and --seed take integers\n", usage, "\n")
+if not opts.tokens or opts.tokens < 1 or not opts.seed or opts.seed < 0 then
+  io.stderr:write("--tokens takes an integer >= 1 and --seed one >= 0\n", usage, "\n")
+  os.exit(2)
+end
+if opts.variant ~= "A" and opts.variant ~= "B" then
+  io.stderr:write("--variant takes A or B, got '", opts.variant, "'\n", usage, "\n")
   os.exit(2)
 end
 

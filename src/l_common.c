@@ -88,6 +88,66 @@ const char *xnet_l_opt_string(lua_State *L, int idx, const char *key, const char
     return v;
 }
 
+int xnet_l_opt_boolean(lua_State *L, int idx, const char *key, int def)
+{
+    int v = def, t = lua_getfield(L, idx, key);
+    if (t == LUA_TBOOLEAN) {
+        v = lua_toboolean(L, -1);
+    } else if (t != LUA_TNIL) {
+        luaL_error(L, "option '%s' must be a boolean, got %s", key, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer xnet_l_opt_seed(lua_State *L, int idx, const char *key)
+{
+    lua_Integer seed = xnet_l_opt_integer(L, idx, key, 1);
+    if (seed < 0) {
+        luaL_error(L, "%s must be >= 0, got %I", key, seed);
+    }
+    return seed;
+}
+
+uint64_t xnet_l_seed_option(lua_State *L, int idx, const char *what)
+{
+    static const char *const allowed[] = {"seed", NULL};
+    if (lua_isnoneornil(L, idx)) {
+        return 1;
+    }
+    xnet_l_check_options(L, idx, what, allowed);
+    return (uint64_t)xnet_l_opt_seed(L, idx, "seed");
+}
+
+int xnet_l_list_base(lua_State *L, int idx, lua_Integer *count, const char *what)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        return luaL_error(L, "%s must be a table, got %s", what, luaL_typename(L, idx));
+    }
+    int base = lua_geti(L, idx, 0) != LUA_TNIL ? 0 : 1;
+    lua_pop(L, 1);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < base) {
+            lua_pop(L, 1);
+            return luaL_error(L, "%s must be a list (keys %d, %d, ...)", what, base, base + 1);
+        }
+        n++;
+    }
+    for (lua_Integer i = base; i < base + n; i++) {
+        if (lua_geti(L, idx, i) == LUA_TNIL) {
+            return luaL_error(L, "%s must be a list (keys %d, %d, ...): no entry %I", what, base,
+                              base + 1, i);
+        }
+        lua_pop(L, 1);
+    }
+    *count = n;
+    return base;
+}
+
 lua_Integer xnet_l_check_integer(lua_State *L, int arg, const char *name)
 {
     if (lua_isinteger(L, arg)) {

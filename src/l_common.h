@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdint.h>
 
 #define XNET_CONSTELLATION_MT "xnet.Constellation"
 #define XNET_NETWORK_MT "xnet.Network"
@@ -26,6 +27,16 @@ void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *c
 double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def);
 lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def);
 const char *xnet_l_opt_string(lua_State *L, int idx, const char *key, const char *def);
+int xnet_l_opt_boolean(lua_State *L, int idx, const char *key, int def);
+/* A seed option: an integer >= 0 (default 1). */
+lua_Integer xnet_l_opt_seed(lua_State *L, int idx, const char *key);
+/* The optional table at idx holding only `seed`: its seed, 1 when absent. */
+uint64_t xnet_l_seed_option(lua_State *L, int idx, const char *what);
+
+/* The first index of the list at idx: 0 when t[0] is set (a table keyed by
+ * layer or expert from 0), else 1. Raises unless its keys are exactly
+ * base .. base + n - 1; returns n in *count. */
+int xnet_l_list_base(lua_State *L, int idx, lua_Integer *count, const char *what);
 
 /* Positional integer argument in [lo, hi], named in the error. */
 lua_Integer xnet_l_check_range(lua_State *L, int arg, const char *name, lua_Integer lo,

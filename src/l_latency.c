@@ -92,16 +92,14 @@ static int l_evaluate(lua_State *L)
     if (tokens < 1 || tokens > ((lua_Integer)1 << 40)) {
         return luaL_error(L, "tokens must be in [1, 2^40], got %I", tokens);
     }
-    lua_Integer seed = xnet_l_opt_integer(L, 4, "seed", 1);
+    lua_Integer seed = xnet_l_opt_seed(L, 4, "seed");
     xnet_route_t route = xnet_l_route_option(L, 4);
     lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", -1);
     int T = xnet_network_snapshots(net);
     if (snapshot < -1 || snapshot >= T) {
         return luaL_error(L, "snapshot %I out of range [0, %d)", snapshot, T);
     }
-    lua_getfield(L, 4, "exact");
-    int want_exact = lua_isnil(L, -1) || lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    int want_exact = xnet_l_opt_boolean(L, 4, "exact", 1);
     if (plan->layers != prof->layers || plan->experts != prof->experts) {
         return luaL_error(L, "the plan has %d layers x %d experts, the profile %d x %d",
                           plan->layers, plan->experts, prof->layers, prof->experts);

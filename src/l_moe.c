@@ -198,16 +198,6 @@ static double *weights_box(lua_State *L, const xnet_model_t *m)
     return *box;
 }
 
-static uint64_t seed_option(lua_State *L, int idx, const char *what)
-{
-    static const char *const allowed[] = {"seed", NULL};
-    if (lua_isnoneornil(L, idx)) {
-        return 1;
-    }
-    xnet_l_check_options(L, idx, what, allowed);
-    return (uint64_t)xnet_l_opt_integer(L, idx, "seed", 1);
-}
-
 /* xnet.profile.uniform(model) -> Profile */
 static int l_profile_uniform(lua_State *L)
 {
@@ -224,7 +214,7 @@ static int l_profile_zipf(lua_State *L)
 {
     const xnet_model_t *m = xnet_l_check_model(L, 1);
     double s = luaL_checknumber(L, 2);
-    uint64_t seed = seed_option(L, 3, "xnet.profile.zipf");
+    uint64_t seed = xnet_l_seed_option(L, 3, "xnet.profile.zipf");
     double *w = weights_box(L, m);
     if (xnet_weights_zipf(m->layers, m->experts, s, seed, w)) {
         return xnet_l_raise(L);
@@ -239,7 +229,7 @@ static int l_profile_dirichlet(lua_State *L)
 {
     const xnet_model_t *m = xnet_l_check_model(L, 1);
     double alpha = luaL_checknumber(L, 2);
-    uint64_t seed = seed_option(L, 3, "xnet.profile.dirichlet");
+    uint64_t seed = xnet_l_seed_option(L, 3, "xnet.profile.dirichlet");
     double *w = weights_box(L, m);
     if (xnet_weights_dirichlet(m->layers, m->experts, alpha, seed, w)) {
         return xnet_l_raise(L);

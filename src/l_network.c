@@ -64,7 +64,7 @@ static int l_network(lua_State *L)
     p.link.bits = xnet_l_opt_number(L, 2, "bits", p.link.bits);
     p.link.rate_bps = xnet_l_opt_number(L, 2, "rate_bps", p.link.rate_bps);
     p.link.proc_s = xnet_l_opt_number(L, 2, "proc_s", p.link.proc_s);
-    p.link.seed = (uint64_t)xnet_l_opt_integer(L, 2, "seed", 1);
+    p.link.seed = (uint64_t)xnet_l_opt_seed(L, 2, "seed");
 
     network_ud *ud = lua_newuserdatauv(L, sizeof *ud, 1);
     ud->net = NULL;
@@ -394,37 +394,54 @@ static row_summary summarise(const row_ud *row)
     return s;
 }
 
-/* row:max() -> largest reachable value, its satellite id (nil when none) */
+/* row:max() -> largest value and its satellite id: math.huge (and the first
+ * unreachable id) when any satellite is unreachable */
 static int l_row_max(lua_State *L)
 {
     row_ud *row = check_row(L, 1);
     row_summary s = summarise(row);
-    if (s.reachable == 0) {
-        return 0;
+    if (s.reachable < row->n) {
+        int first = 0;
+        while (isfinite(row->v[first])) {
+            first++;
+        }
+        lua_pushnumber(L, HUGE_VAL);
+        lua_pushinteger(L, first);
+        return 2;
     }
     push_value(L, row, s.max);
     lua_pushinteger(L, s.argmax);
     return 2;
 }
 
-/* row:min() -> smallest reachable value, its satellite id */
+/* row:min() -> smallest value (the source's 0) and its satellite id */
 static int l_row_min(lua_State *L)
 {
     row_ud *row = check_row(L, 1);
     row_summary s = summarise(row);
-    if (s.reachable == 0) {
-        return 0;
-    }
     push_value(L, row, s.min);
     lua_pushinteger(L, s.argmin);
     return 2;
 }
 
-/* row:mean() -> mean over reachable satellites (the source included) */
+/* row:mean() -> mean over every satellite (the source included): math.huge
+ * when any is unreachable; row:mean{ reachable = true } averages the
+ * reachable ones only */
 static int l_row_mean(lua_State *L)
 {
-    row_summary s = summarise(check_row(L, 1));
-    lua_pushnumber(L, s.reachable ? s.sum / s.reachable : NAN);
+    static const char *const allowed[] = {"reachable", NULL};
+    row_ud *row = check_row(L, 1);
+    int reachable_only = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        xnet_l_check_options(L, 2, "row:mean", allowed);
+        reachable_only = xnet_l_opt_boolean(L, 2, "reachable", 0);
+    }
+    row_summary s = summarise(row);
+    if (s.reachable < row->n && !reachable_only) {
+        lua_pushnumber(L, HUGE_VAL);
+    } else {
+        lua_pushnumber(L, s.sum / s.reachable); /* the source itself is always reachable */
+    }
     return 1;
 }
 

@@ -47,20 +47,22 @@ const xnet_ring_t *xnet_l_check_ring(lua_State *L, int idx)
     return ud->r;
 }
 
-/* Read the list at idx (1-based, satellite ids) into ids[0..n); returns n. */
+/* Read the list at idx (keys 1..n, or 0..n-1 for a table keyed by layer or
+ * expert) of satellite ids into ids[0..n); returns n. */
 static int read_ids(lua_State *L, int idx, int *ids, int max, const char *what, int nodes)
 {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE) {
         luaL_error(L, "%s must be a list of satellite ids, got %s", what, luaL_typename(L, idx));
     }
-    lua_Integer n = luaL_len(L, idx);
+    lua_Integer n;
+    int base = xnet_l_list_base(L, idx, &n, what);
     if (n > max) {
-        luaL_error(L, "%s lists %I satellites, more than the %d there are", what, n, max);
+        luaL_error(L, "%s lists %I satellites, more than the %d it may hold", what, n, max);
     }
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, idx, i);
-        ids[i - 1] = (int)xnet_l_check_range(L, -1, "satellite", 0, nodes - 1);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_geti(L, idx, i + base);
+        ids[i] = (int)xnet_l_check_range(L, -1, "satellite", 0, nodes - 1);
         lua_pop(L, 1);
     }
     return (int)n;
@@ -81,7 +83,13 @@ static int l_ring(lua_State *L)
     static const char *const allowed[] = {"gateways", NULL};
     xnet_network_t *net = xnet_l_check_network(L, 1);
     int nodes = xnet_network_nodes(net);
+    if (!lua_isnoneornil(L, 3)) {
+        xnet_l_check_options(L, 3, "xnet.ring", allowed);
+    }
     if (lua_type(L, 2) == LUA_TNUMBER) {
+        if (!lua_isnoneornil(L, 3) && lua_getfield(L, 3, "gateways") != LUA_TNIL) {
+            return luaL_error(L, "gateways are given with explicit subnets, not a layer count");
+        }
         int layers = (int)xnet_l_check_range(L, 2, "layers", 1, nodes);
         ring_ud *ud = new_ring(L);
         if (xnet_ring_create(&ud->r, xnet_network_walker(net), layers)) {
@@ -91,7 +99,8 @@ static int l_ring(lua_State *L)
     }
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 3); /* the box and rows go above the arguments */
-    lua_Integer layers = luaL_len(L, 2);
+    lua_Integer layers;
+    int base = xnet_l_list_base(L, 2, &layers, "the subnets");
     if (layers < 1 || layers > nodes) {
         return luaL_error(L, "a ring needs 1 to %d subnets, got %I", nodes, layers);
     }
@@ -105,13 +114,12 @@ static int l_ring(lua_State *L)
     for (int l = 0; l < layers; l++) {
         char what[48];
         snprintf(what, sizeof what, "subnet %d", l);
-        lua_geti(L, 2, l + 1);
+        lua_geti(L, 2, l + base);
         sizes[l] = read_ids(L, -1, ids + total, nodes - total, what, nodes);
         total += sizes[l];
         lua_pop(L, 1);
     }
     if (!lua_isnoneornil(L, 3)) {
-        xnet_l_check_options(L, 3, "xnet.ring", allowed);
         if (lua_getfield(L, 3, "gateways") != LUA_TNIL) {
             gateways = sizes + layers;
             int n = read_ids(L, -1, gateways, (int)layers, "gateways", nodes);
@@ -298,25 +306,34 @@ static int l_plan_new(lua_State *L)
     if (lua_getfield(L, 1, "gateways") != LUA_TTABLE || lua_getfield(L, 1, "experts") != LUA_TTABLE) {
         return luaL_error(L, "xnet.plan.new needs the lists 'gateways' and 'experts'");
     }
-    lua_Integer layers = luaL_len(L, -2);
-    if (layers < 1 || luaL_len(L, -1) != layers) {
+    lua_Integer layers, experts_layers, experts;
+    xnet_l_list_base(L, -2, &layers, "gateways");
+    int lbase = xnet_l_list_base(L, -1, &experts_layers, "experts");
+    if (layers < 1 || experts_layers != layers) {
         return luaL_error(L, "gateways (%I) and experts (%I) need one entry per layer", layers,
-                          luaL_len(L, -1));
+                          experts_layers);
     }
-    lua_geti(L, -1, 1);
-    lua_Integer experts = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
+    lua_geti(L, -1, lbase);
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        return luaL_error(L, "experts of layer 0 must be a list of satellite ids, got %s",
+                          luaL_typename(L, -1));
+    }
+    xnet_l_list_base(L, -1, &experts, "experts of layer 0");
     lua_pop(L, 1);
+    if (experts < 1 || experts > 100000 || layers > 100000) {
+        return luaL_error(L, "a plan needs 1 to 100000 layers and experts, got %I and %I", layers,
+                          experts);
+    }
     plan_ud *ud = new_plan(L);
     int plan_idx = lua_gettop(L);
-    if (xnet_plan_alloc(&ud->p, (int)layers, (int)(experts > 0 && experts < 100000 ? experts : 0),
-                        (int)nodes, method)) {
+    if (xnet_plan_alloc(&ud->p, (int)layers, (int)experts, (int)nodes, method)) {
         return xnet_l_raise(L);
     }
     read_ids(L, plan_idx - 2, ud->p->gateway, (int)layers, "gateways", (int)nodes);
     for (int l = 0; l < layers; l++) {
         char what[48];
         snprintf(what, sizeof what, "experts of layer %d", l);
-        lua_geti(L, plan_idx - 1, l + 1);
+        lua_geti(L, plan_idx - 1, l + lbase);
         int n = read_ids(L, -1, ud->p->satellite + (size_t)l * (size_t)experts, (int)experts, what,
                          (int)nodes);
         if (n != experts) {
@@ -413,22 +430,12 @@ static int l_place_optimize(lua_State *L)
     return 2;
 }
 
-static uint64_t seed_option(lua_State *L, int idx, const char *what)
-{
-    static const char *const allowed[] = {"seed", NULL};
-    if (lua_isnoneornil(L, idx)) {
-        return 1;
-    }
-    xnet_l_check_options(L, idx, what, allowed);
-    return (uint64_t)xnet_l_opt_integer(L, idx, "seed", 1);
-}
-
 /* xnet.place.randplace(net, model, { seed = 1 }) -> Plan */
 static int l_place_randplace(lua_State *L)
 {
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_model_t *m = xnet_l_check_model(L, 2);
-    uint64_t seed = seed_option(L, 3, "xnet.place.randplace");
+    uint64_t seed = xnet_l_seed_option(L, 3, "xnet.place.randplace");
     plan_ud *ud = new_plan(L);
     if (xnet_place_randplace(&ud->p, xnet_network_nodes(net), m->layers, m->experts, seed)) {
         return xnet_l_raise(L);
@@ -441,7 +448,7 @@ static int place_randintra(lua_State *L, int central)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
     const xnet_model_t *m = xnet_l_check_model(L, 3);
-    uint64_t seed = seed_option(L, 4, central ? "xnet.place.randintra_cg" : "xnet.place.randintra");
+    uint64_t seed = xnet_l_seed_option(L, 4, central ? "xnet.place.randintra_cg" : "xnet.place.randintra");
     if (ring->nodes != xnet_network_nodes(net)) {
         return luaL_error(L, "the ring is for %d satellites, the network has %d", ring->nodes,
                           xnet_network_nodes(net));

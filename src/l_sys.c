@@ -17,9 +17,7 @@ static int l_write_file(lua_State *L)
     int gzip = 0;
     if (!lua_isnoneornil(L, 3)) {
         xnet_l_check_options(L, 3, "xnet.write_file", allowed);
-        lua_getfield(L, 3, "gzip");
-        gzip = lua_toboolean(L, -1);
-        lua_pop(L, 1);
+        gzip = xnet_l_opt_boolean(L, 3, "gzip", 0);
     }
     if (xnet_file_write_atomic(path, data, len, gzip)) {
         lua_pushnil(L);

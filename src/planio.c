@@ -138,6 +138,11 @@ int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_
                            layers);
             break;
         }
+        if (s < 0 || s >= nodes) {
+            rc = xnet_fail(XNET_EINVAL, "%s:%d: satellite %d out of range [0, %d)", name, number,
+                           s, nodes);
+            break;
+        }
         size_t slot = (size_t)l * (size_t)(experts + 1) + (size_t)(e + 1);
         if (seen[slot]) {
             rc = xnet_fail(XNET_EINVAL, "%s:%d: layer %d %s given twice", name, number, l,

@@ -254,6 +254,27 @@ local function write_and_render(o, dat, script)
   return res
 end
 
+local ALLOWED = {
+  lines = { "data", "x", "y", "by", "where", "errors", "out", "title", "xlabel", "ylabel", "logx",
+            "logy", "size", "gnuplot" },
+  bars = { "data", "x", "y", "by", "where", "errors", "out", "title", "xlabel", "ylabel", "logy",
+           "size", "gnuplot" },
+  map = { "net", "ring", "plan", "profile", "snapshot", "out", "title", "size", "gnuplot" },
+}
+
+-- A misspelt option must not be silently ignored.
+local function check_options(o, kind)
+  if type(o) ~= "table" then fail("plot.%s needs a table of options, got %s", kind, type(o)) end
+  local known = {}
+  for _, k in ipairs(ALLOWED[kind]) do known[k] = true end
+  for k in pairs(o) do
+    if not known[k] and k ~= "name" then
+      fail("unknown option '%s' for xnet.plot.%s (allowed: %s)", tostring(k), kind,
+           table.concat(ALLOWED[kind], ", "))
+    end
+  end
+end
+
 local function check_out(o)
   if type(o) ~= "table" then fail("plot needs a table of options, got %s", type(o)) end
   if type(o.out) ~= "string" or o.out == "" then
@@ -267,6 +288,7 @@ end
 -- -> result | nil, message. gnuplot: the program (default $GNUPLOT or
 -- "gnuplot"); false only writes the data and the script.
 function plot.lines(o)
+  check_options(o, "lines")
   check_out(o)
   local agg, err = plot.aggregate(o)
   if not agg then return nil, err end
@@ -306,6 +328,7 @@ end
 -- plot.bars{ same options as plot.lines }: one group of bars per x value,
 -- one bar per by value, with error bars
 function plot.bars(o)
+  check_options(o, "bars")
   check_out(o)
   local agg, err = plot.aggregate(o)
   if not agg then return nil, err end
@@ -353,6 +376,7 @@ end
 -- grey, each layer's gateway a black triangle, each expert's satellite
 -- coloured by its activation probability. plan and profile are optional.
 function plot.map(o)
+  check_options(o, "map")
   check_out(o)
   check_type(o.net, "xnet.Network", "net")
   check_type(o.ring, "xnet.Ring", "ring")

@@ -22,7 +22,8 @@ run     runs the points of FILE not yet done in DIR, each saved as DIR/points/ID
                       made by an earlier version of it; points still in the grid are kept
         --keep-going  run the other points after a point fails (default: stop)
 merge   joins the finished points into DIR/results.csv (grid order), or FILE;
-        --gzip writes FILE.gz (default DIR/results.csv.gz)
+        --gzip writes FILE.gz (default DIR/results.csv.gz); with points missing it
+        still writes what there is, says so and exits 1
 status  what is done and what is missing (exit 0 when complete, 1 otherwise)
 plot    a line plot with error bars over repeats (or grouped bars with --bars)
         of a metric; writes BASE.dat, BASE.gp, BASE.svg, BASE.png via gnuplot]]
@@ -412,13 +413,14 @@ local function cmd_merge(words)
     print()
   end
   print(string.format("%s: %d rows (%d of %d points)", out, #res.rows, #res.rows, #res.points))
-  if #res.missing > 0 then
-    say("spacexnet study: %d points are missing; 'spacexnet study status %s' lists them",
-        #res.missing, dir)
-  end
   if res.extra > 0 then
     say("spacexnet study: %d point files in %s/points are not in the current grid; left out",
         res.extra, dir)
+  end
+  if #res.missing > 0 then
+    say("spacexnet study: partial merge, %d points are missing; 'spacexnet study status %s' "
+        .. "lists them", #res.missing, dir)
+    return 1
   end
   return 0
 end
@@ -506,6 +508,13 @@ local function cmd_plot(words)
     where[k] = study.csv_value(v)
   end
   local plot = require "xnet.plot"
+  if not (data:match("%.csv$") or data:match("%.csv%.gz$")) then
+    local res = study.collect(data)
+    if res and #res.missing > 0 then
+      say("spacexnet study: plotting a partial study, %d of %d points are missing",
+          #res.missing, #res.points)
+    end
+  end
   local dir = data
   if dir:match("%.csv$") or dir:match("%.csv%.gz$") then dir = dir:match("^(.*)/[^/]*$") or "." end
   local base = opts.out or (dir .. "/" .. opts.y .. "-" .. opts.x)
