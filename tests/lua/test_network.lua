@@ -69,6 +69,10 @@ local cut = xnet.network(xnet.walker{ planes = 3, sats = 12 }, { snapshots = 1, 
 t.check(cut:path(0, 1, 0) == nil)
 t.check(cut:latency(0, 0)[1] == math.huge)
 t.check(cut:latency(0, 0):unreachable() == 35)
+t.check(cut:latency(0, 0):max() == math.huge and select(2, cut:latency(0, 0):max()) == 1,
+        "max is infinite when a satellite is unreachable, and names it")
+t.check(cut:latency(0, 0):mean() == math.huge)
+t.check(cut:latency(0, 0):mean{ reachable = true } == 0)
 t.check(cut:hops(0, 0)[1] == math.huge)
 t.check(select(1, cut:components(0)) == 36)
 
@@ -102,6 +106,7 @@ t.check_error("survival must be in [0, 1], got", xnet.network, con, { survival =
 t.check_error("snapshots must be in [1,", xnet.network, con, { snapshots = 0 })
 t.check_error("unknown option 'survivl' for xnet.network", xnet.network, con, { survivl = 0.9 })
 t.check_error("horizon_s must be > 0", xnet.network, con, { horizon_s = -1 })
+t.check_error("seed must be >= 0, got -1", xnet.network, con, { seed = -1 })
 t.check_error("rate_bps must be > 0", xnet.network, con, { rate_bps = 0 })
 t.check_error("(xnet.Constellation expected, got table)", xnet.network, {}, {})
 t.check_error("satellite 1056 out of range [0, 1056)", net.latency, net, 1056, 0)

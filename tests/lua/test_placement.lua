@@ -172,6 +172,14 @@ t.check(ok == nil and werr:find("no/such/dir/plan.csv", 1, true))
 local hand = xnet.plan.new{ method = "hand", satellites = 1056, gateways = { 0, 100 },
                             experts = { { 1, 2 }, { 101, 102 } } }
 t.check(hand:satellite(1, 1) == 102)
+local hand0 = xnet.plan.new{ satellites = 1056, gateways = { [0] = 0, 100 },
+                             experts = { [0] = { [0] = 1, 2 }, { [0] = 101, 102 } } }
+t.check(hand0 == hand, "lists keyed from 0 mean the same")
+t.check_error("layer 1 lists 1 experts, layer 0 lists 2", xnet.plan.new,
+              { satellites = 1056, gateways = { 0, 100 }, experts = { { 1, 2 }, { 101 } } })
+t.check_error("unknown option 'gateway' for xnet.ring", xnet.ring, net, 4, { gateway = { 0 } })
+t.check_error("option 'exact' must be a boolean, got string", xnet.evaluate, net, hand0,
+              xnet.profile.uniform(xnet.model(m, { layers = 2, experts = 2 })), { exact = "yes" })
 t.check_error("satellite 1 holds both", xnet.plan.new, { satellites = 1056, gateways = { 1 },
               experts = { { 1, 2 } } })
 
