@@ -20,6 +20,9 @@ typedef struct {
     double *value;        /* sets: sum over snapshots of the set's max latency */
     size_t *by_expert;    /* for each expert, the indices of the sets holding it */
     size_t *by_first;     /* E + 1 offsets into by_expert */
+    size_t *touched;      /* the sets the last delta() re-evaluated, */
+    double *fresh;        /* and their new values */
+    size_t touched_count;
 } layer_search;
 
 static double set_value(const layer_search *s, size_t set)
@@ -47,20 +50,18 @@ static double objective(const layer_search *s)
     return f;
 }
 
-/* Change in the objective if experts a (and b, when >= 0) move to the
- * candidates now in s->at; fills fresh[] for the affected sets. */
-static double delta(layer_search *s, int a, int b, double *fresh)
+/* The change in the objective if experts a (and b, when >= 0) move to the
+ * candidates now in s->at. Re-evaluates each set holding a or b once; keeps
+ * the sets and their new values (s->touched, s->fresh) for commit(). */
+static double delta(layer_search *s, int a, int b)
 {
     double d = 0;
+    s->touched_count = 0;
     for (int pass = 0; pass < 2; pass++) {
         int e = pass == 0 ? a : b;
-        if (e < 0) {
-            continue;
-        }
-        for (size_t i = s->by_first[e]; i < s->by_first[e + 1]; i++) {
+        for (size_t i = e < 0 ? 0 : s->by_first[e]; e >= 0 && i < s->by_first[e + 1]; i++) {
             size_t set = s->by_expert[i];
-            /* a set holding both a and b is counted once, under a */
-            if (pass == 1 && a >= 0) {
+            if (pass == 1 && a >= 0) { /* a set holding both a and b is done already */
                 const int *m = s->members + set * (size_t)s->k;
                 int has_a = 0;
                 for (int j = 0; j < s->k; j++) {
@@ -70,39 +71,24 @@ static double delta(layer_search *s, int a, int b, double *fresh)
                     continue;
                 }
             }
-            fresh[i] = set_value(s, set);
-            d += s->prob[set] * (fresh[i] - s->value[set]);
+            double v = set_value(s, set);
+            d += s->prob[set] * (v - s->value[set]);
+            s->touched[s->touched_count] = set;
+            s->fresh[s->touched_count++] = v;
         }
     }
     return d;
 }
 
-static void commit(layer_search *s, int a, int b, const double *fresh)
+static void commit(layer_search *s)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        int e = pass == 0 ? a : b;
-        if (e < 0) {
-            continue;
-        }
-        for (size_t i = s->by_first[e]; i < s->by_first[e + 1]; i++) {
-            size_t set = s->by_expert[i];
-            if (pass == 1 && a >= 0) {
-                const int *m = s->members + set * (size_t)s->k;
-                int has_a = 0;
-                for (int j = 0; j < s->k; j++) {
-                    has_a |= m[j] == a;
-                }
-                if (has_a) {
-                    continue;
-                }
-            }
-            s->value[set] = fresh[i];
-        }
+    for (size_t i = 0; i < s->touched_count; i++) {
+        s->value[s->touched[i]] = s->fresh[i];
     }
 }
 
 /* First-improvement local search; returns the passes used. */
-static int search(layer_search *s, int max_passes, double *fresh, long *moves)
+static int search(layer_search *s, int max_passes, long *moves)
 {
     char *used = calloc((size_t)s->M, 1);
     if (!used) {
@@ -119,8 +105,8 @@ static int search(layer_search *s, int max_passes, double *fresh, long *moves)
                 int t = s->at[a];
                 s->at[a] = s->at[b];
                 s->at[b] = t;
-                if (delta(s, a, b, fresh) < -1e-12) {
-                    commit(s, a, b, fresh);
+                if (delta(s, a, b) < -1e-12) {
+                    commit(s);
                     improved = 1;
                     (*moves)++;
                 } else {
@@ -134,8 +120,8 @@ static int search(layer_search *s, int max_passes, double *fresh, long *moves)
                 }
                 int old = s->at[a];
                 s->at[a] = c;
-                if (delta(s, a, -1, fresh) < -1e-12) {
-                    commit(s, a, -1, fresh);
+                if (delta(s, a, -1) < -1e-12) {
+                    commit(s);
                     used[old] = 0;
                     used[c] = 1;
                     improved = 1;
@@ -194,7 +180,8 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
     size_t *by_expert = malloc(sizeof(size_t) * max_sets * (size_t)k);
     size_t *by_first = malloc(sizeof(size_t) * ((size_t)E + 1));
     double *fresh = malloc(sizeof(double) * max_sets * (size_t)k);
-    if (!cost || !cand || !at || !value || !by_expert || !by_first || !fresh) {
+    size_t *touched = malloc(sizeof(size_t) * max_sets * (size_t)k);
+    if (!cost || !cand || !at || !value || !by_expert || !by_first || !fresh || !touched) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
     }
     for (int l = 0; l < L && !rc; l++) {
@@ -247,12 +234,12 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         }
         free(next);
         layer_search s = {T, M, E, k, cost, profile->members + lo * k, profile->prob + lo, n,
-                          at, value, by_expert, by_first};
+                          at, value, by_expert, by_first, touched, fresh, 0};
         for (size_t i = 0; i < n; i++) {
             value[i] = set_value(&s, i);
         }
         stats->before_s += objective(&s) / T;
-        int passes = search(&s, params->passes, fresh, &stats->moves);
+        int passes = search(&s, params->passes, &stats->moves);
         if (passes < 0) {
             rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
             break;
@@ -271,6 +258,7 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
     free(by_expert);
     free(by_first);
     free(fresh);
+    free(touched);
     if (rc) {
         xnet_plan_destroy(plan);
         return rc;

@@ -71,17 +71,25 @@ static int split_fields(const line_reader *r, field *fields, int max)
     }
 }
 
-/* Parse a whole field as a number; 0 on success. */
-static int field_double(field f, double *v)
+/* Copy a field into buf as a C string; -1 when empty or too long. */
+static int field_text(field f, char *buf, size_t size)
 {
-    char buf[64];
     size_t n = (size_t)(f.e - f.s);
-    if (n == 0 || n >= sizeof buf) {
+    if (n == 0 || n >= size) {
         return -1;
     }
     memcpy(buf, f.s, n);
     buf[n] = '\0';
-    char *end;
+    return 0;
+}
+
+/* Parse a whole field as a number; 0 on success. */
+static int field_double(field f, double *v)
+{
+    char buf[64], *end;
+    if (field_text(f, buf, sizeof buf) != 0) {
+        return -1;
+    }
     errno = 0;
     *v = strtod(buf, &end);
     return *end != '\0' || errno == ERANGE ? -1 : 0;
@@ -89,14 +97,10 @@ static int field_double(field f, double *v)
 
 static int field_long(field f, long long *v)
 {
-    char buf[32];
-    size_t n = (size_t)(f.e - f.s);
-    if (n == 0 || n >= sizeof buf) {
+    char buf[32], *end;
+    if (field_text(f, buf, sizeof buf) != 0) {
         return -1;
     }
-    memcpy(buf, f.s, n);
-    buf[n] = '\0';
-    char *end;
     errno = 0;
     *v = strtoll(buf, &end, 10);
     return *end != '\0' || errno == ERANGE ? -1 : 0;
