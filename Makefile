@@ -3,7 +3,7 @@
 
 PKGS      := igraph lua5.4 zlib
 APT_PKGS  := build-essential pkg-config liblua5.4-dev libigraph-dev zlib1g-dev \
-             libreadline-dev gnuplot-nox parallel valgrind clang
+             libreadline-dev gnuplot-nox parallel valgrind clang libclang-rt-14-dev strace
 BUILD     ?= build
 CC        ?= cc
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -25,20 +25,33 @@ KERNEL_OBJ  := $(KERNEL_SRC:src/%.c=$(BUILD)/%.o)
 BINDING_OBJ := $(BINDING_SRC:src/%.c=$(BUILD)/%.o)
 CTEST_SRC   := $(wildcard tests/c/test_*.c)
 CTEST_BIN   := $(CTEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
+# Fuzz harnesses (fuzz/fuzz.h): fuzz/fuzz_<name>.c each; `make test` replays
+# fuzz/regressions/<name>/ and fuzz/corpus/<name>/ through $(BUILD)/tests/fuzz_<name>.
+FUZZ_NAMES  := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_LINK   := $(filter-out $(BUILD)/main.o,$(BINDING_OBJ)) $(BUILD)/libxnet.a
+FUZZ_CFLAGS  = $(filter-out -MMD -MP,$(CFLAGS)) -iquote src -DFUZZ_ROOT='"$(CURDIR)"'
+FUZZ_SECONDS ?= 60
+CTEST_BIN   += $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz_%)
 BIN         := $(if $(filter build,$(BUILD)),spacexnet,$(BUILD)/spacexnet)
 
-.PHONY: all deps test run bench figures memcheck asan clean
+.PHONY: all deps test run bench figures memcheck asan fuzz fuzz-run clean
 all: deps $(BIN)
 
 # Install the Debian packages when root on a machine that lacks them;
 # otherwise say exactly what to run.
 deps:
-	@if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+	@missing=$$(for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing: $(APT_PKGS)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PKGS); \
+	    echo "installing:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  elif pkg-config --exists $(PKGS) 2>/dev/null; then \
+	    echo "note: optional packages missing (plots, parallel runs, sanitizers, line editing):"; \
+	    echo "  sudo apt-get install -y" $$missing; \
 	  else \
-	    echo "missing libraries; run: sudo apt-get install -y $(APT_PKGS)"; exit 1; \
+	    echo "missing libraries; run: sudo apt-get install -y" $$missing; exit 1; \
 	  fi; \
 	fi
 
@@ -67,19 +80,46 @@ test: all $(CTEST_BIN)
 run: all
 	./spacexnet experiments/paper_table2.lua
 
-bench: all
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libxnet.a Makefile | $(BUILD)
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(BUILD)/libxnet.a $(LDFLAGS) $(LDLIBS)
+
+bench: all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 	@for b in bench/*.lua; do echo "== $$b"; ./spacexnet $$b || exit 1; done
 
 figures: all
 	./spacexnet experiments/figures.lua
 
 asan:
-	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=build/asan \
+	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 memcheck: all $(CTEST_BIN)
 	@XNET_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	  --error-exitcode=99" tests/run $(BIN) $(CTEST_BIN)
+
+$(BUILD)/tests/fuzz_%: fuzz/fuzz_%.c fuzz/support.c fuzz/replay.c fuzz/fuzz.h $(FUZZ_LINK) Makefile
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(FUZZ_CFLAGS) -o $@ $< fuzz/support.c fuzz/replay.c $(FUZZ_LINK) $(LDFLAGS) $(LDLIBS)
+
+# libFuzzer with ASan and UBSan (clang): each harness gets FUZZ_SECONDS / n.
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang and libFuzzer:" \
+	  "apt-get install -y clang libclang-rt-14-dev"; exit 1; }
+	UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=build/fuzz CC=clang \
+	  OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" fuzz-run
+
+fuzz-run: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+	@fuzz/run $(FUZZ_SECONDS) $^
+
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/support.c fuzz/fuzz.h $(FUZZ_LINK) Makefile
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/support.c $(FUZZ_LINK) $(LDFLAGS) $(LDLIBS)
 
 clean:
 	rm -rf build spacexnet

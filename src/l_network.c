@@ -3,7 +3,7 @@
 #include "error.h"
 #include "l_common.h"
 #include "l_network.h"
-#include "limits.h"
+#include "memlimit.h"
 #include "paths.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* The xnet.core module: one table with every binding's functions, plus
  * version information and resource limits. lua/xnet/init.lua wraps it. */
 #include "l_common.h"
-#include "limits.h"
+#include "memlimit.h"
 #include "version.h"
 
 #include <igraph.h>

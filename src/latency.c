@@ -1,7 +1,7 @@
 #include "latency.h"
 
 #include "error.h"
-#include "limits.h"
+#include "memlimit.h"
 #include "sweep.h"
 #include "rng.h"
 

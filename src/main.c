@@ -6,6 +6,7 @@
 #include "l_common.h"
 #include "version.h"
 
+#include <errno.h>
 #include <igraph.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -66,6 +67,26 @@ static void on_sigint(int sig)
     lua_sethook(global_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
+/* At the prompt a Ctrl-C discards the line being typed; the REPL and its
+ * variables survive. No SA_RESTART, so a plain fgets returns. */
+static volatile sig_atomic_t prompt_interrupted = 0;
+
+static void on_prompt_sigint(int sig)
+{
+    (void)sig;
+    prompt_interrupted = 1;
+}
+
+static void arm_prompt_interrupt(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_prompt_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    prompt_interrupted = 0;
+}
+
 static int message_handler(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
@@ -88,9 +109,12 @@ static int docall(lua_State *L, int narg, int nres)
     lua_insert(L, base);
     xnet_interrupt_requested = 0;
     global_L = L;
-    signal(SIGINT, on_sigint);
+    void (*outer)(int) = signal(SIGINT, on_sigint);
     int status = lua_pcall(L, narg, nres, base);
-    signal(SIGINT, SIG_DFL);
+    signal(SIGINT, outer == on_sigint ? SIG_DFL : outer); /* the REPL's, or the default */
+    if (lua_gethook(L) == stop_hook) {
+        lua_sethook(L, NULL, 0, 0); /* a Ctrl-C that came too late for the call */
+    }
     xnet_interrupt_requested = 0;
     lua_remove(L, base);
     return status;
@@ -118,8 +142,36 @@ static int dochunk(lua_State *L, int status)
 /* --- the REPL --------------------------------------------------------- */
 
 #ifdef XNET_USE_READLINE
+#if defined(RL_READLINE_VERSION) && RL_READLINE_VERSION >= 0x0800 /* rl_check_signals */
+#define XNET_RL_CTRL_C 1
+/* readline's input. On a Ctrl-C, readline restores the terminal and calls
+ * on_prompt_sigint; the line being typed then ends as if it were empty. */
+static int getc_or_interrupt(FILE *in)
+{
+    for (;;) {
+        unsigned char c;
+        ssize_t n = read(fileno(in), &c, 1);
+        if (n == 1) {
+            return c;
+        }
+        if (n == 0 || errno != EINTR) {
+            return EOF;
+        }
+        rl_check_signals();
+        if (prompt_interrupted) {
+            rl_replace_line("", 0);
+            return '\n';
+        }
+    }
+}
+#endif
+
 static char *read_line(const char *prompt)
 {
+    arm_prompt_interrupt();
+#ifdef XNET_RL_CTRL_C
+    rl_getc_function = getc_or_interrupt;
+#endif
     char *line = readline(prompt);
     if (line && line[0]) {
         add_history(line);
@@ -130,10 +182,16 @@ static char *read_line(const char *prompt)
 static char *read_line(const char *prompt)
 {
     static char buf[4096];
+    arm_prompt_interrupt();
     fputs(prompt, stdout);
     fflush(stdout);
     if (!fgets(buf, sizeof buf, stdin)) {
-        return NULL;
+        if (!prompt_interrupted) {
+            return NULL;
+        }
+        clearerr(stdin);
+        buf[0] = '\0';
+        putchar('\n');
     }
     size_t len = strlen(buf);
     if (len && buf[len - 1] == '\n') {
@@ -190,6 +248,11 @@ static int load_statement(lua_State *L)
         char *more = read_line(">> ");
         if (!more) {
             return status; /* the incomplete-chunk error is on the stack */
+        }
+        if (prompt_interrupted) { /* Ctrl-C drops the unfinished statement */
+            free(more);
+            lua_pop(L, 1);
+            return luaL_loadstring(L, "");
         }
         lua_pushliteral(L, "\n");
         lua_pushstring(L, more);
@@ -314,7 +377,12 @@ static int require_xnet(lua_State *L)
     int status = docall(L, 1, 1);
     if (status == LUA_OK) {
         lua_setglobal(L, "xnet");
+        return status;
     }
+    fprintf(stderr,
+            "%s: cannot load the xnet library from %s/lua (no lua/xnet/init.lua next to the "
+            "binary or above it); set SPACEXNET_ROOT to the spacexnet directory\n",
+            progname, root_dir);
     return report(L, status);
 }
 

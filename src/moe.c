@@ -1,7 +1,7 @@
 #include "moe.h"
 
 #include "error.h"
-#include "limits.h"
+#include "memlimit.h"
 #include "rng.h"
 
 #include <math.h>
@@ -217,7 +217,6 @@ int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int
         return xnet_fail(XNET_ENOMEM, "out of memory");
     }
     for (int l = 0; l < layers; l++) {
-        double sum = 0;
         int positive = 0;
         for (int e = 0; e < experts; e++) {
             double v = weights[(size_t)l * experts + e];
@@ -227,7 +226,6 @@ int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int
                                  "weight of layer %d expert %d must be >= 0 and finite, got %g",
                                  l, e, v);
             }
-            sum += v;
             positive += v > 0;
         }
         if (positive < top_k) {

@@ -1,7 +1,7 @@
 #include "network.h"
 
 #include "error.h"
-#include "limits.h"
+#include "memlimit.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -25,8 +25,9 @@ int xnet_walker_init(xnet_walker_t *w, xnet_walker_pattern_t pattern, int planes
     if (phasing < 0 || phasing > planes - 1) {
         return xnet_fail(XNET_EINVAL, "phasing must be in [0, %d], got %d", planes - 1, phasing);
     }
-    if (!(altitude_km > 0) || !isfinite(altitude_km)) {
-        return xnet_fail(XNET_EINVAL, "altitude_km must be > 0 and finite, got %g", altitude_km);
+    /* Above 1e6 km (beyond the Moon) a satellite is no longer in Earth orbit. */
+    if (!(altitude_km > 0 && altitude_km <= 1e6)) {
+        return xnet_fail(XNET_EINVAL, "altitude_km must be in (0, 1e6], got %g", altitude_km);
     }
     if (!(inclination_deg >= 0 && inclination_deg <= 180)) {
         return xnet_fail(XNET_EINVAL, "inclination_deg must be in [0, 180], got %g",

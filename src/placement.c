@@ -1,6 +1,7 @@
 #include "placement.h"
 
 #include "error.h"
+#include "memlimit.h"
 #include "rng.h"
 #include "sweep.h"
 
@@ -139,10 +140,18 @@ int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const
         return xnet_fail(XNET_EINVAL, "a plan needs layers >= 1 and experts >= 1, got %d and %d",
                          layers, experts);
     }
+    if (nodes < 1 || nodes > XNET_MAX_SATELLITES) {
+        return xnet_fail(XNET_EINVAL, "satellites must be in [1, %d], got %d",
+                         XNET_MAX_SATELLITES, nodes);
+    }
     if ((long long)layers * (experts + 1) > nodes) {
         return xnet_fail(XNET_EINVAL,
                          "%d layers x (%d experts + 1 gateway) need %lld satellites, only %d",
                          layers, experts, (long long)layers * (experts + 1), nodes);
+    }
+    int rc = xnet_limit_check(sizeof(int) * ((double)layers * experts + layers), "the plan");
+    if (rc) {
+        return rc;
     }
     xnet_plan_t *p = calloc(1, sizeof *p);
     if (!p) {

@@ -1,7 +1,7 @@
 #include "sweep.h"
 
 #include "error.h"
-#include "limits.h"
+#include "memlimit.h"
 #include "paths.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 #include "trace.h"
 
 #include "error.h"
-#include "limits.h"
+#include "memlimit.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
  * on a ring and a lattice computed by hand and by Floyd-Warshall. */
 #include "check.h"
 #include "error.h"
-#include "limits.h"
+#include "memlimit.h"
 #include "network.h"
 #include "paths.h"
 
