@@ -8,6 +8,12 @@ for k, v in pairs(core) do
 end
 xnet.model_from_table = nil
 
+-- Registered as modules too, so argument errors name the function in full
+-- ("bad argument #1 to 'xnet.profile.uniform'") and require "xnet.place" works.
+for _, name in ipairs{ "profile", "place", "plan" } do
+  package.loaded["xnet." .. name] = xnet[name]
+end
+
 -- Names that stand for a catalogue entry.
 local model_aliases = { ["llama-moe-3.5b"] = "llama-moe-3.5b-2of8" }
 
