@@ -41,6 +41,15 @@ void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *c
     }
 }
 
+void xnet_l_options(lua_State *L, int idx, const char *what, const char *const allowed[])
+{
+    if (lua_isnoneornil(L, idx)) {
+        lua_settop(L, idx - 1);
+        lua_newtable(L);
+    }
+    xnet_l_check_options(L, idx, what, allowed);
+}
+
 double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def)
 {
     double v = def;

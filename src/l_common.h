@@ -22,6 +22,10 @@ int xnet_l_raise(lua_State *L);
 /* Raise unless every key of the table at idx is one of allowed (NULL-ended). */
 void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[]);
 
+/* The options argument at idx, the last argument: an empty table is put
+ * there when it is absent or nil, then its keys are checked as above. */
+void xnet_l_options(lua_State *L, int idx, const char *what, const char *const allowed[]);
+
 /* Option field readers: nil gives def; a wrong type or a non-integer raises,
  * naming the option. */
 double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def);

@@ -83,11 +83,7 @@ static int l_evaluate(lua_State *L)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_plan_t *plan = xnet_l_check_plan(L, 2);
     const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
-    if (lua_isnoneornil(L, 4)) {
-        lua_settop(L, 3);
-        lua_newtable(L);
-    }
-    xnet_l_check_options(L, 4, "xnet.evaluate", allowed);
+    xnet_l_options(L, 4, "xnet.evaluate", allowed);
     lua_Integer tokens = xnet_l_opt_integer(L, 4, "tokens", 100000);
     if (tokens < 1 || tokens > ((lua_Integer)1 << 40)) {
         return luaL_error(L, "tokens must be in [1, 2^40], got %I", tokens);

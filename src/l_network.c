@@ -42,11 +42,7 @@ static int l_network(lua_State *L)
                                           "max_range_km", "margin_km", "bits", "rate_bps",
                                           "proc_s", "seed", NULL};
     xnet_walker_t *w = luaL_checkudata(L, 1, XNET_CONSTELLATION_MT);
-    if (lua_isnoneornil(L, 2)) {
-        lua_settop(L, 1);
-        lua_newtable(L);
-    }
-    xnet_l_check_options(L, 2, "xnet.network", allowed);
+    xnet_l_options(L, 2, "xnet.network", allowed);
     xnet_network_params_t p = xnet_network_params_default();
     lua_Integer snapshots = xnet_l_opt_integer(L, 2, "snapshots", p.snapshots);
     if (snapshots < 1 || snapshots > 100000000) {

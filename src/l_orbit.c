@@ -18,11 +18,7 @@ static int l_walker(lua_State *L)
 {
     static const char *const allowed[] = {"pattern", "planes", "sats", "phasing",
                                           "altitude_km", "inclination_deg", NULL};
-    if (lua_isnoneornil(L, 1)) {
-        lua_settop(L, 0);
-        lua_newtable(L);
-    }
-    xnet_l_check_options(L, 1, "xnet.walker", allowed);
+    xnet_l_options(L, 1, "xnet.walker", allowed);
     const char *pattern = xnet_l_opt_string(L, 1, "pattern", "star");
     xnet_walker_pattern_t pat;
     if (strcmp(pattern, "star") == 0) {

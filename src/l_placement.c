@@ -380,11 +380,7 @@ static int l_place_spacexnet(lua_State *L)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
     const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
-    if (lua_isnoneornil(L, 4)) {
-        lua_settop(L, 3);
-        lua_newtable(L);
-    }
-    xnet_l_check_options(L, 4, "xnet.place.spacexnet", allowed);
+    xnet_l_options(L, 4, "xnet.place.spacexnet", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
     plan_ud *ud = new_plan(L);
     if (xnet_place_spacexnet(&ud->p, net, ring, prof, route)) {
@@ -402,11 +398,7 @@ static int l_place_optimize(lua_State *L)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
     const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
-    if (lua_isnoneornil(L, 4)) {
-        lua_settop(L, 3);
-        lua_newtable(L);
-    }
-    xnet_l_check_options(L, 4, "xnet.place.optimize", allowed);
+    xnet_l_options(L, 4, "xnet.place.optimize", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
     lua_Integer passes = xnet_l_opt_integer(L, 4, "passes", 20);
     if (passes < 1 || passes > 1000000) {
@@ -483,11 +475,7 @@ static int l_place_expected(lua_State *L)
     static const char *const allowed[] = {"variant", NULL};
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
-    if (lua_isnoneornil(L, 3)) {
-        lua_settop(L, 2);
-        lua_newtable(L);
-    }
-    xnet_l_check_options(L, 3, "xnet.place.expected", allowed);
+    xnet_l_options(L, 3, "xnet.place.expected", allowed);
     xnet_route_t route = xnet_l_route_option(L, 3);
     void **box = xnet_l_box(L);
     xnet_candidate_t *c = *box = malloc(sizeof *c * (size_t)(ring->first[ring->layers] + 1));
