@@ -53,7 +53,10 @@ function xnet.model(spec, overrides)
     for k, v in pairs(overrides) do t[k] = v end
     spec = t
   end
-  return core.model_from_table(spec)
+  -- Report a bad field at the caller's line, not at this wrapper's.
+  local ok, model = pcall(core.model_from_table, spec)
+  if not ok then error(tostring(model):gsub("^[^:]*:%d+: ", ""), 2) end
+  return model
 end
 
 -- Experiment scripts call xnet.strict() to turn reads and writes of

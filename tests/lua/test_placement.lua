@@ -30,6 +30,8 @@ t.check_error("model field 'top_k' is missing", xnet.model,
 t.check_error("top_k must be in [1, 4] (experts), got 5", xnet.model, m:fields(),
               { experts = 4, top_k = 5 })
 t.check_error("utilisation must be in (0, 1], got 2", xnet.model, m, { utilisation = 2 })
+local _, where = pcall(xnet.model, m, { utilisation = 2 })
+t.check(not where:find("init.lua", 1, true), "errors point at the caller, not the wrapper: " .. where)
 t.check_error("model name must be", xnet.model, "../../etc/passwd")
 
 -- profiles
