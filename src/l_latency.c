@@ -24,7 +24,8 @@ static int l_cost_gc(lua_State *L)
 }
 
 /* The plan's cost table on this network for this route: built once and kept
- * in the plan's cache (keyed by the network's serial number and the route). */
+ * in the plan's cache table (keyed by the network's serial number and the
+ * route), which holds the only reference and lives as long as the plan. */
 static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xnet_route_t route)
 {
     xnet_network_t *net = xnet_l_check_network(L, net_idx);
@@ -46,13 +47,7 @@ static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xne
     }
     lua_settable(L, -3); /* cache[key] = cost */
     lua_pop(L, 1);
-    /* The cache holds the only reference; it lives as long as the plan. */
-    lua_getiuservalue(L, plan_idx, 1);
-    lua_pushfstring(L, "%d:%c", (int)xnet_network_serial(net), route == XNET_ROUTE_A ? 'A' : 'B');
-    lua_gettable(L, -2);
-    const xnet_cost_t *c = ((cost_ud *)lua_touserdata(L, -1))->c;
-    lua_pop(L, 2);
-    return c;
+    return ud->c;
 }
 
 static void push_layers(lua_State *L, const double *v, int layers, const char *field)

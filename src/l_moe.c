@@ -209,60 +209,50 @@ static int l_profile_uniform(lua_State *L)
     return profile_from_weights(L, m, w, "uniform");
 }
 
+typedef int (*weight_generator)(int layers, int experts, double param, uint64_t seed,
+                                double *weights);
+
+/* A named profile: seeded weights from the generator, labelled "name-param". */
+static int generated_profile(lua_State *L, const char *name, weight_generator generate)
+{
+    const xnet_model_t *m = xnet_l_check_model(L, 1);
+    double param = luaL_checknumber(L, 2);
+    char desc[64];
+    snprintf(desc, sizeof desc, "xnet.profile.%s", name);
+    uint64_t seed = xnet_l_seed_option(L, 3, desc);
+    double *w = weights_box(L, m);
+    if (generate(m->layers, m->experts, param, seed, w)) {
+        return xnet_l_raise(L);
+    }
+    snprintf(desc, sizeof desc, "%s-%g", name, param);
+    return profile_from_weights(L, m, w, desc);
+}
+
 /* xnet.profile.zipf(model, s, { seed = 1 }) -> Profile */
 static int l_profile_zipf(lua_State *L)
 {
-    const xnet_model_t *m = xnet_l_check_model(L, 1);
-    double s = luaL_checknumber(L, 2);
-    uint64_t seed = xnet_l_seed_option(L, 3, "xnet.profile.zipf");
-    double *w = weights_box(L, m);
-    if (xnet_weights_zipf(m->layers, m->experts, s, seed, w)) {
-        return xnet_l_raise(L);
-    }
-    char desc[64];
-    snprintf(desc, sizeof desc, "zipf-%g", s);
-    return profile_from_weights(L, m, w, desc);
+    return generated_profile(L, "zipf", xnet_weights_zipf);
 }
 
 /* xnet.profile.dirichlet(model, alpha, { seed = 1 }) -> Profile */
 static int l_profile_dirichlet(lua_State *L)
 {
-    const xnet_model_t *m = xnet_l_check_model(L, 1);
-    double alpha = luaL_checknumber(L, 2);
-    uint64_t seed = xnet_l_seed_option(L, 3, "xnet.profile.dirichlet");
-    double *w = weights_box(L, m);
-    if (xnet_weights_dirichlet(m->layers, m->experts, alpha, seed, w)) {
-        return xnet_l_raise(L);
-    }
-    char desc[64];
-    snprintf(desc, sizeof desc, "dirichlet-%g", alpha);
-    return profile_from_weights(L, m, w, desc);
+    return generated_profile(L, "dirichlet", xnet_weights_dirichlet);
 }
 
-/* Read a list at idx with exactly n numbers, 1-based ({a, b, ...}) or
- * 0-based ({[0] = a, b, ...}), into out. */
-static void read_number_list(lua_State *L, int idx, int n, double *out, const char *what, int row)
+/* Read the list at idx (keys from 0 or from 1) of exactly n numbers into out. */
+static void read_number_list(lua_State *L, int idx, int n, double *out, int row)
 {
-    idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) != LUA_TTABLE) {
-        luaL_error(L, "%s row %d must be a table of %d numbers, got %s", what, row, n,
-                   luaL_typename(L, idx));
-    }
-    int base = lua_geti(L, idx, 0) != LUA_TNIL ? 0 : 1;
-    lua_pop(L, 1);
-    int count = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        count++;
-        lua_pop(L, 1);
-    }
+    char what[48];
+    snprintf(what, sizeof what, "profile table row %d", row);
+    lua_Integer count;
+    int base = xnet_l_list_base(L, idx, &count, what);
     if (count != n) {
-        luaL_error(L, "%s row %d has %d entries, expected %d (one per expert)", what, row, count,
-                   n);
+        luaL_error(L, "%s has %I entries, expected %d (one per expert)", what, count, n);
     }
     for (int e = 0; e < n; e++) {
         if (lua_geti(L, idx, e + base) != LUA_TNUMBER) {
-            luaL_error(L, "%s row %d: entry for expert %d must be a number, got %s", what, row, e,
+            luaL_error(L, "%s: entry for expert %d must be a number, got %s", what, e,
                        luaL_typename(L, -1));
         }
         out[e] = lua_tonumber(L, -1);
@@ -278,11 +268,8 @@ static int l_profile_table(lua_State *L)
 {
     static const char *const allowed[] = {"kind", NULL};
     const xnet_model_t *m = xnet_l_check_model(L, 1);
-    const char *kind = "weights";
-    if (!lua_isnoneornil(L, 3)) {
-        xnet_l_check_options(L, 3, "xnet.profile.table", allowed);
-        kind = xnet_l_opt_string(L, 3, "kind", "weights");
-    }
+    xnet_l_options(L, 3, "xnet.profile.table", allowed);
+    const char *kind = xnet_l_opt_string(L, 3, "kind", "weights");
     int strict = strcmp(kind, "probability") == 0;
     if (!strict && strcmp(kind, "weights") != 0) {
         return luaL_error(L, "kind must be 'weights' or 'probability', got '%s'", kind);
@@ -303,21 +290,17 @@ static int l_profile_table(lua_State *L)
         xnet_l_box_free(text);
         snprintf(desc, sizeof desc, "table:%s", path);
     } else {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        int base = lua_geti(L, 2, 0) != LUA_TNIL ? 0 : 1;
-        lua_pop(L, 1);
+        lua_Integer rows;
+        int base = xnet_l_list_base(L, 2, &rows, "profile table");
+        if (rows != m->layers) {
+            return luaL_error(L, "profile table has %I rows, expected %d (one per layer)", rows,
+                              m->layers);
+        }
         for (int l = 0; l < m->layers; l++) {
-            if (lua_geti(L, 2, l + base) == LUA_TNIL) {
-                return luaL_error(L, "profile table has no row for layer %d (%d layers expected)",
-                                  l, m->layers);
-            }
-            read_number_list(L, -1, m->experts, w + (size_t)l * m->experts, "profile table", l);
+            lua_geti(L, 2, l + base);
+            read_number_list(L, lua_gettop(L), m->experts, w + (size_t)l * m->experts, l);
             lua_pop(L, 1);
         }
-        if (lua_geti(L, 2, m->layers + base) != LUA_TNIL) {
-            return luaL_error(L, "profile table has more than %d rows (layers)", m->layers);
-        }
-        lua_pop(L, 1);
         snprintf(desc, sizeof desc, "table");
     }
     if (strict) {

@@ -72,24 +72,16 @@ function paper.profile(model, name, seed)
   error("unknown profile '" .. tostring(name) .. "' (uniform, zipf-S, dirichlet-A)", 2)
 end
 
--- paper.evaluate(setup, prof, { seed =, variant =, tokens =, plans = }) ->
+-- paper.evaluate(setup, prof, { seed =, variant =, tokens = }) ->
 --   { [method] = result of xnet.evaluate } for the four methods, all on the
--- same network and profile (a paired comparison). plans, if given, caches
--- the baselines' plans between calls (they do not depend on the profile).
+-- same network and profile (a paired comparison).
 function paper.evaluate(s, prof, o)
   o = o or {}
   local out = {}
   for _, method in ipairs(paper.METHODS) do
-    local plan
-    if o.plans and method ~= "spacexnet" then
-      o.plans[method] = o.plans[method] or paper.plan(s, method, prof, o)
-      plan = o.plans[method]
-    else
-      plan = paper.plan(s, method, prof, o)
-    end
-    out[method] = xnet.evaluate(s.net, plan, prof, { tokens = o.tokens or s.net:snapshots(),
-                                                    seed = o.seed or 1,
-                                                    variant = o.variant or "A" })
+    out[method] = xnet.evaluate(s.net, paper.plan(s, method, prof, o), prof,
+                                { tokens = o.tokens or s.net:snapshots(), seed = o.seed or 1,
+                                  variant = o.variant or "A" })
   end
   return out
 end

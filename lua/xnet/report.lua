@@ -42,15 +42,8 @@ function report.markdown(rows, columns)
   return table.concat(lines, "\n")
 end
 
-local function csv_field(v)
-  local s = type(v) == "number" and (math.type(v) == "integer" and tostring(v)
-            or string.format("%.17g", v)) or tostring(v == nil and "" or v)
-  if s:find('[,"\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
-
--- report.csv(rows, columns, meta) -> string; meta is a table of provenance
--- (written sorted by key). Numbers keep all 17 significant digits.
+-- report.csv(rows, columns, meta) -> string: the study module's CSV (exact
+-- numbers, RFC 4180 quoting) after the provenance in meta, sorted by key.
 function report.csv(rows, columns, meta)
   local out = {}
   if meta then
@@ -58,18 +51,11 @@ function report.csv(rows, columns, meta)
     for k in pairs(meta) do keys[#keys + 1] = k end
     table.sort(keys)
     for _, k in ipairs(keys) do
-      out[#out + 1] = "# " .. k .. ": " .. tostring(meta[k]):gsub("\n", " ")
+      out[#out + 1] = "# " .. k .. ": " .. tostring(meta[k]):gsub("\n", " ") .. "\n"
     end
   end
-  local head = {}
-  for i, c in ipairs(columns) do head[i] = csv_field(c) end
-  out[#out + 1] = table.concat(head, ",")
-  for _, r in ipairs(rows) do
-    local f = {}
-    for i, c in ipairs(columns) do f[i] = csv_field(r[c]) end
-    out[#out + 1] = table.concat(f, ",")
-  end
-  return table.concat(out, "\n") .. "\n"
+  out[#out + 1] = require("xnet.study").to_csv(rows, columns)
+  return table.concat(out)
 end
 
 -- Provenance every result file carries.

@@ -121,6 +121,20 @@ t.check_error("time must be finite", con.position, con, 0, math.huge)
 t.check_error("sats >= 3", xnet.network, xnet.walker{ sats = 2 })
 t.check_error("memory limit", xnet.network, xnet.walker{ planes = 1000, sats = 1000 },
               { snapshots = 2000 })
+-- the memory limit from the environment: a bad value is an error, not ignored
+local function run_with_limit(value)
+  local p = io.popen(string.format("SPACEXNET_MEMORY_LIMIT_MB=%s %q -e %q 2>&1", value,
+                                   xnet.executable(),
+                                   "print(xnet.limits().memory_mb, pcall(xnet.network, xnet.walker{}, { snapshots = 1 }))"))
+  local out = p:read("a")
+  p:close()
+  return out
+end
+t.check(run_with_limit("64"):find("^64%.0\ttrue"), run_with_limit("64"))
+t.check(run_with_limit("abc"):find("SPACEXNET_MEMORY_LIMIT_MB must be a positive number of MiB, got 'abc'", 1, true))
+t.check(run_with_limit("-5"):find("got '-5'", 1, true))
+t.check(run_with_limit("0.001"):find("memory limit of 0.0 MiB", 1, true), run_with_limit("0.001"))
+
 net:close()
 t.check_error("attempt to use a closed network", net.latency, net, 0, 0)
 t.check(tostring(net) == "network (closed)")
