@@ -1,5 +1,5 @@
 -- The paper's Fig. 7, tracking limit: the largest line-of-sight angular rate
--- a laser terminal follows. With MODEL.md's definition the adjacent-plane
+-- a laser terminal follows. With the model's definition the adjacent-plane
 -- links of an 87 deg star never turn faster than 0.021 rad/s, so the limit
 -- only binds below that; the grid spans both sides.
 local xnet = require "xnet"

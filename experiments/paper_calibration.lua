@@ -1,4 +1,4 @@
--- Which of MODEL.md's guesses explain the paper's numbers? A grid over the
+-- Which of the model's guessed parameters explain the paper's numbers? A grid over the
 -- parameters the preprint leaves open: routing variant, per-hop processing
 -- delay, link rate (with the 4096 x 16-bit hidden state: the per-hop
 -- transmission time), Walker phasing, tracking limit, context-attention FLOPs

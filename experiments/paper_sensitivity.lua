@@ -1,4 +1,4 @@
--- What moves the paper's comparison: one MODEL.md parameter at a time away
+-- What moves the paper's comparison: one model parameter at a time away
 -- from the defaults, the exact expected seconds per token of each method
 -- (uniform profile) and the ratio of each baseline to Space-XNet.
 --   spacexnet experiments/paper_sensitivity.lua [--snapshots T]
@@ -11,7 +11,7 @@ if arg[1] == "--snapshots" and tonumber(arg[2]) then snapshots = math.tointeger(
 
 local base_model = xnet.model "llama-moe-3.5b"
 local cases = {
-  { "defaults (MODEL.md)", {}, {} },
+  { "defaults", {}, {} },
   { "proc_s = 1 ms per hop", { proc_s = 1e-3 }, {} },
   { "proc_s = 5 ms per hop", { proc_s = 5e-3 }, {} },
   { "rate_bps = 100 Mbit/s", { rate_bps = 100e6 }, {} },

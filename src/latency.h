@@ -1,4 +1,4 @@
-/* Token latency of a placement (MODEL.md sections 6, 7.9): Monte Carlo over
+/* Token latency of a placement (docs/model.md section 9): Monte Carlo over
  * tokens and the exact expectation over top-k sets, both from a cost table
  * of path latencies per snapshot, layer and expert. */
 #ifndef XNET_LATENCY_H

@@ -1,4 +1,4 @@
-/* MoE models and activation profiles (MODEL.md sections 4, 7.5-7.6).
+/* MoE models and activation profiles (docs/model.md sections 5-6).
  *
  * A profile gives, for every layer, the distribution of the top-k expert set
  * a token activates, as an explicit list of (set, probability), and the

@@ -1,4 +1,4 @@
-/* A series of T snapshot networks of a constellation (MODEL.md sections 3, 7.1).
+/* A series of T snapshot networks of a constellation (docs/model.md sections 2-3).
  * Link states and latencies for every snapshot are computed once at creation
  * (O(T * (N + E)) time, 9 bytes per candidate link per snapshot); the igraph
  * graph of a snapshot is built on demand and kept in a bounded cache. */

@@ -1,4 +1,4 @@
-/* Beyond the sorted rule (MODEL.md section 5): place each layer's experts to
+/* Beyond the sorted rule (docs/model.md section 8): place each layer's experts to
  * minimise the exact expected layer latency E[max over the activated set of
  * the path latency], averaged over snapshots, by local search. The sorted
  * rule is optimal only for the linear surrogate sum_e p_e * latency(e); with

@@ -1,4 +1,4 @@
-/* Walker constellations on circular two-body orbits (MODEL.md sections 2, 7.1-7.2).
+/* Walker constellations on circular two-body orbits (docs/model.md section 2).
  * Satellite id = plane * sats + slot, 0-based. Positions in km and velocities
  * in km/s, in an Earth-centred inertial frame; Earth rotation is ignored. */
 #ifndef XNET_ORBIT_H

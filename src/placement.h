@@ -1,5 +1,5 @@
-/* Layer placement (the ring of subnets) and expert placement (MODEL.md
- * sections 5, 7.7-7.8): Space-XNet's sorted rule and the random baselines. */
+/* Layer placement (the ring of subnets) and expert placement (docs/model.md
+ * sections 7-8): Space-XNet's sorted rule and the random baselines. */
 #ifndef XNET_PLACEMENT_H
 #define XNET_PLACEMENT_H
 
@@ -28,7 +28,7 @@ int xnet_ring_from_subnets(xnet_ring_t **out, int nodes, int layers, const int *
                            const int *members, const int *gateways);
 void xnet_ring_destroy(xnet_ring_t *ring);
 
-/* How a layer's output travels (MODEL.md section 6). */
+/* How a layer's output travels (docs/model.md section 9). */
 typedef enum {
     XNET_ROUTE_A, /* gateway -> expert -> next layer's gateway */
     XNET_ROUTE_B  /* gateway -> expert -> gateway, then gateway -> next gateway */

@@ -1,5 +1,5 @@
 /* +Grid inter-satellite links and their per-snapshot feasibility
- * (MODEL.md sections 3, 7.3-7.4). */
+ * (docs/model.md section 3). */
 #ifndef XNET_TOPOLOGY_H
 #define XNET_TOPOLOGY_H
 
@@ -36,7 +36,7 @@ typedef struct {
     int total, blocked, tracking, range, outage, active;
 } xnet_link_counts_t;
 
-/* The paper's defaults (MODEL.md section 3). */
+/* The paper's defaults (docs/model.md section 3). */
 xnet_link_params_t xnet_link_params_default(void);
 
 /* Check params against the constellation (margin below altitude, etc.). */
@@ -47,7 +47,7 @@ int xnet_link_params_check(const xnet_link_params_t *p, const xnet_walker_t *w);
  * or P < 3 for delta). */
 int xnet_links_candidate_count(const xnet_walker_t *w, int *count);
 
-/* Fill links[count] in the canonical order of MODEL.md 7.3. O(count). */
+/* Fill links[count] in the canonical order of docs/model.md section 3. O(count). */
 void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links);
 
 /* Decide every candidate link at time t (snapshot index snap, used for the

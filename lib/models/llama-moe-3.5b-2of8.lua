@@ -1,5 +1,5 @@
 -- LLaMA-MoE-3.5B (2/8): LLaMA-2-7B's FFNs split into 8 experts, 2 active.
--- FLOPs per token per layer (MODEL.md section 4): the gateway runs the four
+-- FLOPs per token per layer (docs/model.md section 5): the gateway runs the four
 -- attention projections, 2 * 4 * H^2; one expert runs a SwiGLU FFN of width
 -- 11008 / 8 = 1376, 2 * 3 * H * 1376.
 return {

@@ -1,7 +1,7 @@
 -- Mixtral-8x7B: 32 layers, 8 experts of FFN width 14336, top-2.
 -- Attention uses grouped queries (8 key/value heads of 128): the projections
 -- are q and o at H x H and k and v at H x 1024, so the gateway runs
--- 2 * (2 * H^2 + 2 * H * 1024) FLOPs, not MODEL.md's generic 2 * 4 * H^2.
+-- 2 * (2 * H^2 + 2 * H * 1024) FLOPs, not the generic 2 * 4 * H^2.
 return {
   name = "mixtral-8x7b",
   layers = 32, experts = 8, top_k = 2,

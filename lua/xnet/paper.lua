@@ -1,6 +1,6 @@
 -- The paper's experimental setup, shared by experiments/: the constellation,
 -- network, model, ring and the four placement methods, with every default
--- from MODEL.md and each one overridable by name.
+-- from docs/model.md and each one overridable by name.
 local xnet = require "xnet"
 
 local paper = {}

@@ -20,7 +20,7 @@ static double set_prob(const xnet_profile_t *p, int l, int a, int b)
 
 static void test_weights(void)
 {
-    /* k = 2: P({i,j}) = w_i w_j (1/(1-w_i) + 1/(1-w_j)) (MODEL.md 7.6) */
+    /* k = 2: P({i,j}) = w_i w_j (1/(1-w_i) + 1/(1-w_j)) (docs/model.md section 6) */
     double w[2 * 4] = {5, 3, 2, 0, 1, 1, 1, 1};
     xnet_profile_t *p;
     CHECK(xnet_profile_from_weights(&p, 2, 4, 2, w) == XNET_OK);
