@@ -1,6 +1,7 @@
 #include "l_common.h"
 
 #include "error.h"
+#include "names.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +12,28 @@ int xnet_l_raise(lua_State *L)
     return luaL_error(L, "%s", xnet_errmsg());
 }
 
+void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const char *context,
+                         const char *const valid[], size_t n)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "unknown %s '%s'%s%s (", kind, name, context ? " for " : "",
+                    context ? context : "");
+    luaL_addvalue(&b);
+    int nearest = xnet_nearest_name(name, valid, n);
+    if (nearest >= 0) {
+        lua_pushfstring(L, "did you mean '%s'? ", valid[nearest]);
+        luaL_addvalue(&b);
+    }
+    luaL_addstring(&b, "allowed: ");
+    for (size_t i = 0; i < n; i++) {
+        luaL_addstring(&b, i ? ", " : "");
+        luaL_addstring(&b, valid[i]);
+    }
+    luaL_addchar(&b, ')');
+    luaL_pushresult(&b);
+}
+
 void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[])
 {
     idx = lua_absindex(L, idx);
@@ -18,25 +41,17 @@ void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *c
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
+        size_t n = 0;
         int known = 0;
-        if (lua_type(L, -1) == LUA_TSTRING) {
-            const char *key = lua_tostring(L, -1);
-            for (int i = 0; allowed[i]; i++) {
-                known = known || strcmp(key, allowed[i]) == 0;
-            }
+        for (; allowed[n]; n++) {
+            known = known ||
+                    (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), allowed[n]) == 0);
         }
         if (!known) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (int i = 0; allowed[i]; i++) {
-                luaL_addstring(&b, i ? ", " : "");
-                luaL_addstring(&b, allowed[i]);
-            }
-            luaL_pushresult(&b);
-            const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2)
-                                                              : luaL_typename(L, -2);
-            luaL_error(L, "unknown option '%s' for %s (allowed: %s)", key, what,
-                       lua_tostring(L, -1));
+            const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                              : luaL_typename(L, -1);
+            xnet_l_push_unknown(L, "option", key, what, allowed, n);
+            lua_error(L);
         }
     }
 }

@@ -19,6 +19,12 @@
 /* Raise the kernel's last error as a Lua error. Never returns. */
 int xnet_l_raise(lua_State *L);
 
+/* Push "unknown KIND 'NAME'[ for CONTEXT] (did you mean 'X'? allowed: ...)",
+ * the one message for every unknown name (options, models, methods, topics);
+ * the suggestion comes from xnet_nearest_name (src/names.h). */
+void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const char *context,
+                         const char *const valid[], size_t n);
+
 /* Raise unless every key of the table at idx is one of allowed (NULL-ended). */
 void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[]);
 

@@ -24,9 +24,35 @@ static int l_limits(lua_State *L)
     return 1;
 }
 
+/* xnet.unknown_name(kind, name, { valid... }[, context]) -> the message
+ * "unknown KIND 'NAME' (did you mean 'X'? allowed: ...)" the bindings raise */
+static int l_unknown_name(lua_State *L)
+{
+    const char *kind = luaL_checkstring(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    const char *context = luaL_optstring(L, 4, NULL);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+    if (n > 100000) {
+        return luaL_error(L, "at most 100000 valid names, got %d", (int)n);
+    }
+    const char **valid = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *valid, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 3, i);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            return luaL_error(L, "valid name %d must be a string, got %s", (int)i,
+                              luaL_typename(L, -1));
+        }
+        valid[i - 1] = lua_tostring(L, -1); /* the table keeps the string alive */
+        lua_pop(L, 1);
+    }
+    xnet_l_push_unknown(L, kind, name, context, valid, (size_t)n);
+    return 1;
+}
+
 int luaopen_xnet_core(lua_State *L)
 {
-    static const luaL_Reg functions[] = {{"limits", l_limits}, {NULL, NULL}};
+    static const luaL_Reg functions[] = {{"limits", l_limits}, {"unknown_name", l_unknown_name}, {NULL, NULL}};
     luaL_newlib(L, functions);
     luaopen_xnet_orbit(L);
     luaopen_xnet_network(L);

@@ -220,8 +220,21 @@ static int incomplete(lua_State *L, int status)
     return 0;
 }
 
-/* Read one statement (possibly several lines) and compile it; first as
- * `return <line>` so expressions print their values. */
+/* Compile code as `return <code>`, so an expression gives its values: on
+ * success the chunk is pushed; otherwise nothing is left on the stack. */
+static int load_expression(lua_State *L, const char *code, const char *chunkname)
+{
+    const char *ret = lua_pushfstring(L, "return %s", code);
+    int status = luaL_loadbuffer(L, ret, strlen(ret), chunkname);
+    lua_remove(L, -2); /* the "return" string, below the chunk or the error */
+    if (status != LUA_OK) {
+        lua_pop(L, 1); /* the syntax error: the caller compiles it as statements */
+    }
+    return status;
+}
+
+/* Read one statement (possibly several lines) and compile it; first as an
+ * expression so its values print. */
 static int load_statement(lua_State *L)
 {
     char *line = read_line("> ");
@@ -230,14 +243,11 @@ static int load_statement(lua_State *L)
     }
     lua_pushstring(L, line);
     free(line);
-    const char *ret = lua_pushfstring(L, "return %s", lua_tostring(L, -1));
-    int status = luaL_loadbuffer(L, ret, strlen(ret), "=stdin");
-    if (status == LUA_OK) {
-        lua_remove(L, -2); /* the "return" string */
+    if (load_expression(L, lua_tostring(L, -1), "=stdin") == LUA_OK) {
         lua_remove(L, -2); /* the line */
-        return status;
+        return LUA_OK;
     }
-    lua_pop(L, 2);
+    int status;
     for (;;) {
         size_t len;
         const char *code = lua_tolstring(L, -1, &len);
@@ -263,13 +273,14 @@ static int load_statement(lua_State *L)
     return status;
 }
 
-static void print_results(lua_State *L)
+/* Print the values above stack index base with the global print. */
+static void print_results(lua_State *L, int base)
 {
-    int n = lua_gettop(L);
+    int n = lua_gettop(L) - base;
     if (n > 0) {
         luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
         lua_getglobal(L, "print");
-        lua_insert(L, 1);
+        lua_insert(L, base + 1);
         if (lua_pcall(L, n, 0, 0) != LUA_OK) {
             fprintf(stderr, "%s: error calling print (%s)\n", progname, lua_tostring(L, -1));
             lua_pop(L, 1);
@@ -290,7 +301,7 @@ static void repl(lua_State *L)
             status = docall(L, 0, LUA_MULTRET);
         }
         if (status == LUA_OK) {
-            print_results(L);
+            print_results(L, 0);
         } else {
             const char *msg = lua_tostring(L, -1);
             fprintf(stderr, "%s\n", msg ? msg : "(error object is not a string)");
@@ -402,6 +413,23 @@ static int run_script(lua_State *L, const char *name, int nargs_on_arg)
     return report(L, status);
 }
 
+/* -e code: an expression prints its values, as at the REPL's prompt; any
+ * other chunk just runs. */
+static int run_command_line(lua_State *L, const char *code)
+{
+    const char *name = "=(command line)";
+    if (load_expression(L, code, name) != LUA_OK) {
+        return dochunk(L, luaL_loadbuffer(L, code, strlen(code), name));
+    }
+    int base = lua_gettop(L) - 1;
+    int status = report(L, docall(L, 0, LUA_MULTRET));
+    if (status == LUA_OK) {
+        print_results(L, base);
+    }
+    lua_settop(L, base);
+    return status;
+}
+
 /* `spacexnet study ...`: hand the arguments to the Lua command module. */
 static int run_command(lua_State *L, const char *module)
 {
@@ -477,8 +505,7 @@ static int pmain(lua_State *L)
     create_arg_table(L, argv, argc, script ? script : argc - 1);
     for (int j = 1; j < (script ? script : argc); j++) {
         if (strcmp(argv[j], "-e") == 0) {
-            const char *code = argv[++j];
-            if (dochunk(L, luaL_loadbuffer(L, code, strlen(code), "=(command line)")) != LUA_OK) {
+            if (run_command_line(L, argv[++j]) != LUA_OK) {
                 lua_pushinteger(L, 1);
                 return 1;
             }

@@ -17,6 +17,17 @@ end
 -- Names that stand for a catalogue entry.
 local model_aliases = { ["llama-moe-3.5b"] = "llama-moe-3.5b-2of8" }
 
+-- The catalogue's model names (lib/models/*.lua) and their aliases, sorted.
+local function model_names()
+  local names = {}
+  for _, file in ipairs(core.list_dir(xnet.root .. "/lib/models") or {}) do
+    names[#names + 1] = file:match("^(.*)%.lua$")
+  end
+  for alias in pairs(model_aliases) do names[#names + 1] = alias end
+  table.sort(names)
+  return names
+end
+
 -- xnet.model(name) loads lib/models/<name>.lua; xnet.model{...} builds one
 -- from a table (unknown or missing fields raise); xnet.model(name, overrides)
 -- loads one and changes some fields (for sensitivity studies).
@@ -30,7 +41,7 @@ function xnet.model(spec, overrides)
     local chunk, err = loadfile(path, "t", {})
     if not chunk then
       if err:find("No such file", 1, true) or err:find("cannot open", 1, true) then
-        error(string.format("unknown model '%s' (no %s)", spec, path), 2)
+        error(core.unknown_name("model", spec, model_names()), 2)
       end
       error(err, 2)
     end

@@ -105,7 +105,10 @@ end)
 t.check_error("survival must be in [0, 1], got 1.2", xnet.network, con, { survival = 1.2 })
 t.check_error("survival must be in [0, 1], got", xnet.network, con, { survival = 0 / 0 })
 t.check_error("snapshots must be in [1,", xnet.network, con, { snapshots = 0 })
-t.check_error("unknown option 'survivl' for xnet.network", xnet.network, con, { survivl = 0.9 })
+t.check_error("unknown option 'survivl' for xnet.network (did you mean 'survival'? allowed: snapshots,",
+              xnet.network, con, { survivl = 0.9 })
+t.check_error("unknown option 'bandwidth' for xnet.network (allowed: snapshots,", xnet.network, con,
+              { bandwidth = 1 }) -- nothing close: no guess
 t.check_error("horizon_s must be > 0", xnet.network, con, { horizon_s = -1 })
 t.check_error("seed must be >= 0, got -1", xnet.network, con, { seed = -1 })
 t.check_error("rate_bps must be > 0", xnet.network, con, { rate_bps = 0 })
