@@ -28,33 +28,61 @@ typedef struct {
     int is_int;
     size_t offset;
     double def;
+    unsigned given; /* XNET_MODEL_GIVEN_* bit when the field is derived unless given */
 } model_field;
 
-#define FIELD(n, req, isint, def) {#n, req, isint, offsetof(xnet_model_t, n), def}
+#define FIELD(n, req, isint, def, given) {#n, req, isint, offsetof(xnet_model_t, n), def, given}
 static const model_field model_fields[] = {
-    FIELD(layers, 1, 1, 0),        FIELD(experts, 1, 1, 0),
-    FIELD(top_k, 1, 1, 0),         FIELD(hidden, 1, 1, 0),
-    FIELD(bytes_per_value, 1, 0, 0), FIELD(expert_ffn, 0, 0, 0),
-    FIELD(gateway_flops, 1, 0, 0), FIELD(ctx_flops, 0, 0, 0),
-    FIELD(expert_flops, 1, 0, 0),  FIELD(flops_per_s, 0, 0, 10.4e9),
-    FIELD(utilisation, 0, 0, 0.70),
+    FIELD(layers, 1, 1, 0, 0),
+    FIELD(experts, 1, 1, 0, 0),
+    FIELD(top_k, 1, 1, 0, 0),
+    FIELD(hidden, 1, 1, 0, 0),
+    FIELD(dense_layers, 0, 1, 0, 0),
+    FIELD(shared_experts, 0, 1, 0, 0),
+    FIELD(heads, 0, 1, 0, 0),
+    FIELD(kv_heads, 0, 1, 0, XNET_MODEL_GIVEN_KV_HEADS),
+    FIELD(head_dim, 0, 1, 0, XNET_MODEL_GIVEN_HEAD_DIM),
+    FIELD(q_lora_rank, 0, 1, 0, 0),
+    FIELD(kv_lora_rank, 0, 1, 0, 0),
+    FIELD(qk_nope_dim, 0, 1, 0, 0),
+    FIELD(qk_rope_dim, 0, 1, 0, 0),
+    FIELD(v_head_dim, 0, 1, 0, 0),
+    FIELD(bytes_per_value, 1, 0, 0, 0),
+    FIELD(bytes_per_weight, 0, 0, 2, 0),
+    FIELD(expert_ffn, 0, 0, 0, 0),
+    FIELD(shared_ffn, 0, 0, 0, 0),
+    FIELD(dense_ffn, 0, 0, 0, 0),
+    FIELD(gateway_flops, 0, 0, 0, XNET_MODEL_GIVEN_GATEWAY_FLOPS),
+    FIELD(ctx_flops, 0, 0, 0, 0),
+    FIELD(expert_flops, 0, 0, 0, XNET_MODEL_GIVEN_EXPERT_FLOPS),
+    FIELD(expert_bytes, 0, 0, 0, XNET_MODEL_GIVEN_EXPERT_BYTES),
+    FIELD(flops_per_s, 0, 0, 10.4e9, 0),
+    FIELD(utilisation, 0, 0, 0.70, 0),
 };
 #undef FIELD
 #define MODEL_FIELD_COUNT (sizeof model_fields / sizeof model_fields[0])
 
+static const char *const attention_names[] = {"mha", "gqa", "mla", NULL};
+
 /* xnet.model{ name =, layers =, experts =, top_k =, hidden =, bytes_per_value =,
- *   gateway_flops =, expert_flops =, [expert_ffn, ctx_flops, flops_per_s,
- *   utilisation, vocab, description] } -> Model; unknown or missing fields raise */
+ *   [attention = "mha" | "gqa" | "mla", heads, kv_heads, head_dim, q_lora_rank,
+ *   kv_lora_rank, qk_nope_dim, qk_rope_dim, v_head_dim, dense_layers, dense_ffn,
+ *   shared_experts, shared_ffn, expert_ffn, bytes_per_weight, gateway_flops,
+ *   expert_flops, expert_bytes, ctx_flops, flops_per_s, utilisation, vocab,
+ *   description, source] } -> Model; unknown or missing fields raise. FLOPs and
+ *   bytes not given are derived from the dimensions. */
 static int l_model(lua_State *L)
 {
-    static const char *allowed[MODEL_FIELD_COUNT + 4];
+    static const char *allowed[MODEL_FIELD_COUNT + 6];
     for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
         allowed[i] = model_fields[i].name;
     }
     allowed[MODEL_FIELD_COUNT] = "name";
     allowed[MODEL_FIELD_COUNT + 1] = "vocab";
     allowed[MODEL_FIELD_COUNT + 2] = "description";
-    allowed[MODEL_FIELD_COUNT + 3] = NULL;
+    allowed[MODEL_FIELD_COUNT + 3] = "source";
+    allowed[MODEL_FIELD_COUNT + 4] = "attention";
+    allowed[MODEL_FIELD_COUNT + 5] = NULL;
     luaL_checktype(L, 1, LUA_TTABLE);
     xnet_l_check_options(L, 1, "xnet.model", allowed);
     xnet_model_t m;
@@ -62,13 +90,26 @@ static int l_model(lua_State *L)
     snprintf(m.name, sizeof m.name, "%s", xnet_l_opt_string(L, 1, "name", "custom"));
     xnet_l_opt_number(L, 1, "vocab", 0);
     xnet_l_opt_string(L, 1, "description", "");
+    xnet_l_opt_string(L, 1, "source", "");
+    const char *attention = xnet_l_opt_string(L, 1, "attention", "mha");
+    int a = 0;
+    while (attention_names[a] && strcmp(attention_names[a], attention) != 0) {
+        a++;
+    }
+    if (!attention_names[a]) {
+        return luaL_error(L, "model field 'attention' must be 'mha', 'gqa' or 'mla', got '%s'",
+                          attention);
+    }
+    m.attention = (xnet_attention_t)a;
     for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
         const model_field *f = &model_fields[i];
-        if (f->required && lua_getfield(L, 1, f->name) == LUA_TNIL) {
+        int present = lua_getfield(L, 1, f->name) != LUA_TNIL;
+        lua_pop(L, 1);
+        if (f->required && !present) {
             return luaL_error(L, "model field '%s' is missing", f->name);
         }
-        if (f->required) {
-            lua_pop(L, 1);
+        if (present) {
+            m.given |= f->given;
         }
         if (f->is_int) {
             lua_Integer v = xnet_l_opt_integer(L, 1, f->name, 0);
@@ -80,7 +121,7 @@ static int l_model(lua_State *L)
             *(double *)((char *)&m + f->offset) = xnet_l_opt_number(L, 1, f->name, f->def);
         }
     }
-    if (xnet_model_check(&m)) {
+    if (xnet_model_finish(&m)) {
         return xnet_l_raise(L);
     }
     xnet_model_t *ud = lua_newuserdatauv(L, sizeof *ud, 0);
@@ -89,24 +130,31 @@ static int l_model(lua_State *L)
     return 1;
 }
 
-/* model.<field>, model.gateway_s, model.expert_s, model.message_bits, model.name */
+static void push_field(lua_State *L, const xnet_model_t *m, const model_field *f)
+{
+    if (f->is_int) {
+        lua_pushinteger(L, *(const int *)((const char *)m + f->offset));
+    } else {
+        lua_pushnumber(L, *(const double *)((const char *)m + f->offset));
+    }
+}
+
+/* model.<field>, model.attention, model.gateway_s, model.expert_s,
+ * model.message_bits, model.name */
 static int l_model_index(lua_State *L)
 {
     const xnet_model_t *m = xnet_l_check_model(L, 1);
     const char *key = luaL_checkstring(L, 2);
     for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
-        const model_field *f = &model_fields[i];
-        if (strcmp(key, f->name) == 0) {
-            if (f->is_int) {
-                lua_pushinteger(L, *(const int *)((const char *)m + f->offset));
-            } else {
-                lua_pushnumber(L, *(const double *)((const char *)m + f->offset));
-            }
+        if (strcmp(key, model_fields[i].name) == 0) {
+            push_field(L, m, &model_fields[i]);
             return 1;
         }
     }
     if (strcmp(key, "name") == 0) {
         lua_pushstring(L, m->name);
+    } else if (strcmp(key, "attention") == 0) {
+        lua_pushstring(L, attention_names[m->attention]);
     } else if (strcmp(key, "gateway_s") == 0) {
         lua_pushnumber(L, xnet_model_gateway_s(m));
     } else if (strcmp(key, "expert_s") == 0) {
@@ -120,34 +168,37 @@ static int l_model_index(lua_State *L)
     return 1;
 }
 
-/* model:fields() -> a plain table of every field, for xnet.model(t) round trips */
+/* model:fields() -> a plain table of the dimensions and of the derived
+ * quantities that were given explicitly, for xnet.model(t) round trips (so an
+ * override of hidden or expert_ffn re-derives the FLOPs and bytes) */
 static int l_model_fields(lua_State *L)
 {
     const xnet_model_t *m = xnet_l_check_model(L, 1);
-    lua_createtable(L, 0, (int)MODEL_FIELD_COUNT + 1);
+    lua_createtable(L, 0, (int)MODEL_FIELD_COUNT + 2);
     for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
         const model_field *f = &model_fields[i];
-        if (f->is_int) {
-            lua_pushinteger(L, *(const int *)((const char *)m + f->offset));
-        } else {
-            lua_pushnumber(L, *(const double *)((const char *)m + f->offset));
+        if (f->given && !(m->given & f->given)) {
+            continue;
         }
+        push_field(L, m, f);
         lua_setfield(L, -2, f->name);
     }
     lua_pushstring(L, m->name);
     lua_setfield(L, -2, "name");
+    lua_pushstring(L, attention_names[m->attention]);
+    lua_setfield(L, -2, "attention");
     return 1;
 }
 
 static int l_model_tostring(lua_State *L)
 {
     const xnet_model_t *m = xnet_l_check_model(L, 1);
-    char buf[256];
+    char buf[320];
     snprintf(buf, sizeof buf,
              "model %s: %d layers, %d experts, top-%d, hidden %d; %.2f ms at the gateway, "
-             "%.2f ms per expert per layer",
+             "%.2f ms per expert per layer, %.1f MB per expert",
              m->name, m->layers, m->experts, m->top_k, m->hidden, xnet_model_gateway_s(m) * 1e3,
-             xnet_model_expert_s(m) * 1e3);
+             xnet_model_expert_s(m) * 1e3, m->expert_bytes / 1e6);
     lua_pushstring(L, buf);
     return 1;
 }

@@ -8,30 +8,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int check_count(const char *name, int v, int lo, int hi)
+{
+    if (v < lo || v > hi) {
+        return xnet_fail(XNET_EINVAL, "%s must be in [%d, %d], got %d", name, lo, hi, v);
+    }
+    return XNET_OK;
+}
+
 int xnet_model_check(const xnet_model_t *m)
 {
-    if (m->layers < 1 || m->layers > 100000) {
-        return xnet_fail(XNET_EINVAL, "layers must be in [1, 100000], got %d", m->layers);
-    }
-    if (m->experts < 1 || m->experts > 100000) {
-        return xnet_fail(XNET_EINVAL, "experts must be in [1, 100000], got %d", m->experts);
+    int rc;
+    if ((rc = check_count("layers", m->layers, 1, 100000))
+        || (rc = check_count("experts", m->experts, 1, 100000))) {
+        return rc;
     }
     if (m->top_k < 1 || m->top_k > m->experts) {
         return xnet_fail(XNET_EINVAL, "top_k must be in [1, %d] (experts), got %d", m->experts,
                          m->top_k);
     }
-    if (m->hidden < 1) {
-        return xnet_fail(XNET_EINVAL, "hidden must be >= 1, got %d", m->hidden);
+    if ((rc = check_count("hidden", m->hidden, 1, 1000000))
+        || (rc = check_count("dense_layers", m->dense_layers, 0, 100000))
+        || (rc = check_count("shared_experts", m->shared_experts, 0, 100000))
+        || (rc = check_count("heads", m->heads, 0, 1000000))
+        || (rc = check_count("kv_heads", m->kv_heads, 0, m->heads))
+        || (rc = check_count("head_dim", m->head_dim, 0, 1000000))
+        || (rc = check_count("q_lora_rank", m->q_lora_rank, 0, 1000000))
+        || (rc = check_count("kv_lora_rank", m->kv_lora_rank, 0, 1000000))
+        || (rc = check_count("qk_nope_dim", m->qk_nope_dim, 0, 1000000))
+        || (rc = check_count("qk_rope_dim", m->qk_rope_dim, 0, 1000000))
+        || (rc = check_count("v_head_dim", m->v_head_dim, 0, 1000000))) {
+        return rc;
     }
     struct {
         const char *name;
         double v;
         int zero_ok;
     } positive[] = {{"bytes_per_value", m->bytes_per_value, 0},
+                    {"bytes_per_weight", m->bytes_per_weight, 0},
                     {"expert_ffn", m->expert_ffn, 1},
+                    {"shared_ffn", m->shared_ffn, 1},
+                    {"dense_ffn", m->dense_ffn, 1},
                     {"gateway_flops", m->gateway_flops, 1},
                     {"ctx_flops", m->ctx_flops, 1},
                     {"expert_flops", m->expert_flops, 1},
+                    {"expert_bytes", m->expert_bytes, 1},
                     {"flops_per_s", m->flops_per_s, 0}};
     for (size_t i = 0; i < sizeof positive / sizeof positive[0]; i++) {
         double v = positive[i].v;
@@ -43,17 +64,105 @@ int xnet_model_check(const xnet_model_t *m)
     if (!(m->utilisation > 0 && m->utilisation <= 1)) {
         return xnet_fail(XNET_EINVAL, "utilisation must be in (0, 1], got %g", m->utilisation);
     }
+    if (m->shared_experts > 0 && !(m->shared_ffn > 0)) {
+        return xnet_fail(XNET_EINVAL, "shared_ffn must be > 0 with shared_experts = %d, got %g",
+                         m->shared_experts, m->shared_ffn);
+    }
+    if (m->dense_layers > 0 && !(m->dense_ffn > 0)) {
+        return xnet_fail(XNET_EINVAL, "dense_ffn must be > 0 with dense_layers = %d, got %g",
+                         m->dense_layers, m->dense_ffn);
+    }
+    if (m->attention == XNET_ATTENTION_GQA && (m->heads < 1 || m->kv_heads < 1)) {
+        return xnet_fail(XNET_EINVAL,
+                         "grouped-query attention needs heads >= 1 and kv_heads in [1, heads], "
+                         "got heads %d, kv_heads %d",
+                         m->heads, m->kv_heads);
+    }
+    if (m->attention == XNET_ATTENTION_MLA
+        && (m->heads < 1 || m->kv_lora_rank < 1 || m->qk_nope_dim + m->qk_rope_dim < 1
+            || m->v_head_dim < 1)) {
+        return xnet_fail(XNET_EINVAL,
+                         "multi-head latent attention needs heads, kv_lora_rank, v_head_dim >= 1 "
+                         "and qk_nope_dim + qk_rope_dim >= 1, got %d, %d, %d, %d",
+                         m->heads, m->kv_lora_rank, m->v_head_dim,
+                         m->qk_nope_dim + m->qk_rope_dim);
+    }
     return XNET_OK;
+}
+
+double xnet_model_attention_flops(const xnet_model_t *m)
+{
+    double h = m->hidden;
+    if (m->attention == XNET_ATTENTION_MLA) {
+        double heads = m->heads, qk = m->qk_nope_dim + m->qk_rope_dim;
+        /* Queries through the low-rank q_lora_rank bottleneck when there is
+         * one; keys and values through kv_lora_rank plus the shared rope key. */
+        double q = m->q_lora_rank > 0 ? h * m->q_lora_rank + (double)m->q_lora_rank * heads * qk
+                                       : h * heads * qk;
+        double kv = h * (m->kv_lora_rank + m->qk_rope_dim)
+                  + (double)m->kv_lora_rank * heads * (m->qk_nope_dim + m->v_head_dim);
+        double o = heads * m->v_head_dim * h;
+        return 2 * (q + kv + o);
+    }
+    /* MHA and GQA: q and o at heads * head_dim, k and v at kv_heads * head_dim. */
+    double q_dim = m->heads > 0 ? (double)m->heads * m->head_dim : h;
+    double kv_dim = m->attention == XNET_ATTENTION_GQA ? (double)m->kv_heads * m->head_dim : q_dim;
+    return 2 * (2 * h * q_dim + 2 * h * kv_dim);
+}
+
+int xnet_model_finish(xnet_model_t *m)
+{
+    /* head_dim defaults to hidden / heads, as in the public configurations. */
+    if (m->heads > 0 && m->head_dim == 0 && m->attention != XNET_ATTENTION_MLA) {
+        if (m->hidden % m->heads != 0) {
+            return xnet_fail(XNET_EINVAL, "head_dim is needed: hidden %d is not a multiple of "
+                             "heads %d", m->hidden, m->heads);
+        }
+        m->head_dim = m->hidden / m->heads;
+    }
+    if (m->attention == XNET_ATTENTION_MHA && m->kv_heads == 0) {
+        m->kv_heads = m->heads;
+    }
+    int rc = xnet_model_check(m);
+    if (rc) {
+        return rc;
+    }
+    if (m->attention == XNET_ATTENTION_MHA && m->kv_heads != m->heads) {
+        return xnet_fail(XNET_EINVAL, "kv_heads must equal heads (%d) for multi-head attention "
+                         "(use attention = 'gqa'), got %d", m->heads, m->kv_heads);
+    }
+    if (!(m->given & XNET_MODEL_GIVEN_GATEWAY_FLOPS)) {
+        m->gateway_flops = xnet_model_attention_flops(m);
+    }
+    if (!(m->given & XNET_MODEL_GIVEN_EXPERT_FLOPS)) {
+        if (!(m->expert_ffn > 0)) {
+            return xnet_fail(XNET_EINVAL, "expert_ffn must be > 0 (or give expert_flops), got %g",
+                             m->expert_ffn);
+        }
+        m->expert_flops = 2 * 3 * (double)m->hidden * m->expert_ffn;
+    }
+    if (!(m->given & XNET_MODEL_GIVEN_EXPERT_BYTES)) {
+        m->expert_bytes = 3 * (double)m->hidden * m->expert_ffn * m->bytes_per_weight;
+    }
+    return XNET_OK;
+}
+
+static double effective_flops(const xnet_model_t *m)
+{
+    return m->flops_per_s * m->utilisation;
 }
 
 double xnet_model_gateway_s(const xnet_model_t *m)
 {
-    return (m->gateway_flops + m->ctx_flops) / (m->flops_per_s * m->utilisation);
+    double h = m->hidden;
+    double shared = m->shared_experts * 2 * 3 * h * m->shared_ffn;
+    double dense = m->dense_layers * (xnet_model_attention_flops(m) + 2 * 3 * h * m->dense_ffn);
+    return (m->gateway_flops + m->ctx_flops + shared + dense / m->layers) / effective_flops(m);
 }
 
 double xnet_model_expert_s(const xnet_model_t *m)
 {
-    return m->expert_flops / (m->flops_per_s * m->utilisation);
+    return m->expert_flops / effective_flops(m);
 }
 
 double xnet_model_message_bits(const xnet_model_t *m)

@@ -15,22 +15,55 @@
 /* Largest number of (set, ordering) terms enumerated for one layer. */
 #define XNET_MAX_SET_TERMS 50000000.0
 
+/* Attention type, for the gateway's projection FLOPs. */
+typedef enum { XNET_ATTENTION_MHA, XNET_ATTENTION_GQA, XNET_ATTENTION_MLA } xnet_attention_t;
+
+/* Bits of xnet_model_t.given: derived quantities the user set explicitly. */
+enum {
+    XNET_MODEL_GIVEN_GATEWAY_FLOPS = 1,
+    XNET_MODEL_GIVEN_EXPERT_FLOPS = 2,
+    XNET_MODEL_GIVEN_EXPERT_BYTES = 4,
+    XNET_MODEL_GIVEN_KV_HEADS = 8,
+    XNET_MODEL_GIVEN_HEAD_DIM = 16
+};
+
+/* A model's dimensions and the quantities derived from them. `layers` counts
+ * the MoE layers (one subnet each); dense (non-MoE) layers and shared experts
+ * run at gateways. FLOPs count 2 per multiply-add. */
 typedef struct {
     char name[64];
     int layers, experts, top_k, hidden;
+    int dense_layers;   /* non-MoE transformer layers (attention + dense FFN) */
+    int shared_experts; /* experts every token uses, at the gateway */
+    xnet_attention_t attention;
+    int heads, kv_heads, head_dim; /* 0: derived (MHA with heads * head_dim = hidden) */
+    int q_lora_rank, kv_lora_rank, qk_nope_dim, qk_rope_dim, v_head_dim; /* MLA */
     double bytes_per_value;  /* of one hidden-state value on a link */
-    double expert_ffn;       /* expert FFN width (informational) */
+    double bytes_per_weight; /* of one stored expert weight */
+    double expert_ffn;       /* routed expert FFN width */
+    double shared_ffn;       /* width of one shared expert */
+    double dense_ffn;        /* FFN width of a dense layer */
     double gateway_flops;    /* attention projections per token per layer */
     double ctx_flops;        /* context attention per token per layer */
-    double expert_flops;     /* one expert, per token */
+    double expert_flops;     /* one expert, per token: SwiGLU, 2 * 3 * hidden * expert_ffn */
+    double expert_bytes;     /* one expert's weights: 3 * hidden * expert_ffn * bytes_per_weight */
     double flops_per_s;      /* nominal on-board compute */
     double utilisation;      /* fraction of nominal achieved */
+    unsigned given;          /* XNET_MODEL_GIVEN_* */
 } xnet_model_t;
 
+/* Check every field and fill the derived ones not given explicitly
+ * (gateway_flops from the attention type, expert_flops and expert_bytes from
+ * expert_ffn); XNET_EINVAL naming the field and its range. */
+int xnet_model_finish(xnet_model_t *m);
 /* Check every field; XNET_EINVAL naming the field and its range. */
 int xnet_model_check(const xnet_model_t *m);
-/* Seconds of compute at the gateway / at one expert, per token per layer. */
+/* FLOPs of the attention projections of one layer, from the dimensions. */
+double xnet_model_attention_flops(const xnet_model_t *m);
+/* Seconds of compute per token per MoE layer at the gateway: attention,
+ * shared experts and an even share of the dense layers. */
 double xnet_model_gateway_s(const xnet_model_t *m);
+/* Seconds of compute per token at one routed expert. */
 double xnet_model_expert_s(const xnet_model_t *m);
 /* Bits of one hidden state on a link: hidden * bytes_per_value * 8. */
 double xnet_model_message_bits(const xnet_model_t *m);

@@ -17,15 +17,39 @@ end
 -- Names that stand for a catalogue entry.
 local model_aliases = { ["llama-moe-3.5b"] = "llama-moe-3.5b-2of8" }
 
--- The catalogue's model names (lib/models/*.lua) and their aliases, sorted.
-local function model_names()
+-- The catalogue's model names (lib/models/*.lua), sorted.
+local function catalogue_names()
   local names = {}
   for _, file in ipairs(core.list_dir(xnet.root .. "/lib/models") or {}) do
-    names[#names + 1] = file:match("^(.*)%.lua$")
+    names[#names + 1] = file:match("^(.+)%.lua$")
   end
+  table.sort(names)
+  return names
+end
+
+-- The names xnet.model accepts: the catalogue and the aliases.
+local function model_names()
+  local names = catalogue_names()
   for alias in pairs(model_aliases) do names[#names + 1] = alias end
   table.sort(names)
   return names
+end
+
+-- The fields of catalogue entry name, or nil, "unknown" | "path: reason".
+local function catalogue_entry(name)
+  local path = xnet.root .. "/lib/models/" .. name .. ".lua"
+  local chunk, err = loadfile(path, "t", {})
+  if not chunk then
+    if err:find("No such file", 1, true) or err:find("cannot open", 1, true) then
+      return nil, "unknown"
+    end
+    return nil, err
+  end
+  local ok, t = pcall(chunk)
+  if not ok or type(t) ~= "table" then
+    return nil, string.format("%s: must return a table of model fields", path)
+  end
+  return t
 end
 
 -- xnet.model(name) loads lib/models/<name>.lua; xnet.model{...} builds one
@@ -37,17 +61,12 @@ function xnet.model(spec, overrides)
     if not name:match("^[%w%._%-]+$") then
       error(string.format("model name must be letters, digits, '.', '_' or '-', got '%s'", spec), 2)
     end
-    local path = xnet.root .. "/lib/models/" .. name .. ".lua"
-    local chunk, err = loadfile(path, "t", {})
-    if not chunk then
-      if err:find("No such file", 1, true) or err:find("cannot open", 1, true) then
+    local t, err = catalogue_entry(name)
+    if not t then
+      if err == "unknown" then
         error(core.unknown_name("model", spec, model_names()), 2)
       end
       error(err, 2)
-    end
-    local ok, t = pcall(chunk)
-    if not ok or type(t) ~= "table" then
-      error(string.format("%s: must return a table of model fields", path), 2)
     end
     spec = t
   elseif getmetatable(spec) and getmetatable(spec).__name == "xnet.Model" then
@@ -68,6 +87,27 @@ function xnet.model(spec, overrides)
   local ok, model = pcall(core.model_from_table, spec)
   if not ok then error(tostring(model):gsub("^[^:]*:%d+: ", ""), 2) end
   return model
+end
+
+-- xnet.models() -> the list of catalogue names; tostring (and the REPL) shows
+-- one line per model.
+function xnet.models()
+  local lines, names = {}, catalogue_names()
+  for _, name in ipairs(names) do
+    local m = xnet.model(name)
+    local extra = {}
+    if m.dense_layers > 0 then extra[#extra + 1] = string.format("+%d dense", m.dense_layers) end
+    if m.shared_experts > 0 then
+      extra[#extra + 1] = string.format("+%d shared", m.shared_experts)
+    end
+    lines[#lines + 1] = string.format(
+      "%-22s %3d MoE layers, %3d experts, top-%-2d %-18s hidden %4d, %s, expert %6.1f MB, "
+        .. "%6.2f ms/expert, %6.2f ms at the gateway",
+      name, m.layers, m.experts, m.top_k, table.concat(extra, " "), m.hidden,
+      m.attention:upper(), m.expert_bytes / 1e6, m.expert_s * 1e3, m.gateway_s * 1e3)
+  end
+  local text = table.concat(lines, "\n")
+  return setmetatable(names, { __tostring = function() return text end })
 end
 
 -- Experiment scripts call xnet.strict() to turn reads and writes of

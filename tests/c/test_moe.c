@@ -216,11 +216,21 @@ static void test_parsers(void)
     }
 }
 
+static xnet_model_t paper_model(void)
+{
+    xnet_model_t m = {.name = "m", .layers = 32, .experts = 8, .top_k = 2, .hidden = 4096,
+                      .heads = 32, .bytes_per_value = 2, .bytes_per_weight = 2,
+                      .expert_ffn = 1376, .flops_per_s = 10.4e9, .utilisation = 0.7};
+    return m;
+}
+
 static void test_model(void)
 {
-    xnet_model_t m = {"m", 32, 8, 2, 4096, 2, 1376, 2 * 4 * 4096.0 * 4096, 0,
-                      2 * 3 * 4096.0 * 1376, 10.4e9, 0.7};
-    CHECK(xnet_model_check(&m) == XNET_OK);
+    xnet_model_t m = paper_model();
+    CHECK(xnet_model_finish(&m) == XNET_OK);
+    CHECK(m.head_dim == 128 && m.kv_heads == 32);
+    CHECK(m.gateway_flops == 2 * 4 * 4096.0 * 4096 && m.expert_flops == 2 * 3 * 4096.0 * 1376);
+    CHECK(m.expert_bytes == 3 * 4096.0 * 1376 * 2);
     CHECK_NEAR(xnet_model_gateway_s(&m), 134217728 / 7.28e9, 1e-15);
     CHECK_NEAR(xnet_model_expert_s(&m), 33816576 / 7.28e9, 1e-15);
     CHECK(xnet_model_message_bits(&m) == 65536);
@@ -236,6 +246,55 @@ static void test_model(void)
     m.flops_per_s = 1e9;
     m.expert_flops = NAN;
     CHECK(xnet_model_check(&m) == XNET_EINVAL);
+
+    /* Grouped-query attention (Mixtral-8x7B): q, o at 4096, k, v at 8 x 128. */
+    m = paper_model();
+    m.attention = XNET_ATTENTION_GQA;
+    m.kv_heads = 8;
+    CHECK(xnet_model_finish(&m) == XNET_OK);
+    CHECK(m.gateway_flops == 2 * (2 * 4096.0 * 4096 + 2 * 4096.0 * 1024));
+    /* Multi-head latent attention, by hand for DeepSeek-V3's dimensions. */
+    m = paper_model();
+    m.hidden = 7168;
+    m.heads = 128;
+    m.attention = XNET_ATTENTION_MLA;
+    m.q_lora_rank = 1536;
+    m.kv_lora_rank = 512;
+    m.qk_nope_dim = 128;
+    m.qk_rope_dim = 64;
+    m.v_head_dim = 128;
+    CHECK(xnet_model_finish(&m) == XNET_OK);
+    double q = 7168.0 * 1536 + 1536.0 * 128 * 192, kv = 7168.0 * 576 + 512.0 * 128 * 256;
+    CHECK(m.gateway_flops == 2 * (q + kv + 128.0 * 128 * 7168));
+    /* Shared experts and dense layers add to the gateway's time. */
+    double before = xnet_model_gateway_s(&m);
+    m.shared_experts = 1;
+    m.shared_ffn = 2048;
+    m.dense_layers = 3;
+    m.dense_ffn = 18432;
+    CHECK(xnet_model_finish(&m) == XNET_OK);
+    double dense = 3 * (m.gateway_flops + 2 * 3 * 7168.0 * 18432) / 32;
+    CHECK_NEAR(xnet_model_gateway_s(&m) - before, (2 * 3 * 7168.0 * 2048 + dense) / 7.28e9, 1e-12);
+    /* Explicit values win over derived ones. */
+    m.given = XNET_MODEL_GIVEN_EXPERT_FLOPS;
+    m.expert_flops = 5;
+    CHECK(xnet_model_finish(&m) == XNET_OK && m.expert_flops == 5);
+    /* Inconsistent dimensions name the field. */
+    m = paper_model();
+    m.expert_ffn = 0;
+    CHECK(xnet_model_finish(&m) == XNET_EINVAL && strstr(xnet_errmsg(), "expert_ffn") != NULL);
+    m = paper_model();
+    m.shared_experts = 2;
+    CHECK(xnet_model_finish(&m) == XNET_EINVAL && strstr(xnet_errmsg(), "shared_ffn") != NULL);
+    m = paper_model();
+    m.dense_layers = 1;
+    CHECK(xnet_model_finish(&m) == XNET_EINVAL && strstr(xnet_errmsg(), "dense_ffn") != NULL);
+    m = paper_model();
+    m.attention = XNET_ATTENTION_MLA;
+    CHECK(xnet_model_finish(&m) == XNET_EINVAL && strstr(xnet_errmsg(), "kv_lora_rank") != NULL);
+    m = paper_model();
+    m.kv_heads = 33;
+    CHECK(xnet_model_finish(&m) == XNET_EINVAL && strstr(xnet_errmsg(), "kv_heads") != NULL);
 }
 
 int main(void)
