@@ -10,9 +10,9 @@ GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 WARN      := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
              -Wstrict-prototypes
 OPT       ?= -O2 -g
-CFLAGS    += -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SAN) -MMD -MP \
+CFLAGS    += -std=c11 -D_DEFAULT_SOURCE -pthread $(OPT) $(WARN) $(SAN) -MMD -MP \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed "s/-I/-isystem /g")
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 LDFLAGS   += $(SAN)
 ifeq ($(shell pkg-config --exists readline 2>/dev/null && echo yes),yes)
   CFLAGS  += -DXNET_USE_READLINE
@@ -67,7 +67,7 @@ $(BUILD)/%.o: src/%.c Makefile | $(BUILD)
 $(BUILD)/main.o: CFLAGS += -DXNET_GIT_REV='"$(GIT_REV)"'
 $(BUILD)/l_xnet.o: CFLAGS += -DXNET_GIT_REV='"$(GIT_REV)"'
 
-$(BUILD)/tests/%: tests/c/%.c tests/c/check.h $(BUILD)/libxnet.a Makefile | $(BUILD)
+$(BUILD)/tests/%: tests/c/%.c tests/c/check.h tests/c/make_network.h $(BUILD)/libxnet.a Makefile | $(BUILD)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(BUILD)/libxnet.a $(LDFLAGS) $(LDLIBS)
 

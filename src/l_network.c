@@ -265,8 +265,8 @@ static int l_size(lua_State *L)
     return 1;
 }
 
-/* net:clear_cache() -> frees the cached gateway sweeps (results unchanged;
- * the next placement or evaluation recomputes what it needs) */
+/* net:clear_cache() -> frees the path search workspaces (results unchanged;
+ * the next query allocates them again) */
 static int l_clear_cache(lua_State *L)
 {
     xnet_network_attach(xnet_l_check_network(L, 1), NULL, NULL);

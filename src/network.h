@@ -46,7 +46,7 @@ const xnet_link_counts_t *xnet_network_counts(const xnet_network_t *net, int sna
 int xnet_network_graph(xnet_network_t *net, int snap, const igraph_t **graph,
                        const igraph_vector_t **weights);
 
-/* One attachment a higher module may hang on the network (the sweep cache);
+/* One attachment a higher module may hang on the network (the path search workspaces);
  * free_fn runs when the network is destroyed. */
 void *xnet_network_attachment(const xnet_network_t *net);
 void xnet_network_attach(xnet_network_t *net, void *data, void (*free_fn)(void *));

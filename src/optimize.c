@@ -2,7 +2,6 @@
 
 #include "error.h"
 #include "memlimit.h"
-#include "sweep.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,36 +165,49 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         size_t n = profile->first[l + 1] - profile->first[l];
         max_sets = n > max_sets ? n : max_sets;
     }
-    const xnet_sweep_t *sw;
-    if ((rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0,
-                               "the placement search"))
-        || (rc = xnet_sweep_get(net, ring->gateway, L, &sw))) {
+    int members = ring->first[L];
+    double *table = NULL; /* T x members: the path latency through every ring member */
+    if ((rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0
+                                   + (double)T * members * sizeof(double),
+                               "the placement search"))) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    table = malloc(sizeof(double) * ((size_t)T * (size_t)members + 1));
+    if (!table) {
+        xnet_plan_destroy(plan);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+    }
+    if ((rc = xnet_ring_path_costs(net, ring, route, 0, T, table))) {
+        free(table);
         xnet_plan_destroy(plan);
         return rc;
     }
     double *cost = malloc(sizeof(double) * (size_t)T * (size_t)maxM);
     int *cand = malloc(sizeof(int) * (size_t)maxM);
+    int *member = malloc(sizeof(int) * (size_t)maxM);
     int *at = malloc(sizeof(int) * (size_t)E);
     double *value = malloc(sizeof(double) * max_sets);
     size_t *by_expert = malloc(sizeof(size_t) * max_sets * (size_t)k);
     size_t *by_first = malloc(sizeof(size_t) * ((size_t)E + 1));
     double *fresh = malloc(sizeof(double) * max_sets * (size_t)k);
     size_t *touched = malloc(sizeof(size_t) * max_sets * (size_t)k);
-    if (!cost || !cand || !at || !value || !by_expert || !by_first || !fresh || !touched) {
+    if (!cost || !cand || !member || !at || !value || !by_expert || !by_first || !fresh
+        || !touched) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
     }
     for (int l = 0; l < L && !rc; l++) {
         int M = 0;
         for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
             if (ring->members[i] != ring->gateway[l]) {
+                member[M] = i;
                 cand[M++] = ring->members[i];
             }
         }
         for (int t = 0; t < T; t++) {
-            const double *from = xnet_sweep_row(sw, t, l);
-            const double *to = route == XNET_ROUTE_A ? xnet_sweep_row(sw, t, (l + 1) % L) : from;
+            const double *through = table + (size_t)t * members;
             for (int m = 0; m < M; m++) {
-                double d = from[cand[m]] + to[cand[m]];
+                double d = through[member[m]];
                 cost[(size_t)t * M + m] = isfinite(d) && d < params->cut_penalty_s
                                               ? d : params->cut_penalty_s;
             }
@@ -251,8 +263,10 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         }
         rc = xnet_check_interrupt();
     }
+    free(table);
     free(cost);
     free(cand);
+    free(member);
     free(at);
     free(value);
     free(by_expert);

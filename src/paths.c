@@ -1,6 +1,8 @@
 #include "paths.h"
 
 #include "error.h"
+#include "memlimit.h"
+#include "query.h"
 
 #include <stdlib.h>
 
@@ -20,42 +22,29 @@ int xnet_paths_check(const xnet_network_t *net, int snap, const int *ids, int co
 
 int xnet_paths_latency(xnet_network_t *net, int snap, const int *src, int nsrc, double *out)
 {
-    const igraph_t *g;
-    const igraph_vector_t *w;
     int rc, n = xnet_network_nodes(net);
-    if ((rc = xnet_paths_check(net, snap, src, nsrc)) || (rc = xnet_network_graph(net, snap, &g, &w))
-        || (rc = xnet_check_interrupt())) {
+    if ((rc = xnet_paths_check(net, snap, src, nsrc))
+        || (rc = xnet_limit_check(2.0 * sizeof(int) * nsrc * n, "the latency rows query"))) {
         return rc;
     }
-    /* One igraph call for all sources: igraph builds its incidence lists once
-     * per call (a malloc per vertex), which would otherwise dominate. */
-    igraph_vector_int_t from;
-    igraph_matrix_t res;
-    if (igraph_vector_int_init(&from, nsrc) != IGRAPH_SUCCESS) {
-        return XNET_EGRAPH;
-    }
-    for (int i = 0; i < nsrc; i++) {
-        VECTOR(from)[i] = src[i];
-    }
-    if (igraph_matrix_init(&res, 0, 0) != IGRAPH_SUCCESS) {
-        igraph_vector_int_destroy(&from);
-        return XNET_EGRAPH;
-    }
-    if (igraph_distances_dijkstra(g, &res, igraph_vss_vector(&from), igraph_vss_all(), w,
-                                  IGRAPH_ALL) != IGRAPH_SUCCESS) {
-        rc = XNET_EGRAPH;
+    /* a full row is the targeted query with every satellite as a target */
+    size_t pairs = (size_t)nsrc * (size_t)n;
+    int *from = malloc(sizeof(int) * (pairs + 1)), *to = malloc(sizeof(int) * (pairs + 1));
+    xnet_query_t *q = NULL;
+    if (!from || !to) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the latency rows query");
     } else {
-        /* igraph matrices are column-major: res[i, v] at data[v * nsrc + i] */
-        const double *data = &MATRIX(res, 0, 0);
-        for (int i = 0; i < nsrc; i++) {
-            double *dst = out + (size_t)i * (size_t)n;
-            for (int v = 0; v < n; v++) {
-                dst[v] = data[(size_t)v * (size_t)nsrc + (size_t)i];
-            }
+        for (size_t j = 0; j < pairs; j++) {
+            from[j] = src[j / (size_t)n];
+            to[j] = (int)(j % (size_t)n);
+        }
+        if (!(rc = xnet_query_create(&q, n, (int)pairs, from, to))) {
+            rc = xnet_query_run(net, q, snap, snap + 1, out);
         }
     }
-    igraph_matrix_destroy(&res);
-    igraph_vector_int_destroy(&from);
+    xnet_query_destroy(q);
+    free(from);
+    free(to);
     return rc;
 }
 

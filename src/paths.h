@@ -1,6 +1,7 @@
-/* Shortest-path queries on one snapshot with igraph's Dijkstra; weights are
- * link latencies in seconds. Ids are checked here because igraph 0.10 does
- * not check the source vertex. Each query is O((N + E) log N) per source. */
+/* Shortest-path queries on one snapshot: routes, hops and components with
+ * igraph (weights are link latencies in seconds), full latency rows with the
+ * targeted query. Ids are checked here because igraph 0.10 does not check
+ * the source vertex. Each query is O((N + E) log N) per source. */
 #ifndef XNET_PATHS_H
 #define XNET_PATHS_H
 
@@ -10,7 +11,8 @@
 int xnet_paths_check(const xnet_network_t *net, int snap, const int *ids, int count);
 
 /* Latency (s) from each of nsrc sources to every satellite: out is nsrc rows
- * of N values, row-major; +inf where unreachable. */
+ * of N values, row-major; +inf where unreachable. Answered by the targeted
+ * query (query.h) with every satellite as a target; nsrc * N must fit an int. */
 int xnet_paths_latency(xnet_network_t *net, int snap, const int *src, int nsrc, double *out);
 
 /* The minimum-latency route from src to dst as satellite ids, src first.

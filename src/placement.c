@@ -3,7 +3,7 @@
 #include "error.h"
 #include "memlimit.h"
 #include "rng.h"
-#include "sweep.h"
+#include "query.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -216,38 +216,105 @@ int xnet_plan_check(const xnet_plan_t *plan)
 
 /* --- expected path latency --------------------------------------------------- */
 
-int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
-                          xnet_candidate_t *out)
+/* Output budget of one batch of snapshots: bounds memory whatever T. */
+#define COST_BATCH_BYTES (64.0 * 1048576.0)
+
+int xnet_ring_path_costs(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                         int t0, int t1, double *cost)
 {
-    int L = ring->layers, n = xnet_network_nodes(net), T = xnet_network_snapshots(net), rc;
+    int L = ring->layers, n = xnet_network_nodes(net), M = ring->first[L], rc;
     if (ring->nodes != n) {
         return xnet_fail(XNET_EINVAL, "the ring is for %d satellites, the network has %d",
                          ring->nodes, n);
     }
-    const xnet_sweep_t *sw;
-    if ((rc = xnet_sweep_get(net, ring->gateway, L, &sw))) {
+    /* pair i: D(g_l, s); pair M + i (route A): D(g_{l+1}, s) */
+    int per = route == XNET_ROUTE_A ? 2 : 1, pairs = per * M;
+    int batch = (int)(COST_BATCH_BYTES / (sizeof(double) * (double)(pairs > 0 ? pairs : 1)));
+    batch = batch < 1 ? 1 : batch > t1 - t0 ? t1 - t0 : batch;
+    if ((rc = xnet_limit_check(((double)batch * sizeof(double) + 2 * sizeof(int)) * pairs,
+                               "the path latency query"))) {
         return rc;
     }
-    for (int l = 0; l < L; l++) {
-        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
-            int s = ring->members[i], missing = 0;
-            double sum = 0;
-            for (int k = 0; k < T; k++) {
-                const double *from = xnet_sweep_row(sw, k, l);
-                const double *to = route == XNET_ROUTE_A ? xnet_sweep_row(sw, k, (l + 1) % L) : from;
-                double d = from[s] + to[s];
-                if (isfinite(d)) {
-                    sum += d;
-                } else {
-                    missing++;
+    int *src = malloc(sizeof(int) * ((size_t)pairs + 1));
+    int *dst = malloc(sizeof(int) * ((size_t)pairs + 1));
+    double *d = malloc(sizeof(double) * ((size_t)batch * (size_t)pairs + 1));
+    xnet_query_t *q = NULL;
+    if (!src || !dst || !d) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the path latency query");
+    } else {
+        for (int l = 0; l < L; l++) {
+            for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+                src[i] = ring->gateway[l];
+                dst[i] = ring->members[i];
+                if (per == 2) {
+                    src[M + i] = ring->gateway[(l + 1) % L];
+                    dst[M + i] = ring->members[i];
                 }
             }
-            out[i].satellite = s;
-            out[i].missing = s == ring->gateway[l] ? -1 : missing;
-            out[i].mean_s = missing < T ? sum / (T - missing) : NAN;
+        }
+        rc = xnet_query_create(&q, n, pairs, src, dst);
+    }
+    for (int b0 = t0; b0 < t1 && !rc; b0 += batch) {
+        int b1 = b0 + batch < t1 ? b0 + batch : t1;
+        if ((rc = xnet_query_run(net, q, b0, b1, d))) {
+            break;
+        }
+        for (int k = 0; k < b1 - b0; k++) {
+            const double *from = d + (size_t)k * pairs, *to = per == 2 ? from + M : from;
+            double *row = cost + (size_t)(b0 - t0 + k) * M;
+            for (int i = 0; i < M; i++) {
+                row[i] = from[i] + to[i];
+            }
         }
     }
-    return XNET_OK;
+    xnet_query_destroy(q);
+    free(src);
+    free(dst);
+    free(d);
+    return rc;
+}
+
+int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                          xnet_candidate_t *out)
+{
+    int L = ring->layers, T = xnet_network_snapshots(net), M = ring->first[L], rc = XNET_OK;
+    int batch = (int)(COST_BATCH_BYTES / (sizeof(double) * (M > 0 ? M : 1)));
+    batch = batch < 1 ? 1 : batch > T ? T : batch;
+    double *sum = calloc((size_t)M + 1, sizeof(double));
+    int *missing = calloc((size_t)M + 1, sizeof(int));
+    double *cost = malloc(sizeof(double) * ((size_t)batch * (size_t)M + 1));
+    if (!sum || !missing || !cost) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the expected path latencies");
+    }
+    /* snapshots in order, so the sums are the same for any batch size */
+    for (int t0 = 0; t0 < T && !rc; t0 += batch) {
+        int t1 = t0 + batch < T ? t0 + batch : T;
+        if ((rc = xnet_ring_path_costs(net, ring, route, t0, t1, cost))) {
+            break;
+        }
+        for (int k = 0; k < t1 - t0; k++) {
+            for (int i = 0; i < M; i++) {
+                double d = cost[(size_t)k * M + i];
+                if (isfinite(d)) {
+                    sum[i] += d;
+                } else {
+                    missing[i]++;
+                }
+            }
+        }
+    }
+    for (int l = 0; l < L && !rc; l++) {
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            int s = ring->members[i];
+            out[i].satellite = s;
+            out[i].missing = s == ring->gateway[l] ? -1 : missing[i];
+            out[i].mean_s = missing[i] < T ? sum[i] / (T - missing[i]) : NAN;
+        }
+    }
+    free(sum);
+    free(missing);
+    free(cost);
+    return rc;
 }
 
 /* --- the sorted rule ------------------------------------------------------------ */

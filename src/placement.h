@@ -55,10 +55,18 @@ typedef struct {
     double mean_s; /* mean over the snapshots where it does (NaN if none) */
 } xnet_candidate_t;
 
+/* Path latency through every ring member (the ring's member order) in
+ * snapshots [t0, t1): cost[(k - t0) * members + i], A: D(g_l, s) + D(s,
+ * g_{l+1}); B: D(g_l, s) + D(s, g_l); +inf when cut. A targeted query: each
+ * gateway's search stops once its subnet (and the previous one for A) is
+ * settled. */
+int xnet_ring_path_costs(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                         int t0, int t1, double *cost);
+
 /* For every member of every subnet (the ring's member order), the path
  * latency through it averaged over snapshots: A: D(g_l, s) + D(s, g_{l+1});
  * B: D(g_l, s) + D(s, g_l); g_L = g_0. Gateways get missing = -1.
- * O(T L (N + E) log N). */
+ * Snapshots are searched in batches: memory O(members), whatever T. */
 int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
                           xnet_candidate_t *out);
 

@@ -1,6 +1,7 @@
 /* +Grid links, feasibility rules, reproducible outages, and shortest paths
  * on a ring and a lattice computed by hand and by Floyd-Warshall. */
 #include "check.h"
+#include "make_network.h"
 #include "error.h"
 #include "memlimit.h"
 #include "network.h"
@@ -8,23 +9,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static xnet_network_t *make(xnet_walker_pattern_t pat, int P, int S, int F, double survival,
-                            double omega, int T, unsigned seed)
-{
-    xnet_walker_t w;
-    xnet_network_t *net = NULL;
-    if (xnet_walker_init(&w, pat, P, S, F, 550, 87)) {
-        return NULL;
-    }
-    xnet_network_params_t p = xnet_network_params_default();
-    p.snapshots = T;
-    p.link.survival = survival;
-    p.link.omega_max_rad_s = omega;
-    p.link.seed = seed;
-    xnet_network_create(&net, &w, &p);
-    return net;
-}
 
 static void test_counts(void)
 {

@@ -1,0 +1,110 @@
+#include "pool.h"
+
+#include "error.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int workers_in_force = 0; /* 0: not decided yet */
+
+int xnet_workers(void)
+{
+    if (workers_in_force == 0) {
+        const char *env = getenv("SPACEXNET_WORKERS");
+        char *end = NULL;
+        long n = env ? strtol(env, &end, 10) : 0;
+        if (!env || end == env || *end != '\0' || n < 1 || n > XNET_MAX_WORKERS) {
+            n = sysconf(_SC_NPROCESSORS_ONLN);
+        }
+        workers_in_force = n < 1 ? 1 : n > XNET_MAX_WORKERS ? XNET_MAX_WORKERS : (int)n;
+    }
+    return workers_in_force;
+}
+
+int xnet_set_workers(int n)
+{
+    if (n < 1 || n > XNET_MAX_WORKERS) {
+        return xnet_fail(XNET_EINVAL, "workers must be in [1, %d], got %d", XNET_MAX_WORKERS, n);
+    }
+    workers_in_force = n;
+    return XNET_OK;
+}
+
+typedef struct {
+    int tasks;
+    int (*task)(void *ctx, int worker, int index);
+    void *ctx;
+    atomic_int next;   /* next index to hand out */
+    atomic_int failed; /* lowest failing index, or tasks */
+    int *status;       /* per index */
+} pool_t;
+
+typedef struct {
+    pool_t *pool;
+    int worker;
+} pool_thread_t;
+
+static void *pool_loop(void *arg)
+{
+    pool_thread_t *self = arg;
+    pool_t *p = self->pool;
+    for (;;) {
+        int i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->tasks || i > atomic_load(&p->failed)) {
+            return NULL;
+        }
+        int rc = xnet_interrupt_requested ? XNET_EINTR : p->task(p->ctx, self->worker, i);
+        if (rc) {
+            p->status[i] = rc;
+            int seen = atomic_load(&p->failed);
+            while (i < seen && !atomic_compare_exchange_weak(&p->failed, &seen, i)) {
+            }
+        }
+    }
+}
+
+int xnet_pool_run(int tasks, int workers, int (*task)(void *ctx, int worker, int index),
+                  void *ctx)
+{
+    if (tasks <= 0) {
+        return xnet_check_interrupt();
+    }
+    int threads = workers < 1 ? 1 : workers > tasks ? tasks : workers;
+    int *status = calloc((size_t)tasks, sizeof(int));
+    pool_thread_t *self = malloc(sizeof *self * (size_t)threads);
+    pthread_t *tid = malloc(sizeof *tid * (size_t)threads);
+    if (!status || !self || !tid) {
+        free(status);
+        free(self);
+        free(tid);
+        return xnet_fail(XNET_ENOMEM, "out of memory starting %d workers", threads);
+    }
+    pool_t p = {.tasks = tasks, .task = task, .ctx = ctx, .status = status};
+    atomic_init(&p.next, 0);
+    atomic_init(&p.failed, tasks);
+    /* The calling thread is worker 0; when a thread cannot start, the ones
+     * running share its tasks. */
+    for (int w = 0; w < threads; w++) {
+        self[w].pool = &p;
+        self[w].worker = w;
+    }
+    int started = 1;
+    while (started < threads
+           && pthread_create(&tid[started], NULL, pool_loop, &self[started]) == 0) {
+        started++;
+    }
+    pool_loop(&self[0]);
+    for (int j = 1; j < started; j++) {
+        pthread_join(tid[j], NULL);
+    }
+    int failed = atomic_load(&p.failed), rc = failed < tasks ? status[failed] : XNET_OK;
+    free(status);
+    free(self);
+    free(tid);
+    if (rc == XNET_EINTR || (rc == XNET_OK && xnet_interrupt_requested)) {
+        return xnet_fail(XNET_EINTR, "interrupted");
+    }
+    return rc ? xnet_fail(rc, "a worker failed (status %d)", rc) : XNET_OK;
+}

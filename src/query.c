@@ -1,0 +1,468 @@
+#include "query.h"
+
+#include "error.h"
+#include "memlimit.h"
+#include "pool.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct xnet_query {
+    int nodes, pairs, sources, targets;
+    int *source;    /* sources: distinct source ids, in order of first use */
+    int *first;     /* sources + 1: source i's targets are target[first[i] .. first[i+1]) */
+    int *target;    /* targets: distinct per source */
+    int *answer_of; /* pairs: index into target[] answering pair j */
+};
+
+static xnet_paths_engine_t engine_in_force = XNET_PATHS_CSR;
+
+void xnet_query_set_engine(xnet_paths_engine_t engine) { engine_in_force = engine; }
+xnet_paths_engine_t xnet_query_engine(void) { return engine_in_force; }
+int xnet_query_pairs(const xnet_query_t *q) { return q->pairs; }
+int xnet_query_sources(const xnet_query_t *q) { return q->sources; }
+
+void xnet_query_destroy(xnet_query_t *q)
+{
+    if (q) {
+        free(q->source);
+        free(q->first);
+        free(q->target);
+        free(q->answer_of);
+        free(q);
+    }
+}
+
+int xnet_query_create(xnet_query_t **out, int nodes, int pairs, const int *source,
+                      const int *target)
+{
+    *out = NULL;
+    if (pairs < 0) {
+        return xnet_fail(XNET_EINVAL, "pairs must be >= 0, got %d", pairs);
+    }
+    for (int j = 0; j < pairs; j++) {
+        int bad = source[j] < 0 || source[j] >= nodes ? source[j]
+                : target[j] < 0 || target[j] >= nodes ? target[j] : -1;
+        if (bad != -1 || source[j] < 0) {
+            return xnet_fail(XNET_EINVAL, "satellite %d out of range [0, %d)",
+                             bad != -1 ? bad : source[j], nodes);
+        }
+    }
+    int rc;
+    if ((rc = xnet_limit_check(16.0 * pairs + 12.0 * nodes, "the path query"))) {
+        return rc;
+    }
+    xnet_query_t *q = calloc(1, sizeof *q);
+    int *group = malloc(sizeof(int) * ((size_t)nodes + 1)); /* source id -> group, or -1 */
+    int *seen = malloc(sizeof(int) * ((size_t)nodes + 1));  /* target id -> its answer */
+    int *order = malloc(sizeof(int) * ((size_t)pairs + 1)); /* pair ids sorted by group */
+    int *cursor = malloc(sizeof(int) * ((size_t)pairs + 1));
+    if (q) {
+        q->source = malloc(sizeof(int) * ((size_t)pairs + 1));
+        q->first = malloc(sizeof(int) * ((size_t)pairs + 2));
+        q->target = malloc(sizeof(int) * ((size_t)pairs + 1));
+        q->answer_of = malloc(sizeof(int) * ((size_t)pairs + 1));
+    }
+    if (!q || !group || !seen || !order || !cursor || !q->source || !q->first || !q->target
+        || !q->answer_of) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the path query");
+        xnet_query_destroy(q);
+        q = NULL;
+    } else {
+        q->nodes = nodes;
+        q->pairs = pairs;
+        for (int v = 0; v < nodes; v++) {
+            group[v] = -1;
+            seen[v] = -1;
+        }
+        /* counting sort of the pairs by source, sources in order of first use */
+        int sources = 0;
+        for (int j = 0; j < pairs; j++) {
+            if (group[source[j]] < 0) {
+                group[source[j]] = sources;
+                q->source[sources++] = source[j];
+                cursor[sources - 1] = 0;
+            }
+            cursor[group[source[j]]]++;
+        }
+        q->first[0] = 0;
+        for (int i = 0; i < sources; i++) {
+            q->first[i + 1] = q->first[i] + cursor[i];
+            cursor[i] = q->first[i];
+        }
+        for (int j = 0; j < pairs; j++) {
+            order[cursor[group[source[j]]]++] = j;
+        }
+        /* distinct targets per source; seen[] is cleared as each group closes */
+        int targets = 0;
+        for (int i = 0, at = 0; i < sources; i++) {
+            int start = targets, end = q->first[i + 1];
+            for (; at < end; at++) {
+                int j = order[at], t = target[j];
+                if (seen[t] < 0) {
+                    seen[t] = targets;
+                    q->target[targets++] = t;
+                }
+                q->answer_of[j] = seen[t];
+            }
+            q->first[i + 1] = targets;
+            for (int a = start; a < targets; a++) {
+                seen[q->target[a]] = -1;
+            }
+        }
+        q->sources = sources;
+        q->targets = targets;
+    }
+    free(group);
+    free(seen);
+    free(order);
+    free(cursor);
+    *out = q;
+    return rc;
+}
+
+int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes)
+{
+    double per = (double)q->pairs * sizeof(double);
+    double fit = per > 0 ? floor(budget_bytes / per) : snapshots;
+    return fit < 1 ? 1 : fit > snapshots ? snapshots : (int)fit;
+}
+
+/* --- the compressed-array kernel ---------------------------------------------- */
+
+typedef struct {
+    double dist_s;
+    int v;
+} heap_entry;
+
+/* One worker's scratch, sized to the network and reused across sources,
+ * snapshots and calls. Stamps make clearing per search O(1): a vertex's
+ * dist/pos are valid only when reached[v] equals the current search. */
+typedef struct {
+    int *first;      /* nodes + 1 */
+    int *head;       /* 2 x candidates */
+    double *arc_s;   /* 2 x candidates */
+    double *dist_s;  /* nodes */
+    int *pos;        /* nodes: heap position, -1 once settled */
+    int *reached;    /* nodes: search stamp */
+    int *wanted;     /* nodes: search stamp of the targets */
+    heap_entry *heap; /* nodes */
+    int nodes, stamp;
+} workspace_t;
+
+typedef struct {
+    int nodes, candidates, count;
+    workspace_t ws[XNET_MAX_WORKERS];
+} workspace_set_t;
+
+static void workspace_free(workspace_t *w)
+{
+    free(w->first);
+    free(w->head);
+    free(w->arc_s);
+    free(w->dist_s);
+    free(w->pos);
+    free(w->reached);
+    free(w->wanted);
+    free(w->heap);
+    memset(w, 0, sizeof *w);
+}
+
+static void workspace_set_free(void *p)
+{
+    workspace_set_t *set = p;
+    for (int i = 0; set && i < set->count; i++) {
+        workspace_free(&set->ws[i]);
+    }
+    free(set);
+}
+
+static double workspace_bytes(int nodes, int candidates)
+{
+    return 2.0 * candidates * (sizeof(int) + sizeof(double))
+         + (double)nodes * (5 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
+}
+
+/* The network's workspaces for `workers` threads, allocated once. */
+static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
+{
+    int n = xnet_network_nodes(net), c = xnet_network_candidate_count(net), rc;
+    workspace_set_t *set = xnet_network_attachment(net);
+    if (set && set->count >= workers) {
+        *out = set;
+        return XNET_OK;
+    }
+    if ((rc = xnet_limit_check(workers * workspace_bytes(n, c), "the path search workspaces"))) {
+        return rc;
+    }
+    if (!set) {
+        set = calloc(1, sizeof *set);
+        if (!set) {
+            return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
+        }
+        set->nodes = n;
+        set->candidates = c;
+        xnet_network_attach(net, set, workspace_set_free);
+    }
+    for (; set->count < workers; set->count++) {
+        workspace_t *w = &set->ws[set->count];
+        w->first = malloc(sizeof(int) * ((size_t)n + 1));
+        w->head = malloc(sizeof(int) * 2 * ((size_t)c + 1));
+        w->arc_s = malloc(sizeof(double) * 2 * ((size_t)c + 1));
+        w->dist_s = malloc(sizeof(double) * (size_t)n);
+        w->pos = malloc(sizeof(int) * (size_t)n);
+        w->reached = calloc((size_t)n, sizeof(int));
+        w->wanted = calloc((size_t)n, sizeof(int));
+        w->heap = malloc(sizeof(heap_entry) * (size_t)n);
+        w->nodes = n;
+        w->stamp = 0;
+        if (!w->first || !w->head || !w->arc_s || !w->dist_s || !w->pos || !w->reached
+            || !w->wanted || !w->heap) {
+            workspace_free(w);
+            return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
+        }
+    }
+    *out = set;
+    return XNET_OK;
+}
+
+/* The active links of snapshot k as arcs in both directions, grouped by tail
+ * in candidate order. O(N + candidates). */
+static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
+{
+    int n = xnet_network_nodes(net), c = xnet_network_candidate_count(net);
+    const xnet_link_t *link = xnet_network_candidates(net);
+    const uint8_t *state = xnet_network_link_states(net, k);
+    const double *lat = xnet_network_link_latencies(net, k);
+    int *first = w->first;
+    memset(first, 0, sizeof(int) * ((size_t)n + 1));
+    for (int i = 0; i < c; i++) {
+        if (state[i] == XNET_LINK_ACTIVE) {
+            first[link[i].a + 1]++;
+            first[link[i].b + 1]++;
+        }
+    }
+    for (int v = 0; v < n; v++) {
+        first[v + 1] += first[v];
+    }
+    /* fill with pos[] as the cursor, then it is reset by every search */
+    int *cursor = w->pos;
+    memcpy(cursor, first, sizeof(int) * (size_t)n);
+    for (int i = 0; i < c; i++) {
+        if (state[i] == XNET_LINK_ACTIVE) {
+            int a = link[i].a, b = link[i].b, ia = cursor[a]++, ib = cursor[b]++;
+            w->head[ia] = b;
+            w->arc_s[ia] = lat[i];
+            w->head[ib] = a;
+            w->arc_s[ib] = lat[i];
+        }
+    }
+}
+
+static inline void heap_up(workspace_t *w, int i, heap_entry e)
+{
+    heap_entry *h = w->heap;
+    while (i > 0) {
+        int parent = (i - 1) >> 1;
+        if (h[parent].dist_s <= e.dist_s) {
+            break;
+        }
+        h[i] = h[parent];
+        w->pos[h[i].v] = i;
+        i = parent;
+    }
+    h[i] = e;
+    w->pos[e.v] = i;
+}
+
+static inline void heap_down(workspace_t *w, int size, heap_entry e)
+{
+    heap_entry *h = w->heap;
+    int i = 0;
+    for (;;) {
+        int child = 2 * i + 1;
+        if (child >= size) {
+            break;
+        }
+        if (child + 1 < size && h[child + 1].dist_s < h[child].dist_s) {
+            child++;
+        }
+        if (e.dist_s <= h[child].dist_s) {
+            break;
+        }
+        h[i] = h[child];
+        w->pos[h[i].v] = i;
+        i = child;
+    }
+    h[i] = e;
+    w->pos[e.v] = i;
+}
+
+/* Dijkstra from src until every target in target[0 .. count) is settled (or
+ * nothing more is reachable); answers[a] = latency to target[a]. */
+static void search(workspace_t *w, int src, const int *target, int count, double *answers)
+{
+    if (w->stamp == INT_MAX) {
+        /* after 2^31 searches: start the stamps over */
+        memset(w->reached, 0, sizeof(int) * (size_t)w->nodes);
+        memset(w->wanted, 0, sizeof(int) * (size_t)w->nodes);
+        w->stamp = 0;
+    }
+    int stamp = ++w->stamp;
+    int remaining = 0;
+    for (int a = 0; a < count; a++) {
+        if (w->wanted[target[a]] != stamp) {
+            w->wanted[target[a]] = stamp;
+            remaining++;
+        }
+    }
+    const int *first = w->first, *head = w->head;
+    const double *arc_s = w->arc_s;
+    double *dist = w->dist_s;
+    int *pos = w->pos, *reached = w->reached;
+    int size = 1;
+    w->heap[0] = (heap_entry){0.0, src};
+    pos[src] = 0;
+    reached[src] = stamp;
+    dist[src] = 0;
+    while (size > 0) {
+        heap_entry top = w->heap[0];
+        int u = top.v;
+        pos[u] = -1;
+        if (--size > 0) {
+            heap_down(w, size, w->heap[size]);
+        }
+        if (w->wanted[u] == stamp && --remaining == 0) {
+            break;
+        }
+        double du = top.dist_s;
+        for (int a = first[u], end = first[u + 1]; a < end; a++) {
+            int v = head[a];
+            double nd = du + arc_s[a];
+            if (reached[v] != stamp) {
+                reached[v] = stamp;
+                dist[v] = nd;
+                heap_up(w, size++, (heap_entry){nd, v});
+            } else if (pos[v] >= 0 && nd < dist[v]) {
+                dist[v] = nd;
+                heap_up(w, pos[v], (heap_entry){nd, v});
+            }
+        }
+    }
+    for (int a = 0; a < count; a++) {
+        int t = target[a];
+        answers[a] = reached[t] == stamp ? dist[t] : INFINITY;
+    }
+}
+
+/* --- running a query ----------------------------------------------------------- */
+
+typedef struct {
+    const xnet_network_t *net;
+    const xnet_query_t *q;
+    workspace_set_t *set;
+    double *answers; /* workers x targets */
+    double *out;
+    int t0;
+} run_ctx;
+
+static int run_snapshot(void *p, int worker, int index)
+{
+    run_ctx *ctx = p;
+    const xnet_query_t *q = ctx->q;
+    workspace_t *w = &ctx->set->ws[worker];
+    double *answers = ctx->answers + (size_t)worker * (size_t)q->targets;
+    build_arcs(ctx->net, ctx->t0 + index, w);
+    for (int i = 0; i < q->sources; i++) {
+        if (xnet_interrupt_requested) {
+            return XNET_EINTR;
+        }
+        int lo = q->first[i];
+        search(w, q->source[i], q->target + lo, q->first[i + 1] - lo, answers + lo);
+    }
+    double *row = ctx->out + (size_t)index * (size_t)q->pairs;
+    for (int j = 0; j < q->pairs; j++) {
+        row[j] = answers[q->answer_of[j]];
+    }
+    return XNET_OK;
+}
+
+/* The reference: igraph's Dijkstra from every distinct source to every
+ * satellite, one snapshot at a time on this thread. */
+static int run_igraph(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out)
+{
+    int S = q->sources, rc = XNET_OK;
+    igraph_vector_int_t from;
+    igraph_matrix_t res;
+    double *answers = malloc(sizeof(double) * ((size_t)q->targets + 1));
+    if (!answers || igraph_vector_int_init(&from, S) != IGRAPH_SUCCESS) {
+        free(answers);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path query");
+    }
+    if (igraph_matrix_init(&res, 0, 0) != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&from);
+        free(answers);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path query");
+    }
+    for (int i = 0; i < S; i++) {
+        VECTOR(from)[i] = q->source[i];
+    }
+    for (int k = t0; k < t1 && !rc && S > 0; k++) {
+        const igraph_t *g;
+        const igraph_vector_t *wt;
+        if ((rc = xnet_check_interrupt()) || (rc = xnet_network_graph(net, k, &g, &wt))) {
+            break;
+        }
+        if (igraph_distances_dijkstra(g, &res, igraph_vss_vector(&from), igraph_vss_all(), wt,
+                                      IGRAPH_ALL) != IGRAPH_SUCCESS) {
+            rc = XNET_EGRAPH;
+            break;
+        }
+        for (int i = 0; i < S; i++) {
+            for (int a = q->first[i]; a < q->first[i + 1]; a++) {
+                answers[a] = MATRIX(res, i, q->target[a]);
+            }
+        }
+        double *row = out + (size_t)(k - t0) * (size_t)q->pairs;
+        for (int j = 0; j < q->pairs; j++) {
+            row[j] = answers[q->answer_of[j]];
+        }
+    }
+    igraph_matrix_destroy(&res);
+    igraph_vector_int_destroy(&from);
+    free(answers);
+    return rc;
+}
+
+int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out)
+{
+    int T = xnet_network_snapshots(net), rc;
+    if (q->nodes != xnet_network_nodes(net)) {
+        return xnet_fail(XNET_EINVAL, "the query is for %d satellites, the network has %d",
+                         q->nodes, xnet_network_nodes(net));
+    }
+    if (t0 < 0 || t1 > T || t0 > t1) {
+        return xnet_fail(XNET_EINVAL, "snapshots [%d, %d) out of range [0, %d)", t0, t1, T);
+    }
+    if (engine_in_force == XNET_PATHS_IGRAPH) {
+        return run_igraph(net, q, t0, t1, out);
+    }
+    int workers = xnet_workers(), tasks = t1 - t0;
+    workers = workers > tasks ? (tasks > 0 ? tasks : 1) : workers;
+    workspace_set_t *set = NULL;
+    if ((rc = workspaces(net, workers, &set))
+        || (rc = xnet_limit_check((double)workers * q->targets * sizeof(double),
+                                  "the path query answers"))) {
+        return rc;
+    }
+    size_t answers = (size_t)workers * ((size_t)q->targets + 1);
+    run_ctx ctx = {net, q, set, malloc(sizeof(double) * answers), out, t0};
+    if (!ctx.answers) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path query answers");
+    }
+    rc = xnet_pool_run(tasks, workers, run_snapshot, &ctx);
+    free(ctx.answers);
+    return rc;
+}

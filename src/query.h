@@ -1,0 +1,46 @@
+/* Targeted shortest paths: the latency of the minimum-latency path for a
+ * list of (source, target) satellite pairs, in a range of snapshots. The
+ * only distances computed are the ones asked for: a source's search stops as
+ * soon as all of its targets are settled.
+ *
+ * Each snapshot is searched from its link table (a compressed adjacency
+ * array built in a reused workspace, then a binary-heap Dijkstra per
+ * distinct source: O((N + E) log N) per source at worst, far less when the
+ * targets are near). Snapshots are spread over xnet_workers() threads; the
+ * path kernel never touches igraph, and every snapshot is computed the same
+ * way whichever thread runs it, so results are bit-identical for any number
+ * of workers. igraph's Dijkstra stays available as the reference engine. */
+#ifndef XNET_QUERY_H
+#define XNET_QUERY_H
+
+#include "network.h"
+
+typedef struct xnet_query xnet_query_t;
+
+/* Prepare a query of `pairs` (source[j], target[j]) pairs on networks of
+ * `nodes` satellites: pairs are grouped by source and repeated pairs share
+ * one answer. XNET_EINVAL naming the first id out of range. O(pairs + nodes). */
+int xnet_query_create(xnet_query_t **out, int nodes, int pairs, const int *source,
+                      const int *target);
+void xnet_query_destroy(xnet_query_t *q);
+int xnet_query_pairs(const xnet_query_t *q);
+int xnet_query_sources(const xnet_query_t *q);
+
+/* Latencies (s) for snapshots [t0, t1): out[(k - t0) * pairs + j] is the
+ * latency from source[j] to target[j] in snapshot k, 0 when they are the same
+ * satellite, +inf when no path exists. Errors: XNET_EINVAL (snapshot range,
+ * network size), XNET_ELIMIT, XNET_ENOMEM, XNET_EINTR (out then undefined). */
+int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out);
+
+/* Snapshots per call of xnet_query_run that keep its output within
+ * `budget_bytes` (at least one; at most `snapshots`). */
+int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes);
+
+/* The engine behind every query: the compressed-array kernel (default) or
+ * igraph's Dijkstra, one snapshot at a time on the calling thread (the
+ * reference, and the previous implementation's speed). */
+typedef enum { XNET_PATHS_CSR, XNET_PATHS_IGRAPH } xnet_paths_engine_t;
+void xnet_query_set_engine(xnet_paths_engine_t engine);
+xnet_paths_engine_t xnet_query_engine(void);
+
+#endif
