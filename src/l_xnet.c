@@ -2,25 +2,50 @@
  * version information and resource limits. lua/xnet/init.lua wraps it. */
 #include "l_common.h"
 #include "memlimit.h"
+#include "pool.h"
+#include "query.h"
 #include "version.h"
 
 #include <igraph.h>
+#include <string.h>
 
-/* xnet.limits{ memory_mb = N } -> table of the limits in force */
+/* xnet.limits{ memory_mb = N, workers = N, paths = "csr" | "igraph" } -> table
+ * of the limits in force. workers: threads for the shortest-path kernel (one
+ * per processor by default); paths = "igraph" answers every path query with
+ * igraph's Dijkstra on one thread (the reference, and the old speed). */
 static int l_limits(lua_State *L)
 {
-    static const char *const allowed[] = {"memory_mb", NULL};
+    static const char *const allowed[] = {"memory_mb", "workers", "paths", NULL};
+    static const char *const engines[] = {"csr", "igraph", NULL};
     if (!lua_isnoneornil(L, 1)) {
         xnet_l_check_options(L, 1, "xnet.limits", allowed);
         double mb = xnet_l_opt_number(L, 1, "memory_mb", xnet_memory_limit_bytes() / 1048576.0);
+        lua_Integer workers = xnet_l_opt_integer(L, 1, "workers", xnet_workers());
+        const char *paths = xnet_l_opt_string(L, 1, "paths", engines[xnet_query_engine()]);
+        int engine = 0;
+        while (engines[engine] && strcmp(engines[engine], paths) != 0) {
+            engine++;
+        }
         if (!(mb > 0) || mb > 1e12) {
             return luaL_error(L, "memory_mb must be in (0, 1e12], got %f", mb);
         }
+        if (workers < 1 || workers > XNET_MAX_WORKERS) {
+            return luaL_error(L, "workers must be in [1, %d], got %I", XNET_MAX_WORKERS, workers);
+        }
+        if (!engines[engine]) {
+            return luaL_error(L, "paths must be 'csr' or 'igraph', got '%s'", paths);
+        }
         xnet_set_memory_limit_bytes(mb * 1048576.0);
+        xnet_set_workers((int)workers);
+        xnet_query_set_engine((xnet_paths_engine_t)engine);
     }
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, 3);
     lua_pushnumber(L, xnet_memory_limit_bytes() / 1048576.0);
     lua_setfield(L, -2, "memory_mb");
+    lua_pushinteger(L, xnet_workers());
+    lua_setfield(L, -2, "workers");
+    lua_pushstring(L, engines[xnet_query_engine()]);
+    lua_setfield(L, -2, "paths");
     return 1;
 }
 

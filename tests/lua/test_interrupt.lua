@@ -44,8 +44,8 @@ local function run(mode, case)
   if ms then print(string.format("%-16s interrupt landed in %4d ms", what, ms)) end
 end
 
-for _, case in ipairs{ "network", "latency", "lua", "calls" } do run("pipe", case) end
-for _, case in ipairs{ "network", "lua" } do run("script", case) end
+for _, case in ipairs{ "network", "latency", "paths", "lua", "calls" } do run("pipe", case) end
+for _, case in ipairs{ "network", "paths", "lua" } do run("script", case) end
 if have_pty() then
   for _, case in ipairs{ "network", "calls" } do run("pty", case) end
 else

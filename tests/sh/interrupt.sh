@@ -8,7 +8,8 @@
 #   tests/sh/interrupt.sh BIN script CASE `spacexnet -e` interrupted with kill -INT
 #
 # CASE is the long call: network (the snapshot loop in the kernel), latency
-# (many Dijkstra sources in one call), lua (a pure Lua loop), calls (a Lua
+# (many Dijkstra sources in one call), paths (path queries on two worker
+# threads), lua (a pure Lua loop), calls (a Lua
 # loop of short C calls). XNET_WRAP (e.g. valgrind) prefixes the program.
 # Prints one line of key=value results:
 #   landed_ms  time from the interrupt to "interrupted" in the output
@@ -35,6 +36,9 @@ case $case in
   latency) setup="big = xnet.network(xnet.walker{ planes = 100, sats = 100 }, { snapshots = 1 });"
            setup="$setup srcs = {}; for i = 1, 3000 do srcs[i] = i - 1 end"
            long="net = big:latency(srcs, 0)" ;;
+  paths)   setup="big = xnet.network(xnet.walker{ planes = 100, sats = 100 }, { snapshots = 400 });"
+           setup="$setup xnet.limits{ workers = 2 }; ring = xnet.ring(big, 32)"
+           long="e = xnet.place.expected(big, ring)" ;;
   lua)     setup="" long="n = 0; while true do n = n + 1 end" ;;
   calls)   setup="small = xnet.network(xnet.walker{ planes = 3, sats = 12 }, { snapshots = 2 })"
            long="for i = 1, 1e9 do small:latency(0, 0) end" ;;

@@ -1,0 +1,84 @@
+-- The shortest-path stage through the Lua API: the same bits for any number
+-- of workers (placement, expected latencies, cost tables, full rows), igraph's
+-- Dijkstra as the reference engine, and the limits' errors.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local t = require "harness"
+local xnet = require "xnet"
+
+local saved = xnet.limits()
+local m = xnet.model{ layers = 8, experts = 8, top_k = 2, hidden = 4096, bytes_per_value = 2,
+                      gateway_flops = 1e9, expert_flops = 1e9 }
+local prof = xnet.profile.zipf(m, 1.0, { seed = 3 })
+
+-- Everything a study reads from the path stage, on a network with outages
+-- and cut-off satellites.
+local function results(pattern)
+  local net = xnet.network(xnet.walker{ pattern = pattern, planes = 12, sats = 12,
+                                        phasing = pattern == "delta" and 1 or 0 },
+                           { snapshots = 24, survival = 0.8, seed = 7 })
+  local ring = xnet.ring(net, m.layers)
+  local out = {}
+  for _, variant in ipairs{ "A", "B" } do
+    for l, layer in pairs(xnet.place.expected(net, ring, { variant = variant })) do
+      for i, c in ipairs(layer) do
+        out[#out + 1] = string.format("%s %d %d %s %s", variant, l, i, tostring(c.missing),
+                                      tostring(c.mean_s))
+      end
+    end
+    local plans = { xnet.place.spacexnet(net, ring, prof, { variant = variant }),
+                    xnet.place.randplace(net, m, { seed = 2 }),
+                    (xnet.place.optimize(net, ring, prof, { variant = variant })) }
+    for _, plan in ipairs(plans) do
+      local r = xnet.evaluate(net, plan, prof, { tokens = 2000, seed = 5, variant = variant })
+      out[#out + 1] = string.format("%a %a %a %a", r.mean, r.exact, r.undelivered, r.p99)
+    end
+  end
+  for snap = 0, 23, 7 do
+    local row = net:latency(snap * 5, snap)
+    for v = 0, #net - 1 do out[#out + 1] = string.format("%a", row[v]) end
+  end
+  return out
+end
+
+for _, pattern in ipairs{ "star", "delta" } do
+  xnet.limits{ workers = 1 }
+  local one = results(pattern)
+  t.check(#one > 500, "a sizeable comparison")
+  for _, w in ipairs{ 2, 3, 8 } do
+    xnet.limits{ workers = w }
+    local many = results(pattern)
+    local same = #many == #one
+    for i = 1, #one do same = same and many[i] == one[i] end
+    t.check(same, pattern .. ": the same bits with " .. w .. " workers as with 1")
+  end
+  -- the reference engine: the same answers to 1e-12 (paths of equal latency
+  -- may sum their links in another order)
+  xnet.limits{ paths = "igraph" }
+  local ref = results(pattern)
+  xnet.limits{ paths = "csr" }
+  local close = #ref == #one
+  for i = 1, #one do
+    if ref[i] ~= one[i] then
+      local a, b = {}, {}
+      for x in one[i]:gmatch("%S+") do a[#a + 1] = tonumber(x) or x end
+      for x in ref[i]:gmatch("%S+") do b[#b + 1] = tonumber(x) or x end
+      for j = 1, #a do
+        local x, y = a[j], b[j]
+        if type(x) == "number" and type(y) == "number" and x == x and y == y then
+          close = close and (x == y or math.abs(x - y) <= 1e-12 * math.abs(y))
+        else
+          close = close and x == y
+        end
+      end
+    end
+  end
+  t.check(close, pattern .. ": the igraph engine agrees to 1e-12")
+end
+
+t.check(xnet.limits{ workers = 3 }.workers == 3)
+t.check(xnet.limits().paths == "csr")
+t.check_error("workers must be in [1, 256], got 0", xnet.limits, { workers = 0 })
+t.check_error("paths must be 'csr' or 'igraph', got 'fast'", xnet.limits, { paths = "fast" })
+t.check_error("unknown option 'worker' for xnet.limits", xnet.limits, { worker = 2 })
+xnet.limits{ workers = saved.workers, paths = saved.paths }
+t.done()
