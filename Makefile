@@ -34,7 +34,7 @@ FUZZ_SECONDS ?= 60
 CTEST_BIN   += $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz_%)
 BIN         := $(if $(filter build,$(BUILD)),spacexnet,$(BUILD)/spacexnet)
 
-.PHONY: all deps test run bench figures memcheck asan fuzz fuzz-run clean
+.PHONY: all deps test run bench figures docs memcheck asan fuzz fuzz-run clean
 all: deps $(BIN)
 
 # Install the Debian packages when root on a machine that lacks them;
@@ -92,6 +92,10 @@ bench: all $(BENCH_BIN)
 
 figures: all
 	./spacexnet experiments/figures.lua
+
+# The README's API tables, written from lua/xnet/doc.lua (test_doc.lua checks them).
+docs: all
+	./spacexnet -e 'local f = xnet.root .. "/README.md"; local doc = require "xnet.doc"; assert(xnet.write_file(f, doc.readme(assert(xnet.read_file(f)))))'
 
 asan:
 	UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=build/asan \

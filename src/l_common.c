@@ -25,10 +25,15 @@ void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const
         lua_pushfstring(L, "did you mean '%s'? ", valid[nearest]);
         luaL_addvalue(&b);
     }
-    luaL_addstring(&b, "allowed: ");
-    for (size_t i = 0; i < n; i++) {
-        luaL_addstring(&b, i ? ", " : "");
-        luaL_addstring(&b, valid[i]);
+    if (n > 40) { /* a list that long helps nobody */
+        lua_pushfstring(L, "%d names allowed", (int)n);
+        luaL_addvalue(&b);
+    } else {
+        luaL_addstring(&b, "allowed: ");
+        for (size_t i = 0; i < n; i++) {
+            luaL_addstring(&b, i ? ", " : "");
+            luaL_addstring(&b, valid[i]);
+        }
     }
     luaL_addchar(&b, ')');
     luaL_pushresult(&b);

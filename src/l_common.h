@@ -15,12 +15,14 @@
 #define XNET_RING_MT "xnet.Ring"
 #define XNET_PLAN_MT "xnet.Plan"
 #define XNET_PROCESS_MT "xnet.Process"
+#define XNET_RESULT_MT "xnet.Result" /* a plain table of an evaluation's figures */
 
 /* Raise the kernel's last error as a Lua error. Never returns. */
 int xnet_l_raise(lua_State *L);
 
 /* Push "unknown KIND 'NAME'[ for CONTEXT] (did you mean 'X'? allowed: ...)",
- * the one message for every unknown name (options, models, methods, topics);
+ * the one message for every unknown name (options, models, methods, topics;
+ * more than 40 valid names are counted, not listed);
  * the suggestion comes from xnet_nearest_name (src/names.h). */
 void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const char *context,
                          const char *const valid[], size_t n);

@@ -150,11 +150,62 @@ static int l_evaluate(lua_State *L)
     lua_setfield(L, -2, "expert_s");
     lua_getiuservalue(L, 3, 2);
     lua_setfield(L, -2, "profile");
+    luaL_setmetatable(L, XNET_RESULT_MT);
+    return 1;
+}
+
+/* The number field key of the result table at idx (raw), or NaN. */
+static double raw_number(lua_State *L, int idx, const char *key)
+{
+    lua_pushstring(L, key);
+    lua_rawget(L, idx);
+    double v = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+    lua_pop(L, 1);
+    return v;
+}
+
+/* tostring(result): one line, the figures a reader looks at first */
+static int l_result_tostring(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    const char *names[] = {"method", "profile", "variant"};
+    const char *text[3];
+    for (int i = 0; i < 3; i++) {
+        lua_pushstring(L, names[i]);
+        lua_rawget(L, 1);
+        text[i] = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+    }
+    double tokens = raw_number(L, 1, "tokens"), mean = raw_number(L, 1, "mean");
+    double undelivered = raw_number(L, 1, "undelivered"), exact = raw_number(L, 1, "exact");
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "evaluate %s, profile %s, variant %s: %d tokens", text[0], text[1],
+                    text[2], (int)tokens);
+    luaL_addvalue(&b);
+    char line[256];
+    if (isnan(mean)) {
+        snprintf(line, sizeof line, ", none delivered");
+    } else {
+        snprintf(line, sizeof line, ", mean %.6g s/token (p50 %.6g, p95 %.6g, p99 %.6g)", mean,
+                 raw_number(L, 1, "p50"), raw_number(L, 1, "p95"), raw_number(L, 1, "p99"));
+    }
+    luaL_addstring(&b, line);
+    if (!isnan(exact)) {
+        snprintf(line, sizeof line, ", exact %.6g", exact);
+        luaL_addstring(&b, line);
+    }
+    snprintf(line, sizeof line, ", undelivered %.3g%%", 100 * undelivered);
+    luaL_addstring(&b, line);
+    luaL_pushresult(&b);
     return 1;
 }
 
 int luaopen_xnet_latency(lua_State *L)
 {
+    static const luaL_Reg result_meta[] = {{"__tostring", l_result_tostring}, {NULL, NULL}};
+    luaL_newmetatable(L, XNET_RESULT_MT); /* no __index: a result stays a plain table */
+    luaL_setfuncs(L, result_meta, 0);
+    lua_pop(L, 1);
     static const luaL_Reg cost_methods[] = {{NULL, NULL}};
     static const luaL_Reg cost_meta[] = {{"__gc", l_cost_gc}, {NULL, NULL}};
     xnet_l_new_type(L, XNET_COST_MT, cost_methods, cost_meta);

@@ -387,6 +387,8 @@ static int require_xnet(lua_State *L)
     lua_pushliteral(L, "xnet");
     int status = docall(L, 1, 1);
     if (status == LUA_OK) {
+        lua_getfield(L, -1, "help");
+        lua_setglobal(L, "help"); /* help() at the prompt */
         lua_setglobal(L, "xnet");
         return status;
     }

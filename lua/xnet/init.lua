@@ -131,4 +131,20 @@ xnet.study = function(spec) return study.new(spec) end
 local plot = require "xnet.plot"
 xnet.plot = { lines = plot.lines, bars = plot.bars, map = plot.map }
 
+-- xnet.export(value, path): CSV or JSON (lua/xnet/export.lua).
+xnet.export = require("xnet.export").write
+
+-- help(), help(xnet.evaluate), help "evaluate": the reference in lua/xnet/doc.lua.
+function xnet.help(x)
+  return require("xnet.doc").help(x)
+end
+
+setmetatable(xnet, {
+  __name = "xnet",
+  __tostring = function()
+    return string.format("xnet %s (%s, %s, igraph %s): help() lists the modules", core.version,
+                         core.revision, core.lua_version, core.igraph_version)
+  end,
+})
+
 return xnet

@@ -4,9 +4,11 @@
 --
 -- Numbers: integers as integers; floats in the shortest of %.15g, %.16g,
 -- %.17g that reads back exactly, with ".0" added to integral floats so the
--- type survives a round trip. NaN and infinities are written NaN, Infinity,
--- -Infinity (not JSON proper, but what Python's json reads and writes).
--- Tables: a non-empty sequence is an array, anything else an object with
+-- type survives a round trip. NaN and infinities are written null (JSON has
+-- no such numbers); the reader still accepts NaN, Infinity and -Infinity, as
+-- Python's json writes them.
+-- Tables: a non-empty sequence is an array, and so is a table keyed exactly
+-- 0 .. n-1 (a per-layer table), in order; anything else is an object with
 -- string keys; json.array(t) marks a table (even empty) as an array.
 -- json.null stands for null in both directions.
 local json = {}
@@ -48,13 +50,16 @@ function json.string(s)
   end) .. '"'
 end
 
-local function is_array(t)
-  if getmetatable(t) == array_mt then return true end
-  local n = #t
-  if n == 0 then return false end
+-- For a table that encodes as an array: the first and last index (1 .. n
+-- for a sequence, 0 .. n for a table keyed exactly from 0); nil otherwise.
+local function array_range(t)
+  if getmetatable(t) == array_mt then return 1, #t end
+  local base, n = t[0] ~= nil and 0 or 1, #t -- n is a border: t[n + 1] == nil
+  if base == 1 and n == 0 then return nil end
   local count = 0
   for _ in pairs(t) do count = count + 1 end
-  return count == n
+  if count == n + 1 - base then return base, n end
+  return nil
 end
 
 local function encode(v, out, indent, depth, seen, where)
@@ -65,8 +70,7 @@ local function encode(v, out, indent, depth, seen, where)
     out[#out + 1] = v and "true" or "false"
   elseif tv == "number" then
     local s = json.number(v)
-    out[#out + 1] = s == "nan" and "NaN" or s == "inf" and "Infinity"
-                    or s == "-inf" and "-Infinity" or s
+    out[#out + 1] = (s == "nan" or s == "inf" or s == "-inf") and "null" or s
   elseif tv == "string" then
     out[#out + 1] = json.string(v)
   elseif tv == "table" then
@@ -74,16 +78,17 @@ local function encode(v, out, indent, depth, seen, where)
     seen[v] = true
     local nl = indent and ("\n" .. string.rep(indent, depth + 1)) or ""
     local close = indent and ("\n" .. string.rep(indent, depth)) or ""
-    if is_array(v) then
+    local base, last = array_range(v)
+    if base then
       local flat = indent ~= nil -- an indented array of scalars stays on one line
-      for i = 1, #v do flat = flat and type(v[i]) ~= "table" end
+      for i = base, last do flat = flat and type(v[i]) ~= "table" end
       local sep = flat and ", " or ("," .. nl)
       out[#out + 1] = "[" .. (flat and "" or nl)
-      for i = 1, #v do
-        if i > 1 then out[#out + 1] = sep end
+      for i = base, last do
+        if i > base then out[#out + 1] = sep end
         encode(v[i], out, indent, depth + 1, seen, where .. "[" .. i .. "]")
       end
-      out[#out + 1] = ((flat or #v == 0) and "" or close) .. "]"
+      out[#out + 1] = ((flat or last < base) and "" or close) .. "]"
     else
       local keys = {}
       for k in pairs(v) do

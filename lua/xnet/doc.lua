@@ -1,0 +1,589 @@
+-- The reference of spacexnet's Lua API, as data: help() prints from it, and
+-- `make docs` writes the README's API tables from it (a test fails when the
+-- two differ, and another when a public function has no entry here).
+--
+-- An entry: { name, sig =, about =, options = { { name, default, unit,
+-- meaning }, ... }, returns =, section = }. Methods are named with the
+-- variable the README uses for their object ("net:latency"); `class` tables
+-- give those variables, the type names and the fields objects expose.
+local doc = {}
+
+-- The modules a user can require, and what each is for (help() lists them).
+doc.modules = {
+  { "xnet", "the library: constellations, networks, models, profiles, placement, evaluation, "
+    .. "export, studies, plots (preloaded as `xnet`)" },
+  { "xnet.profile", "activation profiles: uniform, Zipf, Dirichlet, a weight table, a routing trace" },
+  { "xnet.place", "expert placement: Space-XNet's sorted rule, its local search, the baselines" },
+  { "xnet.plan", "plans from files or from your own satellite ids" },
+  { "xnet.plot", "figures through gnuplot: lines, bars, the constellation map" },
+  { "xnet.study", "parameter sweeps that resume, shard and merge; study.collect reads results" },
+  { "xnet.report", "Markdown and CSV tables with provenance" },
+  { "xnet.json", "deterministic JSON writer and strict reader" },
+  { "xnet.paper", "the paper's setup, methods and profiles, shared by experiments/" },
+  { "xnet.doc", "this reference, as data (help() and the README's API tables)" },
+}
+
+-- Object types: the variable the README uses, and the fields they expose.
+doc.classes = {
+  Constellation = { var = "con", fields = { "pattern", "planes", "sats", "phasing",
+                                            "altitude_km", "inclination_deg" } },
+  Network = { var = "net" },
+  Row = { var = "row" },
+  Model = { var = "m", fields = { "name", "layers", "experts", "top_k", "hidden", "attention",
+                                  "heads", "kv_heads", "head_dim", "expert_ffn", "dense_layers",
+                                  "dense_ffn", "shared_experts", "shared_ffn", "bytes_per_weight",
+                                  "bytes_per_value", "gateway_flops", "ctx_flops", "expert_flops",
+                                  "expert_bytes", "flops_per_s", "utilisation", "gateway_s",
+                                  "expert_s", "message_bits" } },
+  Profile = { var = "prof" },
+  Ring = { var = "ring" },
+  Plan = { var = "plan" },
+  Process = { var = "proc" },
+}
+
+-- The README's API sections (`<!-- api:NAME -->` blocks), in order.
+doc.sections = { "network", "model", "results", "studies", "modules", "system" }
+
+doc.entries = {}
+local function def(e)
+  e.name = e[1]
+  e[1] = nil
+  doc.entries[#doc.entries + 1] = e
+end
+
+local SEED = { "seed", "1", "", "seed of every random choice (an integer >= 0)" }
+local VARIANT = { "variant", '"A"', "",
+                  '"A": experts answer the next gateway; "B": their own gateway, which forwards' }
+
+-- Constellations and networks -------------------------------------------------
+
+def { "xnet.walker", section = "network", sig = "xnet.walker{ ... }",
+  about = "A Walker constellation of circular orbits (defaults: the paper's 33 x 32 star).",
+  options = {
+    { "pattern", '"star"', "", '"star" (RAAN spread 180 deg, a seam) or "delta" (360 deg)' },
+    { "planes", "33", "", "orbital planes P" },
+    { "sats", "32", "", "satellites per plane S" },
+    { "phasing", "0", "", "Walker phasing factor F, 0 .. P-1" },
+    { "altitude_km", "550", "km", "altitude of the circular orbits" },
+    { "inclination_deg", "87", "deg", "inclination" },
+  },
+  returns = "Constellation (`#con` satellites; fields `con.planes`, `con.altitude_km`, ...)" }
+def { "con:period", section = "network", sig = "con:period()",
+  returns = "orbital period, s" }
+def { "con:position", section = "network", sig = "con:position(id, t)",
+  about = "Position of satellite id at time t (s, default 0).",
+  returns = "x, y, z in km, Earth-centred inertial" }
+def { "con:velocity", section = "network", sig = "con:velocity(id, t)",
+  returns = "vx, vy, vz in km/s, Earth-centred inertial" }
+def { "con:subpoint", section = "network", sig = "con:subpoint(id, t)",
+  returns = "latitude and *inertial* longitude in degrees (Earth rotation is not modelled)" }
+def { "con:size", section = "network", sig = "con:size()", returns = "satellites (also `#con`)" }
+def { "xnet.network", section = "network", sig = "xnet.network(con, { ... })",
+  about = "A series of snapshots of the +Grid inter-satellite links and their latencies.",
+  options = {
+    { "snapshots", "200", "", "snapshots T, evenly spaced over the horizon" },
+    { "horizon_s", "period", "s", "time the snapshots span (one orbital period)" },
+    { "survival", "0.95", "", "probability that a link survives its Bernoulli draw" },
+    { "omega_max", "0.12", "rad/s", "tracking limit on the line-of-sight angular rate" },
+    { "max_range_km", "5000", "km", "longest link" },
+    { "margin_km", "80", "km", "atmosphere margin the line of sight must clear" },
+    { "bits", "65536", "bit", "message size (hidden state, 4096 x 16 bit)" },
+    { "rate_bps", "100e9", "bit/s", "link rate" },
+    { "proc_s", "0", "s", "processing delay per hop" },
+    SEED,
+  },
+  returns = "Network of T snapshots" }
+def { "net:latency", section = "network", sig = "net:latency(src, snap)",
+  about = "Shortest-path latencies from src (or from each of a list of sources) at snapshot snap.",
+  returns = "a Row (`row[id]` in s, `math.huge` when unreachable) / a list of Rows" }
+def { "net:path", section = "network", sig = "net:path(src, dst, snap)",
+  returns = "list of ids from src to dst, or `nil` when unreachable" }
+def { "net:hops", section = "network", sig = "net:hops(src, snap)",
+  returns = "Row of hop counts along the minimum-latency routes" }
+def { "net:components", section = "network", sig = "net:components(snap)",
+  returns = "count, sizes (largest first)" }
+def { "net:links", section = "network", sig = "net:links(snap)",
+  returns = "`{ total, blocked, tracking, range, outage, active }` link counts" }
+def { "net:edges", section = "network", sig = "net:edges(snap)",
+  returns = "active links `{ {a, b, latency_s}, ... }`" }
+def { "net:time", section = "network", sig = "net:time(snap)", returns = "s since the epoch" }
+def { "net:params", section = "network", sig = "net:params()",
+  returns = "the options in force, defaults filled in" }
+def { "net:constellation", section = "network", sig = "net:constellation()",
+  returns = "the Constellation it was built from" }
+def { "net:size", section = "network", sig = "net:size()", returns = "satellites (also `#net`)" }
+def { "net:snapshots", section = "network", sig = "net:snapshots()", returns = "T" }
+def { "net:clear_cache", section = "network", sig = "net:clear_cache()",
+  returns = "nothing; frees the cached gateway sweeps (results unchanged)" }
+def { "net:close", section = "network", sig = "net:close()",
+  returns = "nothing; frees the network now (also at garbage collection)" }
+def { "row:max", section = "network", sig = "row:max()",
+  returns = "largest value and its satellite (`math.huge` if any is unreachable)" }
+def { "row:min", section = "network", sig = "row:min()", returns = "smallest value and its satellite" }
+def { "row:mean", section = "network", sig = "row:mean{ reachable = false }",
+  options = { { "reachable", "false", "", "average only the reachable satellites" } },
+  returns = "mean over the satellites (`math.huge` if any is unreachable, unless reachable)" }
+def { "row:unreachable", section = "network", sig = "row:unreachable()",
+  returns = "satellites with no route" }
+def { "row:table", section = "network", sig = "row:table()",
+  returns = "a plain table copy, keys 0 .. N-1" }
+def { "row:source", section = "network", sig = "row:source()", returns = "the source satellite" }
+def { "row:snapshot", section = "network", sig = "row:snapshot()", returns = "the snapshot" }
+
+-- Models, profiles, placement, evaluation -----------------------------------------
+
+def { "xnet.model", section = "model", sig = "xnet.model(name | { ... }, overrides)",
+  about = "A MoE model from the catalogue in lib/models/ (`llama-moe-3.5b` = `-2of8`), from a "
+    .. "table of fields, or one with some fields changed. FLOPs and bytes per expert are derived "
+    .. "from the dimensions unless given, so overrides of `hidden` or `expert_ffn` re-derive them.",
+  returns = "Model (fields `m.layers`, `m.gateway_s`, ...; see `help(m)`)" }
+def { "xnet.models", section = "model", sig = "xnet.models()",
+  returns = "the catalogue's names; printed, one line per model" }
+def { "m:fields", section = "model", sig = "m:fields()",
+  returns = "a plain table of every field (for `xnet.model(t)` round trips)" }
+def { "xnet.profile.uniform", section = "model", sig = "xnet.profile.uniform(m)",
+  returns = "Profile: every expert equally likely" }
+def { "xnet.profile.zipf", section = "model", sig = "xnet.profile.zipf(m, s, { seed = 1 })",
+  about = "Per layer, weights 1/rank^s over a seeded random ranking of the experts.",
+  options = { SEED }, returns = "Profile" }
+def { "xnet.profile.dirichlet", section = "model",
+  sig = "xnet.profile.dirichlet(m, alpha, { seed = 1 })",
+  about = "Per layer, weights drawn from a symmetric Dirichlet(alpha).",
+  options = { SEED }, returns = "Profile" }
+def { "xnet.profile.table", section = "model", sig = "xnet.profile.table(m, rows | path, { ... })",
+  about = "Per-layer weights from a list of rows (one per layer) or a CSV file.",
+  options = { { "kind", '"weights"', "", '"weights" (normalised per layer) or "probability" '
+                .. "(inclusion probabilities, each layer summing to k)" } },
+  returns = "Profile; or `nil, \"path:line: reason\"` for a file" }
+def { "xnet.profile.trace", section = "model", sig = "xnet.profile.trace(m, path)",
+  about = "A routing trace: CSV or CSV.gz rows `token,layer,expert_1,...,expert_k` "
+    .. "(a header line and `#` comments allowed).",
+  returns = "Profile and the number of rows read; or `nil, \"path:line: reason\"`" }
+def { "prof:inclusion", section = "model", sig = "prof:inclusion(l)",
+  returns = "`{[e] = p}`, the inclusion probabilities of layer l (sum to k)" }
+def { "prof:sets", section = "model", sig = "prof:sets(l)",
+  returns = "`{ {experts = {...}, p = ...}, ... }`, the top-k sets of layer l" }
+def { "prof:name", section = "model", sig = "prof:name()", returns = '"zipf-1", "trace:PATH", ...' }
+def { "prof:model", section = "model", sig = "prof:model()", returns = "its Model" }
+def { "prof:layers", section = "model", sig = "prof:layers()", returns = "L" }
+def { "prof:close", section = "model", sig = "prof:close()", returns = "nothing; frees it now" }
+def { "xnet.ring", section = "model",
+  sig = "xnet.ring(net, L) / xnet.ring(net, { {ids}, ... }, { gateways = {...} })",
+  about = "Layer placement: L contiguous slot-major subnets with central gateways, or your own.",
+  options = { { "gateways", "central", "", "one gateway id per subnet (your own subnets only)" } },
+  returns = "Ring" }
+def { "ring:subnet", section = "model", sig = "ring:subnet(l)", returns = "ids of subnet l" }
+def { "ring:gateway", section = "model", sig = "ring:gateway(l)", returns = "gateway of layer l" }
+def { "ring:layers", section = "model", sig = "ring:layers()", returns = "L (also `#ring`)" }
+def { "ring:close", section = "model", sig = "ring:close()", returns = "nothing; frees it now" }
+def { "xnet.place.spacexnet", section = "model",
+  sig = "xnet.place.spacexnet(net, ring, prof, { variant = \"A\" })",
+  about = "The paper's sorted rule: frequent experts on the candidates with the lowest expected "
+    .. "path latency.",
+  options = { VARIANT }, returns = "Plan" }
+def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, ring, prof, { ... })",
+  about = "The sorted rule improved by local search on the exact E[max over the activated set].",
+  options = { VARIANT, { "passes", "20", "", "local-search passes at most" },
+              { "cut_penalty_s", "1", "s", "cost of a path missing in a snapshot" } },
+  returns = "Plan, stats (`stats.before_s`, `after_s`: the objective, path latency only, "
+    .. "summed over layers)" }
+def { "xnet.place.randintra_cg", section = "model",
+  sig = "xnet.place.randintra_cg(net, ring, m, { seed = 1 })",
+  about = "Baseline: central gateways, experts random inside each subnet.",
+  options = { SEED }, returns = "Plan" }
+def { "xnet.place.randintra", section = "model",
+  sig = "xnet.place.randintra(net, ring, m, { seed = 1 })",
+  about = "Baseline: gateway and experts random inside each subnet.",
+  options = { SEED }, returns = "Plan" }
+def { "xnet.place.randplace", section = "model", sig = "xnet.place.randplace(net, m, { seed = 1 })",
+  about = "Baseline: gateways and experts random over the whole constellation.",
+  options = { SEED }, returns = "Plan" }
+def { "xnet.place.expected", section = "model",
+  sig = "xnet.place.expected(net, ring, { variant = \"A\" })",
+  options = { VARIANT },
+  returns = "`{[l] = { {satellite, mean_s, missing, gateway}, ... }}`: expected path latency "
+    .. "of every candidate" }
+def { "plan:gateway", section = "model", sig = "plan:gateway(l)", returns = "satellite id" }
+def { "plan:satellite", section = "model", sig = "plan:satellite(l, e)",
+  returns = "satellite id of expert e of layer l" }
+def { "plan:method", section = "model", sig = "plan:method()", returns = '"spacexnet", ...' }
+def { "plan:layers", section = "model", sig = "plan:layers()", returns = "L" }
+def { "plan:experts", section = "model", sig = "plan:experts()", returns = "E" }
+def { "plan:save", section = "model", sig = "plan:save(path)",
+  returns = "`true` or `nil, \"path: reason\"`; CSV `layer,role,expert,satellite`, atomic" }
+def { "plan:close", section = "model", sig = "plan:close()", returns = "nothing; frees it now" }
+def { "xnet.plan.load", section = "model", sig = "xnet.plan.load(path)",
+  returns = "Plan, or `nil, \"path:line: reason\"`" }
+def { "xnet.plan.new", section = "model", sig = "xnet.plan.new{ ... }",
+  about = "A plan from your own satellite ids (checked: distinct, in range).",
+  options = { { "satellites", "required", "", "satellites N of the network it is for" },
+              { "gateways", "required", "", "`{g_0, ...}`, one per layer" },
+              { "experts", "required", "", "`{ {s_00, s_01, ...}, ... }`, one list per layer" },
+              { "method", '"custom"', "", "the name it reports" } },
+  returns = "Plan" }
+def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, { ... })",
+  about = "Token latency: Monte Carlo over tokens (token i at snapshot i mod T) and the exact "
+    .. "expectation over the top-k sets.",
+  options = {
+    { "tokens", "100000", "", "Monte Carlo tokens" }, SEED, VARIANT,
+    { "snapshot", "nil", "", "evaluate every token at this snapshot only" },
+    { "exact", "true", "", "also compute the exact expectation" },
+  },
+  returns = "Result `{ mean, p50, p95, p99, stderr, undelivered, per_layer, exact, "
+    .. "exact_undelivered, exact_per_layer, tokens, delivered, ... }`, seconds per token "
+    .. "(prints a summary)" }
+
+-- Results, files, limits, help ---------------------------------------------------
+
+def { "xnet.export", section = "results", sig = "xnet.export(value, path)",
+  about = "Writes a result for other tools: CSV or JSON by the extension, gzip when it ends "
+    .. "in .gz; atomic. Evaluate results (CSV: one row per layer, the scalars repeated), "
+    .. "lists of rows, plans (CSV: the plan file `xnet.plan.load` reads), rings (CSV: layer, "
+    .. "position, satellite, gateway), per_layer tables and Rows (CSV: index, value), "
+    .. "study results. Tables keyed from 0 become arrays in order; infinities and NaN become "
+    .. "null (JSON) or an empty cell (CSV).",
+  returns = "`true`, or `nil, \"path: reason\"`" }
+def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data, { gzip = false })",
+  about = "Writes atomically: a temporary file, fsync, rename.",
+  options = { { "gzip", "false", "", "compress with gzip" } },
+  returns = "`true`, or `nil, \"path: reason\"`" }
+def { "xnet.read_file", section = "results", sig = "xnet.read_file(path)",
+  returns = "the contents (plain or gzip), or `nil, \"path: reason\"`" }
+def { "xnet.limits", section = "results", sig = "xnet.limits{ memory_mb = N }",
+  about = "The memory limit checked before large allocations.",
+  options = { { "memory_mb", "4096", "MiB", "largest object (or SPACEXNET_MEMORY_LIMIT_MB)" } },
+  returns = "the limits in force" }
+def { "xnet.help", section = "results", sig = "help(), help(xnet.evaluate), help \"evaluate\"",
+  about = "This reference at the prompt: the modules, or one function's signature, options "
+    .. "(defaults, units) and return values, or an object's methods.",
+  returns = "nothing; prints" }
+def { "xnet.unknown_name", section = "results", sig = "xnet.unknown_name(kind, name, valid, context)",
+  about = "The message for an unknown name, with the nearest valid one when it is a likely typo.",
+  returns = "`\"unknown KIND 'NAME' (did you mean 'X'? allowed: ...)\"`" }
+def { "xnet.strict", section = "results", sig = "xnet.strict()",
+  returns = "nothing; from now on reading or writing an undeclared global raises" }
+
+-- Studies and plots -----------------------------------------------------------------
+
+def { "xnet.study", section = "studies", sig = "xnet.study{ ... }",
+  about = "A study: a grid of parameters, repeats and a function that runs one point. Run it "
+    .. "with `spacexnet study run FILE --out DIR`.",
+  options = { { "name", "required", "", "the study's name" },
+              { "grid", "{}", "", "`{ param = { values... }, ... }`" },
+              { "repeats", "1", "", "runs of every grid point, each with its own seed" },
+              { "seed", "1", "", "the study seed; each point's seed derives from it" },
+              { "run", "required", "", "`function(point, seed, info)` returning the metrics" },
+              { "description", "nil", "", "free text for the manifest" } },
+  returns = "Study" }
+local PLOT_OPTIONS = {
+  { "data", "required", "", "a study directory, a merged CSV or a list of rows" },
+  { "x", "required", "", "the column on the x axis" },
+  { "y", "required", "", "the metric (a column)" },
+  { "by", "nil", "", "one series per value of this column" },
+  { "where", "{}", "", "`{ param = value }` fixing every other parameter" },
+  { "errors", '"sd"', "", '"sd", "se" or "minmax" over repeats' },
+  { "out", "required", "", "base path of BASE.dat, BASE.gp, BASE.svg, BASE.png" },
+  { "title", "nil", "", "the title" },
+  { "xlabel", "x", "", "x axis label" },
+  { "ylabel", "y", "", "y axis label" },
+  { "logy", "false", "", "logarithmic y axis" },
+  { "size", "{ 640, 400 }", "px", "width and height" },
+  { "gnuplot", '"gnuplot"', "", "the program ($GNUPLOT); false only writes data and script" },
+}
+local LINES_OPTIONS = { table.unpack(PLOT_OPTIONS) }
+table.insert(LINES_OPTIONS, 11, { "logx", "false", "", "logarithmic x axis" })
+def { "xnet.plot.lines", section = "studies", sig = "xnet.plot.lines{ ... }",
+  about = "Mean over repeats against a parameter, one line per `by` value, with error bars.",
+  options = LINES_OPTIONS,
+  returns = "`{ dat, script, svg, png, rendered, message }`, or `nil, message`" }
+def { "xnet.plot.bars", section = "studies", sig = "xnet.plot.bars{ ... }",
+  about = "Grouped bars: one group per x value, one bar per `by` value, with error bars.",
+  options = PLOT_OPTIONS,
+  returns = "as `xnet.plot.lines`" }
+def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
+  about = "The constellation from above at one snapshot: subnets shaded, gateways, experts "
+    .. "coloured by activation probability.",
+  options = { { "net", "required", "", "Network" }, { "ring", "required", "", "Ring" },
+              { "plan", "nil", "", "Plan whose gateways and experts to mark" },
+              { "profile", "nil", "", "Profile colouring the experts (needs plan)" },
+              { "snapshot", "0", "", "the snapshot drawn" },
+              { "out", "required", "", "base path" }, { "title", "shell and time", "", "the title" },
+              { "size", "{ 900, 480 }", "px", "width and height" },
+              { "gnuplot", '"gnuplot"', "", "as for lines" } },
+  returns = "as `xnet.plot.lines`, plus `experts`" }
+def { "xnet.study.collect", section = "studies", sig = 'require("xnet.study").collect(dir)',
+  about = "Reads a study directory's finished points.",
+  returns = "`{ manifest, rows, columns, params, metrics, missing, extra }` (rows in grid order, "
+    .. "with the parameters, `repeat`, `seed` and the metrics), or `nil, message`" }
+def { "xnet.plot.aggregate", section = "studies", sig = 'require("xnet.plot").aggregate{ ... }',
+  about = "The numbers `plot.lines` draws, without drawing.",
+  options = { PLOT_OPTIONS[1], PLOT_OPTIONS[2], PLOT_OPTIONS[3], PLOT_OPTIONS[4],
+              PLOT_OPTIONS[5], PLOT_OPTIONS[6] },
+  returns = "`{ xs, series = { { value, label, at = { [x] = { n, mean, lo, hi, sd } } } }, "
+    .. "numeric_x, errors }`, or `nil, message`" }
+
+-- Modules ----------------------------------------------------------------------------
+
+def { "xnet.report.markdown", section = "modules", sig = "report.markdown(rows, columns)",
+  returns = "a Markdown table of rows (tables keyed by column), numbers right-aligned" }
+def { "xnet.report.csv", section = "modules", sig = "report.csv(rows, columns, meta)",
+  about = "CSV with exact numbers and RFC 4180 quoting, after `# key: value` provenance lines.",
+  returns = "string" }
+def { "xnet.report.provenance", section = "modules", sig = "report.provenance(extra)",
+  returns = "`{ spacexnet, revision, lua, igraph, created, ... }` plus extra" }
+def { "xnet.json.encode", section = "modules", sig = "json.encode(value, { indent = nil })",
+  about = "Deterministic JSON: sorted keys, shortest exact numbers, tables keyed from 0 as "
+    .. "arrays, infinities and NaN as null; raises on what JSON cannot hold, naming where.",
+  options = { { "indent", "nil", "", "indentation string (compact without)" } },
+  returns = "string" }
+def { "xnet.json.decode", section = "modules", sig = "json.decode(text)",
+  returns = "value (null as `json.null`), or `nil, message`" }
+def { "xnet.json.array", section = "modules", sig = "json.array(t)",
+  returns = "t, marked to encode as an array even when empty" }
+def { "xnet.json.number", section = "modules", sig = "json.number(x)",
+  returns = "x as its shortest exact text" }
+def { "xnet.json.string", section = "modules", sig = "json.string(s)", returns = "s as a JSON string" }
+def { "xnet.paper.setup", section = "modules", sig = "paper.setup{ ... }",
+  about = "The paper's constellation, network, model and ring; any default (pattern, planes, "
+    .. "sats, ..., model, layers) can be changed by name.",
+  returns = "`{ con, net, model, ring, params }`" }
+def { "xnet.paper.plan", section = "modules", sig = "paper.plan(setup, method, prof, { seed, variant })",
+  returns = "the Plan of one of `paper.METHODS`" }
+def { "xnet.paper.profile", section = "modules", sig = "paper.profile(m, name, seed)",
+  returns = 'Profile for "uniform", "zipf-S" or "dirichlet-A" (`paper.PROFILES`)' }
+def { "xnet.paper.evaluate", section = "modules", sig = "paper.evaluate(setup, prof, { seed, variant, tokens })",
+  returns = "`{ [method] = evaluate result }` for the four methods on one network (paired)" }
+def { "xnet.paper.metrics", section = "modules", sig = "paper.metrics(setup, prof, seed)",
+  returns = "a study point's metrics: `<method>` (exact s/token) and `<method>_undelivered`" }
+def { "xnet.paper.long", section = "modules", sig = "paper.long(rows, params, suffix)",
+  returns = "`{ rows, params }` with one row per method (`method`, `value` columns), for plots" }
+
+-- Processes and clocks ---------------------------------------------------------------
+
+def { "xnet.spawn", section = "system", sig = "xnet.spawn{ path, arg1, ... }",
+  returns = "Process with pipes to its standard input and output; or `nil, \"path: reason\"`" }
+def { "proc:send", section = "system", sig = "proc:send(data)", returns = "`true` or `nil, reason`" }
+def { "proc:receive", section = "system", sig = "proc:receive()",
+  returns = "what the worker wrote so far (`\"\"` if nothing)" }
+def { "proc:close_input", section = "system", sig = "proc:close_input()",
+  returns = "nothing; the worker sees end of input" }
+def { "proc:wait", section = "system", sig = "proc:wait(block = true)",
+  returns = "exit code (128 + signal when killed), or `nil` while running" }
+def { "proc:kill", section = "system", sig = 'proc:kill(sig = "INT")', returns = '"INT", "TERM" or "KILL"' }
+def { "proc:pid", section = "system", sig = "proc:pid()", returns = "process id (0 once reaped)" }
+def { "proc:close", section = "system", sig = "proc:close()", returns = "nothing; closes the pipes" }
+def { "xnet.poll", section = "system", sig = "xnet.poll(procs, timeout_s)",
+  returns = "processes with something to read or ended" }
+def { "xnet.executable", section = "system", sig = "xnet.executable()", returns = "path of this program" }
+def { "xnet.list_dir", section = "system", sig = "xnet.list_dir(path)",
+  returns = "names (unsorted), or `nil, \"path: reason\"`" }
+def { "xnet.mkdir", section = "system", sig = "xnet.mkdir(path)",
+  returns = "`true` (parents created), or `nil, \"path: reason\"`" }
+def { "xnet.isatty", section = "system", sig = "xnet.isatty(fd)", returns = "boolean, fd 0, 1 or 2" }
+def { "xnet.clock", section = "system", sig = "xnet.clock()", returns = "s on a monotonic clock" }
+def { "xnet.time", section = "system", sig = "xnet.time()", returns = "s since the Unix epoch" }
+def { "xnet.sleep", section = "system", sig = "xnet.sleep(s)", returns = "nothing; Ctrl-C ends it early" }
+def { "xnet.pid", section = "system", sig = "xnet.pid()", returns = "this process id" }
+def { "xnet.hostname", section = "system", sig = "xnet.hostname()", returns = "string" }
+def { "xnet.cpu_count", section = "system", sig = "xnet.cpu_count()", returns = "processors online" }
+def { "xnet.hash64", section = "system", sig = "xnet.hash64(s)",
+  returns = "a stable 64-bit integer hash (not for security)" }
+
+-- Lookup -------------------------------------------------------------------------------
+
+doc.by_name = {}
+for _, e in ipairs(doc.entries) do doc.by_name[e.name] = e end
+
+-- The README's "call" cell: options with their defaults written into the call.
+local function call_text(e)
+  if not e.options or e.sig:find("{ %.%.%. }") == nil then return e.sig end
+  local parts = {}
+  for _, o in ipairs(e.options) do
+    parts[#parts + 1] = o[2] == "required" and o[1] or (o[1] .. " = " .. o[2])
+  end
+  return (e.sig:gsub("{ %.%.%. }", "{ " .. table.concat(parts, ", ") .. " }"))
+end
+
+-- doc.markdown(section) -> the README's table for one section
+function doc.markdown(section)
+  local lines = { "| call | returns |", "|---|---|" }
+  for _, e in ipairs(doc.entries) do
+    if e.section == section then
+      local cell = "`" .. call_text(e):gsub("|", "\\|") .. "`"
+      local returns = e.returns:gsub("|", "\\|")
+      if e.about then returns = e.about:gsub("|", "\\|") .. " Returns " .. returns end
+      lines[#lines + 1] = "| " .. cell .. " | " .. returns .. " |"
+    end
+  end
+  return table.concat(lines, "\n")
+end
+
+-- doc.readme(text) -> text with every block between `<!-- api:NAME -->` and
+-- `<!-- /api -->` replaced by doc.markdown(NAME); raises on an unknown name
+function doc.readme(text)
+  local known = {}
+  for _, s in ipairs(doc.sections) do known[s] = true end
+  return (text:gsub("(<!%-%- api:([%w_]+) %-%->\n)(.-)(<!%-%- /api %-%->)",
+                    function(open, name, _, close)
+                      if not known[name] then error("README: unknown API section '" .. name .. "'") end
+                      return open .. doc.markdown(name) .. "\n" .. close
+                    end))
+end
+
+-- Printing -------------------------------------------------------------------------------
+
+local function wrap(text, indent, width)
+  local out, line = {}, indent
+  for word in text:gmatch("%S+") do
+    if #line + #word + 1 > width and line ~= indent then
+      out[#out + 1] = line
+      line = indent
+    end
+    line = line .. (line == indent and "" or " ") .. word
+  end
+  if line ~= indent then out[#out + 1] = line end
+  return table.concat(out, "\n")
+end
+
+-- doc.text(entry) -> the help text of one entry
+function doc.text(e)
+  local out = { e.sig }
+  if e.about then out[#out + 1] = wrap(e.about, "  ", 78) end
+  if e.options then
+    out[#out + 1] = "  options (default, unit):"
+    local w = 0
+    for _, o in ipairs(e.options) do w = math.max(w, #o[1]) end
+    for _, o in ipairs(e.options) do
+      local def = o[2] .. (o[3] ~= "" and " " .. o[3] or "")
+      out[#out + 1] = string.format("    %-" .. w .. "s  %-14s %s", o[1], def, o[4])
+    end
+  end
+  out[#out + 1] = wrap("returns: " .. e.returns:gsub("`", ""), "  ", 78)
+  return table.concat(out, "\n")
+end
+
+-- help -------------------------------------------------------------------------------
+
+-- Every documented function by identity, from the live tables: xnet's,
+-- the modules' and the object types' methods.
+local function named_functions()
+  local xnet = require "xnet"
+  local names = {}
+  local function walk(t, prefix)
+    for k, v in pairs(t) do
+      if type(v) == "function" and type(k) == "string" then
+        names[v] = names[v] or prefix .. k
+      end
+    end
+  end
+  walk(xnet, "xnet.")
+  for _, sub in ipairs { "profile", "place", "plan", "plot" } do walk(xnet[sub], "xnet." .. sub .. ".") end
+  for _, mod in ipairs { "report", "json", "paper", "plot", "study" } do
+    walk(require("xnet." .. mod), "xnet." .. mod .. ".")
+  end
+  for class, c in pairs(doc.classes) do
+    local mt = debug.getregistry()["xnet." .. class]
+    if mt and mt.methods then walk(mt.methods, c.var .. ":") end
+  end
+  return names
+end
+doc.named_functions = named_functions
+
+local function one_line(e)
+  return string.format("  %-44s %s", e.sig, (e.returns:gsub("`", ""):gsub("%s+", " ")))
+end
+
+local function print_entries(title, match)
+  local out = { title }
+  for _, e in ipairs(doc.entries) do
+    if match(e) then out[#out + 1] = one_line(e) end
+  end
+  print(table.concat(out, "\n"))
+end
+
+local function print_modules()
+  local out = { "spacexnet's Lua modules (help \"xnet.place\" lists one; help(xnet.evaluate) or "
+                .. "help \"evaluate\" shows one function; help(obj) an object's methods):" }
+  for _, m in ipairs(doc.modules) do out[#out + 1] = string.format("  %-13s %s", m[1], m[2]) end
+  out[#out + 1] = "Objects: Constellation (con), Network (net), Row (row), Model (m), "
+                  .. "Profile (prof), Ring (ring), Plan (plan), Process (proc)."
+  out[#out + 1] = "The reference is also in README.md; the model in docs/model.md."
+  print(table.concat(out, "\n"))
+end
+
+local function print_class(class)
+  local c = doc.classes[class]
+  local fields = c.fields and ("; fields: " .. table.concat(c.fields, ", ")) or ""
+  print_entries(class .. " (" .. c.var .. ") methods" .. fields .. ":", function(e)
+    return e.name:sub(1, #c.var + 1) == c.var .. ":"
+  end)
+end
+
+-- Every name help() accepts, for the did-you-mean message.
+local function topics()
+  local list = {}
+  for _, m in ipairs(doc.modules) do list[#list + 1] = m[1] end
+  for class in pairs(doc.classes) do list[#list + 1] = class end
+  for _, e in ipairs(doc.entries) do
+    list[#list + 1] = e.name
+    local short = e.name:match("[%.:]([%w_]+)$")
+    if short then list[#list + 1] = short end
+  end
+  return list
+end
+
+-- help() lists the modules; help(f) or help "name" prints one function;
+-- help(object) or help "Network" lists a type's methods; help(xnet.place) or
+-- help "xnet.place" a module's functions.
+function doc.help(x)
+  if x == nil then return print_modules() end
+  local mt = getmetatable(x)
+  local tname = mt and type(mt) == "table" and mt.__name
+  local class = type(tname) == "string" and tname:match("^xnet%.(%u%w*)$")
+  if class == "Result" then return print(doc.text(doc.by_name["xnet.evaluate"])) end
+  if class and doc.classes[class] then return print_class(class) end
+  if type(x) == "function" then
+    local name = named_functions()[x]
+    if name and doc.by_name[name] then return print(doc.text(doc.by_name[name])) end
+    return print("no help for this function (help() lists what is documented)")
+  end
+  if type(x) == "table" then
+    local xnet = require "xnet"
+    for _, m in ipairs(doc.modules) do
+      local name = m[1]
+      local t = name == "xnet" and xnet or xnet[name:match("^xnet%.(.*)$") or ""]
+      if t == nil then t = package.loaded[name] end
+      if t == x then x = name break end
+    end
+    if type(x) == "table" then return print("no help for this table (help() lists the modules)") end
+  end
+  if type(x) ~= "string" then
+    return print("help expects a function, an object or a name, got " .. type(x))
+  end
+  if doc.by_name[x] or doc.by_name["xnet." .. x] then
+    return print(doc.text(doc.by_name[x] or doc.by_name["xnet." .. x]))
+  end
+  if doc.classes[x] then return print_class(x) end
+  for class, c in pairs(doc.classes) do
+    if c.var == x then return print_class(class) end
+  end
+  for _, m in ipairs(doc.modules) do
+    if m[1] == x or m[1] == "xnet." .. x then
+      local prefix = m[1] == "xnet" and "xnet.[%w_]+$" or ("^" .. m[1]:gsub("%.", "%%.") .. "%.")
+      return print_entries(m[1] .. ": " .. m[2], function(e) return e.name:find(prefix) ~= nil end)
+    end
+  end
+  local found = {}
+  for _, e in ipairs(doc.entries) do
+    if e.name:match("[%.:]([%w_]+)$") == x then found[#found + 1] = e end
+  end
+  if #found == 1 then return print(doc.text(found[1])) end
+  if #found > 1 then
+    return print_entries(string.format("%d functions are called '%s':", #found, x),
+                         function(e) return e.name:match("[%.:]([%w_]+)$") == x end)
+  end
+  local core = require "xnet.core"
+  print(core.unknown_name("help topic", x, topics()) .. "; help() lists the modules")
+end
+
+return doc

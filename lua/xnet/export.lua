@@ -1,0 +1,232 @@
+-- xnet.export(value, path): results leave spacexnet as CSV or JSON (chosen
+-- by the extension; gzip when it ends in .gz), written atomically.
+--
+-- JSON: the value as a tree. Tables keyed exactly 0 .. n-1 (per_layer, a
+-- profile's inclusion) become arrays in that order; Plans, Rings and Rows
+-- become tables (below); infinities and NaN become null.
+-- CSV: one header line, then rows (RFC 4180 quoting, numbers exact);
+-- infinities and NaN become empty cells. What becomes a row:
+--   a list of rows (tables keyed by column) or a study result (.rows) -- each row;
+--   an evaluate result -- one row per layer: layer, per_layer, exact_per_layer,
+--     with the result's scalar fields repeated on every row (tidy form);
+--   a Plan -- the plan file plan:save writes (layer, role, expert, satellite
+--     after two '#' lines), which xnet.plan.load reads back;
+--   a Ring -- layer, position, satellite, gateway (true for the gateway);
+--   a list of numbers, a per_layer table or a Row -- index, value (keys as given);
+--   a table of scalars -- one row.
+local core = require "xnet.core"
+local json = require "xnet.json"
+
+local export = {}
+
+local function fail(fmt, ...)
+  error(string.format(fmt, ...), 3)
+end
+
+local function type_name(v)
+  local mt = getmetatable(v)
+  return type(mt) == "table" and type(mt.__name) == "string" and mt.__name or nil
+end
+
+local function finite_or_nil(v)
+  if type(v) == "number" and (v ~= v or v == math.huge or v == -math.huge) then return nil end
+  return v
+end
+
+-- The userdata a result may hold, as plain tables.
+local function plan_tree(plan)
+  local t = { method = plan:method(), layers = plan:layers(), experts = plan:experts(),
+              gateways = json.array {}, satellites = json.array {} }
+  for l = 0, plan:layers() - 1 do
+    t.gateways[l + 1] = plan:gateway(l)
+    local row = json.array {}
+    for e = 0, plan:experts() - 1 do row[e + 1] = plan:satellite(l, e) end
+    t.satellites[l + 1] = row
+  end
+  return t
+end
+
+local function ring_tree(ring)
+  local t = { layers = ring:layers(), gateways = json.array {}, subnets = json.array {} }
+  for l = 0, ring:layers() - 1 do
+    t.gateways[l + 1] = ring:gateway(l)
+    t.subnets[l + 1] = json.array(ring:subnet(l))
+  end
+  return t
+end
+
+local function row_table(row)
+  return row:table()
+end
+
+local converters = {
+  ["xnet.Plan"] = plan_tree, ["xnet.Ring"] = ring_tree, ["xnet.Row"] = row_table,
+  ["xnet.Profile"] = function(p) return p:name() end,
+  ["xnet.Model"] = function(m) return m:fields() end,
+  ["xnet.Constellation"] = function(c) return tostring(c) end,
+  ["xnet.Network"] = function(n) return n:params() end,
+}
+
+-- export.tree(value) -> a tree json.encode writes: objects converted to
+-- tables, and numeric keys that do not form an array written as strings.
+function export.tree(v, seen)
+  seen = seen or {}
+  local conv = converters[type_name(v)]
+  if conv then v = conv(v) end
+  if type(v) == "userdata" then fail("cannot export a %s", type_name(v) or "userdata") end
+  if type(v) ~= "table" or v == json.null then return v end
+  if seen[v] then fail("cannot export a table that contains itself") end
+  seen[v] = true
+  local out, keys, numeric = {}, 0, 0
+  for k, x in pairs(v) do
+    out[k] = export.tree(x, seen)
+    keys = keys + 1
+    if type(k) == "number" then numeric = numeric + 1 end
+  end
+  seen[v] = nil
+  if type_name(v) == "json.array" then return json.array(out) end
+  local array = numeric == keys and #out == keys - (out[0] ~= nil and 1 or 0)
+  if numeric > 0 and not array then
+    local named = {}
+    for k, x in pairs(out) do named[tostring(k)] = x end
+    out = named
+  end
+  return out
+end
+
+local function scalar(v)
+  local t = type(v)
+  return t == "number" or t == "string" or t == "boolean"
+end
+
+-- A list of tables? A list (or 0-based table) of scalars?
+local function list_kind(t)
+  local first = t[0] ~= nil and 0 or 1
+  if t[first] == nil then return nil end
+  local n = 0
+  for _ in pairs(t) do n = n + 1 end
+  local last = first + n - 1
+  for i = first, last do
+    if t[i] == nil then return nil end
+  end
+  local tables, scalars = true, true
+  for i = first, last do
+    tables = tables and type(t[i]) == "table" and type_name(t[i]) == nil
+    scalars = scalars and scalar(t[i])
+  end
+  return tables and "rows" or scalars and "values" or nil, first, last
+end
+
+-- Columns of rows: those a study result names, else every key, sorted.
+local function columns_of(rows, named)
+  if named then return named end
+  local seen, cols = {}, {}
+  for _, r in ipairs(rows) do
+    for k in pairs(r) do
+      if type(k) == "string" and not seen[k] then seen[k], cols[#cols + 1] = true, k end
+    end
+  end
+  table.sort(cols)
+  return cols
+end
+
+-- export.rows(value) -> rows, columns: what a CSV of value holds
+function export.rows(v)
+  local tn = type_name(v)
+  if tn == "xnet.Plan" then
+    local rows = {}
+    for l = 0, v:layers() - 1 do
+      rows[#rows + 1] = { layer = l, role = "gateway", expert = nil, satellite = v:gateway(l) }
+      for e = 0, v:experts() - 1 do
+        rows[#rows + 1] = { layer = l, role = "expert", expert = e, satellite = v:satellite(l, e) }
+      end
+    end
+    return rows, { "layer", "role", "expert", "satellite" }
+  elseif tn == "xnet.Ring" then
+    local rows = {}
+    for l = 0, v:layers() - 1 do
+      local g = v:gateway(l)
+      for i, id in ipairs(v:subnet(l)) do
+        rows[#rows + 1] = { layer = l, position = i - 1, satellite = id, gateway = id == g }
+      end
+    end
+    return rows, { "layer", "position", "satellite", "gateway" }
+  elseif tn == "xnet.Row" then
+    v = v:table()
+  elseif tn == "xnet.Result" then
+    local base, cols = {}, {}
+    for k, x in pairs(v) do
+      if scalar(x) then base[k], cols[#cols + 1] = x, k end
+    end
+    table.sort(cols)
+    local rows = {}
+    local per, exact = v.per_layer or {}, v.exact_per_layer or {}
+    for l = 0, (v.layers or 0) - 1 do
+      if per[l] ~= nil or exact[l] ~= nil then
+        local r = { layer = l, per_layer = per[l], exact_per_layer = exact[l] }
+        for k, x in pairs(base) do r[k] = x end
+        rows[#rows + 1] = r
+      end
+    end
+    if #rows == 0 then rows[1] = base end
+    table.insert(cols, 1, "layer")
+    table.insert(cols, 2, "per_layer")
+    table.insert(cols, 3, "exact_per_layer")
+    return rows, cols
+  elseif tn ~= nil then
+    fail("cannot export a %s as CSV", tn)
+  end
+  if type(v) ~= "table" then fail("cannot export a %s as CSV", type(v)) end
+  if type(v.rows) == "table" then -- a study result (study.collect) or { rows =, columns = }
+    return v.rows, columns_of(v.rows, v.columns)
+  end
+  local kind, first, last = list_kind(v)
+  if kind == "rows" then
+    local rows = {}
+    for i = first, last do rows[#rows + 1] = v[i] end
+    return rows, columns_of(rows)
+  elseif kind == "values" then
+    local rows = {}
+    for i = first, last do rows[#rows + 1] = { index = i, value = v[i] } end
+    return rows, { "index", "value" }
+  end
+  for k, x in pairs(v) do
+    if type(k) ~= "string" or not scalar(x) then
+      fail("cannot export this table as CSV: key %s holds a %s (export rows, a list, "
+           .. "or a table of numbers and strings)", tostring(k), type(x))
+    end
+  end
+  return { v }, columns_of { v }
+end
+
+-- xnet.export(value, path) -> true | nil, "path: reason"
+function export.write(value, path)
+  if type(path) ~= "string" then fail("path must be a string, got %s", type(path)) end
+  local gzip = path:match("%.gz$") ~= nil
+  local format = path:gsub("%.gz$", ""):match("%.(%w+)$")
+  local text
+  if format == "json" then
+    text = json.encode(export.tree(value), { indent = "  " }) .. "\n"
+  elseif format == "csv" and type_name(value) == "xnet.Plan" then
+    if not gzip then return value:save(path) end -- a plan file xnet.plan.load reads
+    local tmp = path .. ".export-tmp"
+    local ok, err = value:save(tmp)
+    if ok then text, err = core.read_file(tmp) end
+    os.remove(tmp)
+    if not text then return nil, err end
+  elseif format == "csv" then
+    local rows, columns = export.rows(value)
+    local clean = {}
+    for i, r in ipairs(rows) do
+      local c = {}
+      for _, col in ipairs(columns) do c[col] = finite_or_nil(r[col]) end
+      clean[i] = c
+    end
+    text = require("xnet.study").to_csv(clean, columns)
+  else
+    fail("path must end in .csv, .json, .csv.gz or .json.gz, got '%s'", path)
+  end
+  return core.write_file(path, text, { gzip = gzip })
+end
+
+return export

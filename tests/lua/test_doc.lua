@@ -1,0 +1,77 @@
+-- The reference (lua/xnet/doc.lua): every public function has an entry and
+-- every entry is a real function; the README's API tables are the ones it
+-- generates; help() finds functions by value and by name.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local t = require "harness"
+local xnet = require "xnet"
+local doc = require "xnet.doc"
+
+-- every function a user can reach: xnet's, its sub-tables', the object
+-- types' methods, and the documented modules' (the study runner's internals
+-- are reached only through `spacexnet study` and xnet.study{...})
+local names = doc.named_functions()
+local undocumented, public = {}, 0
+for f, name in pairs(names) do
+  local internal = name:match("^xnet%.study%.") and name ~= "xnet.study.collect"
+                   or name:match("^xnet%.plot%.") and xnet.plot[name:match("[%w_]+$")] == nil
+                      and name ~= "xnet.plot.aggregate"
+  if not internal then
+    public = public + 1
+    if not doc.by_name[name] then undocumented[#undocumented + 1] = name end
+  end
+end
+table.sort(undocumented)
+t.check(#undocumented == 0, "no help entry for: " .. table.concat(undocumented, ", "))
+t.check(public > 90, "walked " .. public .. " public functions")
+-- and every entry is a function that exists (no stale entries)
+local reachable = {}
+for _, name in pairs(names) do reachable[name] = true end
+local stale = {}
+for _, e in ipairs(doc.entries) do
+  if not reachable[e.name] then stale[#stale + 1] = e.name end
+  if not (e.sig and e.returns and e.section) then stale[#stale + 1] = e.name .. " (incomplete)" end
+end
+t.check(#stale == 0, "entries without a function: " .. table.concat(stale, ", "))
+
+-- the README's tables are generated from the same entries
+local readme_path = xnet.root .. "/README.md"
+local readme = assert(xnet.read_file(readme_path))
+t.check(doc.readme(readme) == readme, "README.md's API tables differ from lua/xnet/doc.lua: "
+        .. "run make docs")
+local blocks = 0
+for _ in readme:gmatch("<!%-%- api:[%w_]+ %-%->") do blocks = blocks + 1 end
+t.check(blocks == #doc.sections, blocks .. " API blocks in README.md")
+local stale_readme = "<!-- api:model -->\n| old |\n<!-- /api -->"
+t.check(doc.readme(stale_readme) ~= stale_readme and doc.readme(stale_readme):find("xnet.evaluate", 1, true))
+t.check_error("unknown API section 'nope'", doc.readme, "<!-- api:nope -->\n<!-- /api -->")
+
+-- help: capture what it prints
+local function help_text(x)
+  local out = {}
+  local saved = print
+  print = function(...) out[#out + 1] = table.concat({ ... }, "\t") end
+  local ok, err = pcall(xnet.help, x)
+  print = saved
+  assert(ok, err)
+  return table.concat(out, "\n")
+end
+local h = help_text(xnet.evaluate)
+t.check(h:find("^xnet%.evaluate%(net, plan, prof") and h:find("tokens%s+100000")
+        and h:find("returns: Result"), h)
+t.check(help_text("evaluate") == h and help_text("xnet.evaluate") == h)
+h = help_text(xnet.network)
+t.check(h:find("omega_max%s+0.12 rad/s%s+tracking limit") and h:find("max_range_km%s+5000 km"), h)
+h = help_text()
+for _, m in ipairs(doc.modules) do t.check(h:find(m[1], 1, true), "help() lists " .. m[1]) end
+h = help_text(xnet.walker())
+t.check(h:find("^Constellation %(con%) methods") and h:find("con:position(id, t)", 1, true), h)
+t.check(help_text("Network"):find("net:latency(src, snap)", 1, true))
+t.check(help_text(xnet.place):find("xnet.place.randintra_cg", 1, true))
+t.check(help_text("xnet.json"):find("json.decode(text)", 1, true))
+t.check(help_text(require("xnet.study").collect):find("collect(dir)", 1, true))
+t.check(help_text("close"):find("5 functions are called 'close'", 1, true))
+h = help_text("evalute")
+t.check(h:find("unknown help topic 'evalute' (did you mean 'evaluate'?", 1, true), h)
+t.check(help_text(42):find("help expects a function, an object or a name, got number", 1, true))
+
+t.done()
