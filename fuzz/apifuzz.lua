@@ -46,8 +46,11 @@ end
 local SPECIAL = {
   0, -1, 1, 2, 3, 0.5, -0.0, 1.5, 2 ^ 53, 2 ^ 53 + 1, 1 << 31, -(1 << 31), (1 << 31) - 1,
   2.0 ^ 63, -2.0 ^ 63, math.maxinteger, math.mininteger, 0 / 0, math.huge, -math.huge,
-  1e308, 5e-324, 1e6, 100000000, 2 ^ 32, 1e-300,
+  1e308, 5e-324, 1e6, 100000000, 2 ^ 32, 1e-300, 1e-310,
 }
+-- Weights at the edges of the double range, for profile tables.
+local EXTREME = { 1, 0, 1e308, 1e-300, 1e-310, 5e-324, 0 / 0, math.huge, -1, math.maxinteger,
+                  1 << 62, 2 ^ 1000, 1e-320 }
 local STRINGS = { "", "0", "1", "-1", "3", "1e309", "nan", "x", "star", "delta", "A", "B",
                   "llama-moe-3.5b", "mixtral-8x7b", "../x", "a b", "nonexistent.csv",
                   "nonexistent.csv.gz", "\0", string.rep("a", 300), "%s%n", "\255\254" }
@@ -278,10 +281,23 @@ function Fuzzer:harvest()
   local function blames(res, pos)
     return not res[1] and type(res[2]) == "string" and res[2]:find("#" .. pos, 1, true) ~= nil
   end
-  local function explore(fn, args, first)
+  -- What satisfied positions first .. pos - 1: a type name for an object
+  -- (taken from the pools at call time) or the plain value.
+  local function shape(args, first, pos)
+    local s = {}
+    for i = first, pos - 1 do
+      local mt = type(args[i]) == "userdata" and getmetatable(args[i])
+      s[#s + 1] = mt and { tname = mt.__name } or { value = args[i] }
+    end
+    return s
+  end
+  local function explore(f, fn, args, first)
     for pos = first, 4 do
       args[pos] = probe
-      if not blames(self:protected(fn, args, pos), pos) then return end
+      if not blames(self:protected(fn, args, pos), pos) then
+        f.shape = shape(args, first, pos)
+        return
+      end
       local chosen
       for _, v in ipairs(fillers) do
         args[pos], args[pos + 1] = v, probe
@@ -295,12 +311,12 @@ function Fuzzer:harvest()
     end
   end
   for _, f in ipairs(self.functions) do
-    if not f.writer then explore(f.fn, {}, 1) end
+    if not f.writer then explore(f, f.fn, {}, 1) end
   end
   for _, tname in ipairs(self.type_names) do
     for _, m in ipairs(self.types[tname]) do
       if not m.writer and m.key ~= "__gc" and m.key ~= "__close" and m.key ~= "close" then
-        explore(m.fn, { self.pools[tname][1] }, 2)
+        explore(m, m.fn, { self.pools[tname][1] }, 2)
       end
     end
   end
@@ -321,6 +337,44 @@ end
 function Fuzzer:object(src)
   local tname = pick(src, self.type_names)
   return tname and pick(src, self.pools[tname]) or nil
+end
+
+-- A function that closes one pooled object (chosen now), runs a full
+-- collection, and sometimes raises: what a hostile metamethod or finalizer
+-- does to the objects a call holds.
+function Fuzzer:closer(src, victims)
+  local victim = victims and #victims > 0 and pick(src, victims) or self:object(src)
+  local raise = src:byte() % 4 == 0
+  return function()
+    if victim then pcall(function() victim:close() end) end
+    collectgarbage()
+    if raise then error("apifuzz: metamethod raised") end
+  end
+end
+
+-- A table (t, or a fresh one) every metamethod of which runs a closer.
+function Fuzzer:hostile_table(src, t, victims)
+  local close = self:closer(src, victims)
+  return setmetatable(t or {}, {
+    __index = function() close() end,
+    __newindex = function() close() end,
+    __len = function() close() return 2 end,
+    __pairs = function() close() return next, {}, nil end,
+    __tostring = function() close() return "hostile" end,
+    __eq = function() close() return false end,
+  })
+end
+
+-- Rows of weights at the edges of the double range (one row per layer of
+-- the pooled models' two layers, one entry per expert).
+function Fuzzer:extreme_rows(src)
+  local rows = {}
+  for l = 1, 2 do
+    local row = {}
+    for e = 1, 8 do row[e] = src:byte() < 160 and 1 or pick(src, EXTREME) end
+    rows[l] = row
+  end
+  return rows
 end
 
 function Fuzzer:value(src, depth)
@@ -361,6 +415,20 @@ function Fuzzer:value(src, depth)
     return pick(src, nasty_values())
   elseif tag == 17 then
     return (src:byte() - 128) / 8
+  elseif tag == 18 and depth < 2 then
+    local kind = src:byte() % 4
+    if kind == 0 then
+      return self:hostile_table(src, self:options(src, depth + 1))
+    elseif kind == 1 then
+      local list = {}
+      for i = 1, src:byte() % 4 do list[i] = src:byte() % 8 end
+      return self:hostile_table(src, list)
+    elseif kind == 2 then
+      -- dropped at once: its finalizer closes an object during a later allocation
+      setmetatable({}, { __gc = self:closer(src) })
+      return self:options(src, depth + 1)
+    end
+    return self:extreme_rows(src)
   end
   return {}
 end
@@ -437,6 +505,23 @@ function Fuzzer:call(src)
     target = pick(src, self.functions)
     if not target then return nil end
     args, n = {}, 0
+  end
+  if target.shape and src:byte() % 4 == 0 then
+    -- Arguments that pass the checks, then a hostile one where the options go.
+    for _, s in ipairs(target.shape) do
+      n = n + 1
+      args[n] = s.tname and pick(src, self.pools[s.tname] or {}) or s.value
+    end
+    local victims = {}
+    for i = 1, n do
+      if type(args[i]) == "userdata" then victims[#victims + 1] = args[i] end
+    end
+    n = n + 1
+    -- an empty table sends every option read to its __index; a list every
+    -- length and element read to __len and __index
+    local base = ({ {}, {}, { 0, 1 }, self:options(src, 1) })[src:byte() % 4 + 1]
+    args[n] = src:byte() % 4 == 0 and self:extreme_rows(src)
+              or self:hostile_table(src, base, victims)
   end
   for _ = 1, src:byte() % 5 do
     n = n + 1

@@ -70,10 +70,19 @@ void xnet_l_options(lua_State *L, int idx, const char *what, const char *const a
     xnet_l_check_options(L, idx, what, allowed);
 }
 
+/* Push t[key] without metamethods: an __index could run code that closes
+ * what the caller holds (STYLE.md: any Lua call may run Lua code). */
+int xnet_l_rawfield(lua_State *L, int idx, const char *key)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, key);
+    return lua_rawget(L, idx);
+}
+
 double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def)
 {
     double v = def;
-    int t = lua_getfield(L, idx, key);
+    int t = xnet_l_rawfield(L, idx, key);
     if (t == LUA_TNUMBER) {
         v = lua_tonumber(L, -1);
     } else if (t != LUA_TNIL) {
@@ -86,7 +95,7 @@ double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def)
 lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def)
 {
     lua_Integer v = def;
-    int t = lua_getfield(L, idx, key);
+    int t = xnet_l_rawfield(L, idx, key);
     if (t == LUA_TNUMBER) {
         if (!lua_isinteger(L, -1)) {
             double d = lua_tonumber(L, -1);
@@ -107,7 +116,7 @@ lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integ
 const char *xnet_l_opt_string(lua_State *L, int idx, const char *key, const char *def)
 {
     const char *v = def;
-    int t = lua_getfield(L, idx, key);
+    int t = xnet_l_rawfield(L, idx, key);
     if (t == LUA_TSTRING) {
         v = lua_tostring(L, -1); /* the table keeps the string alive */
     } else if (t != LUA_TNIL) {
@@ -119,7 +128,7 @@ const char *xnet_l_opt_string(lua_State *L, int idx, const char *key, const char
 
 int xnet_l_opt_boolean(lua_State *L, int idx, const char *key, int def)
 {
-    int v = def, t = lua_getfield(L, idx, key);
+    int v = def, t = xnet_l_rawfield(L, idx, key);
     if (t == LUA_TBOOLEAN) {
         v = lua_toboolean(L, -1);
     } else if (t != LUA_TNIL) {
@@ -154,7 +163,7 @@ int xnet_l_list_base(lua_State *L, int idx, lua_Integer *count, const char *what
     if (lua_type(L, idx) != LUA_TTABLE) {
         return luaL_error(L, "%s must be a table, got %s", what, luaL_typename(L, idx));
     }
-    int base = lua_geti(L, idx, 0) != LUA_TNIL ? 0 : 1;
+    int base = lua_rawgeti(L, idx, 0) != LUA_TNIL ? 0 : 1;
     lua_pop(L, 1);
     lua_Integer n = 0;
     lua_pushnil(L);
@@ -167,7 +176,7 @@ int xnet_l_list_base(lua_State *L, int idx, lua_Integer *count, const char *what
         n++;
     }
     for (lua_Integer i = base; i < base + n; i++) {
-        if (lua_geti(L, idx, i) == LUA_TNIL) {
+        if (lua_rawgeti(L, idx, i) == LUA_TNIL) {
             return luaL_error(L, "%s must be a list (keys %d, %d, ...): no entry %I", what, base,
                               base + 1, i);
         }
@@ -220,6 +229,100 @@ void xnet_l_new_type(lua_State *L, const char *tname, const luaL_Reg *methods,
     lua_pushstring(L, tname);
     lua_setfield(L, -2, "__name");
     lua_pop(L, 1);
+}
+
+/* "xnet.Network" -> "network" */
+static void push_handle_what(lua_State *L, const char *tname)
+{
+    const char *dot = strrchr(tname, '.');
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (const char *c = dot ? dot + 1 : tname; *c; c++) {
+        luaL_addchar(&b, (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c));
+    }
+    luaL_pushresult(&b);
+}
+
+void *xnet_l_handle_check(lua_State *L, int idx, const char *tname)
+{
+    xnet_l_handle_t *h = luaL_checkudata(L, idx, tname);
+    if (!h->ptr) {
+        push_handle_what(L, tname);
+        luaL_error(L, "attempt to use a closed %s", lua_tostring(L, -1));
+    }
+    return h->ptr;
+}
+
+xnet_l_handle_t *xnet_l_handle_new(lua_State *L, const char *tname, int nuvalue,
+                                   void (*destroy)(void *))
+{
+    xnet_l_handle_t *h = lua_newuserdatauv(L, sizeof *h, nuvalue);
+    h->ptr = NULL;
+    h->destroy = destroy;
+    luaL_setmetatable(L, tname);
+    return h;
+}
+
+/* close, __gc, __close; upvalue 1 is the type name */
+static int handle_close(lua_State *L)
+{
+    xnet_l_handle_t *h = luaL_checkudata(L, 1, lua_tostring(L, lua_upvalueindex(1)));
+    void *ptr = h->ptr;
+    h->ptr = NULL;
+    if (ptr) {
+        h->destroy(ptr);
+    }
+    return 0;
+}
+
+/* __tostring; upvalue 1 is the type name, upvalue 2 the type's own __tostring */
+static int handle_tostring(lua_State *L)
+{
+    const char *tname = lua_tostring(L, lua_upvalueindex(1));
+    xnet_l_handle_t *h = luaL_checkudata(L, 1, tname);
+    if (!h->ptr) {
+        push_handle_what(L, tname);
+        lua_pushfstring(L, "%s (closed)", lua_tostring(L, -1));
+        return 1;
+    }
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, 1, 1);
+    return 1;
+}
+
+void xnet_l_new_handle_type(lua_State *L, const char *tname, const luaL_Reg *methods,
+                            const luaL_Reg *metamethods)
+{
+    xnet_l_new_type(L, tname, methods, metamethods);
+    luaL_getmetatable(L, tname);
+    static const char *const closers[] = {"__gc", "__close"};
+    for (int i = 0; i < 2; i++) {
+        lua_pushstring(L, tname);
+        lua_pushcclosure(L, handle_close, 1);
+        lua_setfield(L, -2, closers[i]);
+    }
+    lua_getfield(L, -1, "methods");
+    lua_pushstring(L, tname);
+    lua_pushcclosure(L, handle_close, 1);
+    lua_setfield(L, -2, "close");
+    lua_pop(L, 1);
+    lua_pushstring(L, tname);
+    if (lua_getfield(L, -2, "__tostring") == LUA_TNIL) {
+        lua_pop(L, 2); /* an internal type: Lua's default tostring */
+    } else {
+        lua_pushcclosure(L, handle_tostring, 2);
+        lua_setfield(L, -2, "__tostring");
+    }
+    lua_pop(L, 1);
+}
+
+int xnet_l_fail_result(lua_State *L)
+{
+    lua_pushnil(L);
+    lua_pushstring(L, xnet_errmsg());
+    return 2;
 }
 
 #define XNET_BOX_MT "xnet.Box"

@@ -34,7 +34,11 @@ void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *c
  * there when it is absent or nil, then its keys are checked as above. */
 void xnet_l_options(lua_State *L, int idx, const char *what, const char *const allowed[]);
 
-/* Option field readers: nil gives def; a wrong type or a non-integer raises,
+/* Push t[key] of the table at idx without metamethods; returns its type. */
+int xnet_l_rawfield(lua_State *L, int idx, const char *key);
+
+/* Option field readers (raw reads: a metatable on an options table is
+ * ignored, so reading options runs no Lua code): nil gives def; a wrong type or a non-integer raises,
  * naming the option. */
 double xnet_l_opt_number(lua_State *L, int idx, const char *key, double def);
 lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def);
@@ -61,6 +65,32 @@ lua_Integer xnet_l_check_integer(lua_State *L, int arg, const char *name);
  * metamethods table has its own __index) and metamethods. */
 void xnet_l_new_type(lua_State *L, const char *tname, const luaL_Reg *methods,
                      const luaL_Reg *metamethods);
+
+/* Closeable userdata (liolib's LStream and aux_close): one pointer that
+ * destroy frees once; NULL when closed. Any call that may allocate or run
+ * Lua code can close it (a finalizer may run at any allocation), so take the
+ * pointer with xnet_l_handle_check after such calls, at the point of use. */
+typedef struct {
+    void *ptr;
+    void (*destroy)(void *);
+} xnet_l_handle_t;
+
+/* Register a closeable type as xnet_l_new_type does, adding the method
+ * close and the metamethods __gc and __close (one idempotent close), and
+ * wrapping __tostring so a closed object prints "<what> (closed)", where
+ * what is the type name after "xnet." in lower case. */
+void xnet_l_new_handle_type(lua_State *L, const char *tname, const luaL_Reg *methods,
+                            const luaL_Reg *metamethods);
+/* Push a closed handle of type tname with nuvalue user values; the caller
+ * stores the object in the returned handle's ptr. */
+xnet_l_handle_t *xnet_l_handle_new(lua_State *L, const char *tname, int nuvalue,
+                                   void (*destroy)(void *));
+/* The open object at idx, or raise "attempt to use a closed <what>". */
+void *xnet_l_handle_check(lua_State *L, int idx, const char *tname);
+
+/* The `nil, message` return of an environment failure (liolib's
+ * luaL_fileresult): pushes nil and the kernel's last error; returns 2. */
+int xnet_l_fail_result(lua_State *L);
 
 /* Push a userdata owning one malloc'd pointer (initially NULL), freed by
  * its __gc; C memory held there survives a Lua error without leaking. */

@@ -8,19 +8,13 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define XNET_COST_MT "xnet.Cost"
 
-typedef struct {
-    xnet_cost_t *c;
-} cost_ud;
-
-static int l_cost_gc(lua_State *L)
+static void destroy_cost(void *cost)
 {
-    cost_ud *ud = luaL_checkudata(L, 1, XNET_COST_MT);
-    xnet_cost_destroy(ud->c);
-    ud->c = NULL;
-    return 0;
+    xnet_cost_destroy(cost);
 }
 
 /* The plan's cost table on this network for this route: built once and kept
@@ -28,26 +22,25 @@ static int l_cost_gc(lua_State *L)
  * route), which holds the only reference and lives as long as the plan. */
 static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xnet_route_t route)
 {
-    xnet_network_t *net = xnet_l_check_network(L, net_idx);
-    const xnet_plan_t *plan = xnet_l_check_plan(L, plan_idx);
     lua_getiuservalue(L, plan_idx, 1);
-    lua_pushfstring(L, "%d:%c", (int)xnet_network_serial(net), route == XNET_ROUTE_A ? 'A' : 'B');
+    lua_pushfstring(L, "%d:%c", (int)xnet_network_serial(xnet_l_check_network(L, net_idx)),
+                    route == XNET_ROUTE_A ? 'A' : 'B');
     lua_pushvalue(L, -1);
-    if (lua_gettable(L, -3) == LUA_TUSERDATA) {
-        const xnet_cost_t *c = ((cost_ud *)lua_touserdata(L, -1))->c;
+    if (lua_rawget(L, -3) == LUA_TUSERDATA) {
+        /* The cache holds it; the caller's stack keeps the plan and so the cache. */
+        const xnet_cost_t *c = xnet_l_handle_check(L, -1, XNET_COST_MT);
         lua_pop(L, 3);
         return c;
     }
     lua_pop(L, 1);
-    cost_ud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
-    ud->c = NULL;
-    luaL_setmetatable(L, XNET_COST_MT);
-    if (xnet_cost_build(&ud->c, net, plan, route)) {
+    xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_COST_MT, 0, destroy_cost);
+    if (xnet_cost_build((xnet_cost_t **)&h->ptr, xnet_l_check_network(L, net_idx),
+                        xnet_l_check_plan(L, plan_idx), route)) {
         xnet_l_raise(L);
     }
-    lua_settable(L, -3); /* cache[key] = cost */
+    lua_rawset(L, -3); /* cache[key] = cost */
     lua_pop(L, 1);
-    return ud->c;
+    return h->ptr;
 }
 
 static void push_layers(lua_State *L, const double *v, int layers, const char *field)
@@ -75,39 +68,50 @@ static void set_number(lua_State *L, const char *field, double v)
 static int l_evaluate(lua_State *L)
 {
     static const char *const allowed[] = {"tokens", "seed", "variant", "snapshot", "exact", NULL};
-    xnet_network_t *net = xnet_l_check_network(L, 1);
-    const xnet_plan_t *plan = xnet_l_check_plan(L, 2);
-    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    luaL_checkudata(L, 1, XNET_NETWORK_MT);
+    luaL_checkudata(L, 2, XNET_PLAN_MT);
+    luaL_checkudata(L, 3, XNET_PROFILE_MT);
     xnet_l_options(L, 4, "xnet.evaluate", allowed);
     lua_Integer tokens = xnet_l_opt_integer(L, 4, "tokens", 100000);
-    if (tokens < 1 || tokens > ((lua_Integer)1 << 40)) {
+    if (tokens < 1 || tokens > XNET_MAX_TOKENS) {
         return luaL_error(L, "tokens must be in [1, 2^40], got %I", tokens);
     }
     lua_Integer seed = xnet_l_opt_seed(L, 4, "seed");
     xnet_route_t route = xnet_l_route_option(L, 4);
-    lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", -1);
-    int T = xnet_network_snapshots(net);
-    if (snapshot < -1 || snapshot >= T) {
-        return luaL_error(L, "snapshot %I out of range [0, %d)", snapshot, T);
-    }
+    int has_snapshot = xnet_l_rawfield(L, 4, "snapshot") != LUA_TNIL;
+    lua_pop(L, 1);
+    lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", 0);
     int want_exact = xnet_l_opt_boolean(L, 4, "exact", 1);
-    if (plan->layers != prof->layers || plan->experts != prof->experts) {
-        return luaL_error(L, "the plan has %d layers x %d experts, the profile %d x %d",
-                          plan->layers, plan->experts, prof->layers, prof->experts);
-    }
     lua_getiuservalue(L, 3, 1);
     const xnet_model_t *model = xnet_l_check_model(L, -1);
     xnet_compute_t compute = {xnet_model_gateway_s(model), xnet_model_expert_s(model)};
     lua_pop(L, 1);
 
+    /* The plan's cache owns the cost, and the plan is on the stack: the
+     * pointer stays valid whatever Lua code runs. */
     const xnet_cost_t *cost = plan_cost(L, 1, 2, route);
+    int layers = cost->layers, T = cost->snapshots;
+    if (has_snapshot && (snapshot < 0 || snapshot >= T)) {
+        return luaL_error(L, "snapshot %I out of range [0, %d)", snapshot, T);
+    }
     void **box = xnet_l_box(L);
-    double *per_layer = *box = malloc(sizeof(double) * 2 * (size_t)plan->layers);
+    double *per_layer = *box = malloc(sizeof(double) * 2 * (size_t)layers);
     if (!per_layer) {
         return luaL_error(L, "out of memory");
     }
+    char method[sizeof xnet_l_check_plan(L, 2)->method];
+    memcpy(method, xnet_l_check_plan(L, 2)->method, sizeof method);
+    /* No Lua call runs between taking the profile and the kernel's return. */
+    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    if (cost->layers != prof->layers || cost->experts != prof->experts) {
+        return luaL_error(L, "the plan has %d layers x %d experts, the profile %d x %d",
+                          cost->layers, cost->experts, prof->layers, prof->experts);
+    }
     xnet_sample_result_t mc = {.per_layer_s = per_layer};
-    xnet_exact_result_t ex = {.per_layer_s = per_layer + plan->layers};
+    xnet_exact_result_t ex = {.per_layer_s = per_layer + layers};
+    if (!has_snapshot) {
+        snapshot = -1;
+    }
     if (xnet_latency_sample(cost, prof, compute, (size_t)tokens, (uint64_t)seed, (int)snapshot,
                             &mc)
         || (want_exact && xnet_latency_exact(cost, prof, compute, (int)snapshot, &ex))) {
@@ -126,19 +130,19 @@ static int l_evaluate(lua_State *L)
     lua_pushinteger(L, (lua_Integer)mc.delivered);
     lua_setfield(L, -2, "delivered");
     if (mc.delivered) {
-        push_layers(L, mc.per_layer_s, plan->layers, "per_layer");
+        push_layers(L, mc.per_layer_s, layers, "per_layer");
     }
     if (want_exact) {
         set_number(L, "exact", ex.mean_s);
         lua_pushnumber(L, ex.undelivered);
         lua_setfield(L, -2, "exact_undelivered");
         if (!isnan(ex.mean_s)) {
-            push_layers(L, ex.per_layer_s, plan->layers, "exact_per_layer");
+            push_layers(L, ex.per_layer_s, layers, "exact_per_layer");
         }
     }
-    lua_pushinteger(L, plan->layers);
+    lua_pushinteger(L, layers);
     lua_setfield(L, -2, "layers");
-    lua_pushstring(L, plan->method);
+    lua_pushstring(L, method);
     lua_setfield(L, -2, "method");
     lua_pushstring(L, route == XNET_ROUTE_A ? "A" : "B");
     lua_setfield(L, -2, "variant");
@@ -207,8 +211,8 @@ int luaopen_xnet_latency(lua_State *L)
     luaL_setfuncs(L, result_meta, 0);
     lua_pop(L, 1);
     static const luaL_Reg cost_methods[] = {{NULL, NULL}};
-    static const luaL_Reg cost_meta[] = {{"__gc", l_cost_gc}, {NULL, NULL}};
-    xnet_l_new_type(L, XNET_COST_MT, cost_methods, cost_meta);
+    static const luaL_Reg cost_meta[] = {{NULL, NULL}};
+    xnet_l_new_handle_type(L, XNET_COST_MT, cost_methods, cost_meta);
     lua_pushcfunction(L, l_evaluate);
     lua_setfield(L, -2, "evaluate");
     return 0;

@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    xnet_profile_t *p; /* NULL once closed */
-} profile_ud;
-
 /* --- Model --------------------------------------------------------------- */
 
 const xnet_model_t *xnet_l_check_model(lua_State *L, int idx)
@@ -103,7 +99,7 @@ static int l_model(lua_State *L)
     m.attention = (xnet_attention_t)a;
     for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
         const model_field *f = &model_fields[i];
-        int present = lua_getfield(L, 1, f->name) != LUA_TNIL;
+        int present = xnet_l_rawfield(L, 1, f->name) != LUA_TNIL;
         lua_pop(L, 1);
         if (f->required && !present) {
             return luaL_error(L, "model field '%s' is missing", f->name);
@@ -207,33 +203,32 @@ static int l_model_tostring(lua_State *L)
 
 const xnet_profile_t *xnet_l_check_profile(lua_State *L, int idx)
 {
-    profile_ud *ud = luaL_checkudata(L, idx, XNET_PROFILE_MT);
-    if (!ud->p) {
-        luaL_error(L, "attempt to use a closed profile");
-    }
-    return ud->p;
+    return xnet_l_handle_check(L, idx, XNET_PROFILE_MT);
+}
+
+static void destroy_profile(void *profile)
+{
+    xnet_profile_destroy(profile);
 }
 
 /* Push a closed profile userdata remembering its model (uservalue 1) and
- * description (uservalue 2); the caller fills ud->p. */
-static profile_ud *new_profile(lua_State *L, int model_idx, const char *description)
+ * description (uservalue 2); the caller fills the returned pointer. */
+static xnet_profile_t **new_profile(lua_State *L, int model_idx, const char *description)
 {
     model_idx = lua_absindex(L, model_idx);
-    profile_ud *ud = lua_newuserdatauv(L, sizeof *ud, 2);
-    ud->p = NULL;
-    luaL_setmetatable(L, XNET_PROFILE_MT);
+    xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_PROFILE_MT, 2, destroy_profile);
     lua_pushvalue(L, model_idx);
     lua_setiuservalue(L, -2, 1);
     lua_pushstring(L, description);
     lua_setiuservalue(L, -2, 2);
-    return ud;
+    return (xnet_profile_t **)&h->ptr;
 }
 
 static int profile_from_weights(lua_State *L, const xnet_model_t *m, const double *w,
                                 const char *description)
 {
-    profile_ud *ud = new_profile(L, 1, description);
-    if (xnet_profile_from_weights(&ud->p, m->layers, m->experts, m->top_k, w)) {
+    if (xnet_profile_from_weights(new_profile(L, 1, description), m->layers, m->experts,
+                                  m->top_k, w)) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -302,7 +297,7 @@ static void read_number_list(lua_State *L, int idx, int n, double *out, int row)
         luaL_error(L, "%s has %I entries, expected %d (one per expert)", what, count, n);
     }
     for (int e = 0; e < n; e++) {
-        if (lua_geti(L, idx, e + base) != LUA_TNUMBER) {
+        if (lua_rawgeti(L, idx, e + base) != LUA_TNUMBER) {
             luaL_error(L, "%s: entry for expert %d must be a number, got %s", what, e,
                        luaL_typename(L, -1));
         }
@@ -334,9 +329,7 @@ static int l_profile_table(lua_State *L)
         size_t len;
         if (xnet_file_read(path, (char **)text, &len)
             || xnet_weights_parse(path, *text, len, m->layers, m->experts, w)) {
-            lua_pushnil(L);
-            lua_pushstring(L, xnet_errmsg());
-            return 2;
+            return xnet_l_fail_result(L);
         }
         xnet_l_box_free(text);
         snprintf(desc, sizeof desc, "table:%s", path);
@@ -348,7 +341,7 @@ static int l_profile_table(lua_State *L)
                               m->layers);
         }
         for (int l = 0; l < m->layers; l++) {
-            lua_geti(L, 2, l + base);
+            lua_rawgeti(L, 2, l + base);
             read_number_list(L, lua_gettop(L), m->experts, w + (size_t)l * m->experts, l);
             lua_pop(L, 1);
         }
@@ -381,24 +374,14 @@ static int l_profile_trace(lua_State *L)
     size_t len, rows;
     char desc[256];
     snprintf(desc, sizeof desc, "trace:%s", path);
-    profile_ud *ud = new_profile(L, 1, desc);
+    xnet_profile_t **profile = new_profile(L, 1, desc);
     if (xnet_file_read(path, (char **)text, &len)
-        || xnet_trace_parse(&ud->p, path, *text, len, m->layers, m->experts, m->top_k, &rows)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        || xnet_trace_parse(profile, path, *text, len, m->layers, m->experts, m->top_k, &rows)) {
+        return xnet_l_fail_result(L);
     }
     xnet_l_box_free(text);
     lua_pushinteger(L, (lua_Integer)rows);
     return 2;
-}
-
-static int l_profile_close(lua_State *L)
-{
-    profile_ud *ud = luaL_checkudata(L, 1, XNET_PROFILE_MT);
-    xnet_profile_destroy(ud->p);
-    ud->p = NULL;
-    return 0;
 }
 
 static int check_layer(lua_State *L, const xnet_profile_t *p, int arg)
@@ -412,6 +395,7 @@ static int l_profile_inclusion(lua_State *L)
     const xnet_profile_t *p = xnet_l_check_profile(L, 1);
     int l = check_layer(L, p, 2);
     lua_createtable(L, p->experts, 1);
+    p = xnet_l_check_profile(L, 1); /* the table may have run a finalizer */
     for (int e = 0; e < p->experts; e++) {
         lua_pushnumber(L, p->inclusion[(size_t)l * p->experts + e]);
         lua_seti(L, -2, e);
@@ -424,10 +408,12 @@ static int l_profile_sets(lua_State *L)
 {
     const xnet_profile_t *p = xnet_l_check_profile(L, 1);
     int l = check_layer(L, p, 2), i = 0;
-    lua_createtable(L, (int)(p->first[l + 1] - p->first[l]), 0);
-    for (size_t s = p->first[l]; s < p->first[l + 1]; s++) {
+    size_t first = p->first[l], last = p->first[l + 1];
+    lua_createtable(L, (int)(last - first), 0);
+    for (size_t s = first; s < last; s++) {
         lua_createtable(L, 0, 2);
         lua_createtable(L, p->top_k, 0);
+        p = xnet_l_check_profile(L, 1); /* the tables may have run a finalizer */
         for (int j = 0; j < p->top_k; j++) {
             lua_pushinteger(L, p->members[s * p->top_k + j]);
             lua_seti(L, -2, j + 1);
@@ -464,13 +450,8 @@ static int l_profile_layers(lua_State *L)
 
 static int l_profile_tostring(lua_State *L)
 {
-    profile_ud *ud = luaL_checkudata(L, 1, XNET_PROFILE_MT);
+    const xnet_profile_t *p = xnet_l_check_profile(L, 1);
     lua_getiuservalue(L, 1, 2);
-    if (!ud->p) {
-        lua_pushfstring(L, "profile %s (closed)", lua_tostring(L, -1));
-        return 1;
-    }
-    const xnet_profile_t *p = ud->p;
     double hi = 0, lo = 1;
     for (int i = 0; i < p->layers * p->experts; i++) {
         hi = fmax(hi, p->inclusion[i]);
@@ -492,17 +473,14 @@ int luaopen_xnet_moe(lua_State *L)
     static const luaL_Reg profile_methods[] = {
         {"inclusion", l_profile_inclusion}, {"sets", l_profile_sets},
         {"model", l_profile_model},         {"name", l_profile_name},
-        {"layers", l_profile_layers},       {"close", l_profile_close},
-        {NULL, NULL}};
-    static const luaL_Reg profile_meta[] = {{"__gc", l_profile_close},
-                                            {"__close", l_profile_close},
-                                            {"__tostring", l_profile_tostring}, {NULL, NULL}};
+        {"layers", l_profile_layers},       {NULL, NULL}};
+    static const luaL_Reg profile_meta[] = {{"__tostring", l_profile_tostring}, {NULL, NULL}};
     static const luaL_Reg profile_functions[] = {
         {"uniform", l_profile_uniform}, {"zipf", l_profile_zipf},
         {"dirichlet", l_profile_dirichlet}, {"table", l_profile_table},
         {"trace", l_profile_trace},     {NULL, NULL}};
     xnet_l_new_type(L, XNET_MODEL_MT, model_methods, model_meta);
-    xnet_l_new_type(L, XNET_PROFILE_MT, profile_methods, profile_meta);
+    xnet_l_new_handle_type(L, XNET_PROFILE_MT, profile_methods, profile_meta);
     lua_pushcfunction(L, l_model);
     lua_setfield(L, -2, "model_from_table");
     lua_newtable(L);

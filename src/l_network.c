@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    xnet_network_t *net; /* NULL once closed */
-} network_ud;
-
 /* A row of per-satellite values kept in C: latencies (s) or hop counts;
  * +inf marks an unreachable satellite. */
 typedef enum { ROW_LATENCY, ROW_HOPS } row_kind;
@@ -27,11 +23,12 @@ typedef struct {
 
 xnet_network_t *xnet_l_check_network(lua_State *L, int idx)
 {
-    network_ud *ud = luaL_checkudata(L, idx, XNET_NETWORK_MT);
-    if (!ud->net) {
-        luaL_error(L, "attempt to use a closed network");
-    }
-    return ud->net;
+    return xnet_l_handle_check(L, idx, XNET_NETWORK_MT);
+}
+
+static void destroy_network(void *net)
+{
+    xnet_network_destroy(net);
 }
 
 /* xnet.network(con, { snapshots =, horizon_s =, survival =, omega_max =,
@@ -45,8 +42,8 @@ static int l_network(lua_State *L)
     xnet_l_options(L, 2, "xnet.network", allowed);
     xnet_network_params_t p = xnet_network_params_default();
     lua_Integer snapshots = xnet_l_opt_integer(L, 2, "snapshots", p.snapshots);
-    if (snapshots < 1 || snapshots > 100000000) {
-        return luaL_error(L, "snapshots must be in [1, 100000000], got %I", snapshots);
+    if (snapshots < 1 || snapshots > XNET_MAX_SNAPSHOTS) {
+        return luaL_error(L, "snapshots must be in [1, %d], got %I", XNET_MAX_SNAPSHOTS, snapshots);
     }
     p.snapshots = (int)snapshots;
     p.horizon_s = xnet_l_opt_number(L, 2, "horizon_s", xnet_walker_period_s(w));
@@ -62,23 +59,13 @@ static int l_network(lua_State *L)
     p.link.proc_s = xnet_l_opt_number(L, 2, "proc_s", p.link.proc_s);
     p.link.seed = (uint64_t)xnet_l_opt_seed(L, 2, "seed");
 
-    network_ud *ud = lua_newuserdatauv(L, sizeof *ud, 1);
-    ud->net = NULL;
-    luaL_setmetatable(L, XNET_NETWORK_MT);
+    xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_NETWORK_MT, 1, destroy_network);
     lua_pushvalue(L, 1); /* keep the constellation reachable as net:constellation() */
     lua_setiuservalue(L, -2, 1);
-    if (xnet_network_create(&ud->net, w, &p)) {
+    if (xnet_network_create((xnet_network_t **)&h->ptr, w, &p)) {
         return xnet_l_raise(L);
     }
     return 1;
-}
-
-static int l_close(lua_State *L)
-{
-    network_ud *ud = luaL_checkudata(L, 1, XNET_NETWORK_MT);
-    xnet_network_destroy(ud->net);
-    ud->net = NULL;
-    return 0;
 }
 
 static int check_snapshot(lua_State *L, xnet_network_t *net, int arg)
@@ -109,8 +96,7 @@ static int l_latency(lua_State *L)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     int snap = check_snapshot(L, net, 3), n = xnet_network_nodes(net);
     if (lua_type(L, 2) == LUA_TTABLE) {
-        /* A __len may claim anything: refuse before allocating the rows. */
-        lua_Integer count = luaL_len(L, 2);
+        lua_Integer count = (lua_Integer)lua_rawlen(L, 2);
         if (count < 0 || count > XNET_MAX_SATELLITES) {
             return luaL_error(L, "sources must hold [0, %d] satellites, got %I",
                               XNET_MAX_SATELLITES, count);
@@ -121,10 +107,11 @@ static int l_latency(lua_State *L)
         }
         lua_createtable(L, (int)count, 0);
         for (int i = 1; i <= count; i++) {
-            lua_geti(L, 2, i);
-            int src = check_satellite(L, net, -1);
+            lua_rawgeti(L, 2, i);
+            int src = (int)xnet_l_check_range(L, -1, "satellite", 0, n - 1);
             lua_pop(L, 1);
             row_ud *row = new_row(L, n, ROW_LATENCY, src, snap);
+            net = xnet_l_check_network(L, 1); /* new_row may have run a finalizer */
             if (xnet_paths_latency(net, snap, &src, 1, row->v)) {
                 return xnet_l_raise(L);
             }
@@ -134,7 +121,7 @@ static int l_latency(lua_State *L)
     }
     int src = check_satellite(L, net, 2);
     row_ud *row = new_row(L, n, ROW_LATENCY, src, snap);
-    if (xnet_paths_latency(net, snap, &src, 1, row->v)) {
+    if (xnet_paths_latency(xnet_l_check_network(L, 1), snap, &src, 1, row->v)) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -148,7 +135,7 @@ static int l_hops(lua_State *L)
     int n = xnet_network_nodes(net);
     int *hops = lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
     row_ud *row = new_row(L, n, ROW_HOPS, src, snap);
-    if (xnet_paths_hops(net, snap, src, hops)) {
+    if (xnet_paths_hops(xnet_l_check_network(L, 1), snap, src, hops)) {
         return xnet_l_raise(L);
     }
     for (int v = 0; v < n; v++) {
@@ -164,7 +151,7 @@ static int l_path(lua_State *L)
     int src = check_satellite(L, net, 2), dst = check_satellite(L, net, 3);
     int snap = check_snapshot(L, net, 4), len;
     int *path = lua_newuserdatauv(L, sizeof(int) * (size_t)xnet_network_nodes(net), 0);
-    if (xnet_paths_route(net, snap, src, dst, path, &len)) {
+    if (xnet_paths_route(xnet_l_check_network(L, 1), snap, src, dst, path, &len)) {
         return xnet_l_raise(L);
     }
     if (len == 0) {
@@ -185,16 +172,8 @@ static int l_components(lua_State *L)
     xnet_network_t *net = xnet_l_check_network(L, 1);
     int snap = check_snapshot(L, net, 2), count;
     int *sizes = lua_newuserdatauv(L, sizeof(int) * (size_t)xnet_network_nodes(net), 0);
-    if (xnet_paths_components(net, snap, &count, NULL, sizes)) {
+    if (xnet_paths_components(xnet_l_check_network(L, 1), snap, &count, sizes)) {
         return xnet_l_raise(L);
-    }
-    /* insertion sort, descending: component counts are small in practice */
-    for (int i = 1; i < count; i++) {
-        for (int j = i; j > 0 && sizes[j] > sizes[j - 1]; j--) {
-            int t = sizes[j];
-            sizes[j] = sizes[j - 1];
-            sizes[j - 1] = t;
-        }
     }
     lua_pushinteger(L, count);
     lua_createtable(L, count, 0);
@@ -210,9 +189,9 @@ static int l_links(lua_State *L)
 {
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_link_counts_t *c = xnet_network_counts(net, check_snapshot(L, net, 2));
-    lua_createtable(L, 0, 6);
     const char *names[] = {"total", "blocked", "tracking", "range", "outage", "active"};
     int values[] = {c->total, c->blocked, c->tracking, c->range, c->outage, c->active};
+    lua_createtable(L, 0, 6);
     for (int i = 0; i < 6; i++) {
         lua_pushinteger(L, values[i]);
         lua_setfield(L, -2, names[i]);
@@ -224,20 +203,23 @@ static int l_links(lua_State *L)
 static int l_edges(lua_State *L)
 {
     xnet_network_t *net = xnet_l_check_network(L, 1);
-    int snap = check_snapshot(L, net, 2);
-    const uint8_t *state = xnet_network_link_states(net, snap);
-    const double *lat = xnet_network_link_latencies(net, snap);
-    const xnet_link_t *links = xnet_network_candidates(net);
-    int m = 0;
+    int snap = check_snapshot(L, net, 2), m = 0;
     lua_createtable(L, xnet_network_counts(net, snap)->active, 0);
-    for (int k = 0; k < xnet_network_candidate_count(net); k++) {
-        if (state[k] == XNET_LINK_ACTIVE) {
+    for (int k = 0;; k++) {
+        /* Each table may run a finalizer: take the network afresh. */
+        net = xnet_l_check_network(L, 1);
+        if (k >= xnet_network_candidate_count(net)) {
+            break;
+        }
+        if (xnet_network_link_states(net, snap)[k] == XNET_LINK_ACTIVE) {
+            xnet_link_t link = xnet_network_candidates(net)[k];
+            double latency_s = xnet_network_link_latencies(net, snap)[k];
             lua_createtable(L, 3, 0);
-            lua_pushinteger(L, links[k].a);
+            lua_pushinteger(L, link.a);
             lua_seti(L, -2, 1);
-            lua_pushinteger(L, links[k].b);
+            lua_pushinteger(L, link.b);
             lua_seti(L, -2, 2);
-            lua_pushnumber(L, lat[k]);
+            lua_pushnumber(L, latency_s);
             lua_seti(L, -2, 3);
             lua_seti(L, -2, ++m);
         }
@@ -284,7 +266,8 @@ static int l_constellation(lua_State *L)
 /* net:params() -> a table of the options in force (defaults filled in) */
 static int l_params(lua_State *L)
 {
-    const xnet_network_params_t *p = xnet_network_params(xnet_l_check_network(L, 1));
+    const xnet_network_params_t params = *xnet_network_params(xnet_l_check_network(L, 1));
+    const xnet_network_params_t *p = &params;
     lua_createtable(L, 0, 10);
     lua_pushinteger(L, p->snapshots);
     lua_setfield(L, -2, "snapshots");
@@ -304,23 +287,19 @@ static int l_params(lua_State *L)
 
 static int l_network_tostring(lua_State *L)
 {
-    network_ud *ud = luaL_checkudata(L, 1, XNET_NETWORK_MT);
-    if (!ud->net) {
-        lua_pushliteral(L, "network (closed)");
-        return 1;
-    }
-    const xnet_network_params_t *p = xnet_network_params(ud->net);
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_network_params_t *p = xnet_network_params(net);
     double active = 0;
     int T = p->snapshots;
     for (int k = 0; k < T; k++) {
-        active += xnet_network_counts(ud->net, k)->active;
+        active += xnet_network_counts(net, k)->active;
     }
     char buf[256];
     snprintf(buf, sizeof buf,
              "network: %d satellites, %d snapshots over %.1f s, %d candidate links, "
              "%.1f active on average (survival %g, seed %llu)",
-             xnet_network_nodes(ud->net), T, p->horizon_s,
-             xnet_network_candidate_count(ud->net), active / T, p->link.survival,
+             xnet_network_nodes(net), T, p->horizon_s,
+             xnet_network_candidate_count(net), active / T, p->link.survival,
              (unsigned long long)p->link.seed);
     lua_pushstring(L, buf);
     return 1;
@@ -500,11 +479,10 @@ int luaopen_xnet_network(lua_State *L)
         {"latency", l_latency},   {"hops", l_hops},         {"path", l_path},
         {"components", l_components}, {"links", l_links},   {"edges", l_edges},
         {"time", l_time},         {"snapshots", l_snapshots}, {"size", l_size},
-        {"constellation", l_constellation}, {"params", l_params}, {"close", l_close},
+        {"constellation", l_constellation}, {"params", l_params},
         {"clear_cache", l_clear_cache},
         {NULL, NULL}};
-    static const luaL_Reg metamethods[] = {{"__gc", l_close}, {"__close", l_close},
-                                           {"__len", l_size},
+    static const luaL_Reg metamethods[] = {{"__len", l_size},
                                            {"__tostring", l_network_tostring}, {NULL, NULL}};
     static const luaL_Reg row_methods[] = {
         {"max", l_row_max},         {"min", l_row_min},       {"mean", l_row_mean},
@@ -513,7 +491,7 @@ int luaopen_xnet_network(lua_State *L)
     static const luaL_Reg row_metamethods[] = {{"__index", l_row_index}, {"__len", l_row_len},
                                                {"__tostring", l_row_tostring}, {NULL, NULL}};
     static const luaL_Reg functions[] = {{"network", l_network}, {NULL, NULL}};
-    xnet_l_new_type(L, XNET_NETWORK_MT, methods, metamethods);
+    xnet_l_new_handle_type(L, XNET_NETWORK_MT, methods, metamethods);
     xnet_l_new_type(L, XNET_ROW_MT, row_methods, row_metamethods);
     luaL_setfuncs(L, functions, 0);
     return 0;

@@ -15,13 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    xnet_ring_t *r;
-} ring_ud;
+static void destroy_ring(void *ring)
+{
+    xnet_ring_destroy(ring);
+}
 
-typedef struct {
-    xnet_plan_t *p;
-} plan_ud;
+static void destroy_plan(void *plan)
+{
+    xnet_plan_destroy(plan);
+}
 
 xnet_route_t xnet_l_route_option(lua_State *L, int idx)
 {
@@ -40,11 +42,7 @@ xnet_route_t xnet_l_route_option(lua_State *L, int idx)
 
 const xnet_ring_t *xnet_l_check_ring(lua_State *L, int idx)
 {
-    ring_ud *ud = luaL_checkudata(L, idx, XNET_RING_MT);
-    if (!ud->r) {
-        luaL_error(L, "attempt to use a closed ring");
-    }
-    return ud->r;
+    return xnet_l_handle_check(L, idx, XNET_RING_MT);
 }
 
 /* Read the list at idx (keys 1..n, or 0..n-1 for a table keyed by layer or
@@ -61,19 +59,16 @@ static int read_ids(lua_State *L, int idx, int *ids, int max, const char *what, 
         luaL_error(L, "%s lists %I satellites, more than the %d it may hold", what, n, max);
     }
     for (lua_Integer i = 0; i < n; i++) {
-        lua_geti(L, idx, i + base);
+        lua_rawgeti(L, idx, i + base);
         ids[i] = (int)xnet_l_check_range(L, -1, "satellite", 0, nodes - 1);
         lua_pop(L, 1);
     }
     return (int)n;
 }
 
-static ring_ud *new_ring(lua_State *L)
+static xnet_ring_t **new_ring(lua_State *L)
 {
-    ring_ud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
-    ud->r = NULL;
-    luaL_setmetatable(L, XNET_RING_MT);
-    return ud;
+    return (xnet_ring_t **)&xnet_l_handle_new(L, XNET_RING_MT, 0, destroy_ring)->ptr;
 }
 
 /* xnet.ring(net, layers) -> Ring of contiguous slot-major subnets, central gateways;
@@ -87,12 +82,13 @@ static int l_ring(lua_State *L)
         xnet_l_check_options(L, 3, "xnet.ring", allowed);
     }
     if (lua_type(L, 2) == LUA_TNUMBER) {
-        if (!lua_isnoneornil(L, 3) && lua_getfield(L, 3, "gateways") != LUA_TNIL) {
+        if (!lua_isnoneornil(L, 3) && xnet_l_rawfield(L, 3, "gateways") != LUA_TNIL) {
             return luaL_error(L, "gateways are given with explicit subnets, not a layer count");
         }
         int layers = (int)xnet_l_check_range(L, 2, "layers", 1, nodes);
-        ring_ud *ud = new_ring(L);
-        if (xnet_ring_create(&ud->r, xnet_network_walker(net), layers)) {
+        xnet_ring_t **ring = new_ring(L);
+        net = xnet_l_check_network(L, 1);
+        if (xnet_ring_create(ring, xnet_network_walker(net), layers)) {
             return xnet_l_raise(L);
         }
         return 1;
@@ -114,13 +110,13 @@ static int l_ring(lua_State *L)
     for (int l = 0; l < layers; l++) {
         char what[48];
         snprintf(what, sizeof what, "subnet %d", l);
-        lua_geti(L, 2, l + base);
+        lua_rawgeti(L, 2, l + base);
         sizes[l] = read_ids(L, -1, ids + total, nodes - total, what, nodes);
         total += sizes[l];
         lua_pop(L, 1);
     }
     if (!lua_isnoneornil(L, 3)) {
-        if (lua_getfield(L, 3, "gateways") != LUA_TNIL) {
+        if (xnet_l_rawfield(L, 3, "gateways") != LUA_TNIL) {
             gateways = sizes + layers;
             int n = read_ids(L, -1, gateways, (int)layers, "gateways", nodes);
             if (n != layers) {
@@ -129,19 +125,10 @@ static int l_ring(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    ring_ud *ud = new_ring(L);
-    if (xnet_ring_from_subnets(&ud->r, nodes, (int)layers, sizes, ids, gateways)) {
+    if (xnet_ring_from_subnets(new_ring(L), nodes, (int)layers, sizes, ids, gateways)) {
         return xnet_l_raise(L);
     }
     return 1;
-}
-
-static int l_ring_close(lua_State *L)
-{
-    ring_ud *ud = luaL_checkudata(L, 1, XNET_RING_MT);
-    xnet_ring_destroy(ud->r);
-    ud->r = NULL;
-    return 0;
 }
 
 /* ring:subnet(l) -> { ids... } in ring order */
@@ -149,10 +136,12 @@ static int l_ring_subnet(lua_State *L)
 {
     const xnet_ring_t *r = xnet_l_check_ring(L, 1);
     int l = (int)xnet_l_check_range(L, 2, "layer", 0, r->layers - 1);
-    lua_createtable(L, r->first[l + 1] - r->first[l], 0);
-    for (int i = r->first[l]; i < r->first[l + 1]; i++) {
-        lua_pushinteger(L, r->members[i]);
-        lua_seti(L, -2, i - r->first[l] + 1);
+    int first = r->first[l], n = r->first[l + 1] - first;
+    lua_createtable(L, n, 0);
+    r = xnet_l_check_ring(L, 1); /* the table may have run a finalizer */
+    for (int i = 0; i < n; i++) {
+        lua_pushinteger(L, r->members[first + i]);
+        lua_rawseti(L, -2, i + 1);
     }
     return 1;
 }
@@ -173,12 +162,7 @@ static int l_ring_layers(lua_State *L)
 
 static int l_ring_tostring(lua_State *L)
 {
-    ring_ud *ud = luaL_checkudata(L, 1, XNET_RING_MT);
-    if (!ud->r) {
-        lua_pushliteral(L, "ring (closed)");
-        return 1;
-    }
-    const xnet_ring_t *r = ud->r;
+    const xnet_ring_t *r = xnet_l_check_ring(L, 1);
     int lo = r->nodes, hi = 0;
     for (int l = 0; l < r->layers; l++) {
         int n = r->first[l + 1] - r->first[l];
@@ -194,30 +178,16 @@ static int l_ring_tostring(lua_State *L)
 
 const xnet_plan_t *xnet_l_check_plan(lua_State *L, int idx)
 {
-    plan_ud *ud = luaL_checkudata(L, idx, XNET_PLAN_MT);
-    if (!ud->p) {
-        luaL_error(L, "attempt to use a closed plan");
-    }
-    return ud->p;
+    return xnet_l_handle_check(L, idx, XNET_PLAN_MT);
 }
 
 /* A closed plan; uservalue 1 is a cache table for cost tables (l_latency.c). */
-static plan_ud *new_plan(lua_State *L)
+static xnet_plan_t **new_plan(lua_State *L)
 {
-    plan_ud *ud = lua_newuserdatauv(L, sizeof *ud, 1);
-    ud->p = NULL;
-    luaL_setmetatable(L, XNET_PLAN_MT);
+    xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_PLAN_MT, 1, destroy_plan);
     lua_newtable(L);
     lua_setiuservalue(L, -2, 1);
-    return ud;
-}
-
-static int l_plan_close(lua_State *L)
-{
-    plan_ud *ud = luaL_checkudata(L, 1, XNET_PLAN_MT);
-    xnet_plan_destroy(ud->p);
-    ud->p = NULL;
-    return 0;
+    return (xnet_plan_t **)&h->ptr;
 }
 
 /* plan:gateway(l) -> satellite id */
@@ -260,15 +230,12 @@ static int l_plan_experts(lua_State *L)
 /* plan:save(path) -> true | nil, "path: reason" (atomic CSV) */
 static int l_plan_save(lua_State *L)
 {
-    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
     const char *path = luaL_checkstring(L, 2);
     void **box = xnet_l_box(L);
     size_t len;
-    if (xnet_plan_format(p, (char **)box, &len)
+    if (xnet_plan_format(xnet_l_check_plan(L, 1), (char **)box, &len)
         || xnet_file_write_atomic(path, *box, len, 0)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     xnet_l_box_free(box);
     lua_pushboolean(L, 1);
@@ -281,11 +248,9 @@ static int l_plan_load(lua_State *L)
     const char *path = luaL_checkstring(L, 1);
     void **box = xnet_l_box(L);
     size_t len;
-    plan_ud *ud = new_plan(L);
-    if (xnet_file_read(path, (char **)box, &len) || xnet_plan_parse(&ud->p, path, *box, len)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+    xnet_plan_t **plan = new_plan(L);
+    if (xnet_file_read(path, (char **)box, &len) || xnet_plan_parse(plan, path, *box, len)) {
+        return xnet_l_fail_result(L);
     }
     xnet_l_box_free(box);
     return 1;
@@ -300,10 +265,11 @@ static int l_plan_new(lua_State *L)
     xnet_l_check_options(L, 1, "xnet.plan.new", allowed);
     const char *method = xnet_l_opt_string(L, 1, "method", "custom");
     lua_Integer nodes = xnet_l_opt_integer(L, 1, "satellites", 0);
-    if (nodes < 1 || nodes > 10000000) {
-        return luaL_error(L, "satellites must be in [1, 10000000], got %I", nodes);
+    if (nodes < 1 || nodes > XNET_MAX_SATELLITES) {
+        return luaL_error(L, "satellites must be in [1, %d], got %I", XNET_MAX_SATELLITES, nodes);
     }
-    if (lua_getfield(L, 1, "gateways") != LUA_TTABLE || lua_getfield(L, 1, "experts") != LUA_TTABLE) {
+    if (xnet_l_rawfield(L, 1, "gateways") != LUA_TTABLE
+        || xnet_l_rawfield(L, 1, "experts") != LUA_TTABLE) {
         return luaL_error(L, "xnet.plan.new needs the lists 'gateways' and 'experts'");
     }
     lua_Integer layers, experts_layers, experts;
@@ -313,35 +279,37 @@ static int l_plan_new(lua_State *L)
         return luaL_error(L, "gateways (%I) and experts (%I) need one entry per layer", layers,
                           experts_layers);
     }
-    lua_geti(L, -1, lbase);
+    lua_rawgeti(L, -1, lbase);
     if (lua_type(L, -1) != LUA_TTABLE) {
         return luaL_error(L, "experts of layer 0 must be a list of satellite ids, got %s",
                           luaL_typename(L, -1));
     }
     xnet_l_list_base(L, -1, &experts, "experts of layer 0");
     lua_pop(L, 1);
-    if (experts < 1 || experts > 100000 || layers > 100000) {
-        return luaL_error(L, "a plan needs 1 to 100000 layers and experts, got %I and %I", layers,
+    if (experts < 1 || experts > XNET_MAX_EXPERTS || layers > XNET_MAX_LAYERS) {
+        return luaL_error(L, "a plan needs 1 to %d layers and 1 to %d experts, got %I and %I",
+                          XNET_MAX_LAYERS, XNET_MAX_EXPERTS, layers,
                           experts);
     }
-    plan_ud *ud = new_plan(L);
+    xnet_plan_t **plan = new_plan(L);
     int plan_idx = lua_gettop(L);
-    if (xnet_plan_alloc(&ud->p, (int)layers, (int)experts, (int)nodes, method)) {
+    if (xnet_plan_alloc(plan, (int)layers, (int)experts, (int)nodes, method)) {
         return xnet_l_raise(L);
     }
-    read_ids(L, plan_idx - 2, ud->p->gateway, (int)layers, "gateways", (int)nodes);
+    /* The plan is not yet visible to Lua code: only this call can close it. */
+    read_ids(L, plan_idx - 2, (*plan)->gateway, (int)layers, "gateways", (int)nodes);
     for (int l = 0; l < layers; l++) {
         char what[48];
         snprintf(what, sizeof what, "experts of layer %d", l);
-        lua_geti(L, plan_idx - 1, l + lbase);
-        int n = read_ids(L, -1, ud->p->satellite + (size_t)l * (size_t)experts, (int)experts, what,
-                         (int)nodes);
+        lua_rawgeti(L, plan_idx - 1, l + lbase);
+        int n = read_ids(L, -1, (*plan)->satellite + (size_t)l * (size_t)experts, (int)experts,
+                         what, (int)nodes);
         if (n != experts) {
             return luaL_error(L, "layer %d lists %d experts, layer 0 lists %I", l, n, experts);
         }
         lua_pop(L, 1);
     }
-    if (xnet_plan_check(ud->p)) {
+    if (xnet_plan_check(*plan)) {
         return xnet_l_raise(L);
     }
     lua_settop(L, plan_idx);
@@ -350,13 +318,11 @@ static int l_plan_new(lua_State *L)
 
 static int l_plan_tostring(lua_State *L)
 {
-    plan_ud *ud = luaL_checkudata(L, 1, XNET_PLAN_MT);
-    if (!ud->p) {
-        lua_pushliteral(L, "plan (closed)");
-        return 1;
-    }
-    lua_pushfstring(L, "plan %s: %d layers x %d experts on %d satellites (gateway of layer 0: %d)",
-                    ud->p->method, ud->p->layers, ud->p->experts, ud->p->nodes, ud->p->gateway[0]);
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    char buf[160];
+    snprintf(buf, sizeof buf, "plan %s: %d layers x %d experts on %d satellites (gateway of layer 0: %d)",
+             p->method, p->layers, p->experts, p->nodes, p->gateway[0]);
+    lua_pushstring(L, buf);
     return 1;
 }
 
@@ -373,20 +339,42 @@ static int l_plan_eq(lua_State *L)
 
 /* --- placement ------------------------------------------------------------------ */
 
+/* Check the argument types of a placement call (net, ring, profile at 1..3,
+ * profile optional); the objects themselves are taken at the point of use. */
+static void check_place_args(lua_State *L, int with_profile)
+{
+    luaL_checkudata(L, 1, XNET_NETWORK_MT);
+    luaL_checkudata(L, 2, XNET_RING_MT);
+    if (with_profile) {
+        luaL_checkudata(L, 3, XNET_PROFILE_MT);
+    }
+}
+
 /* xnet.place.spacexnet(net, ring, profile, { variant = "A" }) -> Plan */
 static int l_place_spacexnet(lua_State *L)
 {
     static const char *const allowed[] = {"variant", NULL};
-    xnet_network_t *net = xnet_l_check_network(L, 1);
-    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
-    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    check_place_args(L, 1);
     xnet_l_options(L, 4, "xnet.place.spacexnet", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
-    plan_ud *ud = new_plan(L);
-    if (xnet_place_spacexnet(&ud->p, net, ring, prof, route)) {
+    xnet_plan_t **plan = new_plan(L);
+    if (xnet_place_spacexnet(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
+                             xnet_l_check_profile(L, 3), route)) {
         return xnet_l_raise(L);
     }
     return 1;
+}
+
+static void set_integer(lua_State *L, const char *field, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, field);
+}
+
+static void set_number(lua_State *L, const char *field, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, field);
 }
 
 /* xnet.place.optimize(net, ring, profile, { variant = "A", passes = 20,
@@ -395,41 +383,37 @@ static int l_place_spacexnet(lua_State *L)
 static int l_place_optimize(lua_State *L)
 {
     static const char *const allowed[] = {"variant", "passes", "cut_penalty_s", NULL};
-    xnet_network_t *net = xnet_l_check_network(L, 1);
-    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
-    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    check_place_args(L, 1);
     xnet_l_options(L, 4, "xnet.place.optimize", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
     lua_Integer passes = xnet_l_opt_integer(L, 4, "passes", 20);
-    if (passes < 1 || passes > 1000000) {
-        return luaL_error(L, "passes must be in [1, 1000000], got %I", passes);
+    if (passes < 1 || passes > XNET_MAX_PASSES) {
+        return luaL_error(L, "passes must be in [1, %d], got %I", XNET_MAX_PASSES, passes);
     }
     xnet_optimize_params_t params = {(int)passes, xnet_l_opt_number(L, 4, "cut_penalty_s", 1.0)};
     xnet_optimize_stats_t stats;
-    plan_ud *ud = new_plan(L);
-    if (xnet_place_optimize(&ud->p, net, ring, prof, route, &params, &stats)) {
+    xnet_plan_t **plan = new_plan(L);
+    if (xnet_place_optimize(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
+                            xnet_l_check_profile(L, 3), route, &params, &stats)) {
         return xnet_l_raise(L);
     }
     lua_createtable(L, 0, 4);
-    lua_pushnumber(L, stats.before_s);
-    lua_setfield(L, -2, "before_s");
-    lua_pushnumber(L, stats.after_s);
-    lua_setfield(L, -2, "after_s");
-    lua_pushinteger(L, stats.moves);
-    lua_setfield(L, -2, "moves");
-    lua_pushinteger(L, stats.passes);
-    lua_setfield(L, -2, "passes");
+    set_number(L, "before_s", stats.before_s);
+    set_number(L, "after_s", stats.after_s);
+    set_integer(L, "moves", stats.moves);
+    set_integer(L, "passes", stats.passes);
     return 2;
 }
 
 /* xnet.place.randplace(net, model, { seed = 1 }) -> Plan */
 static int l_place_randplace(lua_State *L)
 {
-    xnet_network_t *net = xnet_l_check_network(L, 1);
+    luaL_checkudata(L, 1, XNET_NETWORK_MT);
     const xnet_model_t *m = xnet_l_check_model(L, 2);
     uint64_t seed = xnet_l_seed_option(L, 3, "xnet.place.randplace");
-    plan_ud *ud = new_plan(L);
-    if (xnet_place_randplace(&ud->p, xnet_network_nodes(net), m->layers, m->experts, seed)) {
+    xnet_plan_t **plan = new_plan(L);
+    if (xnet_place_randplace(plan, xnet_network_nodes(xnet_l_check_network(L, 1)), m->layers,
+                             m->experts, seed)) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -437,10 +421,12 @@ static int l_place_randplace(lua_State *L)
 
 static int place_randintra(lua_State *L, int central)
 {
-    xnet_network_t *net = xnet_l_check_network(L, 1);
-    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    check_place_args(L, 0);
     const xnet_model_t *m = xnet_l_check_model(L, 3);
     uint64_t seed = xnet_l_seed_option(L, 4, central ? "xnet.place.randintra_cg" : "xnet.place.randintra");
+    xnet_plan_t **plan = new_plan(L);
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
     if (ring->nodes != xnet_network_nodes(net)) {
         return luaL_error(L, "the ring is for %d satellites, the network has %d", ring->nodes,
                           xnet_network_nodes(net));
@@ -449,8 +435,7 @@ static int place_randintra(lua_State *L, int central)
         return luaL_error(L, "the ring has %d subnets, the model %d layers", ring->layers,
                           m->layers);
     }
-    plan_ud *ud = new_plan(L);
-    if (xnet_place_randintra(&ud->p, ring, m->experts, seed, central)) {
+    if (xnet_place_randintra(plan, ring, m->experts, seed, central)) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -473,38 +458,41 @@ static int l_place_randintra_cg(lua_State *L)
 static int l_place_expected(lua_State *L)
 {
     static const char *const allowed[] = {"variant", NULL};
-    xnet_network_t *net = xnet_l_check_network(L, 1);
-    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    check_place_args(L, 0);
     xnet_l_options(L, 3, "xnet.place.expected", allowed);
     xnet_route_t route = xnet_l_route_option(L, 3);
     void **box = xnet_l_box(L);
-    xnet_candidate_t *c = *box = malloc(sizeof *c * (size_t)(ring->first[ring->layers] + 1));
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    int layers = ring->layers;
+    /* The candidates, then a copy of first[0 .. layers]: the ring is not
+     * needed after the kernel call. */
+    size_t members = (size_t)ring->first[layers] + 1;
+    xnet_candidate_t *c = *box = malloc(sizeof *c * members + sizeof(int) * ((size_t)layers + 1));
     if (!c) {
         return luaL_error(L, "out of memory");
     }
-    if (xnet_expected_latency(net, ring, route, c)) {
+    int *first = (int *)(void *)(c + members);
+    memcpy(first, ring->first, sizeof(int) * ((size_t)layers + 1));
+    if (xnet_expected_latency(xnet_l_check_network(L, 1), ring, route, c)) {
         return xnet_l_raise(L);
     }
-    lua_createtable(L, ring->layers, 1);
-    for (int l = 0; l < ring->layers; l++) {
-        lua_createtable(L, ring->first[l + 1] - ring->first[l], 0);
-        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+    lua_createtable(L, layers, 1);
+    for (int l = 0; l < layers; l++) {
+        lua_createtable(L, first[l + 1] - first[l], 0);
+        for (int i = first[l]; i < first[l + 1]; i++) {
             lua_createtable(L, 0, 4);
-            lua_pushinteger(L, c[i].satellite);
-            lua_setfield(L, -2, "satellite");
+            set_integer(L, "satellite", c[i].satellite);
             lua_pushboolean(L, c[i].missing < 0);
             lua_setfield(L, -2, "gateway");
             if (c[i].missing >= 0) {
-                lua_pushinteger(L, c[i].missing);
-                lua_setfield(L, -2, "missing");
+                set_integer(L, "missing", c[i].missing);
                 if (!isnan(c[i].mean_s)) {
-                    lua_pushnumber(L, c[i].mean_s);
-                    lua_setfield(L, -2, "mean_s");
+                    set_number(L, "mean_s", c[i].mean_s);
                 }
             }
-            lua_seti(L, -2, i - ring->first[l] + 1);
+            lua_rawseti(L, -2, i - first[l] + 1);
         }
-        lua_seti(L, -2, l);
+        lua_rawseti(L, -2, l);
     }
     return 1;
 }
@@ -512,17 +500,14 @@ static int l_place_expected(lua_State *L)
 int luaopen_xnet_placement(lua_State *L)
 {
     static const luaL_Reg ring_methods[] = {{"subnet", l_ring_subnet}, {"gateway", l_ring_gateway},
-                                            {"layers", l_ring_layers}, {"close", l_ring_close},
-                                            {NULL, NULL}};
-    static const luaL_Reg ring_meta[] = {{"__gc", l_ring_close}, {"__close", l_ring_close},
-                                         {"__len", l_ring_layers},
+                                            {"layers", l_ring_layers}, {NULL, NULL}};
+    static const luaL_Reg ring_meta[] = {{"__len", l_ring_layers},
                                          {"__tostring", l_ring_tostring}, {NULL, NULL}};
     static const luaL_Reg plan_methods[] = {
         {"gateway", l_plan_gateway}, {"satellite", l_plan_satellite}, {"method", l_plan_method},
         {"layers", l_plan_layers},   {"experts", l_plan_experts},     {"save", l_plan_save},
-        {"close", l_plan_close},     {NULL, NULL}};
-    static const luaL_Reg plan_meta[] = {{"__gc", l_plan_close}, {"__close", l_plan_close},
-                                         {"__tostring", l_plan_tostring}, {"__eq", l_plan_eq},
+        {NULL, NULL}};
+    static const luaL_Reg plan_meta[] = {{"__tostring", l_plan_tostring}, {"__eq", l_plan_eq},
                                          {NULL, NULL}};
     static const luaL_Reg place_functions[] = {
         {"spacexnet", l_place_spacexnet}, {"randplace", l_place_randplace},
@@ -531,8 +516,8 @@ int luaopen_xnet_placement(lua_State *L)
         {NULL, NULL}};
     static const luaL_Reg plan_functions[] = {{"load", l_plan_load}, {"new", l_plan_new},
                                               {NULL, NULL}};
-    xnet_l_new_type(L, XNET_RING_MT, ring_methods, ring_meta);
-    xnet_l_new_type(L, XNET_PLAN_MT, plan_methods, plan_meta);
+    xnet_l_new_handle_type(L, XNET_RING_MT, ring_methods, ring_meta);
+    xnet_l_new_handle_type(L, XNET_PLAN_MT, plan_methods, plan_meta);
     lua_pushcfunction(L, l_ring);
     lua_setfield(L, -2, "ring");
     lua_newtable(L);

@@ -4,6 +4,7 @@
 #include "memlimit.h"
 #include "rng.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,8 @@ static int check_count(const char *name, int v, int lo, int hi)
 int xnet_model_check(const xnet_model_t *m)
 {
     int rc;
-    if ((rc = check_count("layers", m->layers, 1, 100000))
-        || (rc = check_count("experts", m->experts, 1, 100000))) {
+    if ((rc = check_count("layers", m->layers, 1, XNET_MAX_LAYERS))
+        || (rc = check_count("experts", m->experts, 1, XNET_MAX_EXPERTS))) {
         return rc;
     }
     if (m->top_k < 1 || m->top_k > m->experts) {
@@ -275,20 +276,101 @@ static int finish_profile(xnet_profile_t *p)
     return XNET_OK;
 }
 
+/* Weighted draws without replacement, computed so that weights at the edges
+ * of the double range give the limiting answer (STYLE.md, "probabilities
+ * near the edges"): every layer is scaled by a power of two so its largest
+ * weight is 2^XNET_WEIGHT_EXPONENT (the sum of XNET_MAX_EXPERTS of them
+ * still fits a double, and weights 2^-2080 of the largest stay positive),
+ * and the weight not yet drawn is always a sum of what is left, never
+ * 1 - (what was drawn), which is 0 when the drawn weight dominates. */
+#define XNET_WEIGHT_EXPONENT 1006
+
+/* One layer's scaled weights and the sums a set's probability needs. */
+typedef struct {
+    const double *w; /* experts, scaled */
+    int experts;
+    double total;    /* sum of w */
+    char *member;    /* experts: 1 for the members of the current set */
+} layer_weights;
+
+/* Check one layer's weights and scale them into w; XNET_EINVAL naming the
+ * first bad weight. */
+static int scale_layer(const double *weights, int layer, int experts, int top_k, double *w)
+{
+    double largest = 0;
+    int positive = 0;
+    for (int e = 0; e < experts; e++) {
+        double v = weights[e];
+        if (!(v >= 0) || !isfinite(v)) {
+            return xnet_fail(XNET_EINVAL,
+                             "weight of layer %d expert %d must be >= 0 and finite, got %g", layer,
+                             e, v);
+        }
+        positive += v > 0;
+        largest = fmax(largest, v);
+    }
+    if (positive < top_k) {
+        return xnet_fail(XNET_EINVAL,
+                         "layer %d has %d experts with positive weight, fewer than top_k %d",
+                         layer, positive, top_k);
+    }
+    int exponent;
+    frexp(largest, &exponent);
+    for (int e = 0; e < experts; e++) {
+        w[e] = ldexp(weights[e], XNET_WEIGHT_EXPONENT - exponent);
+        if (weights[e] > 0 && w[e] == 0) {
+            return xnet_fail(XNET_EINVAL,
+                             "layer %d expert %d weight %g is below 2^-2080 of the layer's "
+                             "largest (%g) and cannot be represented beside it; use 0 to leave "
+                             "the expert out",
+                             layer, e, weights[e], largest);
+        }
+    }
+    return XNET_OK;
+}
+
+/* The weight of the experts outside the set members[0..k): by subtraction
+ * when that keeps at least half the digits, else summed directly. */
+static double weight_outside(const layer_weights *lw, const int *members, int k)
+{
+    double inside = 0;
+    for (int i = 0; i < k; i++) {
+        inside += lw->w[members[i]];
+    }
+    if (lw->total - inside >= 0.5 * lw->total) {
+        return lw->total - inside;
+    }
+    for (int i = 0; i < k; i++) {
+        lw->member[members[i]] = 1;
+    }
+    double outside = 0;
+    for (int e = 0; e < lw->experts; e++) {
+        outside += lw->member[e] ? 0 : lw->w[e];
+    }
+    for (int i = 0; i < k; i++) {
+        lw->member[members[i]] = 0;
+    }
+    return outside;
+}
+
 /* Probability that sequential weighted draws without replacement produce the
- * set members[0..k) in some order: the sum over orderings. rest is the
- * weight not yet drawn (starts at 1). */
+ * set members[0..k) in some order: the sum over the orderings of the members
+ * not in `used`. outside is the weight of the experts outside the set. */
 static double set_probability(const double *w, const int *members, int k, unsigned used,
-                              double rest)
+                              double outside)
 {
     if (k == __builtin_popcount(used)) {
         return 1;
+    }
+    double rest = outside;
+    for (int i = 0; i < k; i++) {
+        rest += used & (1u << i) ? 0 : w[members[i]];
     }
     double total = 0;
     for (int i = 0; i < k; i++) {
         if (!(used & (1u << i))) {
             double wi = w[members[i]];
-            total += wi / rest * set_probability(w, members, k, used | (1u << i), rest - wi);
+            total += wi / rest * set_probability(w, members, k, used | (1u << i), outside);
         }
     }
     return total;
@@ -303,103 +385,120 @@ static double binomial(int n, int k)
     return c;
 }
 
-int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int top_k,
-                              const double *weights)
+/* Refuse a top_k whose set enumeration would be too long; *sets_per_layer. */
+static int check_enumeration(int experts, int top_k, double *sets_per_layer)
 {
-    *out = NULL;
-    if (top_k < 1 || top_k > experts || top_k > 16) {
-        return xnet_fail(XNET_EINVAL, "top_k must be in [1, min(experts, 16)], got %d", top_k);
+    if (top_k < 1 || top_k > experts || top_k > XNET_MAX_TOP_K) {
+        return xnet_fail(XNET_EINVAL, "top_k must be in [1, min(experts, %d)], got %d",
+                         XNET_MAX_TOP_K, top_k);
     }
     double kfact = 1;
     for (int i = 2; i <= top_k; i++) {
         kfact *= i;
     }
-    double sets_per_layer = binomial(experts, top_k);
-    if (sets_per_layer * kfact > XNET_MAX_SET_TERMS) {
+    *sets_per_layer = binomial(experts, top_k);
+    if (*sets_per_layer * kfact > XNET_MAX_SET_TERMS) {
         return xnet_fail(XNET_ELIMIT,
                          "enumerating top-%d sets of %d experts needs %.3g terms per layer, "
                          "over the limit of %.3g; use a routing trace instead",
-                         top_k, experts, sets_per_layer * kfact, XNET_MAX_SET_TERMS);
+                         top_k, experts, *sets_per_layer * kfact, XNET_MAX_SET_TERMS);
     }
-    double *w = malloc(sizeof(double) * (size_t)experts);
-    if (!w) {
-        return xnet_fail(XNET_ENOMEM, "out of memory");
+    return XNET_OK;
+}
+
+/* The next k-subset of [0, n) in lexicographic order; 0 after the last. */
+static int next_subset(int *members, int k, int n)
+{
+    int j = k - 1;
+    while (j >= 0 && members[j] == n - k + j) {
+        j--;
     }
-    for (int l = 0; l < layers; l++) {
-        int positive = 0;
-        for (int e = 0; e < experts; e++) {
-            double v = weights[(size_t)l * experts + e];
-            if (!(v >= 0) || !isfinite(v)) {
-                free(w);
-                return xnet_fail(XNET_EINVAL,
-                                 "weight of layer %d expert %d must be >= 0 and finite, got %g",
-                                 l, e, v);
-            }
-            positive += v > 0;
+    if (j < 0) {
+        return 0;
+    }
+    members[j]++;
+    for (int i = j + 1; i < k; i++) {
+        members[i] = members[i - 1] + 1;
+    }
+    return 1;
+}
+
+/* Every set of layer l with no zero-weight member, stored from set *next
+ * on, which is advanced past them. The probabilities sum to 1. */
+static int enumerate_layer(xnet_profile_t *p, int l, const layer_weights *lw, size_t *next)
+{
+    int members[XNET_MAX_TOP_K], k = p->top_k;
+    size_t s = p->first[l] = *next;
+    for (int j = 0; j < k; j++) {
+        members[j] = j;
+    }
+    do {
+        int zero = 0;
+        for (int j = 0; j < k; j++) {
+            zero = zero || lw->w[members[j]] == 0;
         }
-        if (positive < top_k) {
-            free(w);
-            return xnet_fail(XNET_EINVAL,
-                             "layer %d has %d experts with positive weight, fewer than top_k %d",
-                             l, positive, top_k);
+        if (!zero) {
+            p->prob[s] = set_probability(lw->w, members, k, 0, weight_outside(lw, members, k));
+            memcpy(p->members + s * k, members, sizeof(int) * (size_t)k);
+            s++;
         }
+    } while (next_subset(members, k, p->experts));
+    /* Renormalise away the rounding of the ordering sums. */
+    double total = 0;
+    for (size_t i = p->first[l]; i < s; i++) {
+        total += p->prob[i];
     }
-    xnet_profile_t *p;
-    int rc = profile_alloc(&p, layers, experts, top_k, (size_t)(sets_per_layer * layers));
+    if (!(total > 0) || !isfinite(total)) {
+        return xnet_fail(XNET_EINVAL, "layer %d: set probabilities sum to %g", l, total);
+    }
+    for (size_t i = p->first[l]; i < s; i++) {
+        p->prob[i] /= total;
+    }
+    *next = s;
+    return XNET_OK;
+}
+
+int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int top_k,
+                              const double *weights)
+{
+    *out = NULL;
+    double sets_per_layer = 0;
+    int rc = check_enumeration(experts, top_k, &sets_per_layer);
     if (rc) {
-        free(w);
         return rc;
     }
-    int members[16];
+    double *w = malloc(sizeof(double) * (size_t)experts);
+    char *member = calloc((size_t)experts, 1);
+    if (!w || !member) {
+        free(w);
+        free(member);
+        return xnet_fail(XNET_ENOMEM, "out of memory");
+    }
+    for (int l = 0; l < layers && !rc; l++) {
+        rc = scale_layer(weights + (size_t)l * experts, l, experts, top_k, w);
+    }
+    xnet_profile_t *p = NULL;
+    if (!rc) {
+        rc = profile_alloc(&p, layers, experts, top_k, (size_t)(sets_per_layer * layers));
+    }
     size_t s = 0;
     for (int l = 0; l < layers && !rc; l++) {
-        double sum = 0;
+        scale_layer(weights + (size_t)l * experts, l, experts, top_k, w);
+        layer_weights lw = {w, experts, 0, member};
         for (int e = 0; e < experts; e++) {
-            sum += weights[(size_t)l * experts + e];
+            lw.total += w[e];
         }
-        for (int e = 0; e < experts; e++) {
-            w[e] = weights[(size_t)l * experts + e] / sum;
+        if (!(rc = enumerate_layer(p, l, &lw, &s))) {
+            rc = xnet_check_interrupt();
         }
-        p->first[l] = s;
-        /* All k-subsets in lexicographic order. */
-        for (int j = 0; j < top_k; j++) {
-            members[j] = j;
-        }
-        for (;;) {
-            int zero = 0;
-            for (int j = 0; j < top_k; j++) {
-                zero = zero || w[members[j]] == 0;
-            }
-            if (!zero) {
-                double pr = set_probability(w, members, top_k, 0, 1.0);
-                memcpy(p->members + s * top_k, members, sizeof(int) * (size_t)top_k);
-                p->prob[s++] = pr;
-            }
-            int j = top_k - 1;
-            while (j >= 0 && members[j] == experts - top_k + j) {
-                j--;
-            }
-            if (j < 0) {
-                break;
-            }
-            members[j]++;
-            for (int i = j + 1; i < top_k; i++) {
-                members[i] = members[i - 1] + 1;
-            }
-        }
-        /* Renormalise away the rounding of the ordering sums. */
-        double total = 0;
-        for (size_t i = p->first[l]; i < s; i++) {
-            total += p->prob[i];
-        }
-        for (size_t i = p->first[l]; i < s; i++) {
-            p->prob[i] /= total;
-        }
-        rc = xnet_check_interrupt();
     }
-    p->first[layers] = s;
     free(w);
-    if (rc || (rc = finish_profile(p))) {
+    free(member);
+    if (!rc) {
+        p->first[layers] = s;
+        rc = finish_profile(p);
+    }
+    if (rc) {
         xnet_profile_destroy(p);
         return rc;
     }
@@ -492,6 +591,13 @@ int xnet_weights_zipf(int layers, int experts, double s, uint64_t seed, double *
     if (!(s >= 0) || !isfinite(s)) {
         return xnet_fail(XNET_EINVAL, "zipf exponent must be >= 0 and finite, got %g", s);
     }
+    /* The smallest weight, experts^-s, must stay a normal double. */
+    if (experts > 1 && s * log(experts) > -log(DBL_MIN)) {
+        return xnet_fail(XNET_EINVAL,
+                         "zipf exponent %g is too large for %d experts: the weight of the last "
+                         "rank underflows (at most %.6g)",
+                         s, experts, -log(DBL_MIN) / log(experts));
+    }
     xnet_rng_t rng;
     xnet_rng_seed(&rng, seed);
     for (int l = 0; l < layers; l++) {
@@ -511,15 +617,18 @@ int xnet_weights_zipf(int layers, int experts, double s, uint64_t seed, double *
 }
 
 /* Marsaglia and Tsang's gamma sampler; alpha < 1 via the boost
- * Gamma(a) = Gamma(a + 1) * U^(1/a). */
-static double gamma_draw(xnet_rng_t *rng, double alpha)
+ * Gamma(a) = Gamma(a + 1) * U^(1/a). Also its logarithm in *log_draw, which
+ * stays finite where the draw itself underflows (alpha near 0). */
+static double gamma_draw(xnet_rng_t *rng, double alpha, double *log_draw)
 {
     if (alpha < 1) {
         double u;
         do {
             u = xnet_rng_uniform(rng);
         } while (u == 0);
-        return gamma_draw(rng, alpha + 1) * pow(u, 1 / alpha);
+        double g = gamma_draw(rng, alpha + 1, log_draw);
+        *log_draw += log(u) / alpha;
+        return g * pow(u, 1 / alpha);
     }
     double d = alpha - 1.0 / 3, c = 1 / sqrt(9 * d);
     for (;;) {
@@ -536,6 +645,7 @@ static double gamma_draw(xnet_rng_t *rng, double alpha)
         v = v * v * v;
         double u = xnet_rng_uniform(rng);
         if (u < 1 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1 - v + log(v))) {
+            *log_draw = log(d * v);
             return d * v;
         }
     }
@@ -547,23 +657,35 @@ int xnet_weights_dirichlet(int layers, int experts, double alpha, uint64_t seed,
     if (!(alpha > 0) || !isfinite(alpha)) {
         return xnet_fail(XNET_EINVAL, "dirichlet alpha must be > 0 and finite, got %g", alpha);
     }
+    double *log_w = malloc(sizeof(double) * (size_t)experts);
+    if (!log_w) {
+        return xnet_fail(XNET_ENOMEM, "out of memory");
+    }
     xnet_rng_t rng;
     xnet_rng_seed(&rng, seed);
     for (int l = 0; l < layers; l++) {
-        double sum = 0, *w = weights + (size_t)l * experts;
+        double sum = 0, smallest = HUGE_VAL, largest_log = -HUGE_VAL;
+        double *w = weights + (size_t)l * experts;
         for (int e = 0; e < experts; e++) {
-            w[e] = gamma_draw(&rng, alpha);
+            w[e] = gamma_draw(&rng, alpha, &log_w[e]);
             sum += w[e];
+            smallest = fmin(smallest, w[e]);
+            largest_log = fmax(largest_log, log_w[e]);
         }
-        if (!(sum > 0)) {
-            return xnet_fail(XNET_EINVAL,
-                             "dirichlet alpha %g is too small: every weight of layer %d "
-                             "underflowed to 0",
-                             alpha, l);
+        if (!(smallest >= DBL_MIN)) {
+            /* Some draws underflowed: take them from their logarithms,
+             * relative to the largest, raising any below DBL_MIN of it to
+             * DBL_MIN (they are drawn as ties; their sets stay possible). */
+            sum = 0;
+            for (int e = 0; e < experts; e++) {
+                w[e] = fmax(exp(log_w[e] - largest_log), DBL_MIN);
+                sum += w[e];
+            }
         }
         for (int e = 0; e < experts; e++) {
             w[e] /= sum;
         }
     }
+    free(log_w);
     return XNET_OK;
 }

@@ -9,11 +9,11 @@
 #ifndef XNET_MOE_H
 #define XNET_MOE_H
 
+#include "bounds.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest number of (set, ordering) terms enumerated for one layer. */
-#define XNET_MAX_SET_TERMS 50000000.0
 
 /* Attention type, for the gateway's projection FLOPs. */
 typedef enum { XNET_ATTENTION_MHA, XNET_ATTENTION_GQA, XNET_ATTENTION_MLA } xnet_attention_t;

@@ -4,11 +4,11 @@
 #ifndef XNET_ORBIT_H
 #define XNET_ORBIT_H
 
+#include "bounds.h"
+
 #define XNET_EARTH_RADIUS_KM 6371.0
 #define XNET_MU_KM3_S2 398600.4418
 #define XNET_LIGHT_KM_S 299792.458
-/* Largest constellation accepted: keeps ids and edge counts far from int overflow. */
-#define XNET_MAX_SATELLITES 10000000
 
 typedef enum { XNET_WALKER_STAR, XNET_WALKER_DELTA } xnet_walker_pattern_t;
 

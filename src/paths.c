@@ -122,12 +122,17 @@ int xnet_paths_hops(xnet_network_t *net, int snap, int src, int *hops)
     return XNET_OK;
 }
 
-int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *membership,
-                          int *sizes)
+static int larger_first(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x < y) - (x > y);
+}
+
+int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *sizes)
 {
     const igraph_t *g;
     const igraph_vector_t *w;
-    int rc, n = xnet_network_nodes(net);
+    int rc;
     if ((rc = xnet_paths_check(net, snap, NULL, 0)) || (rc = xnet_network_graph(net, snap, &g, &w))) {
         return rc;
     }
@@ -144,11 +149,11 @@ int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *member
         rc = XNET_EGRAPH;
     } else {
         *count = (int)no;
-        for (int v = 0; membership && v < n; v++) {
-            membership[v] = (int)VECTOR(memb)[v];
-        }
         for (int c = 0; sizes && c < no; c++) {
             sizes[c] = (int)VECTOR(csize)[c];
+        }
+        if (sizes) {
+            qsort(sizes, (size_t)no, sizeof *sizes, larger_first);
         }
     }
     igraph_vector_int_destroy(&memb);

@@ -23,9 +23,8 @@ int xnet_paths_route(xnet_network_t *net, int snap, int src, int dst, int *path,
  * unreachable); hops[N]. */
 int xnet_paths_hops(xnet_network_t *net, int snap, int src, int *hops);
 
-/* Connected components of a snapshot: *count, and membership[N] (component
- * index of each satellite) and sizes[N] (first *count entries used) when not NULL. */
-int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *membership,
-                          int *sizes);
+/* Connected components of a snapshot: *count, and their sizes largest first
+ * in sizes[N] (the first *count entries) when not NULL. */
+int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *sizes);
 
 #endif

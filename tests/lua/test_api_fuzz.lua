@@ -38,10 +38,9 @@ if arg[1] ~= "--child" then
   local root = here .. "../.."
   local saved = xnet.limits().memory_mb
   local net = xnet.network(xnet.walker{ planes = 3, sats = 12 }, { snapshots = 2 })
-  t.check_error("sources must hold [0, 10000000] satellites, got 1099511627776", net.latency, net,
-                setmetatable({}, { __len = function() return 1 << 40 end }), 0)
-  t.check_error("sources must hold [0, 10000000] satellites, got -1", net.latency, net,
-                setmetatable({}, { __len = function() return -1 end }), 0)
+  -- Lists are read raw: a __len claiming 2^40 entries is not consulted.
+  t.check(#net:latency(setmetatable({}, { __len = function() return 1 << 40 end }), 0) == 0,
+          "an empty list with an absurd __len")
   xnet.limits{ memory_mb = 16 }
   local big = xnet.network(xnet.walker{ planes = 60, sats = 60 }, { snapshots = 1 })
   local sources = {}
@@ -129,9 +128,6 @@ for _, seed in ipairs(SEEDS) do
     if problem then
       problems = problems + 1
       if problems <= 20 then io.stderr:write("seed ", seed, ": ", problem, "\n") end
-      t.failed = t.failed + 1
-    else
-      t.passed = t.passed + 1
     end
     if os.clock() - start > CPU_CAP_S then
       stopped_early = true
@@ -141,6 +137,8 @@ for _, seed in ipairs(SEEDS) do
   if stopped_early then break end
 end
 collectgarbage() -- __gc of everything made, closed or not
+-- The campaign is one check: every call returned or raised a named error.
+t.check(problems == 0, problems .. " of " .. fuzzer.calls .. " calls misbehaved")
 
 -- every function and method was reached
 local targets, reached = 0, 0

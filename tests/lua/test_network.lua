@@ -46,7 +46,20 @@ t.near(sum, row[500], 1e-12, "path latency = sum of its links")
 local rows = net:latency({ 0, 500 }, 3)
 t.check(#rows == 2 and rows[2][0] == back[0])
 local ncomp, sizes = net:components(3)
-t.check(ncomp >= 1 and sizes[1] <= 1056)
+local total, sorted = 0, true
+for i, n in ipairs(sizes) do
+  total = total + n
+  sorted = sorted and (i == 1 or n <= sizes[i - 1])
+end
+t.check(#sizes == ncomp and total == 1056 and sorted, "component sizes cover every satellite, largest first")
+-- survival 0.2 breaks the mesh into many pieces: still largest first
+local _, pieces = xnet.network(con, { snapshots = 1, survival = 0.2, seed = 1 }):components(0)
+sorted, total = #pieces > 2, 0
+for i, n in ipairs(pieces) do
+  total = total + n
+  sorted = sorted and (i == 1 or n <= pieces[i - 1])
+end
+t.check(sorted and total == 1056, #pieces .. " components, largest first")
 t.check(net:constellation() == con)
 t.check(net:params().survival == 0.95 and net:params().seed == 7)
 
