@@ -23,7 +23,7 @@ static xnet_proc_t *check_process(lua_State *L, int idx)
 static int l_spawn(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
-    lua_Integer n = luaL_len(L, 1);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     if (n < 1 || n > 4096) {
         return luaL_error(L, "spawn needs 1 to 4096 words, got %I", n);
     }
@@ -162,7 +162,7 @@ static int l_poll(lua_State *L)
     if (!(timeout >= 0)) {
         return luaL_error(L, "timeout_s must be >= 0, got %f", timeout);
     }
-    lua_Integer n = luaL_len(L, 1);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     if (n < 0 || n > 65536) {
         return luaL_error(L, "poll takes 0 to 65536 processes, got %I", n);
     }
