@@ -166,6 +166,56 @@ static int getc_or_interrupt(FILE *in)
 }
 #endif
 
+/* Tab completion: readline hands over the expression before the cursor
+ * (the word-break characters leave "xnet.place.ra" or "net:lat" whole) and
+ * xnet.doc's complete() lists what may follow. */
+static lua_State *completion_L = NULL;
+
+static char *next_completion(const char *text, int state)
+{
+    static lua_Integer index, count;
+    lua_State *L = completion_L;
+    if (state == 0) {
+        count = index = 0;
+        lua_pushnil(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, "xnet.completions");
+        luaL_loadstring(L, "return require('xnet.doc').complete(...)");
+        lua_pushstring(L, text);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TTABLE) {
+            count = (lua_Integer)lua_rawlen(L, -1);
+            lua_setfield(L, LUA_REGISTRYINDEX, "xnet.completions");
+        } else {
+            lua_pop(L, 1); /* an error completes nothing */
+        }
+    }
+    char *match = NULL;
+    if (index < count) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "xnet.completions");
+        if (lua_rawgeti(L, -1, ++index) == LUA_TSTRING) {
+            match = strdup(lua_tostring(L, -1));
+        }
+        lua_pop(L, 2);
+    }
+    return match;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)start;
+    (void)end;
+    rl_attempted_completion_over = 1; /* never fall back to file names */
+    rl_completion_append_character = '\0';
+    return completion_L ? rl_completion_matches(text, next_completion) : NULL;
+}
+
+static void setup_completion(lua_State *L)
+{
+    completion_L = L;
+    rl_readline_name = "spacexnet";
+    rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{}()[],+-*/%^~#";
+    rl_attempted_completion_function = complete;
+}
+
 static char *read_line(const char *prompt)
 {
     arm_prompt_interrupt();
@@ -179,6 +229,11 @@ static char *read_line(const char *prompt)
     return line;
 }
 #else
+static void setup_completion(lua_State *L)
+{
+    (void)L; /* completion needs readline */
+}
+
 static char *read_line(const char *prompt)
 {
     static char buf[4096];
@@ -294,6 +349,7 @@ static void repl(lua_State *L)
     const char *saved = progname;
     progname = NULL;
     lua_settop(L, 0); /* pmain's own arguments must not print as results */
+    setup_completion(L);
     printf("spacexnet %s (%s) -- xnet is loaded; Ctrl-C interrupts, Ctrl-D exits\n",
            XNET_VERSION, LUA_RELEASE);
     while ((status = load_statement(L)) != -1) {

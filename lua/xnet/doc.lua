@@ -586,4 +586,78 @@ function doc.help(x)
   print(core.unknown_name("help topic", x, topics()) .. "; help() lists the modules")
 end
 
+-- Completion at the prompt ---------------------------------------------------------------
+
+local KEYWORDS = { "and", "break", "do", "else", "elseif", "end", "false", "for", "function",
+                   "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then",
+                   "true", "until", "while" }
+
+-- The names one can write after `v.` (methods too) or, with colon, `v:`.
+local function names_of(v, colon)
+  local names = {}
+  local function add_keys(t, only_functions)
+    for k, x in pairs(t) do
+      if type(k) == "string" and k:match("^[%a_][%w_]*$")
+         and (not only_functions or type(x) == "function") then
+        names[#names + 1] = k
+      end
+    end
+  end
+  local mt = getmetatable(v)
+  if type(v) == "table" then
+    add_keys(v, colon)
+    if type(mt) == "table" and type(rawget(mt, "__index")) == "table" then
+      add_keys(mt.__index, colon)
+    end
+  elseif type(v) == "userdata" and type(mt) == "table" then
+    if type(rawget(mt, "methods")) == "table" then add_keys(mt.methods, true) end
+    local class = type(mt.__name) == "string" and doc.classes[mt.__name:match("^xnet%.(%w+)$") or ""]
+    if class and class.fields and not colon then
+      for _, f in ipairs(class.fields) do names[#names + 1] = f end
+    end
+  elseif type(v) == "string" and colon then
+    add_keys(string, true)
+  end
+  return names
+end
+
+-- doc.complete(text) -> the sorted completions of a Lua expression's tail:
+-- a global ("xne"), a field ("xnet.pla", "con.alt") or a method ("net:lat").
+-- Nothing is called but __index (a userdata's fields); errors complete nothing.
+function doc.complete(text)
+  local chain, sep, partial = text:match("^(.-)([%.:]?)([%a_]?[%w_]*)$")
+  if not chain or (sep == "" and chain ~= "") then return {} end
+  local candidates
+  if sep == "" then
+    candidates = {}
+    for k in pairs(_G) do
+      if type(k) == "string" then candidates[#candidates + 1] = k end
+    end
+    for _, k in ipairs(KEYWORDS) do candidates[#candidates + 1] = k end
+  else
+    if not chain:match("^[%a_][%w_]*$") and not chain:match("^[%a_][%w_%.]*[%w_]$") then
+      return {}
+    end
+    local ok, v = pcall(function()
+      local v = rawget(_G, chain:match("^[%a_][%w_]*"))
+      for name in chain:gmatch("%.([%a_][%w_]*)") do
+        if v == nil then return nil end
+        v = v[name]
+      end
+      return v
+    end)
+    if not ok or v == nil then return {} end
+    candidates = names_of(v, sep == ":")
+  end
+  local out, seen = {}, {}
+  for _, name in ipairs(candidates) do
+    if name:sub(1, #partial) == partial and not seen[name] then
+      seen[name] = true
+      out[#out + 1] = chain .. sep .. name
+    end
+  end
+  table.sort(out)
+  return out
+end
+
 return doc
