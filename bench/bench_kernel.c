@@ -1,22 +1,54 @@
 /* Kernel benchmark: time to build one snapshot (link feasibility for every
- * candidate link, then the igraph graph) and to run igraph's Dijkstra from
- * one source, for 33 x 32 and 200 x 200 Walker stars; time per relaxed edge
- * (each undirected link is relaxed from both ends). Prints figures, no
- * pass/fail. */
+ * candidate link), then single-source shortest paths two ways: igraph's
+ * Dijkstra (graph built with igraph_create, the previous implementation) and
+ * the targeted query's compressed-array kernel (arcs rebuilt per snapshot),
+ * for 33 x 32 and 200 x 200 Walker stars. Times are this thread's CPU time
+ * (the machine may be shared), per relaxed arc (each undirected link is
+ * relaxed from both ends). Prints figures, no pass/fail. */
 #define _POSIX_C_SOURCE 200809L
 #include "error.h"
 #include "network.h"
 #include "paths.h"
+#include "pool.h"
+#include "query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static double now(void)
+static double cpu_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds per snapshot of a query from `src` to every satellite (or to
+ * itself only, when `full` is 0: the arc build alone). */
+static double time_query(xnet_network_t *net, int src, int full, int snapshots, int reps)
+{
+    int n = xnet_network_nodes(net), pairs = full ? n : 1;
+    int *from = malloc(sizeof(int) * (size_t)n), *to = malloc(sizeof(int) * (size_t)n);
+    double *d = malloc(sizeof(double) * (size_t)n * (size_t)snapshots);
+    for (int v = 0; v < n; v++) {
+        from[v] = src;
+        to[v] = full ? v : src;
+    }
+    xnet_query_t *q;
+    if (xnet_query_create(&q, n, pairs, from, to)) {
+        fprintf(stderr, "%s\n", xnet_errmsg());
+        exit(1);
+    }
+    double t0 = cpu_now();
+    for (int r = 0; r < reps; r++) {
+        xnet_query_run(net, q, 0, snapshots, d);
+    }
+    double t = (cpu_now() - t0) / ((double)reps * snapshots);
+    xnet_query_destroy(q);
+    free(from);
+    free(to);
+    free(d);
+    return t;
 }
 
 static void run(int planes, int sats, int snapshots)
@@ -26,51 +58,45 @@ static void run(int planes, int sats, int snapshots)
     xnet_network_params_t p = xnet_network_params_default();
     p.snapshots = snapshots;
     xnet_network_t *net;
-    double t0 = now();
+    double t0 = cpu_now();
     if (xnet_network_create(&net, &w, &p)) {
         fprintf(stderr, "%s\n", xnet_errmsg());
         exit(1);
     }
-    double t_links = (now() - t0) / snapshots;
-    const igraph_t *g;
-    const igraph_vector_t *wt;
-    t0 = now();
-    for (int k = 0; k < snapshots; k++) {
-        xnet_network_graph(net, k, &g, &wt);
-    }
-    double t_graph = (now() - t0) / snapshots;
-    int n = xnet_network_nodes(net), reps = n > 10000 ? 20 : 400;
-    double *d = malloc(sizeof(double) * (size_t)n * 32);
+    double t_links = (cpu_now() - t0) / snapshots;
+    int n = xnet_network_nodes(net), reps = n > 10000 ? 1 : 40;
     double active = 0;
     for (int k = 0; k < snapshots; k++) {
         active += xnet_network_counts(net, k)->active;
     }
     active /= snapshots;
-    t0 = now();
-    for (int r = 0; r < reps; r++) {
-        int src = (r * 7919) % n;
-        xnet_paths_latency(net, r % snapshots, &src, 1, d);
+    double arcs = 2 * active;
+    printf("%dx%d (%d satellites, %.0f active links, CPU time of one thread):\n", planes, sats,
+           n, active);
+    printf("  snapshot links          %9.3f ms   (feasibility of %d candidates)\n",
+           t_links * 1e3, xnet_network_candidate_count(net));
+
+    xnet_set_workers(1);
+    double t_arcs = time_query(net, 0, 0, snapshots, reps);
+    double t_csr = time_query(net, n / 2, 1, snapshots, reps) - t_arcs;
+    printf("  csr: snapshot arcs      %9.3f ms\n", t_arcs * 1e3);
+    printf("  csr: search, 1 source   %9.3f ms   %6.1f ns per relaxed arc\n", t_csr * 1e3,
+           t_csr / arcs * 1e9);
+
+    xnet_query_set_engine(XNET_PATHS_IGRAPH);
+    const igraph_t *g;
+    const igraph_vector_t *wt;
+    t0 = cpu_now();
+    for (int k = 0; k < snapshots; k++) {
+        xnet_network_graph(net, k, &g, &wt);
     }
-    double t_one = (now() - t0) / reps;
-    int src32[32];
-    for (int i = 0; i < 32; i++) {
-        src32[i] = (i * 104729) % n;
-    }
-    int batches = reps / 32 > 2 ? reps / 32 : 2;
-    t0 = now();
-    for (int r = 0; r < batches; r++) {
-        xnet_paths_latency(net, r % snapshots, src32, 32, d);
-    }
-    double t_batch = (now() - t0) / (batches * 32.0);
-    printf("%dx%d (%d satellites, %.0f active links):\n", planes, sats, n, active);
-    printf("  snapshot links   %10.3f ms   (feasibility of %d candidates)\n", t_links * 1e3,
-           xnet_network_candidate_count(net));
-    printf("  snapshot graph   %10.3f ms   (igraph_create)\n", t_graph * 1e3);
-    printf("  dijkstra, 1 src  %10.3f ms   %6.1f ns per relaxed edge\n", t_one * 1e3,
-           t_one / (2 * active) * 1e9);
-    printf("  dijkstra, 32 src %10.3f ms   %6.1f ns per relaxed edge (one igraph call)\n",
-           t_batch * 1e3, t_batch / (2 * active) * 1e9);
-    free(d);
+    double t_graph = (cpu_now() - t0) / snapshots;
+    double t_ig = time_query(net, n / 2, 1, snapshots, reps);
+    xnet_query_set_engine(XNET_PATHS_CSR);
+    printf("  igraph: snapshot graph  %9.3f ms   (igraph_create)\n", t_graph * 1e3);
+    printf("  igraph: search, 1 source%9.3f ms   %6.1f ns per relaxed arc\n", t_ig * 1e3,
+           t_ig / arcs * 1e9);
+    printf("  speedup of the search   %9.1fx\n", t_ig / t_csr);
     xnet_network_destroy(net);
 }
 

@@ -9,14 +9,15 @@
 #include <igraph.h>
 #include <string.h>
 
-/* xnet.limits{ memory_mb = N, workers = N, paths = "csr" | "igraph" } -> table
- * of the limits in force. workers: threads for the shortest-path kernel (one
- * per processor by default); paths = "igraph" answers every path query with
- * igraph's Dijkstra on one thread (the reference, and the old speed). */
+/* xnet.limits{ memory_mb = N, workers = N, paths = "csr" | "heap" | "igraph" }
+ * -> table of the limits in force. workers: threads for the shortest-path
+ * kernel (one per processor by default); paths: its engine (query.h), where
+ * "igraph" answers every path query with igraph's Dijkstra on one thread
+ * (the reference, and the old speed). */
 static int l_limits(lua_State *L)
 {
     static const char *const allowed[] = {"memory_mb", "workers", "paths", NULL};
-    static const char *const engines[] = {"csr", "igraph", NULL};
+    static const char *const engines[] = {"csr", "heap", "igraph", NULL};
     if (!lua_isnoneornil(L, 1)) {
         xnet_l_check_options(L, 1, "xnet.limits", allowed);
         double mb = xnet_l_opt_number(L, 1, "memory_mb", xnet_memory_limit_bytes() / 1048576.0);
@@ -33,7 +34,7 @@ static int l_limits(lua_State *L)
             return luaL_error(L, "workers must be in [1, %d], got %I", XNET_MAX_WORKERS, workers);
         }
         if (!engines[engine]) {
-            return luaL_error(L, "paths must be 'csr' or 'igraph', got '%s'", paths);
+            return luaL_error(L, "paths must be 'csr', 'heap' or 'igraph', got '%s'", paths);
         }
         xnet_set_memory_limit_bytes(mb * 1048576.0);
         xnet_set_workers((int)workers);

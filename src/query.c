@@ -137,6 +137,10 @@ typedef struct {
     int v;
 } heap_entry;
 
+/* Bucket queue: a snapshot whose arcs span at most this many bucket widths
+ * is searched with buckets, otherwise with the binary heap. */
+#define BUCKETS_MAX 4096
+
 /* One worker's scratch, sized to the network and reused across sources,
  * snapshots and calls. Stamps make clearing per search O(1): a vertex's
  * dist/pos are valid only when reached[v] equals the current search. */
@@ -149,6 +153,11 @@ typedef struct {
     int *reached;    /* nodes: search stamp */
     int *wanted;     /* nodes: search stamp of the targets */
     heap_entry *heap; /* nodes */
+    int *bucket_head; /* BUCKETS_MAX: first entry of each bucket, or -1 */
+    int *entry_next;  /* 2 x candidates + nodes: entries chained per bucket */
+    int *entry_v;
+    double bucket_s;  /* bucket width of this snapshot, 0 for the heap */
+    int buckets;      /* buckets in the ring */
     int nodes, stamp;
 } workspace_t;
 
@@ -167,6 +176,9 @@ static void workspace_free(workspace_t *w)
     free(w->reached);
     free(w->wanted);
     free(w->heap);
+    free(w->bucket_head);
+    free(w->entry_next);
+    free(w->entry_v);
     memset(w, 0, sizeof *w);
 }
 
@@ -181,8 +193,8 @@ static void workspace_set_free(void *p)
 
 static double workspace_bytes(int nodes, int candidates)
 {
-    return 2.0 * candidates * (sizeof(int) + sizeof(double))
-         + (double)nodes * (5 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
+    return 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
+         + (double)nodes * (7 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
 }
 
 /* The network's workspaces for `workers` threads, allocated once. */
@@ -216,10 +228,13 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         w->reached = calloc((size_t)n, sizeof(int));
         w->wanted = calloc((size_t)n, sizeof(int));
         w->heap = malloc(sizeof(heap_entry) * (size_t)n);
+        w->bucket_head = malloc(sizeof(int) * BUCKETS_MAX);
+        w->entry_next = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
+        w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
         w->nodes = n;
         w->stamp = 0;
         if (!w->first || !w->head || !w->arc_s || !w->dist_s || !w->pos || !w->reached
-            || !w->wanted || !w->heap) {
+            || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v) {
             workspace_free(w);
             return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
         }
@@ -250,6 +265,7 @@ static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
     /* fill with pos[] as the cursor, then it is reset by every search */
     int *cursor = w->pos;
     memcpy(cursor, first, sizeof(int) * (size_t)n);
+    double lo = INFINITY, hi = 0;
     for (int i = 0; i < c; i++) {
         if (state[i] == XNET_LINK_ACTIVE) {
             int a = link[i].a, b = link[i].b, ia = cursor[a]++, ib = cursor[b]++;
@@ -257,7 +273,20 @@ static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
             w->arc_s[ia] = lat[i];
             w->head[ib] = a;
             w->arc_s[ib] = lat[i];
+            lo = lat[i] < lo ? lat[i] : lo;
+            hi = lat[i] > hi ? lat[i] : hi;
         }
+    }
+    /* Buckets narrower than the shortest arc (by a margin far above rounding)
+     * hold vertices that cannot improve one another: each bucket is settled
+     * in any order, exactly (Dial's algorithm with width Delta <= min arc). */
+    w->bucket_s = lo * (1 - 1e-9);
+    w->buckets = 0;
+    if (engine_in_force == XNET_PATHS_CSR && w->bucket_s > 0 && isfinite(hi)
+        && hi / w->bucket_s + 3 < BUCKETS_MAX) {
+        w->buckets = (int)(hi / w->bucket_s) + 3;
+    } else {
+        w->bucket_s = 0;
     }
 }
 
@@ -300,6 +329,60 @@ static inline void heap_down(workspace_t *w, int size, heap_entry e)
     w->pos[e.v] = i;
 }
 
+static void search_heap(workspace_t *w, int src, int stamp, int remaining);
+
+/* Dijkstra with buckets from src until `remaining` wanted vertices are
+ * settled or nothing more is reachable. */
+static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
+{
+    const int *first = w->first, *head = w->head;
+    const double *arc_s = w->arc_s;
+    double *dist = w->dist_s;
+    int *pos = w->pos, *reached = w->reached, *wanted = w->wanted;
+    int *bucket = w->bucket_head, *next = w->entry_next, *entry_v = w->entry_v;
+    int B = w->buckets, entries = 1, pending = 1;
+    double inv = 1 / w->bucket_s;
+    for (int b = 0; b < B; b++) {
+        bucket[b] = -1;
+    }
+    reached[src] = stamp;
+    dist[src] = 0;
+    pos[src] = 0; /* >= 0: not settled */
+    entry_v[0] = src;
+    next[0] = -1;
+    bucket[0] = 0;
+    for (long i = 0; pending > 0; i++) {
+        int b = (int)(i % B);
+        while (bucket[b] >= 0) {
+            int e = bucket[b], u = entry_v[e];
+            bucket[b] = next[e];
+            pending--;
+            if (pos[u] < 0 || (long)(dist[u] * inv) != i) {
+                continue; /* settled, or moved to a nearer bucket */
+            }
+            pos[u] = -1;
+            if (wanted[u] == stamp && --remaining == 0) {
+                return;
+            }
+            double du = dist[u];
+            for (int a = first[u], end = first[u + 1]; a < end; a++) {
+                int v = head[a];
+                double nd = du + arc_s[a];
+                if (reached[v] != stamp || (pos[v] >= 0 && nd < dist[v])) {
+                    reached[v] = stamp;
+                    pos[v] = 0;
+                    dist[v] = nd;
+                    int nb = (int)((long)(nd * inv) % B);
+                    entry_v[entries] = v;
+                    next[entries] = bucket[nb];
+                    bucket[nb] = entries++;
+                    pending++;
+                }
+            }
+        }
+    }
+}
+
 /* Dijkstra from src until every target in target[0 .. count) is settled (or
  * nothing more is reachable); answers[a] = latency to target[a]. */
 static void search(workspace_t *w, int src, const int *target, int count, double *answers)
@@ -318,6 +401,21 @@ static void search(workspace_t *w, int src, const int *target, int count, double
             remaining++;
         }
     }
+    if (w->buckets > 0) {
+        search_buckets(w, src, stamp, remaining);
+    } else {
+        search_heap(w, src, stamp, remaining);
+    }
+    for (int a = 0; a < count; a++) {
+        int t = target[a];
+        answers[a] = w->reached[t] == stamp ? w->dist_s[t] : INFINITY;
+    }
+}
+
+/* Dijkstra with a binary heap, for snapshots whose arcs are too uneven for
+ * buckets. */
+static void search_heap(workspace_t *w, int src, int stamp, int remaining)
+{
     const int *first = w->first, *head = w->head;
     const double *arc_s = w->arc_s;
     double *dist = w->dist_s;
@@ -350,10 +448,6 @@ static void search(workspace_t *w, int src, const int *target, int count, double
                 heap_up(w, pos[v], (heap_entry){nd, v});
             }
         }
-    }
-    for (int a = 0; a < count; a++) {
-        int t = target[a];
-        answers[a] = reached[t] == stamp ? dist[t] : INFINITY;
     }
 }
 

@@ -36,10 +36,12 @@ int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, d
  * `budget_bytes` (at least one; at most `snapshots`). */
 int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes);
 
-/* The engine behind every query: the compressed-array kernel (default) or
+/* The engine behind every query: the compressed-array kernel (default: a
+ * bucket queue when the snapshot's arcs span at most 4096 widths of its
+ * shortest arc, else a binary heap), the same kernel with the heap only, or
  * igraph's Dijkstra, one snapshot at a time on the calling thread (the
  * reference, and the previous implementation's speed). */
-typedef enum { XNET_PATHS_CSR, XNET_PATHS_IGRAPH } xnet_paths_engine_t;
+typedef enum { XNET_PATHS_CSR, XNET_PATHS_HEAP, XNET_PATHS_IGRAPH } xnet_paths_engine_t;
 void xnet_query_set_engine(xnet_paths_engine_t engine);
 xnet_paths_engine_t xnet_query_engine(void);
 

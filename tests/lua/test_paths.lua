@@ -78,7 +78,7 @@ end
 t.check(xnet.limits{ workers = 3 }.workers == 3)
 t.check(xnet.limits().paths == "csr")
 t.check_error("workers must be in [1, 256], got 0", xnet.limits, { workers = 0 })
-t.check_error("paths must be 'csr' or 'igraph', got 'fast'", xnet.limits, { paths = "fast" })
+t.check_error("paths must be 'csr', 'heap' or 'igraph', got 'fast'", xnet.limits, { paths = "fast" })
 t.check_error("unknown option 'worker' for xnet.limits", xnet.limits, { worker = 2 })
 xnet.limits{ workers = saved.workers, paths = saved.paths }
 t.done()
