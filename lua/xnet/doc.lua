@@ -198,6 +198,8 @@ def { "xnet.place.randintra", section = "model",
 def { "xnet.place.randplace", section = "model", sig = "xnet.place.randplace(net, m, { seed = 1 })",
   about = "Baseline: gateways and experts random over the whole constellation.",
   options = { SEED }, returns = "Plan" }
+def { "xnet.place.methods", section = "model", sig = "xnet.place.methods()",
+  returns = "the placement methods' names; printed, one line each" }
 def { "xnet.place.expected", section = "model",
   sig = "xnet.place.expected(net, ring, { variant = \"A\" })",
   options = { VARIANT },

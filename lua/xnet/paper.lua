@@ -25,7 +25,10 @@ function paper.setup(o)
   for k, v in pairs(DEFAULTS) do p[k] = v end
   for k, v in pairs(o or {}) do
     if DEFAULTS[k] == nil and k ~= "layers" and k ~= "ctx_flops" and k ~= "utilisation" then
-      error("unknown paper setting '" .. tostring(k) .. "'", 2)
+      local names = { "layers", "ctx_flops", "utilisation" }
+      for name in pairs(DEFAULTS) do names[#names + 1] = name end
+      table.sort(names)
+      error(xnet.unknown_name("paper setting", tostring(k), names), 2)
     end
     p[k] = v
   end
@@ -54,7 +57,7 @@ function paper.plan(s, method, prof, o)
   elseif method == "randplace" then
     return xnet.place.randplace(s.net, s.model, { seed = seed })
   end
-  error("unknown method '" .. tostring(method) .. "' (spacexnet, randintra_cg, randintra, randplace)", 2)
+  error(xnet.unknown_name("method", tostring(method), paper.METHODS), 2)
 end
 
 -- Named stand-ins for the paper's activation statistics.
@@ -69,7 +72,7 @@ function paper.profile(model, name, seed)
   if kind == "dirichlet" then
     return xnet.profile.dirichlet(model, tonumber(value), { seed = seed })
   end
-  error("unknown profile '" .. tostring(name) .. "' (uniform, zipf-S, dirichlet-A)", 2)
+  error(xnet.unknown_name("profile", tostring(name), { "uniform", "zipf-S", "dirichlet-A" }), 2)
 end
 
 -- paper.evaluate(setup, prof, { seed =, variant =, tokens = }) ->

@@ -269,8 +269,7 @@ local function check_options(o, kind)
   for _, k in ipairs(ALLOWED[kind]) do known[k] = true end
   for k in pairs(o) do
     if not known[k] and k ~= "name" then
-      fail("unknown option '%s' for xnet.plot.%s (allowed: %s)", tostring(k), kind,
-           table.concat(ALLOWED[kind], ", "))
+      fail("%s", core.unknown_name("option", tostring(k), ALLOWED[kind], "xnet.plot." .. kind))
     end
   end
 end

@@ -182,13 +182,11 @@ end
 
 local function build(spec)
   if type(spec) ~= "table" then error("xnet.study needs a table, got " .. type(spec), 0) end
-  local allowed = { name = true, grid = true, repeats = true, seed = true, run = true,
-                    description = true }
+  local allowed = { "description", "grid", "name", "repeats", "run", "seed" }
   for k in pairs(spec) do
-    if not allowed[k] then
-      error(string.format("unknown option '%s' for xnet.study (allowed: description, grid, "
-                          .. "name, repeats, run, seed)", tostring(k)), 0)
-    end
+    local known = false
+    for _, name in ipairs(allowed) do known = known or k == name end
+    if not known then error(core.unknown_name("option", tostring(k), allowed, "xnet.study"), 0) end
   end
   if type(spec.name) ~= "string" or not spec.name:match("^[%w_.-]+$") then
     error("name must be a string of letters, digits, '_', '.' or '-', got "

@@ -55,7 +55,12 @@ local function parse(words, first, spec)
     name = name or w:match("^%-%-([%w-]+)$")
     if name then
       local kind = spec[name]
-      if not kind then return nil, "unknown option --" .. name end
+      if not kind then
+        local names = {}
+        for known in pairs(spec) do names[#names + 1] = "--" .. known end
+        table.sort(names)
+        return nil, core.unknown_name("option", "--" .. name, names)
+      end
       if kind == "flag" then
         if inline then return nil, "--" .. name .. " takes no value" end
         opts[name] = true
@@ -541,7 +546,7 @@ function cli.main(arg)
     return cmd == nil and 2 or 0
   end
   local f = commands[cmd]
-  if not f then return usage_error("unknown command '%s'", cmd) end
+  if not f then return usage_error("%s", core.unknown_name("command", cmd, { "merge", "plot", "run", "status" })) end
   return f(words)
 end
 

@@ -74,4 +74,16 @@ h = help_text("evalute")
 t.check(h:find("unknown help topic 'evalute' (did you mean 'evaluate'?", 1, true), h)
 t.check(help_text(42):find("help expects a function, an object or a name, got number", 1, true))
 
+-- one message for every unknown name, with the nearest valid one
+t.check_error("unknown option 'ylable' for xnet.plot.lines (did you mean 'ylabel'?", xnet.plot.lines,
+              { ylable = "s", out = "x" })
+t.check_error("unknown method 'spacexnt' (did you mean 'spacexnet'?", require("xnet.paper").plan,
+              {}, "spacexnt")
+t.check_error("unknown option 'repeat' for xnet.study (did you mean 'repeats'?", xnet.study,
+              { name = "x", ["repeat"] = 2, run = function() end })
+t.check_error("unknown model 'mixtral-8x7' (did you mean 'mixtral-8x7b'?", xnet.model, "mixtral-8x7")
+local methods = xnet.place.methods()
+t.check(#methods == 5 and methods[1] == "spacexnet" and tostring(methods):find("randplace%s+Baseline"))
+for _, name in ipairs(methods) do t.check(type(xnet.place[name]) == "function", name) end
+
 t.done()

@@ -232,7 +232,7 @@ t.check_error("read of undeclared global 'undefined_thing'", typo.run_point, typ
 local badopt = study_file("badopt.lua", 'local study = require "xnet.study"\n'
                           .. "return study { name = 'b', grids = {}, run = print }")
 none, err = study.load(badopt)
-t.check(none == nil and err == badopt .. ": unknown option 'grids' for xnet.study (allowed: "
+t.check(none == nil and err == badopt .. ": unknown option 'grids' for xnet.study (did you mean 'grid'? allowed: "
         .. "description, grid, name, repeats, run, seed)", err)
 none, err = study.load(study_file("badline.lua", 'local s = require("xnet.study") { name = "b", '
                                   .. "repeats = 0, run = print }\nreturn s"))

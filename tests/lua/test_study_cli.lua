@@ -322,7 +322,7 @@ for _, c in ipairs {
   { "run " .. q(TOY) .. " --out x --shard 4/3",
     "--shard must be K/N with 1 <= K <= N, got '4/3'" },
   { "run " .. q(TOY) .. " --out x --jobs -1", "--jobs must be an integer in [0, 1024], got '-1'" },
-  { "run " .. q(TOY) .. " --out x --jobz 2", "unknown option --jobz" },
+  { "run " .. q(TOY) .. " --out x --jobz 2", "unknown option '--jobz' (did you mean '--jobs'?" },
   { "run " .. q(TOY) .. " --out x --force=yes", "--force takes no value" },
   { "frobnicate", "unknown command 'frobnicate'" },
   { "merge", "merge takes one study directory, got 0" },
