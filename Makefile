@@ -1,9 +1,10 @@
 # spacexnet: GNU make + pkg-config. `make` builds ./spacexnet; `make test` runs
 # every suite; `make asan` and `make memcheck` run them under sanitizers.
 
-PKGS      := igraph lua5.4 zlib
+PKGS      := igraph lua5.4 zlib erfa
 APT_PKGS  := build-essential pkg-config liblua5.4-dev libigraph-dev zlib1g-dev \
-             libreadline-dev gnuplot-nox parallel valgrind clang libclang-rt-14-dev strace
+             libreadline-dev gnuplot-nox parallel valgrind clang libclang-rt-14-dev strace \
+             liberfa-dev python3-sgp4
 BUILD     ?= build
 CC        ?= cc
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)

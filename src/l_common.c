@@ -1,6 +1,7 @@
 #include "l_common.h"
 
 #include "error.h"
+#include "frames.h"
 #include "names.h"
 
 #include <math.h>
@@ -349,4 +350,47 @@ void **xnet_l_box(lua_State *L)
     }
     lua_setmetatable(L, -2);
     return box;
+}
+
+int xnet_l_push_numbers(lua_State *L, const double *v, int n)
+{
+    luaL_checkstack(L, n, "too many results");
+    for (int i = 0; i < n; i++) {
+        lua_pushnumber(L, v[i]);
+    }
+    return n;
+}
+
+/* An epoch option or argument: a UTC string "YYYY-MM-DDTHH:MM:SS" or a Julian date. */
+double xnet_l_check_epoch(lua_State *L, int idx, const char *key, double def)
+{
+    int t = key ? lua_getfield(L, idx, key) : lua_type(L, idx);
+    int at = key ? -1 : idx;
+    double jd = def;
+    if (t == LUA_TSTRING) {
+        if (xnet_utc_parse(lua_tostring(L, at), &jd)) {
+            xnet_l_raise(L);
+        }
+    } else if (t == LUA_TNUMBER) {
+        jd = lua_tonumber(L, at);
+        if (!(jd >= 2436934.5 && jd < 5373484.5)) { /* 1960-01-01 .. 9999-12-31 */
+            luaL_error(L, "epoch must be a Julian date in [2436934.5, 5373484.5), got %f", jd);
+        }
+    } else if (t != LUA_TNIL && t != LUA_TNONE) {
+        luaL_error(L, "epoch must be a UTC time string or a Julian date, got %s",
+                   lua_typename(L, t));
+    }
+    if (key) {
+        lua_pop(L, 1);
+    }
+    return jd;
+}
+
+void xnet_l_push_epoch(lua_State *L, double jd_utc)
+{
+    char buf[40];
+    if (xnet_utc_format(jd_utc, buf, sizeof buf)) {
+        xnet_l_raise(L);
+    }
+    lua_pushstring(L, buf);
 }

@@ -16,6 +16,7 @@
 #define XNET_PLAN_MT "xnet.Plan"
 #define XNET_PROCESS_MT "xnet.Process"
 #define XNET_RESULT_MT "xnet.Result" /* a plain table of an evaluation's figures */
+#define XNET_TLESET_MT "xnet.TleSet"
 
 /* Raise the kernel's last error as a Lua error. Never returns. */
 int xnet_l_raise(lua_State *L);
@@ -98,6 +99,9 @@ void **xnet_l_box(lua_State *L);
 /* Free the boxed pointer now (idempotent). */
 void xnet_l_box_free(void **box);
 
+/* Push v[0], ..., v[n-1] as numbers; returns n (for `return xnet_l_push_numbers(...)`). */
+int xnet_l_push_numbers(lua_State *L, const double *v, int n);
+
 /* The Lua signature of each module opener. */
 int luaopen_xnet_orbit(lua_State *L);
 int luaopen_xnet_network(lua_State *L);
@@ -106,6 +110,14 @@ int luaopen_xnet_proc(lua_State *L);
 int luaopen_xnet_moe(lua_State *L);
 int luaopen_xnet_placement(lua_State *L);
 int luaopen_xnet_latency(lua_State *L);
+int luaopen_xnet_tle(lua_State *L);
 int luaopen_xnet_core(lua_State *L);
+
+/* An epoch: the option key of the table at idx (or the argument idx when key
+ * is NULL), a UTC string "YYYY-MM-DDTHH:MM:SS" or a Julian date; def when
+ * absent. Raises on anything else. */
+double xnet_l_check_epoch(lua_State *L, int idx, const char *key, double def);
+/* Push a UTC Julian date as "YYYY-MM-DDTHH:MM:SS.sssZ". */
+void xnet_l_push_epoch(lua_State *L, double jd_utc);
 
 #endif

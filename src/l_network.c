@@ -1,5 +1,6 @@
 /* Lua binding for snapshot networks and shortest-path queries
  * (src/network.c, src/paths.c). */
+#include "ephemeris.h"
 #include "error.h"
 #include "l_common.h"
 #include "l_network.h"
@@ -62,6 +63,11 @@ static int l_network(lua_State *L)
     xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_NETWORK_MT, 1, destroy_network);
     lua_pushvalue(L, 1); /* keep the constellation reachable as net:constellation() */
     lua_setiuservalue(L, -2, 1);
+    /* SGP4 shells: name a satellite that decays within the horizon rather than
+     * build on NaN states. */
+    if (w->ephemeris && xnet_ephemeris_check(w->ephemeris, 0, p.horizon_s, p.snapshots)) {
+        return xnet_l_raise(L);
+    }
     if (xnet_network_create((xnet_network_t **)&h->ptr, w, &p)) {
         return xnet_l_raise(L);
     }

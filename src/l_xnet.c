@@ -87,6 +87,7 @@ int luaopen_xnet_core(lua_State *L)
     luaopen_xnet_moe(L);
     luaopen_xnet_placement(L);
     luaopen_xnet_latency(L);
+    luaopen_xnet_tle(L);
     const char *igraph_v;
     igraph_version(&igraph_v, NULL, NULL, NULL);
     lua_pushstring(L, XNET_VERSION);

@@ -1,12 +1,26 @@
 #include "orbit.h"
 
+#include "ephemeris.h"
 #include "error.h"
+#include "frames.h"
+#include "tle.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 const char *xnet_walker_pattern_name(xnet_walker_pattern_t p)
 {
     return p == XNET_WALKER_STAR ? "star" : "delta";
+}
+
+int xnet_walker_pattern_parse(const char *name, xnet_walker_pattern_t *p)
+{
+    if (strcmp(name, "star") == 0 || strcmp(name, "delta") == 0) {
+        *p = name[0] == 's' ? XNET_WALKER_STAR : XNET_WALKER_DELTA;
+        return XNET_OK;
+    }
+    return xnet_fail(XNET_EINVAL, "pattern must be 'star' or 'delta', got '%s'", name);
 }
 
 int xnet_walker_init(xnet_walker_t *w, xnet_walker_pattern_t pattern, int planes, int sats,
@@ -43,6 +57,57 @@ int xnet_walker_init(xnet_walker_t *w, xnet_walker_pattern_t pattern, int planes
     w->mean_motion_rad_s = sqrt(XNET_MU_KM3_S2 / (w->radius_km * w->radius_km * w->radius_km));
     w->raan_spread_rad = pattern == XNET_WALKER_STAR ? M_PI : 2 * M_PI;
     w->inclination_rad = inclination_deg * M_PI / 180.0;
+    w->epoch_jd_utc = XNET_DEFAULT_EPOCH_JD;
+    w->ephemeris = NULL;
+    return XNET_OK;
+}
+
+int xnet_walker_from_ephemeris(xnet_walker_t *w, xnet_walker_pattern_t pattern, int planes,
+                               int sats, int phasing, const struct xnet_ephemeris *e)
+{
+    if ((long long)planes * sats != e->count) {
+        return xnet_fail(XNET_EINVAL, "planes * sats must equal the %d satellites, got %d * %d",
+                         e->count, planes, sats);
+    }
+    double a_km = 0, inc_deg = 0, n_rad_min = 0;
+    for (int i = 0; i < e->count; i++) {
+        const xnet_sgp4_t *s = &e->sats[i];
+        n_rad_min += s->no_unkozai / e->count;
+        inc_deg += s->inclo * 180.0 / M_PI / e->count;
+    }
+    a_km = pow(XNET_WGS72_MU_KM3_S2 / pow(n_rad_min / 60.0, 2.0), 1.0 / 3.0);
+    int rc = xnet_walker_init(w, pattern, planes, sats, phasing, a_km - XNET_WGS72_RADIUS_KM,
+                              fmin(fmax(inc_deg, 0), 180));
+    if (rc) {
+        return rc;
+    }
+    w->mean_motion_rad_s = n_rad_min / 60.0;
+    w->epoch_jd_utc = e->epoch_jd_utc;
+    w->ephemeris = e;
+    return XNET_OK;
+}
+
+int xnet_walker_tle(const xnet_walker_t *w, int id, long first_satnum, xnet_tle_t *el)
+{
+    if (w->ephemeris) {
+        return xnet_fail(XNET_EINVAL, "this shell already comes from element sets");
+    }
+    int plane = id / w->sats, slot = id % w->sats;
+    double to_deg = 180.0 / M_PI;
+    double u = 2 * M_PI * slot / w->sats
+             + 2 * M_PI * (double)w->phasing * plane / ((double)w->planes * w->sats);
+    memset(el, 0, sizeof *el);
+    snprintf(el->name, sizeof el->name, "WALKER P%d S%d", plane, slot);
+    el->satnum = first_satnum + id;
+    int rc = xnet_utc_year_day(w->epoch_jd_utc, &el->epoch_year, &el->epoch_day);
+    if (rc) {
+        return rc;
+    }
+    el->inclination_deg = w->inclination_deg;
+    el->raan_deg = fmod(w->raan_spread_rad * plane / w->planes * to_deg, 360.0);
+    el->mean_anomaly_deg = fmod(u * to_deg, 360.0);
+    el->mean_motion_rev_day = w->mean_motion_rad_s * 86400.0 / (2 * M_PI);
+    el->element_number = 1;
     return XNET_OK;
 }
 
@@ -58,6 +123,10 @@ double xnet_walker_period_s(const xnet_walker_t *w)
 
 void xnet_walker_state(const xnet_walker_t *w, int id, double t, double pos[3], double vel[3])
 {
+    if (w->ephemeris) {
+        xnet_ephemeris_state(w->ephemeris, id, t, pos, vel);
+        return;
+    }
     int plane = id / w->sats, slot = id % w->sats;
     double n = w->mean_motion_rad_s, r = w->radius_km;
     double u = 2 * M_PI * slot / w->sats

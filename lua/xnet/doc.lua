@@ -26,7 +26,9 @@ doc.modules = {
 -- Object types: the variable the README uses, and the fields they expose.
 doc.classes = {
   Constellation = { var = "con", fields = { "pattern", "planes", "sats", "phasing",
-                                            "altitude_km", "inclination_deg" } },
+                                            "altitude_km", "inclination_deg", "epoch",
+                                            "epoch_jd", "source" } },
+  TleSet = { var = "set", fields = { "epoch", "epoch_jd" } },
   Network = { var = "net" },
   Row = { var = "row" },
   Model = { var = "m", fields = { "name", "layers", "experts", "top_k", "hidden", "attention",
@@ -66,17 +68,53 @@ def { "xnet.walker", section = "network", sig = "xnet.walker{ ... }",
     { "phasing", "0", "", "Walker phasing factor F, 0 .. P-1" },
     { "altitude_km", "550", "km", "altitude of the circular orbits" },
     { "inclination_deg", "87", "deg", "inclination" },
+    { "epoch", '"2000-01-01T12:00:00"', "UTC", "time t = 0 (a UTC string or a Julian date)" },
   },
-  returns = "Constellation (`#con` satellites; fields `con.planes`, `con.altitude_km`, ...)" }
+  returns = "Constellation (`#con` satellites; fields `con.planes`, `con.altitude_km`, "
+    .. "`con.epoch`, ...)" }
 def { "con:period", section = "network", sig = "con:period()",
   returns = "orbital period, s" }
 def { "con:position", section = "network", sig = "con:position(id, t)",
-  about = "Position of satellite id at time t (s, default 0).",
-  returns = "x, y, z in km, Earth-centred inertial" }
+  about = "Position of satellite id at time t (s after the epoch, default 0).",
+  returns = "x, y, z in km, Earth-centred inertial (TEME of the epoch)" }
 def { "con:velocity", section = "network", sig = "con:velocity(id, t)",
   returns = "vx, vy, vz in km/s, Earth-centred inertial" }
 def { "con:subpoint", section = "network", sig = "con:subpoint(id, t)",
-  returns = "latitude and *inertial* longitude in degrees (Earth rotation is not modelled)" }
+  about = "The point under the satellite, the Earth rotated by ERFA (see Real orbits below).",
+  returns = "geodetic (WGS-84) latitude and longitude in degrees, height in km" }
+def { "con:earth_fixed", section = "network", sig = "con:earth_fixed(id, t)",
+  returns = "x, y, z (km), vx, vy, vz (km/s) in the Earth-fixed frame" }
+def { "con:tle", section = "network", sig = "con:tle{ first_satnum = 1 }",
+  about = "A Walker shell as TLEs at its epoch: circular, mean motion the two-body one.",
+  options = { { "first_satnum", "1", "", "catalogue number of satellite 0" } },
+  returns = "TLE text, one named set per satellite in id order" }
+def { "xnet.tle", section = "network", sig = "xnet.tle(path | text)",
+  about = "Two-line element sets (title lines optional, checksums checked), propagated by SGP4 "
+    .. "(near-Earth; deep-space sets are refused). Text is anything with a newline.",
+  returns = "TleSet; a bad line raises `source:line: reason`; an unreadable file gives "
+    .. "`nil, \"path: reason\"`" }
+def { "set:elements", section = "network", sig = "set:elements(i)",
+  returns = "`{ name, satnum, epoch, inclination_deg, raan_deg, eccentricity, argp_deg, "
+    .. "mean_anomaly_deg, mean_motion_rev_day, bstar, ... }`" }
+def { "set:teme", section = "network", sig = "set:teme(i, minutes)",
+  returns = "SGP4 state x, y, z (km), vx, vy, vz (km/s) in TEME, minutes after set i's own epoch; "
+    .. "SGP4's errors raise naming the satellite" }
+def { "set:text", section = "network", sig = "set:text()", returns = "the sets as TLE text" }
+def { "set:close", section = "network", sig = "set:close()",
+  returns = "nothing; frees the sets now (also at garbage collection)" }
+def { "set:shell", section = "network", sig = "set:shell{ ... }",
+  about = "A constellation whose states come from SGP4, the same to xnet.network and everything "
+    .. "after it as a Walker shell.",
+  options = {
+    { "planes", "1", "", "planes P of the grid" },
+    { "sats", "#set / planes", "", "satellites per plane S (P * S = #set)" },
+    { "pattern", '"delta"', "", "grid closure for +Grid links, as in xnet.walker" },
+    { "phasing", "0", "", "phasing F (which slots the seam links join)" },
+    { "order", '"file"', "", '"file": sets are plane-major already; "raan": group by right '
+      .. "ascension, then by argument of latitude" },
+    { "epoch", "latest set epoch", "UTC", "time t = 0" },
+  },
+  returns = "Constellation (`con.source` is \"sgp4\")" }
 def { "con:size", section = "network", sig = "con:size()", returns = "satellites (also `#con`)" }
 def { "xnet.network", section = "network", sig = "xnet.network(con, { ... })",
   about = "A series of snapshots of the +Grid inter-satellite links and their latencies.",
