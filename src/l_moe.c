@@ -3,6 +3,7 @@
 #include "fileio.h"
 #include "l_common.h"
 #include "l_moe.h"
+#include "memlimit.h"
 #include "moe.h"
 #include "trace.h"
 
@@ -236,8 +237,12 @@ static int profile_from_weights(lua_State *L, const xnet_model_t *m, const doubl
 
 static double *weights_box(lua_State *L, const xnet_model_t *m)
 {
+    size_t count = (size_t)m->layers * (size_t)m->experts;
+    if (xnet_limit_check((double)count * sizeof(double), "the profile's weights")) {
+        xnet_l_raise(L);
+    }
     void **box = xnet_l_box(L);
-    *box = malloc(sizeof(double) * (size_t)m->layers * (size_t)m->experts);
+    *box = malloc(sizeof(double) * count);
     if (!*box) {
         luaL_error(L, "out of memory for %d x %d weights", m->layers, m->experts);
     }
@@ -249,7 +254,7 @@ static int l_profile_uniform(lua_State *L)
 {
     const xnet_model_t *m = xnet_l_check_model(L, 1);
     double *w = weights_box(L, m);
-    for (int i = 0; i < m->layers * m->experts; i++) {
+    for (size_t i = 0; i < (size_t)m->layers * (size_t)m->experts; i++) {
         w[i] = 1;
     }
     return profile_from_weights(L, m, w, "uniform");
@@ -453,7 +458,7 @@ static int l_profile_tostring(lua_State *L)
     const xnet_profile_t *p = xnet_l_check_profile(L, 1);
     lua_getiuservalue(L, 1, 2);
     double hi = 0, lo = 1;
-    for (int i = 0; i < p->layers * p->experts; i++) {
+    for (size_t i = 0; i < (size_t)p->layers * (size_t)p->experts; i++) {
         hi = fmax(hi, p->inclusion[i]);
         lo = fmin(lo, p->inclusion[i]);
     }

@@ -204,7 +204,7 @@ static int l_plan_satellite(lua_State *L)
     const xnet_plan_t *p = xnet_l_check_plan(L, 1);
     int l = (int)xnet_l_check_range(L, 2, "layer", 0, p->layers - 1);
     int e = (int)xnet_l_check_range(L, 3, "expert", 0, p->experts - 1);
-    lua_pushinteger(L, p->satellite[l * p->experts + e]);
+    lua_pushinteger(L, p->satellite[(size_t)l * (size_t)p->experts + (size_t)e]);
     return 1;
 }
 

@@ -3,7 +3,9 @@
 #include "error.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static double memory_limit = -1;
 static const char *bad_env = NULL; /* an unusable SPACEXNET_MEMORY_LIMIT_MB */
@@ -39,11 +41,18 @@ int xnet_limit_check(double bytes, const char *what)
                          bad_env);
     }
     if (bytes > limit) {
+        char need[48], have[48];
+        snprintf(need, sizeof need, "%.1f MiB", bytes / 1048576.0);
+        snprintf(have, sizeof have, "%.1f MiB", limit / 1048576.0);
+        if (strcmp(need, have) == 0) { /* just over: the difference is in the bytes */
+            snprintf(need, sizeof need, "%.0f bytes", bytes);
+            snprintf(have, sizeof have, "%.0f bytes", limit);
+        }
         return xnet_fail(XNET_ELIMIT,
-                         "%s would need %.1f MiB, over the memory limit of %.1f MiB "
+                         "%s would need %s, over the memory limit of %s "
                          "(raise it with xnet.limits{ memory_mb = N } or "
                          "SPACEXNET_MEMORY_LIMIT_MB=N)",
-                         what, bytes / 1048576.0, limit / 1048576.0);
+                         what, need, have);
     }
     return XNET_OK;
 }

@@ -79,7 +79,6 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
     net->serial = next_serial++;
     net->nodes = nodes;
     net->candidates = candidates;
-    net->slot_count = slot_count;
     size_t cells = (size_t)p->snapshots * (size_t)candidates;
     net->links = malloc(sizeof(xnet_link_t) * (size_t)candidates);
     net->states = malloc(cells);
@@ -91,9 +90,11 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
         xnet_network_destroy(net);
         return xnet_fail(XNET_ENOMEM, "out of memory creating the network");
     }
+    /* Counted only once marked empty: destroy reads slot_count slots. */
     for (int i = 0; i < slot_count; i++) {
         net->slots[i].snap = -1;
     }
+    net->slot_count = slot_count;
     xnet_links_candidates(w, net->links);
     for (int k = 0; k < p->snapshots; k++) {
         if ((rc = xnet_check_interrupt())) {

@@ -5,6 +5,7 @@
 #include "rng.h"
 #include "query.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,12 +134,32 @@ int xnet_ring_from_subnets(xnet_ring_t **out, int nodes, int layers, const int *
 
 /* --- plans ----------------------------------------------------------------- */
 
+int xnet_plan_method_check(const char *method)
+{
+    size_t n = strlen(method);
+    int plain = n >= 1 && n < sizeof ((xnet_plan_t *)0)->method;
+    for (size_t i = 0; plain && i < n; i++) {
+        plain = isalnum((unsigned char)method[i]) || strchr("_-.+", method[i]);
+    }
+    if (!plain) {
+        return xnet_fail(XNET_EINVAL,
+                         "method must be 1 to 31 letters, digits, '_', '-', '.' or '+' (it is "
+                         "saved in the plan file), got '%.40s%s'",
+                         method, n > 40 ? "..." : "");
+    }
+    return XNET_OK;
+}
+
 int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const char *method)
 {
     *out = NULL;
-    if (layers < 1 || experts < 1) {
-        return xnet_fail(XNET_EINVAL, "a plan needs layers >= 1 and experts >= 1, got %d and %d",
-                         layers, experts);
+    int rc;
+    if (layers < 1 || experts < 1 || layers > XNET_MAX_LAYERS || experts > XNET_MAX_EXPERTS) {
+        return xnet_fail(XNET_EINVAL, "a plan needs 1 to %d layers and 1 to %d experts, got %d "
+                         "and %d", XNET_MAX_LAYERS, XNET_MAX_EXPERTS, layers, experts);
+    }
+    if ((rc = xnet_plan_method_check(method))) {
+        return rc;
     }
     if (nodes < 1 || nodes > XNET_MAX_SATELLITES) {
         return xnet_fail(XNET_EINVAL, "satellites must be in [1, %d], got %d",
@@ -149,7 +170,7 @@ int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const
                          "%d layers x (%d experts + 1 gateway) need %lld satellites, only %d",
                          layers, experts, (long long)layers * (experts + 1), nodes);
     }
-    int rc = xnet_limit_check(sizeof(int) * ((double)layers * experts + layers), "the plan");
+    rc = xnet_limit_check(sizeof(int) * ((double)layers * experts + layers), "the plan");
     if (rc) {
         return rc;
     }

@@ -43,7 +43,11 @@ typedef struct {
     char method[32];
 } xnet_plan_t;
 
+/* A plan of the given size, ids unset, named method: 1 to 31 letters,
+ * digits, '_', '-', '.' or '+', so the plan file reads back. */
 int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const char *method);
+/* XNET_EINVAL unless method is such a name. */
+int xnet_plan_method_check(const char *method);
 /* XNET_EINVAL naming the first id out of range or used twice. O(N + L E). */
 int xnet_plan_check(const xnet_plan_t *plan);
 void xnet_plan_destroy(xnet_plan_t *plan);

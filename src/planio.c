@@ -1,7 +1,9 @@
 #include "planio.h"
 
+#include "csv.h"
 #include "error.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,7 @@ int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len)
         n += (size_t)snprintf(buf + n, cap - n, "%d,gateway,,%d\n", l, plan->gateway[l]);
         for (int e = 0; e < plan->experts; e++) {
             n += (size_t)snprintf(buf + n, cap - n, "%d,expert,%d,%d\n", l, e,
-                                  plan->satellite[l * plan->experts + e]);
+                                  plan->satellite[(size_t)l * (size_t)plan->experts + (size_t)e]);
         }
     }
     *text = buf;
@@ -31,144 +33,212 @@ int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len)
     return XNET_OK;
 }
 
-/* The next line into buf (at most size - 1 bytes; longer lines are an
- * error), advancing *pos; 0 at the end. */
-static int read_line(const char *text, size_t len, size_t *pos, char *buf, size_t size,
-                     int *too_long)
+/* The dimensions and method from the "# method=..." line. */
+typedef struct {
+    char method[sizeof ((xnet_plan_t *)0)->method];
+    long long layers, experts, nodes;
+    long line; /* of the method line; 0 when none was seen */
+} plan_header;
+
+/* A "key=value" word of the method line into the header. */
+static int header_word(const xnet_csv_reader_t *r, const char *s, const char *e, plan_header *h)
 {
-    if (*pos >= len) {
-        return 0;
+    static const struct {
+        const char *key;
+        long long hi;
+        size_t offset;
+    } dims[] = {{"layers", XNET_MAX_LAYERS, offsetof(plan_header, layers)},
+                {"experts", XNET_MAX_EXPERTS, offsetof(plan_header, experts)},
+                {"satellites", XNET_MAX_SATELLITES, offsetof(plan_header, nodes)}};
+    const char *eq = memchr(s, '=', (size_t)(e - s));
+    if (!eq) {
+        return XNET_OK; /* words without '=' say nothing to the reader */
     }
-    const char *start = text + *pos, *nl = memchr(start, '\n', len - *pos);
-    size_t n = nl ? (size_t)(nl - start) : len - *pos;
-    *pos += n + (nl ? 1 : 0);
-    if (n && start[n - 1] == '\r') {
-        n--;
+    xnet_csv_field_t value = {eq + 1, e};
+    if ((size_t)(eq - s) == 6 && memcmp(s, "method", 6) == 0) {
+        if (e - eq - 1 >= (long)sizeof h->method) {
+            return xnet_csv_bad(r, "method longer than 31 characters", value);
+        }
+        memcpy(h->method, eq + 1, (size_t)(e - eq - 1));
+        h->method[e - eq - 1] = '\0';
+        return XNET_OK;
     }
-    *too_long = n >= size;
-    n = n < size ? n : size - 1;
-    memcpy(buf, start, n);
-    buf[n] = '\0';
-    return 1;
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
+        if ((size_t)(eq - s) == strlen(dims[i].key) && memcmp(s, dims[i].key, (size_t)(eq - s)) == 0) {
+            long long *v = (long long *)(void *)((char *)h + dims[i].offset);
+            int bad = xnet_csv_integer(value, 1, dims[i].hi, v);
+            if (bad == -1) {
+                char what[48];
+                snprintf(what, sizeof what, "%s is not an integer", dims[i].key);
+                return xnet_csv_bad(r, what, value);
+            }
+            if (bad) {
+                return xnet_fail(XNET_EINVAL, "%s:%ld: %s %lld out of range [1, %lld]", r->name,
+                                 r->number, dims[i].key, *v, dims[i].hi);
+            }
+        }
+    }
+    return XNET_OK;
+}
+
+/* A comment line of the preamble: the method line fills the header. */
+static int header_comment(const xnet_csv_reader_t *r, plan_header *h)
+{
+    const char *s = r->line + 1, *end = r->line_end;
+    while (s < end && *s == ' ') {
+        s++;
+    }
+    if ((size_t)(end - s) < 7 || memcmp(s, "method=", 7) != 0) {
+        return XNET_OK;
+    }
+    if (h->line) {
+        return xnet_fail(XNET_EINVAL, "%s:%ld: a second '# method=' line (the first is line %ld)",
+                         r->name, r->number, h->line);
+    }
+    h->line = r->number;
+    while (s < end) {
+        const char *e = memchr(s, ' ', (size_t)(end - s));
+        e = e ? e : end;
+        int rc = header_word(r, s, e, h);
+        if (rc) {
+            return rc;
+        }
+        s = e + 1;
+    }
+    if (h->layers < 1 || h->experts < 1 || h->nodes < 1) {
+        return xnet_fail(XNET_EINVAL, "%s:%ld: the method line needs layers=, experts= and "
+                         "satellites=", r->name, r->number);
+    }
+    return XNET_OK;
+}
+
+/* The comment lines and the column header; the reader stops after it. */
+static int read_preamble(xnet_csv_reader_t *r, plan_header *h)
+{
+    int more;
+    while ((more = xnet_csv_next(r)) > 0) {
+        if (*r->line == '#') {
+            int rc = header_comment(r, h);
+            if (rc) {
+                return rc;
+            }
+            continue;
+        }
+        xnet_csv_field_t line = {r->line, r->line_end};
+        if (!xnet_csv_is(line, "layer,role,expert,satellite")) {
+            return xnet_fail(XNET_EINVAL,
+                             "%s:%ld: expected the header 'layer,role,expert,satellite'",
+                             r->name, r->number);
+        }
+        break;
+    }
+    if (more < 0) {
+        return XNET_EINVAL;
+    }
+    if (more == 0 || !h->line) {
+        return xnet_fail(XNET_EINVAL,
+                         "%s: not a spacexnet plan (needs '# method=... layers=N experts=N "
+                         "satellites=N' and the column header)",
+                         r->name);
+    }
+    return XNET_OK;
+}
+
+/* One row: `layer,gateway,,satellite` or `layer,expert,e,satellite`, into
+ * the plan, each slot once. */
+static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen)
+{
+    xnet_csv_field_t f[5];
+    int n = xnet_csv_split(r, f, 4), gateway = n == 4 && xnet_csv_is(f[1], "gateway");
+    if (n != 4 || (!gateway && !xnet_csv_is(f[1], "expert")) || (gateway && f[2].s != f[2].e)) {
+        return xnet_fail(XNET_EINVAL,
+                         "%s:%ld: expected 'layer,gateway,,satellite' or "
+                         "'layer,expert,e,satellite'",
+                         r->name, r->number);
+    }
+    const struct {
+        const char *name;
+        int count;
+    } ids[] = {{"layer", plan->layers}, {"expert", plan->experts}, {"satellite", plan->nodes}};
+    long long v[3] = {0, -1, 0};
+    for (int i = 0; i < 3; i++) {
+        if (i == 1 && gateway) {
+            continue;
+        }
+        int bad = xnet_csv_integer(f[i == 0 ? 0 : i + 1], 0, ids[i].count - 1, &v[i]);
+        if (bad == -1) {
+            char what[48];
+            snprintf(what, sizeof what, "%s is not an integer", ids[i].name);
+            return xnet_csv_bad(r, what, f[i == 0 ? 0 : i + 1]);
+        }
+        if (bad) {
+            return xnet_fail(XNET_EINVAL, "%s:%ld: %s %lld out of range [0, %d)", r->name,
+                             r->number, ids[i].name, v[i], ids[i].count);
+        }
+    }
+    size_t slot = (size_t)v[0] * (size_t)(plan->experts + 1) + (size_t)(v[1] + 1);
+    if (seen[slot]) {
+        return xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld %s given twice", r->name, r->number,
+                         v[0], gateway ? "gateway" : "expert");
+    }
+    seen[slot] = 1;
+    if (gateway) {
+        plan->gateway[v[0]] = (int)v[2];
+    } else {
+        plan->satellite[(size_t)v[0] * (size_t)plan->experts + (size_t)v[1]] = (int)v[2];
+    }
+    return XNET_OK;
+}
+
+/* The rows after the header, then every slot must have been given. */
+static int read_rows(xnet_csv_reader_t *r, xnet_plan_t *plan)
+{
+    size_t slots = (size_t)plan->layers * (size_t)(plan->experts + 1);
+    char *seen = calloc(slots, 1);
+    if (!seen) {
+        return xnet_fail(XNET_ENOMEM, "%s: out of memory", r->name);
+    }
+    int rc = XNET_OK, more;
+    while (!rc && (more = xnet_csv_next(r)) != 0) {
+        rc = more < 0 ? XNET_EINVAL : *r->line == '#' ? XNET_OK : plan_row(r, plan, seen);
+    }
+    for (size_t i = 0; !rc && i < slots; i++) {
+        if (!seen[i]) {
+            int l = (int)(i / (size_t)(plan->experts + 1));
+            int e = (int)(i % (size_t)(plan->experts + 1)) - 1;
+            rc = e < 0 ? xnet_fail(XNET_EINVAL, "%s: no gateway for layer %d", r->name, l)
+                       : xnet_fail(XNET_EINVAL, "%s: no satellite for layer %d expert %d",
+                                   r->name, l, e);
+        }
+    }
+    free(seen);
+    return rc;
+}
+
+/* Prefix the recorded reason with "name: ". */
+static int with_name(int rc, const char *name)
+{
+    char reason[400];
+    snprintf(reason, sizeof reason, "%s", xnet_errmsg());
+    return xnet_fail(rc, "%s: %s", name, reason);
 }
 
 int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_t len)
 {
     *out = NULL;
-    char line[256], method[32] = "loaded";
-    size_t pos = 0;
-    int number = 0, too_long = 0, layers = -1, experts = -1, nodes = -1, header = 0;
-    /* The metadata comment and the column header come first. */
-    while (read_line(text, len, &pos, line, sizeof line, &too_long)) {
-        number++;
-        if (too_long) {
-            return xnet_fail(XNET_EINVAL, "%s:%d: line too long", name, number);
-        }
-        if (line[0] == '#') {
-            char m[32];
-            int a, b, c;
-            if (sscanf(line, "# method=%31s layers=%d experts=%d satellites=%d", m, &a, &b, &c)
-                == 4) {
-                snprintf(method, sizeof method, "%s", m);
-                layers = a;
-                experts = b;
-                nodes = c;
-            }
-            continue;
-        }
-        if (strcmp(line, "layer,role,expert,satellite") != 0) {
-            return xnet_fail(XNET_EINVAL, "%s:%d: expected the header 'layer,role,expert,satellite'",
-                             name, number);
-        }
-        header = 1;
-        break;
-    }
-    if (!header || layers < 0) {
-        return xnet_fail(XNET_EINVAL,
-                         "%s: not a spacexnet plan (needs '# method=... layers=N experts=N "
-                         "satellites=N' and the column header)",
-                         name);
-    }
-    if (layers < 1 || experts < 1 || nodes < 1 || layers > 1000000 || experts > 1000000) {
-        return xnet_fail(XNET_EINVAL, "%s: bad dimensions layers=%d experts=%d satellites=%d",
-                         name, layers, experts, nodes);
+    xnet_csv_reader_t r;
+    xnet_csv_init(&r, name, text, len, 1);
+    plan_header h = {"loaded", 0, 0, 0, 0};
+    int rc = read_preamble(&r, &h);
+    if (rc) {
+        return rc;
     }
     xnet_plan_t *plan;
-    int rc = xnet_plan_alloc(&plan, layers, experts, nodes, method);
-    if (rc) {
-        char reason[400];
-        snprintf(reason, sizeof reason, "%s", xnet_errmsg());
-        return xnet_fail(rc, "%s: %s", name, reason);
+    if ((rc = xnet_plan_alloc(&plan, (int)h.layers, (int)h.experts, (int)h.nodes, h.method))) {
+        return with_name(rc, name);
     }
-    size_t slots = (size_t)layers * (size_t)(experts + 1);
-    char *seen = calloc(slots, 1);
-    if (!seen) {
-        xnet_plan_destroy(plan);
-        return xnet_fail(XNET_ENOMEM, "%s: out of memory", name);
-    }
-    while (!rc && read_line(text, len, &pos, line, sizeof line, &too_long)) {
-        number++;
-        if (too_long) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%d: line too long", name, number);
-            break;
-        }
-        if (line[0] == '#' || line[0] == '\0') {
-            continue;
-        }
-        int l, e = -1, s, used = 0;
-        char tail;
-        if (sscanf(line, "%d,gateway,,%d%n%c", &l, &s, &used, &tail) == 2 && line[used] == '\0') {
-            e = -1;
-        } else if (sscanf(line, "%d,expert,%d,%d%n%c", &l, &e, &s, &used, &tail) == 3
-                   && line[used] == '\0') {
-            if (e < 0 || e >= experts) {
-                rc = xnet_fail(XNET_EINVAL, "%s:%d: expert %d out of range [0, %d)", name, number,
-                               e, experts);
-                break;
-            }
-        } else {
-            rc = xnet_fail(XNET_EINVAL,
-                           "%s:%d: expected 'layer,gateway,,satellite' or "
-                           "'layer,expert,e,satellite'",
-                           name, number);
-            break;
-        }
-        if (l < 0 || l >= layers) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%d: layer %d out of range [0, %d)", name, number, l,
-                           layers);
-            break;
-        }
-        if (s < 0 || s >= nodes) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%d: satellite %d out of range [0, %d)", name, number,
-                           s, nodes);
-            break;
-        }
-        size_t slot = (size_t)l * (size_t)(experts + 1) + (size_t)(e + 1);
-        if (seen[slot]) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%d: layer %d %s given twice", name, number, l,
-                           e < 0 ? "gateway" : "expert");
-            break;
-        }
-        seen[slot] = 1;
-        if (e < 0) {
-            plan->gateway[l] = s;
-        } else {
-            plan->satellite[l * experts + e] = s;
-        }
-    }
-    for (size_t i = 0; !rc && i < slots; i++) {
-        if (!seen[i]) {
-            int l = (int)(i / (size_t)(experts + 1)), e = (int)(i % (size_t)(experts + 1)) - 1;
-            rc = e < 0 ? xnet_fail(XNET_EINVAL, "%s: no gateway for layer %d", name, l)
-                       : xnet_fail(XNET_EINVAL, "%s: no satellite for layer %d expert %d", name,
-                                   l, e);
-        }
-    }
-    free(seen);
-    if (!rc && (rc = xnet_plan_check(plan))) {
-        char reason[400];
-        snprintf(reason, sizeof reason, "%s", xnet_errmsg());
-        rc = xnet_fail(rc, "%s: %s", name, reason);
+    if (!(rc = read_rows(&r, plan)) && (rc = xnet_plan_check(plan))) {
+        rc = with_name(rc, name);
     }
     if (rc) {
         xnet_plan_destroy(plan);

@@ -1,172 +1,79 @@
 #include "trace.h"
 
+#include "csv.h"
 #include "error.h"
 #include "memlimit.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A cursor over the text, one line at a time, counting line numbers. */
-typedef struct {
-    const char *p, *end;
-    const char *line, *line_end;
-    long number;
-} line_reader;
-
-static int next_line(line_reader *r)
+/* One line of a weight table into weights; seen marks the layers given. */
+static int weights_line(const xnet_csv_reader_t *r, xnet_csv_field_t *f, int row, int layers,
+                        int experts, char *seen, double *weights)
 {
-    while (r->p < r->end) {
-        r->line = r->p;
-        const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
-        r->line_end = nl ? nl : r->end;
-        r->p = nl ? nl + 1 : r->end;
-        r->number++;
-        if (r->line_end > r->line && r->line_end[-1] == '\r') {
-            r->line_end--;
-        }
-        const char *q = r->line;
-        while (q < r->line_end && isspace((unsigned char)*q)) {
-            q++;
-        }
-        if (q < r->line_end && *q != '#') {
-            return 1;
-        }
+    int n = xnet_csv_split(r, f, experts + 1);
+    int lead = n == experts + 1, layer = row;
+    if (n != experts && !lead) {
+        return xnet_fail(XNET_EINVAL,
+                         "%s:%ld: expected %d weights (or a layer and %d weights), got %d fields",
+                         r->name, r->number, experts, experts, n > experts + 1 ? experts + 2 : n);
     }
-    return 0;
-}
-
-/* Split the current line at commas into fields[max]; returns the count or
- * max + 1 when there are more. Fields point into the text (not terminated). */
-typedef struct {
-    const char *s, *e;
-} field;
-
-static int split_fields(const line_reader *r, field *fields, int max)
-{
-    int n = 0;
-    const char *q = r->line;
-    for (;;) {
-        const char *comma = memchr(q, ',', (size_t)(r->line_end - q));
-        const char *e = comma ? comma : r->line_end;
-        if (n == max) {
-            return max + 1;
+    if (lead) {
+        long long l;
+        int bad = xnet_csv_integer(f[0], 0, layers - 1, &l);
+        if (bad == -1) {
+            return xnet_csv_bad(r, "layer is not an integer", f[0]);
         }
-        fields[n].s = q;
-        fields[n].e = e;
-        while (fields[n].s < e && isspace((unsigned char)*fields[n].s)) {
-            fields[n].s++;
+        if (bad) {
+            return xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld out of range [0, %d)", r->name,
+                             r->number, l, layers);
         }
-        while (fields[n].e > fields[n].s && isspace((unsigned char)fields[n].e[-1])) {
-            fields[n].e--;
+        layer = (int)l;
+    } else if (row >= layers) {
+        return xnet_fail(XNET_EINVAL, "%s:%ld: more than %d layers", r->name, r->number, layers);
+    }
+    if (seen[layer]) {
+        return xnet_fail(XNET_EINVAL, "%s:%ld: layer %d given twice", r->name, r->number, layer);
+    }
+    seen[layer] = 1;
+    for (int e = 0; e < experts; e++) {
+        double v;
+        xnet_csv_field_t fe = f[e + lead];
+        int bad = xnet_csv_number(fe, &v);
+        if (bad == -1) {
+            return xnet_csv_bad(r, "weight is not a finite number", fe);
         }
-        n++;
-        if (!comma) {
-            return n;
+        if (bad) {
+            return xnet_csv_bad(r, "weight is beyond the range of a double (4.9e-324 to 1.8e308)",
+                                fe);
         }
-        q = comma + 1;
+        if (v < 0) {
+            return xnet_csv_bad(r, "weight must be >= 0", fe);
+        }
+        weights[(size_t)layer * experts + e] = v;
     }
-}
-
-/* Copy a field into buf as a C string; -1 when empty or too long. */
-static int field_text(field f, char *buf, size_t size)
-{
-    size_t n = (size_t)(f.e - f.s);
-    if (n == 0 || n >= size) {
-        return -1;
-    }
-    memcpy(buf, f.s, n);
-    buf[n] = '\0';
-    return 0;
-}
-
-/* Parse a whole field as a number; 0 on success. */
-static int field_double(field f, double *v)
-{
-    char buf[64], *end;
-    if (field_text(f, buf, sizeof buf) != 0) {
-        return -1;
-    }
-    errno = 0;
-    *v = strtod(buf, &end);
-    return *end != '\0' || errno == ERANGE ? -1 : 0;
-}
-
-static int field_long(field f, long long *v)
-{
-    char buf[32], *end;
-    if (field_text(f, buf, sizeof buf) != 0) {
-        return -1;
-    }
-    errno = 0;
-    *v = strtoll(buf, &end, 10);
-    return *end != '\0' || errno == ERANGE ? -1 : 0;
-}
-
-static int bad(const char *name, long line, const char *what, field f)
-{
-    int n = (int)(f.e - f.s);
-    return xnet_fail(XNET_EINVAL, "%s:%ld: %s: '%.*s'", name, line, what, n > 40 ? 40 : n, f.s);
+    return XNET_OK;
 }
 
 int xnet_weights_parse(const char *name, const char *text, size_t len, int layers, int experts,
                        double *weights)
 {
-    line_reader r = {text, text + len, NULL, NULL, 0};
-    field *f = malloc(sizeof(field) * ((size_t)experts + 2));
+    xnet_csv_reader_t r;
+    xnet_csv_init(&r, name, text, len, 0);
+    xnet_csv_field_t *f = malloc(sizeof *f * ((size_t)experts + 2));
     char *seen = calloc((size_t)layers, 1);
     if (!f || !seen) {
         free(f);
         free(seen);
         return xnet_fail(XNET_ENOMEM, "%s: out of memory", name);
     }
-    int rc = XNET_OK, row = 0;
-    while (!rc && next_line(&r)) {
-        int n = split_fields(&r, f, experts + 1);
-        int lead = n == experts + 1, layer = row;
-        if (n != experts && !lead) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%ld: expected %d weights (or a layer and %d weights), got %d fields",
-                           name, r.number, experts, experts, n > experts + 1 ? experts + 2 : n);
-            break;
-        }
-        if (lead) {
-            long long l;
-            if (field_long(f[0], &l) != 0) {
-                rc = bad(name, r.number, "layer is not an integer", f[0]);
-                break;
-            }
-            if (l < 0 || l >= layers) {
-                rc = xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld out of range [0, %d)", name,
-                               r.number, l, layers);
-                break;
-            }
-            layer = (int)l;
-        } else if (row >= layers) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%ld: more than %d layers", name, r.number, layers);
-            break;
-        }
-        if (seen[layer]) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%ld: layer %d given twice", name, r.number, layer);
-            break;
-        }
-        seen[layer] = 1;
-        for (int e = 0; e < experts; e++) {
-            double v;
-            field fe = f[e + lead];
-            if (field_double(fe, &v) != 0) {
-                rc = bad(name, r.number, "weight is not a number", fe);
-                break;
-            }
-            if (!(v >= 0) || !isfinite(v)) {
-                rc = bad(name, r.number, "weight must be >= 0 and finite", fe);
-                break;
-            }
-            weights[(size_t)layer * experts + e] = v;
-        }
-        row++;
+    int rc = XNET_OK, row = 0, more;
+    while (!rc && (more = xnet_csv_next(&r)) != 0) {
+        rc = more < 0 ? XNET_EINVAL : weights_line(&r, f, row++, layers, experts, seen, weights);
     }
     for (int l = 0; !rc && l < layers; l++) {
         if (!seen[l]) {
@@ -177,6 +84,55 @@ int xnet_weights_parse(const char *name, const char *text, size_t len, int layer
     free(f);
     free(seen);
     return rc;
+}
+
+/* One row of a routing trace: its layer and its experts, sorted, into
+ * layer[0] and members[0 .. top_k). */
+static int trace_row(const xnet_csv_reader_t *r, xnet_csv_field_t *f, int layers, int experts,
+                     int top_k, int *layer, int *members)
+{
+    int n = xnet_csv_split(r, f, top_k + 2);
+    if (n != top_k + 2) {
+        return xnet_fail(XNET_EINVAL,
+                         "%s:%ld: expected token,layer and %d experts (top_k), got %s%d experts",
+                         r->name, r->number, top_k, n > top_k + 2 ? "more than " : "",
+                         n > top_k + 2 ? top_k : (n >= 2 ? n - 2 : 0));
+    }
+    long long v;
+    if (xnet_csv_integer(f[0], 0, INT64_MAX, &v) != 0) {
+        return xnet_csv_bad(r, "token must be an integer >= 0", f[0]);
+    }
+    int bad = xnet_csv_integer(f[1], 0, layers - 1, &v);
+    if (bad == -1) {
+        return xnet_csv_bad(r, "layer is not an integer", f[1]);
+    }
+    if (bad) {
+        return xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld out of range [0, %d)", r->name,
+                         r->number, v, layers);
+    }
+    *layer = (int)v;
+    for (int j = 0; j < top_k; j++) {
+        bad = xnet_csv_integer(f[j + 2], 0, experts - 1, &v);
+        if (bad == -1) {
+            return xnet_csv_bad(r, "expert is not an integer", f[j + 2]);
+        }
+        if (bad) {
+            return xnet_fail(XNET_EINVAL, "%s:%ld: expert %lld out of range [0, %d)", r->name,
+                             r->number, v, experts);
+        }
+        /* insertion keeps the set sorted; equal ids are repeats */
+        int i = j;
+        while (i > 0 && members[i - 1] > v) {
+            members[i] = members[i - 1];
+            i--;
+        }
+        if (i > 0 && members[i - 1] == v) {
+            return xnet_fail(XNET_EINVAL, "%s:%ld: expert %lld repeated in one row", r->name,
+                             r->number, v);
+        }
+        members[i] = (int)v;
+    }
+    return XNET_OK;
 }
 
 int xnet_trace_parse(xnet_profile_t **out, const char *name, const char *text, size_t len,
@@ -192,66 +148,29 @@ int xnet_trace_parse(xnet_profile_t **out, const char *name, const char *text, s
     }
     int *layer = malloc(sizeof(int) * max_rows);
     int *members = malloc(sizeof(int) * max_rows * (size_t)top_k);
-    field *f = malloc(sizeof(field) * ((size_t)top_k + 3));
+    xnet_csv_field_t *f = malloc(sizeof *f * ((size_t)top_k + 3));
     if (!layer || !members || !f) {
         free(layer);
         free(members);
         free(f);
         return xnet_fail(XNET_ENOMEM, "%s: out of memory", name);
     }
-    line_reader r = {text, text + len, NULL, NULL, 0};
+    xnet_csv_reader_t r;
+    xnet_csv_init(&r, name, text, len, 0);
     size_t rows = 0;
-    int first = 1;
-    while (!rc && next_line(&r)) {
-        int n = split_fields(&r, f, top_k + 2);
-        if (first && isalpha((unsigned char)*f[0].s)) {
+    int more, first = 1;
+    while (!rc && (more = xnet_csv_next(&r)) != 0) {
+        if (more < 0) {
+            rc = XNET_EINVAL;
+            break;
+        }
+        if (first && isalpha((unsigned char)*r.line)) {
             first = 0; /* a header line */
             continue;
         }
         first = 0;
-        if (n != top_k + 2) {
-            rc = xnet_fail(XNET_EINVAL,
-                           "%s:%ld: expected token,layer and %d experts (top_k), got %s%d experts",
-                           name, r.number, top_k, n > top_k + 2 ? "more than " : "",
-                           n > top_k + 2 ? top_k : (n >= 2 ? n - 2 : 0));
-            break;
-        }
-        long long v;
-        if (field_long(f[0], &v) != 0 || v < 0) {
-            rc = bad(name, r.number, "token must be an integer >= 0", f[0]);
-            break;
-        }
-        if (field_long(f[1], &v) != 0) {
-            rc = bad(name, r.number, "layer is not an integer", f[1]);
-            break;
-        }
-        if (v < 0 || v >= layers) {
-            rc = xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld out of range [0, %d)", name, r.number,
-                           v, layers);
-            break;
-        }
-        layer[rows] = (int)v;
-        int *m = members + rows * (size_t)top_k;
-        for (int j = 0; j < top_k && !rc; j++) {
-            if (field_long(f[j + 2], &v) != 0) {
-                rc = bad(name, r.number, "expert is not an integer", f[j + 2]);
-            } else if (v < 0 || v >= experts) {
-                rc = xnet_fail(XNET_EINVAL, "%s:%ld: expert %lld out of range [0, %d)", name,
-                               r.number, v, experts);
-            } else {
-                /* insertion keeps the set sorted; equal ids are repeats */
-                int i = j;
-                while (i > 0 && m[i - 1] > v) {
-                    m[i] = m[i - 1];
-                    i--;
-                }
-                if (i > 0 && m[i - 1] == v) {
-                    rc = xnet_fail(XNET_EINVAL, "%s:%ld: expert %lld repeated in one row", name,
-                                   r.number, v);
-                }
-                m[i] = (int)v;
-            }
-        }
+        rc = trace_row(&r, f, layers, experts, top_k, &layer[rows],
+                       members + rows * (size_t)top_k);
         rows++;
         if (!rc && (rows & 0xfffff) == 0) {
             rc = xnet_check_interrupt();

@@ -266,7 +266,7 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
     .. "expectation over the top-k sets.",
   options = {
     { "tokens", "100000", "", "Monte Carlo tokens" }, SEED, VARIANT,
-    { "snapshot", "nil", "", "evaluate every token at this snapshot only" },
+    { "snapshot", "nil", "", "evaluate every token at this snapshot only, in [0, T); nil (the default): token i at snapshot i mod T" },
     { "exact", "true", "", "also compute the exact expectation" },
   },
   returns = "Result `{ mean, p50, p95, p99, stderr, undelivered, per_layer, exact, "

@@ -162,16 +162,29 @@ static void test_parsers(void)
         const char *text, *error;
     } bad_tables[] = {
         {"0,1\n", "p.csv:1: expected 3 weights"},
-        {"0,1,2,x\n", "p.csv:1: weight is not a number: 'x'"},
-        {"0,1,-2,1\n1,1,1,1\n", "p.csv:1: weight must be >= 0 and finite: '-2'"},
+        {"0,1,2,x\n", "p.csv:1: weight is not a finite number: 'x'"},
+        {"0,1,-2,1\n1,1,1,1\n", "p.csv:1: weight must be >= 0: '-2'"},
         {"0,1,2,1\n0,1,1,1\n", "p.csv:2: layer 0 given twice"},
         {"5,1,2,1\n", "p.csv:1: layer 5 out of range [0, 2)"},
         {"0,1,2,1\n", "p.csv: no weights for layer 1"},
         {"1,2,3\n1,2,3\n1,2,3\n", "p.csv:3: more than 2 layers"},
-        {"0,1,inf,1\n1,1,1,1\n", "weight must be >= 0 and finite"},
+        {"0,1,inf,1\n1,1,1,1\n", "p.csv:1: weight is not a finite number: 'inf'"},
+        {"0,1,1e400,1\n1,1,1,1\n", "p.csv:1: weight is beyond the range of a double"},
+        {"0,1,1e-400,1\n1,1,1,1\n", "p.csv:1: weight is beyond the range of a double"},
+        {"0,1,1,1\n1,1\0,1,1\n", "p.csv:2: NUL byte in the line"},
+        {"4294967296,1,1,1\n", "p.csv:1: layer 4294967296 out of range [0, 2)"},
+        {"99999999999999999999,1,1,1\n", "p.csv:1: layer is not an integer"},
     };
+    /* A UTF-8 byte order mark, CR-only and CRLF line endings, denormal weights. */
+    const char *odd = "\xEF\xBB\xBF" "1,2,1e-310\r4,5,6\r\n";
+    CHECK(xnet_weights_parse("p.csv", odd, strlen(odd), 2, 3, w) == XNET_OK);
+    CHECK(w[0] == 1 && w[2] == 1e-310 && w[3] == 4 && w[5] == 6);
     for (size_t i = 0; i < sizeof bad_tables / sizeof bad_tables[0]; i++) {
-        int rc = xnet_weights_parse("p.csv", bad_tables[i].text, strlen(bad_tables[i].text), 2, 3, w);
+        size_t len = strlen(bad_tables[i].text);
+        if (strstr(bad_tables[i].error, "NUL")) {
+            len = 17; /* past the embedded NUL */
+        }
+        int rc = xnet_weights_parse("p.csv", bad_tables[i].text, len, 2, 3, w);
         CHECK(rc == XNET_EINVAL);
         if (!strstr(xnet_errmsg(), bad_tables[i].error)) {
             fprintf(stderr, "table %zu: got '%s'\n", i, xnet_errmsg());

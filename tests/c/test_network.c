@@ -252,6 +252,31 @@ static void test_errors(void)
     p.snapshots = 1000;
     CHECK(xnet_network_create(&net, &w, &p) == XNET_ELIMIT && net == NULL);
     CHECK(strstr(xnet_errmsg(), "memory limit") != NULL);
+    /* Over the address space: the series cannot be allocated after the graph
+     * slots were; destroy must read only slots it initialised (memcheck). */
+    double saved = xnet_memory_limit_bytes();
+    xnet_set_memory_limit_bytes(1e300);
+    xnet_walker_init(&w, XNET_WALKER_STAR, 100, 1000, 0, 550, 87);
+    p.snapshots = XNET_MAX_SNAPSHOTS;
+    CHECK(xnet_network_create(&net, &w, &p) == XNET_ENOMEM && net == NULL);
+    CHECK(strstr(xnet_errmsg(), "out of memory creating the network") != NULL);
+    /* just over the limit: the message shows the bytes, not two equal MiB figures */
+    xnet_set_memory_limit_bytes(4096.0 * 1048576);
+    CHECK(xnet_limit_check(4096.0 * 1048576 + 8, "it") == XNET_ELIMIT);
+    CHECK(strstr(xnet_errmsg(), "it would need 4294967304 bytes, over the memory limit of "
+                                "4294967296 bytes")
+          != NULL);
+    CHECK(xnet_limit_check(5000.0 * 1048576, "it") == XNET_ELIMIT);
+    CHECK(strstr(xnet_errmsg(), "it would need 5000.0 MiB, over the memory limit of 4096.0 MiB")
+          != NULL);
+    xnet_set_memory_limit_bytes(saved);
+}
+
+/* ASan, like malloc, returns NULL for the request over the address space above. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
 }
 
 int main(void)

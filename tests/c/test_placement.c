@@ -175,6 +175,52 @@ static void test_plans(void)
                         "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,10\n";
     CHECK(xnet_plan_parse(&d, "r.csv", range, strlen(range)) == XNET_EINVAL);
     CHECK(strstr(xnet_errmsg(), "satellite 10 out of range [0, 10)") != NULL);
+    /* ids past 32 bits are out of range, never wrapped (4294967301 once read as 5) */
+    struct {
+        const char *rows, *error;
+    } wide[] = {
+        {"0,gateway,,1\n0,expert,0,4294967301\n", "w.csv:4: satellite 4294967301 out of range [0, 10)"},
+        {"-4294967295,gateway,,1\n0,expert,0,2\n", "w.csv:3: layer -4294967295 out of range [0, 1)"},
+        {"0,gateway,,1\n0,expert,4294967296,2\n", "w.csv:4: expert 4294967296 out of range [0, 1)"},
+        {"0,gateway,,1\n0,expert,0,99999999999999999999\n", "w.csv:4: satellite is not an integer"},
+        {"0,gateway,,1\n0,expert,0,2 x\n", "w.csv:4: satellite is not an integer: '2 x'"},
+        {"0,gateway,,1\n0,expert,0,2\0\n", "w.csv:4: NUL byte in the line"},
+    };
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+        char buf[256];
+        int n = snprintf(buf, sizeof buf, "# method=x layers=1 experts=1 satellites=10\n"
+                                          "layer,role,expert,satellite\n%s", wide[i].rows);
+        if (strstr(wide[i].error, "NUL")) {
+            n += 2; /* the NUL and the newline after it */
+        }
+        CHECK(xnet_plan_parse(&d, "w.csv", buf, (size_t)n) == XNET_EINVAL && d == NULL);
+        if (!strstr(xnet_errmsg(), wide[i].error)) {
+            fprintf(stderr, "wide %zu: got '%s'\n", i, xnet_errmsg());
+            CHECK(0);
+        }
+    }
+    const char *dims = "# method=x layers=4294967297 experts=1 satellites=10\n"
+                       "layer,role,expert,satellite\n";
+    CHECK(xnet_plan_parse(&d, "d.csv", dims, strlen(dims)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "d.csv:1: layers 4294967297 out of range [1, 100000]") != NULL);
+    const char *second = "# method=x layers=1 experts=1 satellites=10\n"
+                         "# method=y layers=1 experts=1 satellites=10\n"
+                         "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,2\n";
+    CHECK(xnet_plan_parse(&d, "m.csv", second, strlen(second)) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "m.csv:2: a second '# method=' line (the first is line 1)") != NULL);
+    /* a byte order mark and CR-only line endings (an old Mac editor) read the same */
+    const char *mac = "\xEF\xBB\xBF# method=x layers=1 experts=1 satellites=10\r"
+                      "layer,role,expert,satellite\r0,gateway,,1\r0,expert,0,2\r";
+    CHECK(xnet_plan_parse(&d, "c.csv", mac, strlen(mac)) == XNET_OK && d->satellite[0] == 2);
+    xnet_plan_destroy(d);
+    /* a method name that could not be read back is refused when the plan is made */
+    CHECK(xnet_plan_alloc(&d, 1, 1, 10, "my method") == XNET_EINVAL && d == NULL);
+    CHECK(strstr(xnet_errmsg(), "method must be 1 to 31 letters") != NULL);
+    CHECK(xnet_plan_alloc(&d, 1, 1, 10, "a\nb") == XNET_EINVAL);
+    CHECK(xnet_plan_alloc(&d, 1, 1, 10, "abcdefghijklmnopqrstuvwxyz0123456") == XNET_EINVAL);
+    CHECK(xnet_plan_alloc(&d, 1, 1, 10, "") == XNET_EINVAL);
+    CHECK(xnet_plan_alloc(&d, 1, 1, 10, "sorted+ls_2.0-b") == XNET_OK);
+    xnet_plan_destroy(d);
     xnet_plan_destroy(a);
     xnet_plan_destroy(b);
     xnet_plan_destroy(c);

@@ -249,7 +249,7 @@ local saved = xnet.limits().memory_mb
 xnet.limits{ memory_mb = 4 }
 s, e = xnet.read_file(tmp .. "/bomb.gz")
 t.check(s == nil and e:find(tmp .. "/bomb.gz: reading it would need", 1, true)
-        and e:find("over the memory limit of 4.0 MiB", 1, true), tostring(e))
+        and e:find("over the memory limit of 4194304 bytes", 1, true), tostring(e))
 s, e = xnet.read_file("/dev/zero")
 t.check(s == nil and e:find("/dev/zero: reading it would need", 1, true), tostring(e))
 xnet.limits{ memory_mb = saved }

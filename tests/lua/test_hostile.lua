@@ -196,4 +196,38 @@ local plan = xnet.place.spacexnet(big, bring, z)
 local ev = xnet.evaluate(big, plan, z, { tokens = 1000 })
 t.check(ev.exact == ev.exact and ev.mean == ev.mean, "zipf 100 evaluates to numbers")
 
+-- Sizes whose product overflows an int, and weights checked against the
+-- memory limit before they are allocated.
+local wide = xnet.model{ layers = 50000, experts = 50000, top_k = 1, hidden = 8,
+                         bytes_per_value = 2, gateway_flops = 1e6, expert_flops = 1e6 }
+t.check_error("the profile's weights would need 19073.5 MiB, over the memory limit",
+              xnet.profile.uniform, wide)
+local saved = xnet.limits().memory_mb
+xnet.limits{ memory_mb = 256 }
+local tall = xnet.model{ layers = 100000, experts = 1000, top_k = 1, hidden = 8,
+                         bytes_per_value = 2, gateway_flops = 1e6, expert_flops = 1e6 }
+t.check_error("the profile's weights would need 762.9 MiB, over the memory limit of 256.0 MiB",
+              xnet.profile.zipf, tall, 1)
+t.check_error("the profile's weights would need 762.9 MiB", xnet.profile.dirichlet, tall, 1)
+xnet.limits{ memory_mb = saved }
+
+-- Anything spacexnet writes it reads back: a method name the plan file
+-- could not hold is refused when the plan is made.
+for _, bad in ipairs{ "my method", "two\nlines", string.rep("m", 32), "" } do
+  t.check_error("method must be 1 to 31 letters, digits, '_', '-', '.' or '+'", xnet.plan.new,
+                { method = bad, satellites = 10, gateways = { 0 }, experts = { { 1 } } })
+end
+local dir = t.tmpdir()
+local ok_plan = xnet.plan.new{ method = "hand-made_2.0", satellites = 10, gateways = { 0 },
+                               experts = { { 1 } } }
+assert(ok_plan:save(dir .. "/p.csv"))
+local back = assert(xnet.plan.load(dir .. "/p.csv"))
+t.check(back:method() == "hand-made_2.0" and back == ok_plan, "a plan reads back as it was saved")
+t.rmtree(dir)
+
+-- snapshot = -1 is not a value: evaluate at every snapshot by leaving it out.
+w = world()
+t.check_error("snapshot -1 out of range [0, 2)", xnet.evaluate, w.net, w.plan, w.prof,
+              { tokens = 10, snapshot = -1 })
+
 t.done()
