@@ -8,6 +8,9 @@ APT_PKGS  := build-essential pkg-config liblua5.4-dev libigraph-dev zlib1g-dev \
 BUILD     ?= build
 CC        ?= cc
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+ifeq ($(GIT_REV),unknown)
+  $(info note: not a git checkout (or no git): results record the revision as "unknown")
+endif
 WARN      := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
              -Wstrict-prototypes
 OPT       ?= -O2 -g
