@@ -230,6 +230,29 @@ static int l_mkdir(lua_State *L)
     return 1;
 }
 
+/* xnet.realpath(path) -> the absolute path of an existing path, symbolic
+ * links resolved | nil, "path: reason" */
+static int l_realpath(lua_State *L)
+{
+    char path[PATH_MAX];
+    if (xnet_realpath(luaL_checkstring(L, 1), path, sizeof path)) {
+        lua_pushnil(L);
+        lua_pushstring(L, xnet_errmsg());
+        return 2;
+    }
+    lua_pushstring(L, path);
+    return 1;
+}
+
+/* xnet.interrupted() -> true once Ctrl-C (SIGINT) has arrived during the
+ * current top-level call: how the study runner tells a real interrupt from
+ * an error whose message merely says "interrupted" */
+static int l_interrupted(lua_State *L)
+{
+    lua_pushboolean(L, xnet_interrupt_requested != 0);
+    return 1;
+}
+
 /* xnet.isatty(fd) -> boolean, for fd 0, 1 or 2 */
 static int l_isatty(lua_State *L)
 {
@@ -303,7 +326,8 @@ int luaopen_xnet_proc(lua_State *L)
         {"list_dir", l_list_dir},   {"mkdir", l_mkdir},       {"isatty", l_isatty},
         {"clock", l_clock},         {"time", l_time},         {"sleep", l_sleep},
         {"pid", l_pid_self},        {"hostname", l_hostname}, {"cpu_count", l_cpu_count},
-        {"hash64", l_hash64},       {NULL, NULL}};
+        {"hash64", l_hash64},       {"realpath", l_realpath}, {"interrupted", l_interrupted},
+        {NULL, NULL}};
     static const luaL_Reg methods[] = {{"send", l_send},   {"receive", l_receive},
                                        {"close_input", l_close_input},
                                        {"wait", l_wait},   {"kill", l_kill},

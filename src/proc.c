@@ -328,6 +328,19 @@ int xnet_mkdir_p(const char *path)
     return rc;
 }
 
+int xnet_realpath(const char *path, char *buf, size_t cap)
+{
+    char resolved[PATH_MAX];
+    if (!realpath(path, resolved)) {
+        return xnet_fail(XNET_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (strlen(resolved) >= cap) {
+        return xnet_fail(XNET_EIO, "%s: resolved path longer than %zu bytes", path, cap - 1);
+    }
+    strcpy(buf, resolved);
+    return XNET_OK;
+}
+
 static double clock_seconds(clockid_t id)
 {
     struct timespec ts;

@@ -67,6 +67,11 @@ int xnet_dir_list(const char *path, char **names, size_t *len, size_t *count);
  * existing directory is fine. XNET_EIO "path: reason" on failure. */
 int xnet_mkdir_p(const char *path);
 
+/* The absolute path of an existing `path` with every symbolic link, "." and
+ * ".." resolved (realpath(3)), into buf of cap bytes; "path: reason" if it
+ * does not exist or is too long. */
+int xnet_realpath(const char *path, char *buf, size_t cap);
+
 /* Seconds on the monotonic clock (for durations) and the wall clock (since
  * the Unix epoch), with sub-microsecond resolution. */
 double xnet_clock_monotonic(void);
