@@ -3,7 +3,8 @@
 -- and plotted; the calibration's best fits and a constellation map are
 -- written too. Options: --jobs N (default 2), --only NAME.
 local xnet = require "xnet"
-local study = require "xnet.study"
+local stats = require "xnet.stats"
+local study_dir = require "xnet.study_dir"
 local paper = require "xnet.paper"
 local report = require "xnet.report"
 xnet.strict()
@@ -32,7 +33,7 @@ local function run_study(name)
   if not os.execute(string.format("%s study merge %s >/dev/null", sh(bin), sh(dir))) then
     error("merge of " .. name .. " failed", 0)
   end
-  return assert(study.collect(dir)), dir
+  return assert(study_dir.collect(dir)), dir
 end
 
 local function say(res)
@@ -47,13 +48,12 @@ local function trend(res, param)
   end
   local parts = {}
   for _, m in ipairs(paper.METHODS) do
-    local sum, n = { [lo] = 0, [hi] = 0 }, { [lo] = 0, [hi] = 0 }
+    local at = { [lo] = {}, [hi] = {} }
     for _, r in ipairs(res.rows) do
-      if sum[r[param]] then
-        sum[r[param]], n[r[param]] = sum[r[param]] + r[m], n[r[param]] + 1
-      end
+      local list = at[r[param]]
+      if list then list[#list + 1] = r[m] end
     end
-    local a, b = sum[lo] / n[lo], sum[hi] / n[hi]
+    local a, b = stats.mean(at[lo]), stats.mean(at[hi])
     parts[#parts + 1] = string.format("%s %.3f -> %.3f (%+.0f%%)", m, a, b, (b / a - 1) * 100)
   end
   print(string.format("   %s %g -> %g: %s", param, lo, hi, table.concat(parts, "; ")))

@@ -10,6 +10,7 @@
 --   spacexnet experiments/paper_table2.lua [--trace FILE]... [--tokens N]
 --                                          [--seed S] [--out DIR] [--variant A|B]
 local xnet = require "xnet"
+local csv = require "xnet.csv"
 local report = require "xnet.report"
 local paper = require "xnet.paper"
 xnet.strict()
@@ -92,8 +93,9 @@ print("paper (s/token, 8 data sets): spacexnet 1.02-1.07, randintra_cg 3.34-3.37
 os.execute("mkdir -p '" .. opts.out:gsub("'", "'\\''") .. "'")
 local path = opts.out .. "/paper_table2.csv"
 columns[#columns + 1] = "stderr_s"
-local ok, err = xnet.write_file(path, report.csv(rows, columns, report.provenance{
-  experiment = "paper_table2", seed = opts.seed, tokens = opts.tokens, variant = opts.variant,
+local ok, err = xnet.write_file(path, csv.encode(rows, columns, report.provenance{
+  experiment = "paper_table2", created = report.timestamp(), seed = opts.seed,
+  tokens = opts.tokens, variant = opts.variant,
   constellation = tostring(con), network = tostring(net), model = tostring(model),
   traces = table.concat(opts.traces, " "),
 }))

@@ -1,6 +1,7 @@
 -- xnet: the public facade over the C kernel (xnet.core) and the Lua policy
 -- modules. Satellite ids, snapshots, layers and experts are 0-based everywhere.
 local core = require "xnet.core"
+local util = require "xnet.util"
 
 local xnet = {}
 for k, v in pairs(core) do
@@ -78,8 +79,7 @@ function xnet.model(spec, overrides)
     if type(overrides) ~= "table" then
       error("xnet.model overrides must be a table, got " .. type(overrides), 2)
     end
-    local t = {}
-    for k, v in pairs(spec) do t[k] = v end
+    local t = util.copy(spec)
     for k, v in pairs(overrides) do t[k] = v end
     spec = t
   end
@@ -127,15 +127,9 @@ end
 
 -- Experiment scripts call xnet.strict() to turn reads and writes of
 -- undeclared globals into errors (a typo should not silently read nil).
+-- Study files get the same rule without asking (xnet.study.load).
 function xnet.strict()
-  setmetatable(_G, {
-    __newindex = function(_, name)
-      error("assignment to undeclared global '" .. tostring(name) .. "'", 2)
-    end,
-    __index = function(_, name)
-      error("read of undeclared global '" .. tostring(name) .. "'", 2)
-    end,
-  })
+  setmetatable(_G, util.strict())
 end
 
 -- Studies (parameter sweeps that resume, shard and merge) and their plots.

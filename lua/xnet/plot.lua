@@ -14,8 +14,11 @@
 -- always written, BASE.svg and BASE.png when gnuplot runs. Without gnuplot
 -- the message says how to render them later.
 local core = require "xnet.core"
+local csv = require "xnet.csv"
 local json = require "xnet.json"
-local study = require "xnet.study"
+local stats = require "xnet.stats"
+local study_dir = require "xnet.study_dir"
+local util = require "xnet.util"
 
 local plot = {}
 
@@ -28,26 +31,23 @@ end
 local function load_rows(data)
   if type(data) == "table" then
     local rows = data.rows or data
-    local seen, columns = {}, {}
+    local seen = {}
     for _, row in ipairs(rows) do
-      for k in pairs(row) do
-        if not seen[k] then seen[k], columns[#columns + 1] = true, k end
-      end
+      for k in pairs(row) do seen[k] = true end
     end
-    table.sort(columns)
-    return rows, columns, data.params
+    return rows, util.sorted_keys(seen), data.params
   end
   if type(data) ~= "string" then
     fail("data must be a study directory, a CSV file or a list of rows, got %s", type(data))
   end
   if not data:match("%.csv$") and not data:match("%.csv%.gz$") then
-    local res, err = study.collect(data)
+    local res, err = study_dir.collect(data)
     if not res then return nil, err end
     return res.rows, res.columns, res.params
   end
   local text, err = core.read_file(data)
   if not text then return nil, err end
-  local rows, columns = study.read_csv(text)
+  local rows, columns = csv.decode(text)
   if not rows then return nil, data .. ": " .. columns end
   local params
   for i, c in ipairs(columns) do
@@ -82,22 +82,16 @@ local function distinct(rows, col)
   return order
 end
 
-local function stats(values, errors)
-  local n, sum = #values, 0
-  if n == 0 then return { n = 0, mean = 0 / 0, lo = 0 / 0, hi = 0 / 0, sd = 0 / 0 } end
-  local min, max = math.huge, -math.huge
-  for _, v in ipairs(values) do
-    sum = sum + v
-    min, max = math.min(min, v), math.max(max, v)
-  end
-  local mean, sq = sum / n, 0
-  for _, v in ipairs(values) do sq = sq + (v - mean) ^ 2 end
-  local sd = n > 1 and math.sqrt(sq / (n - 1)) or 0
-  local half = errors == "se" and sd / math.sqrt(n) or sd
+-- The summary of a point's repeats with its error bar: lo and hi.
+local function with_bar(values, errors)
+  local st = stats.summary(values)
   if errors == "minmax" then
-    return { n = n, mean = mean, lo = min, hi = max, sd = sd }
+    st.lo, st.hi = st.min, st.max
+  else
+    local half = errors == "se" and st.se or st.sd
+    st.lo, st.hi = st.mean - half, st.mean + half
   end
-  return { n = n, mean = mean, lo = mean - half, hi = mean + half, sd = sd }
+  return st
 end
 
 -- plot.aggregate{ data =, x =, y =, by =, where =, errors = "sd" }
@@ -164,7 +158,7 @@ function plot.aggregate(o)
   end
   for _, s in ipairs(series) do
     s.at = {}
-    for _, x in ipairs(xs) do s.at[x] = stats(s.values[x] or {}, errors) end
+    for _, x in ipairs(xs) do s.at[x] = with_bar(s.values[x] or {}, errors) end
     s.values = nil
   end
   return { xs = xs, series = series, numeric_x = numeric_x, errors = errors }

@@ -1,6 +1,9 @@
--- Tables for people and files: Markdown on stdout, CSV on disk. A CSV carries
--- its provenance as '# key: value' lines before the header (read them back
--- with a CSV reader's comment option, e.g. pandas' comment='#').
+-- Tables for people (Markdown on stdout) and the provenance every result
+-- file carries (CSV comment lines, study manifests and run logs). CSV itself
+-- is xnet.csv.
+local core = require "xnet.core"
+local json = require "xnet.json"
+
 local report = {}
 
 local function cell(v)
@@ -13,17 +16,21 @@ local function cell(v)
 end
 
 -- report.markdown(rows, columns) -> string; rows are tables keyed by column.
+-- Numbers in %.6g, right-aligned when the first row's value is a number.
 function report.markdown(rows, columns)
   local widths, lines = {}, {}
   for i, c in ipairs(columns) do
-    widths[i] = #c
-    for _, r in ipairs(rows) do widths[i] = math.max(widths[i], #cell(r[c])) end
+    widths[i] = utf8.len(c) or #c
+    for _, r in ipairs(rows) do
+      local s = cell(r[c])
+      widths[i] = math.max(widths[i], utf8.len(s) or #s)
+    end
   end
   local function line(values, numeric)
     local out = {}
     for i, v in ipairs(values) do
-      local fmt = numeric and numeric[i] and "%" .. widths[i] .. "s" or "%-" .. widths[i] .. "s"
-      out[i] = string.format(fmt, v)
+      local pad = string.rep(" ", widths[i] - (utf8.len(v) or #v))
+      out[i] = numeric and numeric[i] and pad .. v or v .. pad
     end
     return "| " .. table.concat(out, " | ") .. " |"
   end
@@ -42,31 +49,21 @@ function report.markdown(rows, columns)
   return table.concat(lines, "\n")
 end
 
--- report.csv(rows, columns, meta) -> string: the study module's CSV (exact
--- numbers, RFC 4180 quoting) after the provenance in meta, sorted by key.
-function report.csv(rows, columns, meta)
-  local out = {}
-  if meta then
-    local keys = {}
-    for k in pairs(meta) do keys[#keys + 1] = k end
-    table.sort(keys)
-    for _, k in ipairs(keys) do
-      out[#out + 1] = "# " .. k .. ": " .. tostring(meta[k]):gsub("\n", " ") .. "\n"
-    end
-  end
-  out[#out + 1] = require("xnet.study").to_csv(rows, columns)
-  return table.concat(out)
+-- report.timestamp(t = now) -> "2026-01-31T12:00:00Z" (UTC, whole seconds)
+function report.timestamp(t)
+  return os.date("!%Y-%m-%dT%H:%M:%SZ", math.floor(t or core.time()))
 end
 
--- Provenance every result file carries.
+-- report.provenance(extra) -> what made a result: spacexnet_version,
+-- revision (the build's git revision, json.null outside a checkout),
+-- lua_version, igraph_version and host, with extra's entries added
 function report.provenance(extra)
-  local xnet = require "xnet"
   local meta = {
-    spacexnet = xnet.version,
-    revision = xnet.revision,
-    lua = xnet.lua_version,
-    igraph = xnet.igraph_version,
-    created = os.date("!%Y-%m-%dT%H:%M:%SZ"),
+    spacexnet_version = core.version,
+    revision = core.revision ~= "unknown" and core.revision or json.null,
+    lua_version = core.lua_version,
+    igraph_version = core.igraph_version,
+    host = core.hostname(),
   }
   for k, v in pairs(extra or {}) do meta[k] = v end
   return meta

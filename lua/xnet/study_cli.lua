@@ -1,10 +1,16 @@
 -- `spacexnet study ...`: run, merge, status and plot a study directory
--- (lua/xnet/study.lua has the formats). main(arg) returns the exit status:
--- 0 done, 1 failed or incomplete, 2 usage error, 130 interrupted.
+-- (lua/xnet/study.lua and study_dir.lua have the formats). main(arg)
+-- returns the exit status: 0 done, 1 failed or incomplete, 2 usage error,
+-- 130 interrupted.
 local core = require "xnet.core"
+local csv = require "xnet.csv"
 local json = require "xnet.json"
-local study = require "xnet.study"
 local progress = require "xnet.progress"
+local report = require "xnet.report"
+local stats = require "xnet.stats"
+local study = require "xnet.study"
+local study_dir = require "xnet.study_dir"
+local util = require "xnet.util"
 
 local cli = {}
 
@@ -95,12 +101,20 @@ local function one_arg(words, what, spec)
 end
 
 local function describe_point(p)
-  local keys, parts = {}, {}
-  for k in pairs(p.params) do keys[#keys + 1] = k end
-  table.sort(keys)
-  for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. study.csv_field(p.params[k]) end
+  local parts = {}
+  for _, k in ipairs(util.sorted_keys(p.params)) do
+    parts[#parts + 1] = k .. "=" .. csv.field(p.params[k])
+  end
   parts[#parts + 1] = "repeat=" .. p.rep
   return table.concat(parts, " ")
+end
+
+-- Say which point files do not count (damaged, or from another study file).
+local function list_bad(bad, limit, print_line)
+  for i = 1, math.min(limit, #bad) do
+    print_line(string.format("  %s: %s", bad[i].path, bad[i].reason))
+  end
+  if #bad > limit then print_line(string.format("  ... %d more", #bad - limit)) end
 end
 
 -- The run -----------------------------------------------------------------------
@@ -127,7 +141,7 @@ end
 local function run_here(run)
   for _, p in ipairs(run.todo) do
     if run.stop then break end
-    local ok, a = study.execute(run.st, p, run.dir)
+    local ok, a = study_dir.execute(run.st, p, run.dir)
     if ok then run:done(p, a) else run:failed(p, a) end
   end
 end
@@ -240,7 +254,7 @@ local function worker_main(st, dir, hash)
       if not p then
         report:write("fail ", id, " ", json.string("no point with this id"), "\n")
       else
-        local done, a = study.execute(st, p, dir)
+        local done, a = study_dir.execute(st, p, dir)
         if done then
           report:write(string.format("ok %s %.6f\n", id, a))
         else
@@ -251,7 +265,7 @@ local function worker_main(st, dir, hash)
   end)
   report:close()
   if not ok then
-    if study.is_interrupt(err) then return 130 end
+    if study.is_interrupt() then return 130 end
     error(err, 0)
   end
   return 0
@@ -280,22 +294,30 @@ local function cmd_run(words)
   if not st then return failure(err) end
   if opts.worker then return worker_main(st, dir, opts.worker) end
   local m
-  m, err = study.prepare(st, dir, { force = opts.force })
+  m, err = study_dir.prepare(st, dir, { force = opts.force })
   if not m then return failure(err) end
   local points = st:points()
   local slice = study.shard(points, k, n)
-  local done
-  done, err = study.done_ids(dir)
-  if not done then return failure(err) end
-  local todo = {}
-  for _, p in ipairs(slice) do
-    if not done[p.id] then todo[#todo + 1] = p end
-  end
+  local scan
+  scan, err = study_dir.scan(dir, m, slice)
+  if not scan then return failure(err) end
   local where = n > 1 and string.format(" (shard %d/%d)", k, n) or ""
   local label = string.format("study '%s'%s", st.name, where)
+  if #scan.bad > 0 then
+    say("%s: %d point file%s not count; %s again (the file%s moved to *.bad):", label,
+        #scan.bad, #scan.bad == 1 and " does" or "s do", #scan.bad == 1 and "its point runs"
+        or "their points run", #scan.bad == 1 and " is" or "s are")
+    list_bad(scan.bad, 10, say)
+    local moved, merr = study_dir.set_aside(scan.bad)
+    if not moved then return failure(merr) end
+  end
+  local todo = {}
+  for _, p in ipairs(slice) do
+    if not scan.done[p.id] then todo[#todo + 1] = p end
+  end
   if #todo == 0 then
     say("%s: nothing to do, %d/%d points done in %s", label, #slice, #slice, dir)
-    study.mark_finished(dir, m, points)
+    study_dir.mark_finished(dir, m, points)
     return 0
   end
   jobs = math.min(jobs, #todo)
@@ -303,7 +325,7 @@ local function cmd_run(words)
       jobs == 1 and "" or "s")
   local run = setmetatable({
     st = st, dir = dir, todo = todo, ran = 0, failures = 0, keep_going = opts["keep-going"],
-    log = study.run_log(dir, st, { shard = n > 1 and (k .. "/" .. n) or json.null,
+    log = study_dir.run_log(dir, st, { shard = n > 1 and (k .. "/" .. n) or json.null,
                                    jobs = jobs, study_file = st.file }),
     bar = progress.new { total = #slice, done = #slice - #todo, label = label },
   }, Run)
@@ -311,22 +333,17 @@ local function cmd_run(words)
   if not saved then return failure(serr) end
   local t0 = core.clock()
   local ok, rerr = pcall(jobs > 1 and run_workers or run_here, run, jobs)
-  local interrupted = not ok and study.is_interrupt(rerr)
+  local interrupted = not ok and study.is_interrupt()
   run.bar:finish()
   local status = interrupted and "interrupted" or not ok and "error"
                  or run.failures > 0 and "failed" or "complete"
   -- Count the files: a worker stopped by Ctrl-C may have saved a point it
   -- could not report.
-  local now_done = study.done_ids(dir)
-  if now_done then
-    run.ran = 0
-    for _, p in ipairs(todo) do
-      if now_done[p.id] then run.ran = run.ran + 1 end
-    end
-  end
+  local now = study_dir.scan(dir, m, todo)
+  if now then run.ran = now.ndone end
   run.log:save(status, true, { points_run = run.ran })
   if not ok and not interrupted then return failure(rerr) end
-  study.mark_finished(dir, m, points)
+  study_dir.mark_finished(dir, m, points)
   local elapsed = core.clock() - t0
   say("%s: ran %d point%s in %s%s; %d of %d done in %s", label, run.ran,
       run.ran == 1 and "" or "s", progress.duration(elapsed),
@@ -366,52 +383,51 @@ local function markdown_summary(res, limit)
     end
     table.insert(groups[key].rows, row)
   end
-  local head = {}
-  for _, name in ipairs(res.params) do head[#head + 1] = name end
-  head[#head + 1] = "n"
-  for _, name in ipairs(res.metrics) do head[#head + 1] = name end
-  local lines = { "| " .. table.concat(head, " | ") .. " |",
-                  "|" .. string.rep("---|", #head) }
-  for i, key in ipairs(order) do
-    if i > limit then
-      lines[#lines + 1] = string.format("(%d more points; see the CSV)", #order - limit)
-      break
-    end
-    local g, cells = groups[key], {}
-    for _, name in ipairs(res.params) do cells[#cells + 1] = study.csv_field(g.params[name]) end
-    cells[#cells + 1] = tostring(#g.rows)
+  local columns = table.move(res.params, 1, #res.params, 1, {})
+  columns[#columns + 1] = "n"
+  table.move(res.metrics, 1, #res.metrics, #columns + 1, columns)
+  local rows = {}
+  for i = 1, math.min(limit, #order) do
+    local g = groups[order[i]]
+    local row = { n = #g.rows }
+    for _, name in ipairs(res.params) do row[name] = csv.field(g.params[name]) end
     for _, name in ipairs(res.metrics) do
-      local sum, sq, cnt, other = 0, 0, 0, nil
-      for _, row in ipairs(g.rows) do
-        local v = row[name]
+      local values, other = {}, nil
+      for _, r in ipairs(g.rows) do
+        local v = r[name]
         if type(v) == "number" then
-          sum, sq, cnt = sum + v, sq + v * v, cnt + 1
+          values[#values + 1] = v
         elseif v ~= nil then
           other = (other == nil or other == v) and v or "(varies)"
         end
       end
-      if cnt == 0 then
-        cells[#cells + 1] = other ~= nil and tostring(other) or ""
+      if #values == 0 then
+        row[name] = other ~= nil and tostring(other) or ""
       else
-        local mean = sum / cnt
-        local sd = cnt > 1 and math.sqrt(math.max(0, (sq - cnt * mean * mean) / (cnt - 1))) or 0
-        cells[#cells + 1] = fmt_stat(mean) .. (cnt > 1 and (" ± " .. fmt_stat(sd)) or "")
+        local st = stats.summary(values)
+        row[name] = fmt_stat(st.mean) .. (st.n > 1 and (" ± " .. fmt_stat(st.sd)) or "")
       end
     end
-    lines[#lines + 1] = "| " .. table.concat(cells, " | ") .. " |"
+    rows[i] = row
   end
-  return table.concat(lines, "\n")
+  local text = report.markdown(rows, columns)
+  if #order > limit then
+    text = text .. string.format("\n(%d more points; see the CSV)", #order - limit)
+  end
+  return text
 end
 
 local function cmd_merge(words)
   local dir, opts = one_arg(words, "merge takes one study directory",
                             { out = "value", gzip = "flag", quiet = "flag" })
   if not dir then return opts end
-  local res, err = study.collect(dir)
+  local res, err = study_dir.collect(dir)
   if not res then return failure(err) end
   local out = opts.out or (dir .. "/results.csv")
   if opts.gzip and not out:match("%.gz$") then out = out .. ".gz" end
-  local ok, werr = core.write_file(out, study.to_csv(res.rows, res.columns), { gzip = opts.gzip })
+  local safe, why = study_dir.check_output(dir, out)
+  if not safe then return usage_error("--out %s", why) end
+  local ok, werr = core.write_file(out, csv.encode(res.rows, res.columns), { gzip = opts.gzip })
   if not ok then return failure(werr) end
   if not opts.quiet then
     print(markdown_summary(res, 40))
@@ -421,6 +437,11 @@ local function cmd_merge(words)
   if res.extra > 0 then
     say("spacexnet study: %d point files in %s/points are not in the current grid; left out",
         res.extra, dir)
+  end
+  if #res.bad > 0 then
+    say("spacexnet study: %d point file%s not count ('study run' runs %s again):", #res.bad,
+        #res.bad == 1 and " does" or "s do", #res.bad == 1 and "its point" or "their points")
+    list_bad(res.bad, 10, say)
   end
   if #res.missing > 0 then
     say("spacexnet study: partial merge, %d points are missing; 'spacexnet study status %s' "
@@ -433,14 +454,14 @@ end
 local function cmd_status(words)
   local dir, opts = one_arg(words, "status takes one study directory", { all = "flag" })
   if not dir then return opts end
-  local m, err = study.read_manifest(dir)
+  local m, err = study_dir.read_manifest(dir)
   if not m then return failure(err) end
-  local points, params = study.manifest_points(m)
-  local done, ndone = study.done_ids(dir)
-  if not done then return failure(ndone) end
-  local missing, have = {}, 0
+  local points, params = study_dir.manifest_points(m)
+  local scan, serr = study_dir.scan(dir, m, points)
+  if not scan then return failure(serr) end
+  local done, have, missing = scan.done, scan.ndone, {}
   for _, p in ipairs(points) do
-    if done[p.id] then have = have + 1 else missing[#missing + 1] = p end
+    if not done[p.id] then missing[#missing + 1] = p end
   end
   local dims = {}
   for _, name in ipairs(params) do
@@ -460,11 +481,17 @@ local function cmd_status(words)
   if #missing > limit then
     print(string.format("  ... %d more (--all lists them)", #missing - limit))
   end
-  if ndone > have then
-    print(string.format("%d point files are not in the current grid (from an earlier grid)",
-                        ndone - have))
+  if #scan.bad > 0 then
+    print(string.format("%d point file%s not count ('study run' runs %s again):", #scan.bad,
+                        #scan.bad == 1 and " does" or "s do",
+                        #scan.bad == 1 and "its point" or "their points"))
+    list_bad(scan.bad, opts.all and #scan.bad or 10, print)
   end
-  local runs = study.read_runs(dir) or {}
+  if scan.extra > 0 then
+    print(string.format("%d point files are not in the current grid (from an earlier grid)",
+                        scan.extra))
+  end
+  local runs = study_dir.read_runs(dir) or {}
   local compute, timed, states = 0, 0, {}
   for _, r in ipairs(runs) do
     states[r.status or "?"] = (states[r.status or "?"] or 0) + 1
@@ -510,11 +537,11 @@ local function cmd_plot(words)
   for _, w in ipairs(opts.where or {}) do
     local k, v = w:match("^([%a_][%w_]*)=(.*)$")
     if not k then return usage_error("--where takes PARAM=VALUE, got '%s'", w) end
-    where[k] = study.csv_value(v)
+    where[k] = csv.value(v)
   end
   local plot = require "xnet.plot"
   if not (data:match("%.csv$") or data:match("%.csv%.gz$")) then
-    local res = study.collect(data)
+    local res = study_dir.collect(data)
     if res and #res.missing > 0 then
       say("spacexnet study: plotting a partial study, %d of %d points are missing",
           #res.missing, #res.points)

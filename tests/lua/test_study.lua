@@ -5,6 +5,7 @@ package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
 local xnet = require "xnet"
 local study = require "xnet.study"
+local csv = require "xnet.csv"
 local json = require "xnet.json"
 local progress = require "xnet.progress"
 local plot = require "xnet.plot"
@@ -156,7 +157,8 @@ t.check(total == 36)
 t.check(#study.shard(b:points(), 1, 5) == 8 and #study.shard(b:points(), 5, 5) == 7)
 t.check(study.shard(a:points(), 2, 3)[2] == a:points()[5])
 t.check(select(1, study.parse_shard("2/4")) == 2 and select(2, study.parse_shard("2/4")) == 4)
-for _, bad in ipairs { "0/4", "5/4", "1/0", "x", "1/2/3", "-1/2" } do
+for _, bad in ipairs { "0/4", "5/4", "1/0", "x", "1/2/3", "-1/2", "1/99999999999999999999",
+                       "1/1000001" } do
   t.check(study.parse_shard(bad) == nil, "shard " .. bad)
 end
 
@@ -210,6 +212,57 @@ spy:run_point(sp)
 t.check(got_seed == sp.seed and got_info.rep == 1 and got_info.id == sp.id)
 t.check(spy:points()[1].params.p == 2)
 
+-- points are counted before any is listed; the count cannot wrap
+local big = study { name = "big", repeats = 1000000, run = noop }
+t.check(tostring(big) == "study 'big' (1000000 points)" and big:count() == 1000000
+        and rawget(big, "_points") == nil, "counting lists nothing")
+t.check_error("the study has 2 x 500001 repeats = 1000002 points, more than the limit of 1000000",
+              study, { name = "x", run = noop, repeats = 500001, grid = { p = { 1, 2 } } })
+t.check_error("the study has 4 x 4611686018427387904 repeats = 18446744073709551616 points",
+              study, { name = "x", run = noop, repeats = 1 << 62, grid = { p = { 1, 2, 3, 4 } } })
+t.check_error("the study has 1 x 1 x 9223372036854775807 repeats", study,
+              { name = "x", run = noop, repeats = math.maxinteger, grid = { a = { 1 }, b = { 2 } } })
+t.check(study.count({ a = { 1, 2, 3 } }, 7) == 21)
+
+-- a point sees Lua's generator seeded from its seed, and cannot end the process
+local draws = {}
+local rnd = study { name = "rnd", grid = { p = { 1, 2 } }, run = function()
+  return { r = math.random(1 << 40) }
+end }
+for i, p in ipairs(rnd:points()) do
+  math.randomseed(i * 1000)
+  draws[i] = rnd:run_point(p).r
+end
+math.randomseed(42)
+t.check(rnd:run_point(rnd:points()[1]).r == draws[1] and draws[1] ~= draws[2],
+        "the same point draws the same numbers")
+local exiting = study { name = "ex", run = function() os.exit(3) end }
+local real_exit = os.exit
+t.check_error("os.exit(3) called inside a point; run must return its metrics",
+              exiting.run_point, exiting, exiting:points()[1])
+t.check(os.exit == real_exit, "os.exit is restored after the point")
+t.check(not study.is_interrupt(), "no Ctrl-C here, whatever a message says")
+
+-- point files: refused at save when the metrics are wrong; checked when read back
+t.check_error("metric 'p' has the name of a grid parameter", study.point_json, sp, { p = 1 }, "h")
+t.check_error("metric 'm' must be a number, string or boolean, got table", study.point_json, sp,
+              { m = json.array { 1 } }, "h")
+local rec = json.decode(study.point_json(sp, { m = 1 }, "00ff"))
+t.check(study.check_record(rec, sp) == nil)
+for _, case in ipairs {
+  { "id", "x", 'its id is "x"' }, { "seed", 1, "its repeat and seed are 1 and 1, not 1 and " },
+  { "params", { p = 3 }, "its parameters are not the point's" },
+  { "study_hash", nil, "it records no study hash" },
+  { "metrics", { ["repeat"] = 1 }, "metric 'repeat' has the name of a reserved column" },
+  { "metrics", "x", "run must return a table of metrics, got string" },
+} do
+  local bad = json.decode(study.point_json(sp, { m = 1 }, "00ff"))
+  bad[case[1]] = case[2]
+  local why = study.check_record(bad, sp)
+  t.check(why and why:find(case[3], 1, true), case[1] .. ": " .. tostring(why))
+end
+t.check(study.check_record("x", sp) == "not a JSON object")
+
 -- study files load with strict globals; errors come back as nil, message
 local dir = t.tmpdir()
 local function study_file(name, text)
@@ -244,9 +297,11 @@ none, err = study.load(study_file("syntax.lua", "return {"))
 t.check(none == nil and err:find("syntax.lua", 1, true), err)
 
 -- point files are deterministic JSON
-local text = study.point_json(sp, { m = 0.1, k = 3, s = "a,b", inf = 1 / 0 })
+local text = study.point_json(sp, { m = 0.1, k = 3, s = "a,b", inf = 1 / 0 }, "00ff")
 t.check(text == '{"id":"' .. sp.id .. '","metrics":{"inf":null,"k":3,"m":0.1,"s":"a,b"},'
-               .. '"params":{"p":2},"repeat":1,"seed":' .. sp.seed .. '}\n', text)
+               .. '"params":{"p":2},"repeat":1,"seed":' .. sp.seed .. ',"study_hash":"00ff"}\n',
+        text)
+t.check(study.check_record(json.decode(text), sp) == nil, "a non-finite metric reads back as null")
 
 -- JSON
 local v = { a = 1, b = { 1, 2.5, "x\n\"y\"", true, json.null }, c = {}, d = json.null, f = 3.0,
@@ -280,17 +335,31 @@ t.check_error("json: cycle at $.self", json.encode, cyc)
 -- CSV
 local rows = { { p = "a,b", q = 1.5, r = true }, { p = 'say "hi"', q = 0 / 0 },
                { p = " pad", q = -1 / 0, r = false } }
-local csv = study.to_csv(rows, { "p", "q", "r" })
-t.check(csv == 'p,q,r\n"a,b",1.5,true\n"say ""hi""",nan,\n" pad",-inf,false\n', csv)
-local rrows, rcols = study.read_csv(csv)
+local text_csv = csv.encode(rows, { "p", "q", "r" })
+t.check(text_csv == 'p,q,r\n"a,b",1.5,true\n"say ""hi""",nan,\n" pad",-inf,false\n', text_csv)
+local rrows, rcols = csv.decode(text_csv)
 t.check(#rrows == 3 and table.concat(rcols, ",") == "p,q,r")
 t.check(rrows[1].p == "a,b" and rrows[1].q == 1.5 and rrows[1].r == true)
 t.check(rrows[2].p == 'say "hi"' and rrows[2].q ~= rrows[2].q and rrows[2].r == nil)
 t.check(rrows[3].p == " pad" and rrows[3].q == -math.huge and rrows[3].r == false)
-t.check(study.to_csv(rrows, rcols) == csv, "CSV round trip")
-t.check(select(2, study.read_csv('a\n"x')) == "csv: unterminated quoted field")
-local crlf = study.read_csv("a,b\r\n1,2\r\n")
+t.check(csv.encode(rrows, rcols) == text_csv, "CSV round trip")
+t.check(select(2, csv.decode('a\n"x')) == "csv: unterminated quoted field")
+local crlf = csv.decode("a,b\r\n1,2\r\n")
 t.check(#crlf == 1 and crlf[1].b == 2)
+local with_meta = csv.encode({ { a = 1 } }, { "a" }, { z = "last", b = "two\nlines" })
+t.check(with_meta == "# b: two lines\n# z: last\na\n1\n", with_meta)
+local mrows, mcols = csv.decode(with_meta)
+t.check(#mrows == 1 and mcols[1] == "a" and mrows[1].a == 1, "comment lines are skipped")
+
+-- summary statistics over repeats
+local stats = require "xnet.stats"
+local sm = stats.summary { 5, 6, 7 }
+t.check(sm.n == 3 and sm.mean == 6 and sm.sd == 1 and sm.min == 5 and sm.max == 7)
+t.near(sm.se, 1 / math.sqrt(3), 1e-15)
+local shifted = stats.summary { 1e9 + 5, 1e9 + 6, 1e9 + 7 }
+t.check(shifted.sd == 1, "no cancellation far from zero")
+t.check(stats.summary({ 4 }).sd == 0 and stats.summary({}).mean ~= stats.summary({}).mean)
+t.check(stats.mean { 1, 2, 6 } == 3)
 
 -- progress: a bar on a terminal, plain lines elsewhere
 local function fake_stream()

@@ -6,6 +6,7 @@ package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
 local xnet = require "xnet"
 local study = require "xnet.study"
+local study_dir = require "xnet.study_dir"
 local json = require "xnet.json"
 
 local BIN = assert(xnet.executable())
@@ -28,11 +29,13 @@ local function run(dir, extra, env)
   return sx(string.format("run %s --out %s %s", q(TOY), q(dir), extra or ""), env)
 end
 
--- name -> bytes of every file in dir/points
+-- name -> bytes of every point file (ID.json) in dir/points
 local function point_files(dir)
   local files = {}
   for _, name in ipairs(xnet.list_dir(dir .. "/points") or {}) do
-    files[name] = assert(xnet.read_file(dir .. "/points/" .. name))
+    if name:match("%.json$") then
+      files[name] = assert(xnet.read_file(dir .. "/points/" .. name))
+    end
   end
   return files
 end
@@ -81,7 +84,7 @@ local key = study.canonical { pattern = "star", planes = 4, survival = 0.8 }
 local rec = json.decode(REF[select(1, study.derive(7, key, 1)) .. ".json"])
 t.check(rec and rec.seed == 195299727229372 and rec.params.survival == 0.8)
 
-local m = assert(study.read_manifest(ref))
+local m = assert(study_dir.read_manifest(ref))
 local src = assert(xnet.read_file(TOY))
 t.check(m.name == "toy" and m.seed == 7 and m.repeats == 2 and m.points == 12)
 t.check(m.study_hash == ("%016x"):format(xnet.hash64(src)) and m.study_file == TOY)
@@ -91,7 +94,7 @@ t.check(table.concat(m.grid.planes, ",") == "3,4,5" and table.concat(m.params, "
         == "pattern,planes,survival")
 t.check(m.started:match("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%dZ$") and m.finished ~= json.null)
 t.check(xnet.read_file(ref .. "/study.lua") == src, "the study file is copied")
-local runs = assert(study.read_runs(ref))
+local runs = assert(study_dir.read_runs(ref))
 t.check(#runs == 1 and runs[1].status == "complete" and runs[1].points_run == 12
         and runs[1].jobs == 1 and runs[1].shard == json.null)
 
@@ -104,7 +107,8 @@ check_same(ref, REF, "second run")
 -- merge: CSV in grid order, gzip on request, a Markdown summary
 code, out = sx("merge " .. q(ref))
 t.check(code == 0, out)
-has(out, "| pattern | planes | survival | n | active | mean_latency_ms | reachable | tag |")
+t.check(out:match("| pattern | planes | survival | n +| active +| mean_latency_ms +| "
+                  .. "reachable +| tag +|\n"), out)
 has(out, ref .. "/results.csv: 12 rows (12 of 12 points)")
 local CSV = assert(xnet.read_file(ref .. "/results.csv"))
 local lines = {}
@@ -138,7 +142,7 @@ code, out = run(j2, "--jobs 2")
 t.check(code == 0, out)
 has(out, "12 of 12 points to run in " .. j2 .. " with 2 jobs")
 check_same(j2, REF, "--jobs 2")
-t.check(assert(study.read_runs(j2))[1].points_run == 12)
+t.check(assert(study_dir.read_runs(j2))[1].points_run == 12)
 sx("merge " .. q(j2) .. " --quiet")
 t.check(xnet.read_file(j2 .. "/results.csv") == CSV, "--jobs 2 CSV")
 
@@ -212,7 +216,7 @@ for _, case in ipairs { { "sigint", "INT", "" }, { "sigint-jobs2", "INT", "--job
   if case[2] == "INT" then
     t.check(rc == 130, case[1] .. " exit status " .. tostring(rc) .. "\n" .. log)
     has(log, "interrupted; run the same command again", case[1])
-    local r = assert(study.read_runs(dir))
+    local r = assert(study_dir.read_runs(dir))
     t.check(#r == 1 and r[1].status == "interrupted" and r[1].points_run == n,
             case[1] .. ": the run log counts what was saved")
   else
@@ -225,7 +229,7 @@ for _, case in ipairs { { "sigint", "INT", "" }, { "sigint-jobs2", "INT", "--job
   t.check(code == 0, out)
   has(out, string.format("%d of 12 points to run", 12 - n), case[1])
   check_same(dir, REF, case[1] .. " resumed")
-  t.check(study.read_manifest(dir).finished ~= json.null)
+  t.check(study_dir.read_manifest(dir).finished ~= json.null)
 end
 
 -- A failing point stops the run unless --keep-going; the rest is intact.
@@ -273,7 +277,7 @@ has(out, "4 of 16 points to run")
 local after = point_files(ext)
 t.check(count(after) == 16)
 for name, bytes in pairs(REF) do t.check(after[name] == bytes, "kept " .. name) end
-m = assert(study.read_manifest(ext))
+m = assert(study_dir.read_manifest(ext))
 t.check(m.points == 16 and #m.history == 1 and m.history[1].study_hash
         == ("%016x"):format(xnet.hash64(src)) and #m.history[1].grid.planes == 3)
 t.check(xnet.read_file(ext .. "/study-" .. m.history[1].study_hash .. ".lua") == src)
@@ -303,6 +307,171 @@ code, out = run(junk)
 t.check(code == 1, out)
 has(out, junk .. " is not a study directory (it has files but no manifest.json)")
 
+-- Two different study files started at once on a new directory: the first
+-- claims it, the other is refused, and nothing is mixed.
+local function study_text(metric, extra)
+  return string.format([[
+local xnet = require "xnet"
+return require("xnet.study") { name = "race", seed = 1, repeats = 2, grid = { p = { 1, 2, 3 } },
+  run = function(point, seed)
+    %s
+    xnet.sleep(0.01)
+    return { v = %s }
+  end }
+]], extra or "", metric)
+end
+local function write_study(name, text)
+  local path = tmp .. "/" .. name
+  assert(xnet.write_file(path, text))
+  return path
+end
+local race_a = write_study("race_a.lua", study_text('"A"'))
+local race_b = write_study("race_b.lua", study_text('"B"'))
+local clean = 0
+for trial = 1, 4 do
+  local dir = tmp .. "/race" .. trial
+  local p = io.popen(string.format("(%s study run %s --out %s >%s 2>&1; echo A $? >>%s) & "
+                                   .. "(%s study run %s --out %s >%s 2>&1; echo B $? >>%s) & wait",
+                                   q(BIN), q(race_a), q(dir), q(dir .. ".a"), q(dir .. ".rc"),
+                                   q(BIN), q(race_b), q(dir), q(dir .. ".b"), q(dir .. ".rc")))
+  p:read("a")
+  p:close()
+  local rc = xnet.read_file(dir .. ".rc") or ""
+  local winner = rc:match("A 0") and not rc:match("B 0") and "A"
+                 or rc:match("B 0") and not rc:match("A 0") and "B"
+  local refused = winner and xnet.read_file(dir .. (winner == "A" and ".b" or ".a")) or ""
+  local man = study_dir.read_manifest(dir)
+  local values, hashes = {}, {}
+  for _, bytes in pairs(point_files(dir)) do
+    local r = json.decode(bytes)
+    values[r.metrics.v], hashes[r.study_hash] = true, true
+  end
+  local hash = winner and ("%016x"):format(xnet.hash64(xnet.read_file(winner == "A" and race_a
+                                                                       or race_b)))
+  if winner and refused:find("was made by a different study file", 1, true) and man
+     and man.study_hash == hash and values[winner] and not values[winner == "A" and "B" or "A"]
+     and hashes[hash] and next(hashes, hash) == nil and next(hashes) == hash
+     and count(point_files(dir)) == 6 then
+    clean = clean + 1
+  else
+    io.stderr:write("race trial ", trial, ": ", rc, refused, "\n")
+  end
+end
+t.check(clean == 4, "two study files at once: one claims the directory, " .. clean .. " of 4 clean")
+
+-- Point files that do not count: damaged (truncated, empty, a directory),
+-- with a metric named like a grid parameter, or from another study file.
+-- status reports them, merge leaves them out, run moves them aside and redoes them.
+local dmg = tmp .. "/damaged"
+assert(select(1, run(dmg)) == 0)
+local ids = {}
+for name in pairs(REF) do ids[#ids + 1] = name end
+table.sort(ids)
+local function damage(i, how)
+  local path = dmg .. "/points/" .. ids[i]
+  if how == "directory" then
+    os.remove(path)
+    assert(xnet.mkdir(path .. "/inside"))
+  else
+    assert(xnet.write_file(path, how))
+  end
+end
+damage(1, REF[ids[1]]:sub(1, 40))
+damage(2, "")
+damage(3, "directory")
+damage(4, (REF[ids[4]]:gsub('"metrics":{', '"metrics":{"planes":[1,2],')))
+damage(5, (REF[ids[5]]:gsub('"study_hash":"%x+"', '"study_hash":"00000000000000ff"')))
+code, out = sx("status " .. q(dmg))
+t.check(code == 1, out)
+has(out, "done: 7 of 12 (58.3%); missing: 5")
+has(out, "5 point files do not count ('study run' runs their points again):")
+has(out, "/points/" .. ids[3] .. ": Is a directory")
+has(out, ids[2] .. ": line 1: ")
+has(out, "metric 'planes' has the name of a grid parameter")
+has(out, "computed by another study file (hash 00000000000000ff)")
+code, out = sx("merge " .. q(dmg) .. " --quiet")
+t.check(code == 1, out)
+has(out, "partial merge, 5 points are missing")
+local partial = xnet.read_file(dmg .. "/results.csv") or ""
+t.check(not partial:find("json", 1, true) and select(2, partial:gsub("\n", "")) == 8, partial)
+code, out = run(dmg)
+t.check(code == 0, out)
+has(out, "5 point files do not count; their points run again (the files are moved to *.bad)")
+has(out, "5 of 12 points to run")
+check_same(dmg, REF, "damaged points redone")
+t.check(xnet.read_file(dmg .. "/points/" .. ids[3] .. ".bad/inside") == nil
+        and xnet.list_dir(dmg .. "/points/" .. ids[3] .. ".bad") ~= nil, "the directory is kept")
+t.check(select(1, sx("status " .. q(dmg))) == 0)
+
+-- merge never writes over the study's own files, however the path is spelt
+local manifest_bytes = xnet.read_file(ref .. "/manifest.json")
+assert(os.execute(string.format("ln -s %s %s", q(ref .. "/manifest.json"), q(tmp .. "/link.csv"))))
+for _, target in ipairs { ref .. "/manifest.json", ref .. "/./manifest.json",
+                          tmp .. "/../" .. tmp:match("[^/]+$") .. "/ref//manifest.json",
+                          tmp .. "/link.csv", ref .. "/study.lua", ref .. "/points/x.csv",
+                          ref .. "/runs/r.csv", ref .. "/points" } do
+  code, out = sx("merge " .. q(ref) .. " --quiet --out " .. q(target))
+  t.check(code == 2, target .. ": " .. out)
+  has(out, "writing there would destroy the study's own files", target)
+end
+code, out = sx("merge " .. q(ref) .. " --quiet --gzip --out " .. q(ref .. "/manifest.json.gz"))
+t.check(code == 0, out)
+t.check(xnet.read_file(ref .. "/manifest.json") == manifest_bytes, "the manifest is untouched")
+check_same(ref, REF, "merge refusals change no point")
+
+-- math.random in a point is seeded from the point's seed: the same bits
+-- with --jobs 1 and --jobs 2, run after run
+local rnd = write_study("random.lua", study_text("math.random()"))
+local rnd1, rnd2 = tmp .. "/random1", tmp .. "/random2"
+t.check(select(1, sx(string.format("run %s --out %s", q(rnd), q(rnd1)))) == 0)
+t.check(select(1, sx(string.format("run %s --out %s --jobs 2", q(rnd), q(rnd2)))) == 0)
+local r1 = point_files(rnd1)
+local ok_same, why_same = same(r1, point_files(rnd2))
+t.check(count(r1) == 6 and ok_same, "math.random is reproducible: " .. tostring(why_same))
+
+-- An error that merely says "interrupted" is a failing point, not Ctrl-C
+local says = write_study("says.lua", study_text("1",
+  'if point.p == 2 then error("the transfer was interrupted") end'))
+code, out = sx(string.format("run %s --out %s --keep-going", q(says), q(tmp .. "/says")))
+t.check(code == 1, "exit 1, not 130: " .. out)
+has(out, "the transfer was interrupted")
+has(out, "ran 4 points in")
+has(out, "2 failed")
+
+-- os.exit inside a point fails the point; the run still ends and says so
+local exits = write_study("exits.lua", study_text("1", "if point.p == 2 then os.exit(0) end"))
+for _, jobs in ipairs { 1, 2 } do
+  local dir = tmp .. "/exits" .. jobs
+  code, out = sx(string.format("run %s --out %s --keep-going --jobs %d", q(exits), q(dir), jobs))
+  t.check(code == 1, "os.exit(0) in a point, --jobs " .. jobs .. ": " .. out)
+  has(out, "os.exit(0) called inside a point")
+  local log = study_dir.read_runs(dir)
+  t.check(log and #log == 1 and log[1].status == "failed" and log[1].points_failed == 2,
+          "the run log says failed")
+end
+
+-- Too many points, and absurd shards, are usage errors, not tracebacks
+local huge = write_study("huge.lua", 'return require("xnet.study") { name = "huge", '
+                         .. "repeats = 1 << 62, grid = { p = { 1, 2, 3, 4 } }, "
+                         .. "run = function() return {} end }")
+code, out = sx(string.format("run %s --out %s", q(huge), q(tmp .. "/huge")))
+t.check(code == 1 and not out:find("traceback", 1, true), out)
+has(out, "the study has 4 x 4611686018427387904 repeats = 18446744073709551616 points, "
+         .. "more than the limit of 1000000")
+t.check(xnet.list_dir(tmp .. "/huge") == nil, "nothing is created")
+code, out = run(tmp .. "/x", "--shard 1/99999999999999999999")
+t.check(code == 2 and not out:find("traceback", 1, true), out)
+has(out, "--shard must be K/N with 1 <= K <= N <= 1000000, got '1/99999999999999999999'")
+
+-- A new directory may be an empty one, or a symbolic link to one
+local target = tmp .. "/target"
+assert(xnet.mkdir(target))
+assert(os.execute(string.format("ln -s %s %s", q(target), q(tmp .. "/via"))))
+code, out = run(tmp .. "/via")
+t.check(code == 0, out)
+check_same(target, REF, "run through a link to an empty directory")
+
+
 -- plot from the command line
 code, out = sx("plot " .. q(ref) .. " --x planes --y active --by survival")
 t.check(code == 0, out)
@@ -321,7 +490,7 @@ for _, c in ipairs {
   { "run " .. q(TOY), "run needs --out DIR" },
   { "run --out x", "run takes one study file, got 0" },
   { "run " .. q(TOY) .. " --out x --shard 4/3",
-    "--shard must be K/N with 1 <= K <= N, got '4/3'" },
+    "--shard must be K/N with 1 <= K <= N <= 1000000, got '4/3'" },
   { "run " .. q(TOY) .. " --out x --jobs -1", "--jobs must be an integer in [0, 1024], got '-1'" },
   { "run " .. q(TOY) .. " --out x --jobz 2", "unknown option '--jobz' (did you mean '--jobs'?" },
   { "run " .. q(TOY) .. " --out x --force=yes", "--force takes no value" },
