@@ -38,6 +38,18 @@ function csv.encode(rows, columns, meta)
   return table.concat(out, "\n") .. "\n"
 end
 
+-- csv.columns(rows) -> every string key any row has, sorted: the columns
+-- of rows that do not name their own
+function csv.columns(rows)
+  local seen = {}
+  for _, row in ipairs(rows) do
+    for k in pairs(row) do
+      if type(k) == "string" then seen[k] = true end
+    end
+  end
+  return util.sorted_keys(seen)
+end
+
 local specials = { ["nan"] = 0 / 0, ["inf"] = math.huge, ["-inf"] = -math.huge,
                    ["true"] = true, ["false"] = false }
 

@@ -17,7 +17,10 @@ doc.modules = {
   { "xnet.plan", "plans from files or from your own satellite ids" },
   { "xnet.plot", "figures through gnuplot: lines, bars, the constellation map" },
   { "xnet.study", "parameter sweeps that resume, shard and merge; study.collect reads results" },
-  { "xnet.report", "Markdown and CSV tables with provenance" },
+  { "xnet.report", "Markdown tables, time stamps and the provenance result files carry" },
+  { "xnet.csv", "CSV written and read back exactly (RFC 4180, '#' provenance lines)" },
+  { "xnet.stats", "summary statistics over repeats: n, mean, sd, se, min, max" },
+  { "xnet.util", "sorted keys, shallow copies, values in messages, strict globals" },
   { "xnet.json", "deterministic JSON writer and strict reader" },
   { "xnet.paper", "the paper's setup, methods and profiles, shared by experiments/" },
   { "xnet.doc", "this reference, as data (help() and the README's API tables)" },
@@ -352,9 +355,35 @@ def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
               { "gnuplot", '"gnuplot"', "", "as for lines" } },
   returns = "as `xnet.plot.lines`, plus `experts`" }
 def { "xnet.study.collect", section = "studies", sig = 'require("xnet.study").collect(dir)',
-  about = "Reads a study directory's finished points.",
-  returns = "`{ manifest, rows, columns, params, metrics, missing, extra }` (rows in grid order, "
-    .. "with the parameters, `repeat`, `seed` and the metrics), or `nil, message`" }
+  about = "Reads a study directory's finished points (each file checked: damaged ones, and "
+    .. "ones from another study file, are listed in `bad` and counted missing).",
+  returns = "`{ manifest, rows, columns, params, metrics, points, missing, bad, extra }` (rows "
+    .. "in grid order, with the parameters, `repeat`, `seed` and the metrics), or `nil, message`" }
+def { "xnet.study.new", section = "studies", sig = "study.new{ ... }, study{ ... }",
+  about = "The same as `xnet.study{ ... }`. A Study has `st:points()` (every point and repeat "
+    .. "in grid order: `{ params, key, rep, id, seed }`), `st:point(id)`, `st:count()` and "
+    .. "`st:run_point(p)` (seeds math.random, refuses os.exit, checks the metrics).",
+  returns = "Study; raises on a bad definition, naming the value" }
+def { "xnet.study.is_study", section = "studies", sig = "study.is_study(v)", returns = "boolean" }
+def { "xnet.study.load", section = "studies", sig = "study.load(path)",
+  about = "Runs a study file with strict globals.",
+  returns = "Study with `file`, `source` and `hash` (of the file's bytes), or `nil, message`" }
+def { "xnet.study.canonical", section = "studies", sig = "study.canonical(params)",
+  returns = 'the point\'s key: `{"name":value,...}`, names sorted, integral numbers as integers' }
+def { "xnet.study.derive", section = "studies", sig = "study.derive(study_seed, key, rep)",
+  returns = "id (16 hex digits, the point file's name), seed (53 bits) of one repeat of a point" }
+def { "xnet.study.count", section = "studies", sig = "study.count(grid, repeats)",
+  returns = "the number of points, or `nil, message` over the limit of 1,000,000" }
+def { "xnet.study.expand", section = "studies", sig = "study.expand(grid, repeats, study_seed)",
+  returns = "the points in grid order (as `st:points()`), the parameter names" }
+def { "xnet.study.shard", section = "studies", sig = "study.shard(points, k, n)",
+  returns = "every n-th point from the k-th (what `--shard K/N` runs)" }
+def { "xnet.study.parse_shard", section = "studies", sig = 'study.parse_shard("K/N")',
+  returns = "k, n; or `nil, message`" }
+def { "xnet.study.check_grid", section = "studies", sig = "study.check_grid(grid)",
+  returns = "a checked copy of a grid; raises naming the bad name or value" }
+def { "xnet.study.check_metrics", section = "studies", sig = "study.check_metrics(metrics, params, read)",
+  returns = "`nil`, or what is wrong with a point's metrics (not scalars, or named like a column)" }
 def { "xnet.plot.aggregate", section = "studies", sig = 'require("xnet.plot").aggregate{ ... }',
   about = "The numbers `plot.lines` draws, without drawing.",
   options = { PLOT_OPTIONS[1], PLOT_OPTIONS[2], PLOT_OPTIONS[3], PLOT_OPTIONS[4],
@@ -366,11 +395,33 @@ def { "xnet.plot.aggregate", section = "studies", sig = 'require("xnet.plot").ag
 
 def { "xnet.report.markdown", section = "modules", sig = "report.markdown(rows, columns)",
   returns = "a Markdown table of rows (tables keyed by column), numbers right-aligned" }
-def { "xnet.report.csv", section = "modules", sig = "report.csv(rows, columns, meta)",
-  about = "CSV with exact numbers and RFC 4180 quoting, after `# key: value` provenance lines.",
-  returns = "string" }
 def { "xnet.report.provenance", section = "modules", sig = "report.provenance(extra)",
-  returns = "`{ spacexnet, revision, lua, igraph, created, ... }` plus extra" }
+  returns = "`{ spacexnet_version, revision, lua_version, igraph_version, host }` plus extra "
+    .. "(study manifests and run logs carry the same fields)" }
+def { "xnet.report.timestamp", section = "modules", sig = "report.timestamp(t)",
+  returns = '"2026-01-31T12:00:00Z" (UTC) for t, default now' }
+def { "xnet.csv.encode", section = "modules", sig = "csv.encode(rows, columns, meta)",
+  about = "CSV with exact numbers (nan, inf) and RFC 4180 quoting, after meta's entries as "
+    .. "`# key: value` lines.",
+  returns = "string" }
+def { "xnet.csv.decode", section = "modules", sig = "csv.decode(text)",
+  about = "Leading `#` lines are skipped; unquoted numbers, nan, inf, true and false converted.",
+  returns = "rows (tables keyed by column), columns; or `nil, message`" }
+def { "xnet.csv.field", section = "modules", sig = "csv.field(v)", returns = "v as one CSV field" }
+def { "xnet.csv.value", section = "modules", sig = "csv.value(s, quoted)",
+  returns = "the value of one field (`nil` for an empty unquoted one)" }
+def { "xnet.csv.columns", section = "modules", sig = "csv.columns(rows)",
+  returns = "every string key of the rows, sorted" }
+def { "xnet.stats.summary", section = "modules", sig = "stats.summary(values)",
+  returns = "`{ n, mean, sd, se, min, max }` (sd with n - 1; NaN fields when empty)" }
+def { "xnet.stats.mean", section = "modules", sig = "stats.mean(values)", returns = "number" }
+def { "xnet.util.sorted_keys", section = "modules", sig = "util.sorted_keys(t)",
+  returns = "the keys of t, sorted" }
+def { "xnet.util.copy", section = "modules", sig = "util.copy(t)", returns = "a shallow copy" }
+def { "xnet.util.describe", section = "modules", sig = "util.describe(v)",
+  returns = "v for an error message: strings quoted" }
+def { "xnet.util.strict", section = "modules", sig = "util.strict(fallback)",
+  returns = "a metatable for a globals table: undeclared names raise (xnet.strict, study files)" }
 def { "xnet.json.encode", section = "modules", sig = "json.encode(value, { indent = nil })",
   about = "Deterministic JSON: sorted keys, shortest exact numbers, tables keyed from 0 as "
     .. "arrays, infinities and NaN as null; raises on what JSON cannot hold, naming where.",
@@ -428,6 +479,10 @@ def { "xnet.hostname", section = "system", sig = "xnet.hostname()", returns = "s
 def { "xnet.cpu_count", section = "system", sig = "xnet.cpu_count()", returns = "processors online" }
 def { "xnet.hash64", section = "system", sig = "xnet.hash64(s)",
   returns = "a stable 64-bit integer hash (not for security)" }
+def { "xnet.realpath", section = "system", sig = "xnet.realpath(path)",
+  returns = "the absolute path of an existing path, symbolic links resolved; or `nil, \"path: reason\"`" }
+def { "xnet.interrupted", section = "system", sig = "xnet.interrupted()",
+  returns = "`true` once Ctrl-C has arrived during the current top-level call" }
 
 -- Lookup -------------------------------------------------------------------------------
 
@@ -518,7 +573,7 @@ local function named_functions()
   end
   walk(xnet, "xnet.")
   for _, sub in ipairs { "profile", "place", "plan", "plot" } do walk(xnet[sub], "xnet." .. sub .. ".") end
-  for _, mod in ipairs { "report", "json", "paper", "plot", "study" } do
+  for _, mod in ipairs { "report", "json", "paper", "plot", "study", "csv", "stats", "util" } do
     walk(require("xnet." .. mod), "xnet." .. mod .. ".")
   end
   for class, c in pairs(doc.classes) do

@@ -15,6 +15,7 @@
 --   a list of numbers, a per_layer table or a Row -- index, value (keys as given);
 --   a table of scalars -- one row.
 local core = require "xnet.core"
+local csv = require "xnet.csv"
 local json = require "xnet.json"
 
 local export = {}
@@ -119,15 +120,7 @@ end
 
 -- Columns of rows: those a study result names, else every key, sorted.
 local function columns_of(rows, named)
-  if named then return named end
-  local seen, cols = {}, {}
-  for _, r in ipairs(rows) do
-    for k in pairs(r) do
-      if type(k) == "string" and not seen[k] then seen[k], cols[#cols + 1] = true, k end
-    end
-  end
-  table.sort(cols)
-  return cols
+  return named or csv.columns(rows)
 end
 
 -- export.rows(value) -> rows, columns: what a CSV of value holds
@@ -222,7 +215,7 @@ function export.write(value, path)
       for _, col in ipairs(columns) do c[col] = finite_or_nil(r[col]) end
       clean[i] = c
     end
-    text = require("xnet.study").to_csv(clean, columns)
+    text = csv.encode(clean, columns)
   else
     fail("path must end in .csv, .json, .csv.gz or .json.gz, got '%s'", path)
   end

@@ -18,7 +18,6 @@ local csv = require "xnet.csv"
 local json = require "xnet.json"
 local stats = require "xnet.stats"
 local study_dir = require "xnet.study_dir"
-local util = require "xnet.util"
 
 local plot = {}
 
@@ -31,11 +30,7 @@ end
 local function load_rows(data)
   if type(data) == "table" then
     local rows = data.rows or data
-    local seen = {}
-    for _, row in ipairs(rows) do
-      for k in pairs(row) do seen[k] = true end
-    end
-    return rows, util.sorted_keys(seen), data.params
+    return rows, csv.columns(rows), data.params
   end
   if type(data) ~= "string" then
     fail("data must be a study directory, a CSV file or a list of rows, got %s", type(data))

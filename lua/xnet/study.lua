@@ -45,9 +45,7 @@ M.MAX_POINTS = 1000000
 local RESERVED = { ["repeat"] = true, seed = true }
 local IDENT = "^[%a_][%w_]*$"
 
-local function describe(v)
-  return type(v) == "string" and string.format("%q", v) or tostring(v)
-end
+local describe = util.describe
 
 -- Seeds and ids --------------------------------------------------------------
 
@@ -319,37 +317,6 @@ function Study:run_point(p)
   return m
 end
 
--- study.point_json(p, metrics, study_hash) -> the bytes of a point file
--- (deterministic); raises if the metrics are not valid for p
-function M.point_json(p, metrics, study_hash)
-  local err = M.check_metrics(metrics, p.params)
-  if err then error(err, 0) end
-  return json.encode({ id = p.id, params = p.params, ["repeat"] = p.rep, seed = p.seed,
-                       metrics = metrics, study_hash = study_hash }) .. "\n"
-end
-
--- study.check_record(rec, p) -> nil | why the decoded point file rec is not
--- a result of point p (the study hash is the caller's to check)
-function M.check_record(rec, p)
-  if type(rec) ~= "table" then return "not a JSON object" end
-  if rec.id ~= p.id then return "its id is " .. describe(rec.id) end
-  if rec["repeat"] ~= p.rep or rec.seed ~= p.seed then
-    return string.format("its repeat and seed are %s and %s, not %d and %d",
-                         describe(rec["repeat"]), describe(rec.seed), p.rep, p.seed)
-  end
-  if type(rec.params) ~= "table" or M.canonical(rec.params) ~= p.key then
-    return "its parameters are not the point's"
-  end
-  if type(rec.study_hash) ~= "string" then return "it records no study hash" end
-  return M.check_metrics(rec.metrics, p.params, true)
-end
-
--- Interrupts (Ctrl-C) are told by the signal having arrived, not by the
--- error's text: a point may well raise a message ending in "interrupted".
-function M.is_interrupt()
-  return core.interrupted()
-end
-
 -- Loading a study file ------------------------------------------------------
 
 -- study.load(path) -> Study (with .file, .source, .hash) | nil, message.
@@ -375,6 +342,11 @@ function M.load(path)
   st.file, st.source = path, src
   st.hash = string.format("%016x", core.hash64(src))
   return st
+end
+
+-- study.collect(dir) -> a study directory's results (see xnet.study_dir.collect)
+function M.collect(dir)
+  return require("xnet.study_dir").collect(dir)
 end
 
 return M

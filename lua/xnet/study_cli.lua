@@ -265,7 +265,7 @@ local function worker_main(st, dir, hash)
   end)
   report:close()
   if not ok then
-    if study.is_interrupt() then return 130 end
+    if study_dir.is_interrupt() then return 130 end
     error(err, 0)
   end
   return 0
@@ -333,7 +333,7 @@ local function cmd_run(words)
   if not saved then return failure(serr) end
   local t0 = core.clock()
   local ok, rerr = pcall(jobs > 1 and run_workers or run_here, run, jobs)
-  local interrupted = not ok and study.is_interrupt()
+  local interrupted = not ok and study_dir.is_interrupt()
   run.bar:finish()
   local status = interrupted and "interrupted" or not ok and "error"
                  or run.failures > 0 and "failed" or "complete"

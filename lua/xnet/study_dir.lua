@@ -162,8 +162,10 @@ end
 -- made by this study file. A different name is always refused; a different
 -- file of the same name only without force.
 function D.prepare(st, dir, opts)
+  -- Listed before the manifest is looked for: a run that claims the directory
+  -- in between leaves a manifest, not a "directory of other files".
+  local names = core.list_dir(dir)
   if not exists(dir .. "/manifest.json") then
-    local names = core.list_dir(dir)
     if names and #names > 0 then
       return nil, string.format("%s is not a study directory (it has files but no "
                                 .. "manifest.json); use a new or empty directory", dir)
@@ -237,6 +239,37 @@ end
 
 -- Point files ------------------------------------------------------------------
 
+-- study_dir.point_json(p, metrics, study_hash) -> the bytes of a point file
+-- (deterministic); raises if the metrics are not valid for p
+function D.point_json(p, metrics, study_hash)
+  local err = study.check_metrics(metrics, p.params)
+  if err then error(err, 0) end
+  return json.encode({ id = p.id, params = p.params, ["repeat"] = p.rep, seed = p.seed,
+                       metrics = metrics, study_hash = study_hash }) .. "\n"
+end
+
+-- study_dir.check_record(rec, p) -> nil | why the decoded point file rec is not
+-- a result of point p (the study hash is the caller's to check)
+function D.check_record(rec, p)
+  if type(rec) ~= "table" then return "not a JSON object" end
+  if rec.id ~= p.id then return "its id is " .. util.describe(rec.id) end
+  if rec["repeat"] ~= p.rep or rec.seed ~= p.seed then
+    return string.format("its repeat and seed are %s and %s, not %d and %d",
+                         util.describe(rec["repeat"]), util.describe(rec.seed), p.rep, p.seed)
+  end
+  if type(rec.params) ~= "table" or study.canonical(rec.params) ~= p.key then
+    return "its parameters are not the point's"
+  end
+  if type(rec.study_hash) ~= "string" then return "it records no study hash" end
+  return study.check_metrics(rec.metrics, p.params, true)
+end
+
+-- Interrupts (Ctrl-C) are told by the signal having arrived, not by the
+-- error's text: a point may well raise a message ending in "interrupted".
+function D.is_interrupt()
+  return core.interrupted()
+end
+
 -- study_dir.scan(dir, m, points, { keep = false }) -> {
 --   done = { [id] = true, or the metrics with keep }, ndone =,
 --   bad = { { point =, path =, reason = } } (damaged, or from another study file),
@@ -260,7 +293,7 @@ function D.scan(dir, m, points, opts)
       local rec, why = read_json(path)
       why = why and why:gsub("^" .. path:gsub("%p", "%%%0") .. ": ", "")
       if rec then
-        why = study.check_record(rec, p)
+        why = D.check_record(rec, p)
         if not why and not hashes[rec.study_hash] then
           why = "computed by another study file (hash " .. rec.study_hash .. ")"
         end
@@ -289,12 +322,12 @@ function D.set_aside(bad)
 end
 
 local function on_error(e)
-  if study.is_interrupt() then return { interrupt = e } end
+  if D.is_interrupt() then return { interrupt = e } end
   return { message = debug.traceback(tostring(e), 2) }
 end
 
 local function run_and_encode(st, p)
-  return study.point_json(p, st:run_point(p), st.hash)
+  return D.point_json(p, st:run_point(p), st.hash)
 end
 
 -- study_dir.execute(st, p, dir) -> true, elapsed_s | false, message

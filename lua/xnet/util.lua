@@ -1,5 +1,5 @@
--- Small helpers the Lua modules share: sorted keys, shallow copies and
--- strict globals (lite's strict.lua idea).
+-- Small helpers the Lua modules share: sorted keys, values in messages,
+-- shallow copies and strict globals (lite's strict.lua idea).
 local util = {}
 
 -- util.sorted_keys(t) -> the keys of t in sorted order (keys of one type)
@@ -8,6 +8,11 @@ function util.sorted_keys(t)
   for k in pairs(t) do keys[#keys + 1] = k end
   table.sort(keys)
   return keys
+end
+
+-- util.describe(v) -> v for a message: strings quoted, the rest as tostring
+function util.describe(v)
+  return type(v) == "string" and string.format("%q", v) or tostring(v)
 end
 
 -- util.copy(t) -> a shallow copy of t

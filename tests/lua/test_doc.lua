@@ -7,13 +7,12 @@ local xnet = require "xnet"
 local doc = require "xnet.doc"
 
 -- every function a user can reach: xnet's, its sub-tables', the object
--- types' methods, and the documented modules' (the study runner's internals
--- are reached only through `spacexnet study` and xnet.study{...})
+-- types' methods, and the documented modules' (the study runner's internals,
+-- xnet.study_dir and xnet.study_cli, are reached only through `spacexnet study`)
 local names = doc.named_functions()
 local undocumented, public = {}, 0
 for f, name in pairs(names) do
-  local internal = name:match("^xnet%.study%.") and name ~= "xnet.study.collect"
-                   or name:match("^xnet%.plot%.") and xnet.plot[name:match("[%w_]+$")] == nil
+  local internal = name:match("^xnet%.plot%.") and xnet.plot[name:match("[%w_]+$")] == nil
                       and name ~= "xnet.plot.aggregate"
   if not internal then
     public = public + 1

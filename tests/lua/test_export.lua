@@ -5,14 +5,14 @@ package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
 local xnet = require "xnet"
 local json = require "xnet.json"
-local study = require "xnet.study"
+local csv = require "xnet.csv"
 
 local tmp = t.tmpdir()
 local function read_json(path)
   return assert(json.decode(assert(xnet.read_file(path))))
 end
 local function read_csv(path)
-  return assert(study.read_csv(assert(xnet.read_file(path))))
+  return assert(csv.decode(assert(xnet.read_file(path))))
 end
 
 local net = xnet.network(xnet.walker { planes = 12, sats = 10 }, { snapshots = 4, seed = 3 })

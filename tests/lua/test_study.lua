@@ -5,6 +5,7 @@ package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
 local xnet = require "xnet"
 local study = require "xnet.study"
+local study_dir = require "xnet.study_dir"
 local csv = require "xnet.csv"
 local json = require "xnet.json"
 local progress = require "xnet.progress"
@@ -221,7 +222,8 @@ t.check_error("the study has 2 x 500001 repeats = 1000002 points, more than the 
 t.check_error("the study has 4 x 4611686018427387904 repeats = 18446744073709551616 points",
               study, { name = "x", run = noop, repeats = 1 << 62, grid = { p = { 1, 2, 3, 4 } } })
 t.check_error("the study has 1 x 1 x 9223372036854775807 repeats", study,
-              { name = "x", run = noop, repeats = math.maxinteger, grid = { a = { 1 }, b = { 2 } } })
+              { name = "x", run = noop, repeats = math.maxinteger,
+                grid = { a = { 1 }, b = { 2 } } })
 t.check(study.count({ a = { 1, 2, 3 } }, 7) == 21)
 
 -- a point sees Lua's generator seeded from its seed, and cannot end the process
@@ -241,14 +243,15 @@ local real_exit = os.exit
 t.check_error("os.exit(3) called inside a point; run must return its metrics",
               exiting.run_point, exiting, exiting:points()[1])
 t.check(os.exit == real_exit, "os.exit is restored after the point")
-t.check(not study.is_interrupt(), "no Ctrl-C here, whatever a message says")
+t.check(not study_dir.is_interrupt(), "no Ctrl-C here, whatever a message says")
 
 -- point files: refused at save when the metrics are wrong; checked when read back
-t.check_error("metric 'p' has the name of a grid parameter", study.point_json, sp, { p = 1 }, "h")
-t.check_error("metric 'm' must be a number, string or boolean, got table", study.point_json, sp,
+t.check_error("metric 'p' has the name of a grid parameter", study_dir.point_json, sp,
+              { p = 1 }, "h")
+t.check_error("metric 'm' must be a number, string or boolean, got table", study_dir.point_json, sp,
               { m = json.array { 1 } }, "h")
-local rec = json.decode(study.point_json(sp, { m = 1 }, "00ff"))
-t.check(study.check_record(rec, sp) == nil)
+local rec = json.decode(study_dir.point_json(sp, { m = 1 }, "00ff"))
+t.check(study_dir.check_record(rec, sp) == nil)
 for _, case in ipairs {
   { "id", "x", 'its id is "x"' }, { "seed", 1, "its repeat and seed are 1 and 1, not 1 and " },
   { "params", { p = 3 }, "its parameters are not the point's" },
@@ -256,12 +259,12 @@ for _, case in ipairs {
   { "metrics", { ["repeat"] = 1 }, "metric 'repeat' has the name of a reserved column" },
   { "metrics", "x", "run must return a table of metrics, got string" },
 } do
-  local bad = json.decode(study.point_json(sp, { m = 1 }, "00ff"))
+  local bad = json.decode(study_dir.point_json(sp, { m = 1 }, "00ff"))
   bad[case[1]] = case[2]
-  local why = study.check_record(bad, sp)
+  local why = study_dir.check_record(bad, sp)
   t.check(why and why:find(case[3], 1, true), case[1] .. ": " .. tostring(why))
 end
-t.check(study.check_record("x", sp) == "not a JSON object")
+t.check(study_dir.check_record("x", sp) == "not a JSON object")
 
 -- study files load with strict globals; errors come back as nil, message
 local dir = t.tmpdir()
@@ -297,11 +300,12 @@ none, err = study.load(study_file("syntax.lua", "return {"))
 t.check(none == nil and err:find("syntax.lua", 1, true), err)
 
 -- point files are deterministic JSON
-local text = study.point_json(sp, { m = 0.1, k = 3, s = "a,b", inf = 1 / 0 }, "00ff")
+local text = study_dir.point_json(sp, { m = 0.1, k = 3, s = "a,b", inf = 1 / 0 }, "00ff")
 t.check(text == '{"id":"' .. sp.id .. '","metrics":{"inf":null,"k":3,"m":0.1,"s":"a,b"},'
                .. '"params":{"p":2},"repeat":1,"seed":' .. sp.seed .. ',"study_hash":"00ff"}\n',
         text)
-t.check(study.check_record(json.decode(text), sp) == nil, "a non-finite metric reads back as null")
+t.check(study_dir.check_record(json.decode(text), sp) == nil,
+        "a non-finite metric reads back as null")
 
 -- JSON
 local v = { a = 1, b = { 1, 2.5, "x\n\"y\"", true, json.null }, c = {}, d = json.null, f = 3.0,
