@@ -12,10 +12,11 @@
 /* Layers and experts of a model, a profile or a plan. */
 #define XNET_MAX_LAYERS 100000
 #define XNET_MAX_EXPERTS 100000
-/* Experts a token activates in one layer (set probabilities enumerate k! orderings). */
-#define XNET_MAX_TOP_K 16
-/* Largest number of (set, ordering) terms enumerated for one layer. */
-#define XNET_MAX_SET_TERMS 50000000.0
+/* Experts a token activates in one layer. */
+#define XNET_MAX_TOP_K 64
+/* Largest number of (set, ordering) terms enumerated for one layer; beyond
+ * it a profile from weights keeps the exact evaluator of topk.h instead. */
+#define XNET_ENUMERATE_TERMS 1e6
 /* Passes of the placement local search. */
 #define XNET_MAX_PASSES 1000000
 /* Tokens of one Monte Carlo evaluation (2^40). */

@@ -413,6 +413,11 @@ static int l_profile_sets(lua_State *L)
 {
     const xnet_profile_t *p = xnet_l_check_profile(L, 1);
     int l = check_layer(L, p, 2), i = 0;
+    if (p->topk) {
+        return luaL_error(L, "the top-%d sets of %d experts are not enumerated (over %d terms "
+                          "per layer); inclusion and evaluation are exact without them",
+                          p->top_k, p->experts, (int)XNET_ENUMERATE_TERMS);
+    }
     size_t first = p->first[l], last = p->first[l + 1];
     lua_createtable(L, (int)(last - first), 0);
     for (size_t s = first; s < last; s++) {
@@ -462,10 +467,15 @@ static int l_profile_tostring(lua_State *L)
         hi = fmax(hi, p->inclusion[i]);
         lo = fmin(lo, p->inclusion[i]);
     }
-    char buf[320];
+    char buf[320], sets[64];
+    if (p->topk) {
+        snprintf(sets, sizeof sets, "sets not enumerated");
+    } else {
+        snprintf(sets, sizeof sets, "%zu sets", p->first[p->layers]);
+    }
     snprintf(buf, sizeof buf,
-             "profile %s: %d layers, %d experts, top-%d, %zu sets; inclusion from %.3f to %.3f",
-             lua_tostring(L, -1), p->layers, p->experts, p->top_k, p->first[p->layers], lo, hi);
+             "profile %s: %d layers, %d experts, top-%d, %s; inclusion from %.3f to %.3f",
+             lua_tostring(L, -1), p->layers, p->experts, p->top_k, sets, lo, hi);
     lua_pushstring(L, buf);
     return 1;
 }

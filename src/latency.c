@@ -165,6 +165,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     }
     xnet_rng_t rng;
     xnet_rng_seed(&rng, seed);
+    int drawn[XNET_MAX_TOP_K];
     size_t delivered = 0;
     double sum = 0, sumsq = 0;
     for (size_t i = 0; i < tokens; i++) {
@@ -177,14 +178,20 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
         double total = 0;
         int ok = 1;
         for (int l = 0; l < L; l++) {
-            size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-            double x = xnet_rng_uniform(&rng) * (double)n;
-            size_t s = (size_t)x;
-            s = s < n ? s : n - 1;
-            if (x - (double)s >= profile->alias_prob[lo + s]) {
-                s = profile->alias_index[lo + s];
+            const int *members = drawn;
+            if (profile->topk) {
+                xnet_topk_draw(profile->topk[l], &rng, drawn);
+            } else {
+                size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+                double x = xnet_rng_uniform(&rng) * (double)n;
+                size_t s = (size_t)x;
+                s = s < n ? s : n - 1;
+                if (x - (double)s >= profile->alias_prob[lo + s]) {
+                    s = profile->alias_index[lo + s];
+                }
+                members = profile->members + (lo + s) * k;
             }
-            double v = layer_latency(path + (size_t)l * E, profile->members + (lo + s) * k, k,
+            double v = layer_latency(path + (size_t)l * E, members, k,
                                      compute.gateway_s + hop[l], compute.expert_s);
             if (!isfinite(v)) {
                 ok = 0;
@@ -241,24 +248,48 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
     if (rc) {
         return rc;
     }
-    double *cond = malloc(sizeof(double) * (size_t)L);
-    if (!cond) {
+    /* Workspace of the exact top-k evaluator, for profiles without sets. */
+    size_t nwork = 0, niwork = 0;
+    for (int l = 0; profile->topk && l < L; l++) {
+        size_t a = xnet_topk_work_doubles(profile->topk[l]), b = xnet_topk_work_ints(profile->topk[l]);
+        nwork = a > nwork ? a : nwork;
+        niwork = b > niwork ? b : niwork;
+    }
+    if ((rc = xnet_limit_check((double)nwork * sizeof(double), "the top-k evaluation"))) {
+        return rc;
+    }
+    double *cond = malloc(sizeof(double) * ((size_t)L + nwork));
+    int *iwork = malloc(sizeof(int) * (niwork + 1));
+    if (!cond || !iwork) {
+        free(cond);
+        free(iwork);
         return xnet_fail(XNET_ENOMEM, "out of memory");
     }
+    double *work = cond + L;
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = 0;
     }
     int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
     double weight = 0, mean = 0;
-    for (int tau = t0; tau < t1; tau++) {
+    for (int tau = t0; tau < t1 && !rc; tau++) {
         const double *path = cost->path_s + (size_t)tau * L * E;
         const double *hop = cost->hop_s + (size_t)tau * L;
         double p_delivered = 1;
+        if (profile->topk && (rc = xnet_check_interrupt())) {
+            break;
+        }
         /* Layers are independent: P(delivered) is the product, and given
          * delivery each layer's mean is its own conditional mean. */
         for (int l = 0; l < L; l++) {
             double p = 0, m = 0;
             int cut = 0;
+            if (profile->topk) {
+                double worst;
+                xnet_topk_expect_max(profile->topk[l], path + (size_t)l * E, work, iwork, &p,
+                                     &worst);
+                m = p * (compute.gateway_s + hop[l] + compute.expert_s) + worst;
+                cut = p < 1;
+            }
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
                 double v = layer_latency(path + (size_t)l * E, profile->members + s * k, k,
                                          compute.gateway_s + hop[l], compute.expert_s);
@@ -287,6 +318,10 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         }
     }
     free(cond);
+    free(iwork);
+    if (rc) {
+        return rc;
+    }
     res->undelivered = 1 - weight / (t1 - t0);
     res->mean_s = weight > 0 ? mean / weight : NAN;
     for (int l = 0; l < L; l++) {

@@ -184,6 +184,12 @@ void xnet_profile_destroy(xnet_profile_t *p)
     free(p->inclusion);
     free(p->alias_prob);
     free(p->alias_index);
+    if (p->topk) {
+        for (int l = 0; l < p->layers; l++) {
+            xnet_topk_destroy(p->topk[l]);
+        }
+        free(p->topk);
+    }
     free(p);
 }
 
@@ -385,8 +391,9 @@ static double binomial(int n, int k)
     return c;
 }
 
-/* Refuse a top_k whose set enumeration would be too long; *sets_per_layer. */
-static int check_enumeration(int experts, int top_k, double *sets_per_layer)
+/* Check top_k; *sets_per_layer, and whether enumerating them would take
+ * more than XNET_ENUMERATE_TERMS (set, ordering) terms. */
+static int check_enumeration(int experts, int top_k, double *sets_per_layer, int *too_many)
 {
     if (top_k < 1 || top_k > experts || top_k > XNET_MAX_TOP_K) {
         return xnet_fail(XNET_EINVAL, "top_k must be in [1, min(experts, %d)], got %d",
@@ -397,12 +404,37 @@ static int check_enumeration(int experts, int top_k, double *sets_per_layer)
         kfact *= i;
     }
     *sets_per_layer = binomial(experts, top_k);
-    if (*sets_per_layer * kfact > XNET_MAX_SET_TERMS) {
-        return xnet_fail(XNET_ELIMIT,
-                         "enumerating top-%d sets of %d experts needs %.3g terms per layer, "
-                         "over the limit of %.3g; use a routing trace instead",
-                         top_k, experts, *sets_per_layer * kfact, XNET_MAX_SET_TERMS);
+    *too_many = *sets_per_layer * kfact > XNET_ENUMERATE_TERMS;
+    return XNET_OK;
+}
+
+/* A profile that keeps, per layer, the exact evaluator instead of sets. */
+static int profile_from_topk(xnet_profile_t **out, int layers, int experts, int top_k,
+                             const double *weights)
+{
+    xnet_profile_t *p;
+    int rc = profile_alloc(&p, layers, experts, top_k, 0);
+    if (rc) {
+        return rc;
     }
+    p->topk = calloc((size_t)layers, sizeof *p->topk);
+    if (!p->topk) {
+        xnet_profile_destroy(p);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the activation profile");
+    }
+    for (int l = 0; l < layers && !rc; l++) {
+        rc = xnet_topk_create(&p->topk[l], experts, top_k, weights + (size_t)l * experts);
+        if (!rc) {
+            memcpy(p->inclusion + (size_t)l * experts, p->topk[l]->inclusion,
+                   sizeof(double) * (size_t)experts);
+            rc = xnet_check_interrupt();
+        }
+    }
+    if (rc) {
+        xnet_profile_destroy(p);
+        return rc;
+    }
+    *out = p;
     return XNET_OK;
 }
 
@@ -463,7 +495,8 @@ int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int
 {
     *out = NULL;
     double sets_per_layer = 0;
-    int rc = check_enumeration(experts, top_k, &sets_per_layer);
+    int too_many = 0;
+    int rc = check_enumeration(experts, top_k, &sets_per_layer, &too_many);
     if (rc) {
         return rc;
     }
@@ -476,6 +509,11 @@ int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int
     }
     for (int l = 0; l < layers && !rc; l++) {
         rc = scale_layer(weights + (size_t)l * experts, l, experts, top_k, w);
+    }
+    if (!rc && too_many) {
+        free(w);
+        free(member);
+        return profile_from_topk(out, layers, experts, top_k, weights);
     }
     xnet_profile_t *p = NULL;
     if (!rc) {

@@ -10,6 +10,7 @@
 #define XNET_MOE_H
 
 #include "bounds.h"
+#include "topk.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -77,10 +78,15 @@ typedef struct {
     /* Walker alias table per layer over its sets, for O(1) sampling. */
     double *alias_prob;
     uint32_t *alias_index;
+    /* From weights with more than XNET_ENUMERATE_TERMS terms per layer: no
+     * sets (first[] all 0), the exact evaluator per layer instead; else NULL. */
+    xnet_topk_t **topk;
 } xnet_profile_t;
 
 /* From weights (layers x experts, >= 0, finite, at least top_k positive per
- * layer; normalised per layer). Sets of probability 0 are left out. */
+ * layer; normalised per layer). Sets of probability 0 are left out. When a
+ * layer has more than XNET_ENUMERATE_TERMS (set, ordering) terms, the sets
+ * are not enumerated: profile->topk evaluates exactly without them. */
 int xnet_profile_from_weights(xnet_profile_t **out, int layers, int experts, int top_k,
                               const double *weights);
 

@@ -151,6 +151,12 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         return xnet_fail(XNET_EINVAL, "cut_penalty_s must be > 0 and finite, got %g",
                          params->cut_penalty_s);
     }
+    if (profile->topk) {
+        return xnet_fail(XNET_ELIMIT,
+                         "xnet.place.optimize enumerates the top-%d sets of %d experts, over "
+                         "%g terms per layer; use xnet.place.spacexnet",
+                         profile->top_k, profile->experts, XNET_ENUMERATE_TERMS);
+    }
     xnet_plan_t *plan;
     int rc = xnet_place_spacexnet(&plan, net, ring, profile, route);
     if (rc) {
