@@ -253,11 +253,14 @@ static int l_size(lua_State *L)
     return 1;
 }
 
-/* net:clear_cache() -> frees the path search workspaces (results unchanged;
- * the next query allocates them again) */
+/* net:clear_cache() -> frees the path search workspaces and the ring's path
+ * cost table (results unchanged; the next query computes them again) */
 static int l_clear_cache(lua_State *L)
 {
-    xnet_network_attach(xnet_l_check_network(L, 1), NULL, NULL);
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    for (int i = 0; i < XNET_ATTACH_SLOTS; i++) {
+        xnet_network_attach(net, (xnet_attach_slot_t)i, NULL, NULL);
+    }
     return 0;
 }
 

@@ -8,9 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Output budget of one batch of snapshots: bounds memory whatever T. */
-#define COST_QUERY_BYTES (64.0 * 1048576.0)
-
 void xnet_cost_destroy(xnet_cost_t *cost)
 {
     if (cost) {
@@ -18,6 +15,24 @@ void xnet_cost_destroy(xnet_cost_t *cost)
         free(cost->hop_s);
         free(cost);
     }
+}
+
+/* Every expert of layer l in subnet l of the kept ring table: then the
+ * plan's costs are entries of that table. */
+static int ring_covers(const xnet_ring_cost_t *ring, const xnet_plan_t *plan)
+{
+    if (!ring || ring->nodes != plan->nodes) {
+        return 0;
+    }
+    for (int l = 0; l < plan->layers; l++) {
+        for (int e = 0; e < plan->experts; e++) {
+            int i = ring->index_of[plan->satellite[l * plan->experts + e]];
+            if (i < ring->first[l] || i >= ring->first[l + 1]) {
+                return 0;
+            }
+        }
+    }
+    return 1;
 }
 
 int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *plan,
@@ -30,69 +45,48 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
         return xnet_fail(XNET_EINVAL, "the plan is for %d satellites, the network has %d",
                          plan->nodes, n);
     }
-    /* pairs: (g_l, s_le) for every expert; route A adds (g_{l+1}, s_le), route
-     * B adds the hop (g_l, g_{l+1}) */
-    int LE = L * E, pairs = route == XNET_ROUTE_A ? 2 * LE : LE + L;
-    int batch = (int)(COST_QUERY_BYTES / (sizeof(double) * (double)(pairs > 0 ? pairs : 1)));
-    batch = batch < 1 ? 1 : batch > T ? T : batch;
-    if ((rc = xnet_limit_check((double)T * L * (E + 1) * sizeof(double)
-                                   + ((double)batch * sizeof(double) + 2 * sizeof(int)) * pairs,
+    if ((rc = xnet_limit_check((double)T * L * (E + 1) * sizeof(double),
                                "the path latency table"))) {
         return rc;
     }
     xnet_cost_t *c = calloc(1, sizeof *c);
-    int *src = malloc(sizeof(int) * ((size_t)pairs + 1));
-    int *dst = malloc(sizeof(int) * ((size_t)pairs + 1));
-    double *d = malloc(sizeof(double) * ((size_t)batch * (size_t)pairs + 1));
-    xnet_query_t *q = NULL;
     if (c) {
-        c->path_s = malloc(sizeof(double) * (size_t)T * (size_t)L * (size_t)E);
-        c->hop_s = malloc(sizeof(double) * (size_t)T * (size_t)L);
+        c->path_s = malloc(sizeof(double) * ((size_t)T * (size_t)L * (size_t)E + 1));
+        c->hop_s = malloc(sizeof(double) * ((size_t)T * (size_t)L + 1));
     }
-    if (!c || !c->path_s || !c->hop_s || !src || !dst || !d) {
-        rc = xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
-    } else {
-        c->snapshots = T;
-        c->layers = L;
-        c->experts = E;
-        c->route = route;
-        for (int l = 0; l < L; l++) {
-            int next = plan->gateway[(l + 1) % L];
-            for (int e = 0; e < E; e++) {
-                src[l * E + e] = plan->gateway[l];
-                dst[l * E + e] = plan->satellite[l * E + e];
-                src[LE + (route == XNET_ROUTE_A ? l * E + e : l)] =
-                    route == XNET_ROUTE_A ? next : plan->gateway[l];
-                dst[LE + (route == XNET_ROUTE_A ? l * E + e : l)] =
-                    route == XNET_ROUTE_A ? plan->satellite[l * E + e] : next;
-            }
-        }
-        rc = xnet_query_create(&q, n, pairs, src, dst);
-    }
-    for (int t0 = 0; t0 < T && !rc; t0 += batch) {
-        int t1 = t0 + batch < T ? t0 + batch : T;
-        if ((rc = xnet_query_run(net, q, t0, t1, d))) {
-            break;
-        }
-        for (int k = t0; k < t1; k++) {
-            const double *from = d + (size_t)(k - t0) * pairs, *extra = from + LE;
-            for (int l = 0; l < L; l++) {
-                double *row = c->path_s + ((size_t)k * L + l) * E;
-                for (int e = 0; e < E; e++) {
-                    int i = l * E + e;
-                    row[e] = from[i] + (route == XNET_ROUTE_A ? extra[i] : from[i]);
-                }
-                c->hop_s[(size_t)k * L + l] = route == XNET_ROUTE_A ? 0 : extra[l];
-            }
-        }
-    }
-    xnet_query_destroy(q);
-    free(src);
-    free(dst);
-    free(d);
-    if (rc) {
+    if (!c || !c->path_s || !c->hop_s) {
         xnet_cost_destroy(c);
-        return rc;
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    c->snapshots = T;
+    c->layers = L;
+    c->experts = E;
+    c->route = route;
+    const xnet_ring_cost_t *ring = xnet_ring_cost_find(net, plan->gateway, L, route);
+    if (ring_covers(ring, plan)) {
+        /* the same sums the query would give: the searches are the same */
+        for (int k = 0; k < T; k++) {
+            const double *through = ring->through_s + (size_t)k * ring->members;
+            for (int i = 0; i < L * E; i++) {
+                c->path_s[(size_t)k * L * E + i] = through[ring->index_of[plan->satellite[i]]];
+            }
+            for (int l = 0; l < L; l++) {
+                c->hop_s[(size_t)k * L + l] = ring->hop_s[(size_t)k * L + l];
+            }
+        }
+    } else {
+        int *first = malloc(sizeof(int) * ((size_t)L + 1));
+        for (int l = 0; first && l <= L; l++) {
+            first[l] = l * E;
+        }
+        rc = first ? xnet_path_through(net, plan->gateway, L, route, first, plan->satellite,
+                                       c->path_s, c->hop_s)
+                   : xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+        free(first);
+        if (rc) {
+            xnet_cost_destroy(c);
+            return rc;
+        }
     }
     *out = c;
     return XNET_OK;

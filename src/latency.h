@@ -16,8 +16,10 @@ typedef struct {
     double *hop_s;  /* T x L: B: D(g_l, g_{l+1}); A: 0 */
 } xnet_cost_t;
 
-/* A targeted query per batch of snapshots: each gateway's search stops
- * once its layer's experts (and for A the previous layer's) are settled. */
+/* From the ring's kept cost table when the plan uses its gateways and keeps
+ * each layer's experts in its subnet; otherwise a targeted query per batch
+ * of snapshots (each gateway's search stops once its layer's experts, and
+ * for A the previous layer's, are settled). */
 int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *plan,
                     xnet_route_t route);
 void xnet_cost_destroy(xnet_cost_t *cost);

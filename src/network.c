@@ -27,8 +27,8 @@ struct xnet_network {
     xnet_link_counts_t *counts; /* snapshots */
     int slot_count;
     graph_slot_t *slots;
-    void *attachment;
-    void (*attachment_free)(void *);
+    void *attachment[XNET_ATTACH_SLOTS];
+    void (*attachment_free[XNET_ATTACH_SLOTS])(void *);
 };
 
 xnet_network_params_t xnet_network_params_default(void)
@@ -117,8 +117,8 @@ void xnet_network_destroy(xnet_network_t *net)
     if (!net) {
         return;
     }
-    if (net->attachment_free) {
-        net->attachment_free(net->attachment);
+    for (int i = 0; i < XNET_ATTACH_SLOTS; i++) {
+        xnet_network_attach(net, (xnet_attach_slot_t)i, NULL, NULL);
     }
     if (net->slots) {
         for (int i = 0; i < net->slot_count; i++) {
@@ -209,16 +209,17 @@ int xnet_network_graph(xnet_network_t *net, int snap, const igraph_t **graph,
     return XNET_OK;
 }
 
-void *xnet_network_attachment(const xnet_network_t *net)
+void *xnet_network_attachment(const xnet_network_t *net, xnet_attach_slot_t slot)
 {
-    return net->attachment;
+    return net->attachment[slot];
 }
 
-void xnet_network_attach(xnet_network_t *net, void *data, void (*free_fn)(void *))
+void xnet_network_attach(xnet_network_t *net, xnet_attach_slot_t slot, void *data,
+                         void (*free_fn)(void *))
 {
-    if (net->attachment_free) {
-        net->attachment_free(net->attachment);
+    if (net->attachment_free[slot]) {
+        net->attachment_free[slot](net->attachment[slot]);
     }
-    net->attachment = data;
-    net->attachment_free = free_fn;
+    net->attachment[slot] = data;
+    net->attachment_free[slot] = free_fn;
 }

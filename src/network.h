@@ -46,9 +46,15 @@ const xnet_link_counts_t *xnet_network_counts(const xnet_network_t *net, int sna
 int xnet_network_graph(xnet_network_t *net, int snap, const igraph_t **graph,
                        const igraph_vector_t **weights);
 
-/* One attachment a higher module may hang on the network (the path search workspaces);
- * free_fn runs when the network is destroyed. */
-void *xnet_network_attachment(const xnet_network_t *net);
-void xnet_network_attach(xnet_network_t *net, void *data, void (*free_fn)(void *));
+/* Attachments higher modules hang on the network, one per slot; free_fn runs
+ * when the slot is replaced or the network destroyed. */
+typedef enum {
+    XNET_ATTACH_SEARCH,    /* the path search workspaces (query.c) */
+    XNET_ATTACH_RING_COST, /* the most recent ring path cost table (placement.c) */
+    XNET_ATTACH_SLOTS
+} xnet_attach_slot_t;
+void *xnet_network_attachment(const xnet_network_t *net, xnet_attach_slot_t slot);
+void xnet_network_attach(xnet_network_t *net, xnet_attach_slot_t slot, void *data,
+                         void (*free_fn)(void *));
 
 #endif

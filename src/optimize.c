@@ -171,21 +171,10 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         size_t n = profile->first[l + 1] - profile->first[l];
         max_sets = n > max_sets ? n : max_sets;
     }
-    int members = ring->first[L];
-    double *table = NULL; /* T x members: the path latency through every ring member */
-    if ((rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0
-                                   + (double)T * members * sizeof(double),
-                               "the placement search"))) {
-        xnet_plan_destroy(plan);
-        return rc;
-    }
-    table = malloc(sizeof(double) * ((size_t)T * (size_t)members + 1));
-    if (!table) {
-        xnet_plan_destroy(plan);
-        return xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
-    }
-    if ((rc = xnet_ring_path_costs(net, ring, route, 0, T, table))) {
-        free(table);
+    const xnet_ring_cost_t *table; /* the path latency through every ring member */
+    if ((rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0,
+                               "the placement search"))
+        || (rc = xnet_ring_cost_get(net, ring, route, &table))) {
         xnet_plan_destroy(plan);
         return rc;
     }
@@ -211,7 +200,7 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
             }
         }
         for (int t = 0; t < T; t++) {
-            const double *through = table + (size_t)t * members;
+            const double *through = table->through_s + (size_t)t * table->members;
             for (int m = 0; m < M; m++) {
                 double d = through[member[m]];
                 cost[(size_t)t * M + m] = isfinite(d) && d < params->cut_penalty_s
@@ -269,7 +258,6 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         }
         rc = xnet_check_interrupt();
     }
-    free(table);
     free(cost);
     free(cand);
     free(member);

@@ -237,54 +237,83 @@ int xnet_plan_check(const xnet_plan_t *plan)
 
 /* --- expected path latency --------------------------------------------------- */
 
-/* Output budget of one batch of snapshots: bounds memory whatever T. */
+/* Output budget of one batch of snapshots: bounds the query's memory
+ * whatever T. */
 #define COST_BATCH_BYTES (64.0 * 1048576.0)
 
-int xnet_ring_path_costs(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
-                         int t0, int t1, double *cost)
+static void ring_cost_free(void *p)
 {
-    int L = ring->layers, n = xnet_network_nodes(net), M = ring->first[L], rc;
-    if (ring->nodes != n) {
-        return xnet_fail(XNET_EINVAL, "the ring is for %d satellites, the network has %d",
-                         ring->nodes, n);
+    xnet_ring_cost_t *c = p;
+    if (c) {
+        free(c->gateway);
+        free(c->first);
+        free(c->member);
+        free(c->index_of);
+        free(c->through_s);
+        free(c->hop_s);
+        free(c);
     }
-    /* pair i: D(g_l, s); pair M + i (route A): D(g_{l+1}, s) */
-    int per = route == XNET_ROUTE_A ? 2 : 1, pairs = per * M;
-    int batch = (int)(COST_BATCH_BYTES / (sizeof(double) * (double)(pairs > 0 ? pairs : 1)));
-    batch = batch < 1 ? 1 : batch > t1 - t0 ? t1 - t0 : batch;
+}
+
+static int ring_cost_matches(const xnet_ring_cost_t *c, const xnet_ring_t *ring,
+                             xnet_route_t route)
+{
+    int L = ring->layers;
+    return c && c->route == route && c->layers == L && c->members == ring->first[L]
+        && memcmp(c->gateway, ring->gateway, sizeof(int) * (size_t)L) == 0
+        && memcmp(c->first, ring->first, sizeof(int) * ((size_t)L + 1)) == 0
+        && memcmp(c->member, ring->members, sizeof(int) * (size_t)c->members) == 0;
+}
+
+int xnet_path_through(xnet_network_t *net, const int *gateway, int layers, xnet_route_t route,
+                      const int *first, const int *satellite, double *through_s, double *hop_s)
+{
+    int L = layers, M = first[L], T = xnet_network_snapshots(net), rc;
+    int A = route == XNET_ROUTE_A, pairs = M + (A ? M : L);
+    int batch = (int)(COST_BATCH_BYTES / (sizeof(double) * (double)pairs));
+    batch = batch < 1 ? 1 : batch > T ? T : batch;
     if ((rc = xnet_limit_check(((double)batch * sizeof(double) + 2 * sizeof(int)) * pairs,
                                "the path latency query"))) {
         return rc;
     }
-    int *src = malloc(sizeof(int) * ((size_t)pairs + 1));
-    int *dst = malloc(sizeof(int) * ((size_t)pairs + 1));
-    double *d = malloc(sizeof(double) * ((size_t)batch * (size_t)pairs + 1));
+    int *src = malloc(sizeof(int) * (size_t)pairs);
+    int *dst = malloc(sizeof(int) * (size_t)pairs);
+    double *d = malloc(sizeof(double) * (size_t)batch * (size_t)pairs);
     xnet_query_t *q = NULL;
     if (!src || !dst || !d) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for the path latency query");
     } else {
+        /* pairs: i: (g_l, s_i); A: M + i: (g_{l+1}, s_i); B: M + l: (g_l, g_{l+1}) */
         for (int l = 0; l < L; l++) {
-            for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
-                src[i] = ring->gateway[l];
-                dst[i] = ring->members[i];
-                if (per == 2) {
-                    src[M + i] = ring->gateway[(l + 1) % L];
-                    dst[M + i] = ring->members[i];
+            int next = gateway[(l + 1) % L];
+            for (int i = first[l]; i < first[l + 1]; i++) {
+                src[i] = gateway[l];
+                dst[i] = satellite[i];
+                if (A) {
+                    src[M + i] = next;
+                    dst[M + i] = satellite[i];
                 }
             }
+            if (!A) {
+                src[M + l] = gateway[l];
+                dst[M + l] = next;
+            }
         }
-        rc = xnet_query_create(&q, n, pairs, src, dst);
+        rc = xnet_query_create(&q, xnet_network_nodes(net), pairs, src, dst);
     }
-    for (int b0 = t0; b0 < t1 && !rc; b0 += batch) {
-        int b1 = b0 + batch < t1 ? b0 + batch : t1;
-        if ((rc = xnet_query_run(net, q, b0, b1, d))) {
+    for (int t0 = 0; t0 < T && !rc; t0 += batch) {
+        int t1 = t0 + batch < T ? t0 + batch : T;
+        if ((rc = xnet_query_run(net, q, t0, t1, d))) {
             break;
         }
-        for (int k = 0; k < b1 - b0; k++) {
-            const double *from = d + (size_t)k * pairs, *to = per == 2 ? from + M : from;
-            double *row = cost + (size_t)(b0 - t0 + k) * M;
+        for (int k = t0; k < t1; k++) {
+            const double *from = d + (size_t)(k - t0) * pairs, *extra = from + M;
+            double *row = through_s + (size_t)k * M, *hop = hop_s + (size_t)k * L;
             for (int i = 0; i < M; i++) {
-                row[i] = from[i] + to[i];
+                row[i] = from[i] + (A ? extra[i] : from[i]);
+            }
+            for (int l = 0; l < L; l++) {
+                hop[l] = A ? 0 : extra[l];
             }
         }
     }
@@ -295,47 +324,101 @@ int xnet_ring_path_costs(xnet_network_t *net, const xnet_ring_t *ring, xnet_rout
     return rc;
 }
 
+int xnet_ring_cost_get(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                       const xnet_ring_cost_t **out)
+{
+    int L = ring->layers, n = xnet_network_nodes(net), M = ring->first[L];
+    int T = xnet_network_snapshots(net), rc;
+    if (ring->nodes != n) {
+        return xnet_fail(XNET_EINVAL, "the ring is for %d satellites, the network has %d",
+                         ring->nodes, n);
+    }
+    xnet_ring_cost_t *c = xnet_network_attachment(net, XNET_ATTACH_RING_COST);
+    if (ring_cost_matches(c, ring, route)) {
+        *out = c;
+        return XNET_OK;
+    }
+    double cells = (double)T * ((double)M + L);
+    if ((rc = xnet_limit_check(cells * sizeof(double) + sizeof(int) * (2.0 * M + n + 2.0 * L),
+                               "the ring's path cost table (snapshots x satellites)"))) {
+        return rc;
+    }
+    c = calloc(1, sizeof *c);
+    if (c) {
+        c->gateway = malloc(sizeof(int) * (size_t)L);
+        c->first = malloc(sizeof(int) * ((size_t)L + 1));
+        c->member = malloc(sizeof(int) * ((size_t)M + 1));
+        c->index_of = malloc(sizeof(int) * (size_t)n);
+        c->through_s = malloc(sizeof(double) * ((size_t)T * (size_t)M + 1));
+        c->hop_s = malloc(sizeof(double) * (size_t)T * (size_t)L);
+    }
+    if (!c || !c->gateway || !c->first || !c->member || !c->index_of || !c->through_s
+        || !c->hop_s) {
+        ring_cost_free(c);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the ring's path cost table");
+    }
+    c->route = route;
+    c->layers = L;
+    c->members = M;
+    c->snapshots = T;
+    c->nodes = n;
+    memcpy(c->gateway, ring->gateway, sizeof(int) * (size_t)L);
+    memcpy(c->first, ring->first, sizeof(int) * ((size_t)L + 1));
+    memcpy(c->member, ring->members, sizeof(int) * (size_t)M);
+    for (int v = 0; v < n; v++) {
+        c->index_of[v] = -1;
+    }
+    for (int i = 0; i < M; i++) {
+        c->index_of[ring->members[i]] = i;
+    }
+    if ((rc = xnet_path_through(net, c->gateway, L, route, c->first, c->member, c->through_s,
+                                c->hop_s))) {
+        ring_cost_free(c);
+        return rc;
+    }
+    xnet_network_attach(net, XNET_ATTACH_RING_COST, c, ring_cost_free);
+    *out = c;
+    return XNET_OK;
+}
+
+const xnet_ring_cost_t *xnet_ring_cost_find(const xnet_network_t *net, const int *gateway,
+                                            int layers, xnet_route_t route)
+{
+    const xnet_ring_cost_t *c = xnet_network_attachment(net, XNET_ATTACH_RING_COST);
+    if (c && c->route == route && c->layers == layers
+        && memcmp(c->gateway, gateway, sizeof(int) * (size_t)layers) == 0) {
+        return c;
+    }
+    return NULL;
+}
+
 int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
                           xnet_candidate_t *out)
 {
-    int L = ring->layers, T = xnet_network_snapshots(net), M = ring->first[L], rc = XNET_OK;
-    int batch = (int)(COST_BATCH_BYTES / (sizeof(double) * (M > 0 ? M : 1)));
-    batch = batch < 1 ? 1 : batch > T ? T : batch;
-    double *sum = calloc((size_t)M + 1, sizeof(double));
-    int *missing = calloc((size_t)M + 1, sizeof(int));
-    double *cost = malloc(sizeof(double) * ((size_t)batch * (size_t)M + 1));
-    if (!sum || !missing || !cost) {
-        rc = xnet_fail(XNET_ENOMEM, "out of memory for the expected path latencies");
+    const xnet_ring_cost_t *c;
+    int rc = xnet_ring_cost_get(net, ring, route, &c);
+    if (rc) {
+        return rc;
     }
-    /* snapshots in order, so the sums are the same for any batch size */
-    for (int t0 = 0; t0 < T && !rc; t0 += batch) {
-        int t1 = t0 + batch < T ? t0 + batch : T;
-        if ((rc = xnet_ring_path_costs(net, ring, route, t0, t1, cost))) {
-            break;
-        }
-        for (int k = 0; k < t1 - t0; k++) {
-            for (int i = 0; i < M; i++) {
-                double d = cost[(size_t)k * M + i];
+    int L = ring->layers, T = c->snapshots;
+    for (int l = 0; l < L; l++) {
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            int s = ring->members[i], missing = 0;
+            double sum = 0;
+            for (int k = 0; k < T; k++) {
+                double d = c->through_s[(size_t)k * c->members + i];
                 if (isfinite(d)) {
-                    sum[i] += d;
+                    sum += d;
                 } else {
-                    missing[i]++;
+                    missing++;
                 }
             }
-        }
-    }
-    for (int l = 0; l < L && !rc; l++) {
-        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
-            int s = ring->members[i];
             out[i].satellite = s;
-            out[i].missing = s == ring->gateway[l] ? -1 : missing[i];
-            out[i].mean_s = missing[i] < T ? sum[i] / (T - missing[i]) : NAN;
+            out[i].missing = s == ring->gateway[l] ? -1 : missing;
+            out[i].mean_s = missing < T ? sum / (T - missing) : NAN;
         }
     }
-    free(sum);
-    free(missing);
-    free(cost);
-    return rc;
+    return XNET_OK;
 }
 
 /* --- the sorted rule ------------------------------------------------------------ */

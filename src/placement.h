@@ -59,18 +59,46 @@ typedef struct {
     double mean_s; /* mean over the snapshots where it does (NaN if none) */
 } xnet_candidate_t;
 
-/* Path latency through every ring member (the ring's member order) in
- * snapshots [t0, t1): cost[(k - t0) * members + i], A: D(g_l, s) + D(s,
- * g_{l+1}); B: D(g_l, s) + D(s, g_l); +inf when cut. A targeted query: each
- * gateway's search stops once its subnet (and the previous one for A) is
- * settled. */
-int xnet_ring_path_costs(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
-                         int t0, int t1, double *cost);
+/* Path latency through satellites, every snapshot: layer l's satellites are
+ * satellite[first[l] .. first[l+1]); through_s[k * first[layers] + i] is A:
+ * D(g_l, s_i) + D(s_i, g_{l+1}), B: D(g_l, s_i) + D(s_i, g_l) (g_L = g_0;
+ * +inf when cut), and hop_s[k * layers + l] is B: D(g_l, g_{l+1}), A: 0.
+ * Targeted queries in batches of snapshots: each gateway's search stops
+ * once its satellites (and for A the previous layer's) are settled. */
+int xnet_path_through(xnet_network_t *net, const int *gateway, int layers, xnet_route_t route,
+                      const int *first, const int *satellite, double *through_s, double *hop_s);
+
+/* The cost table of a ring's candidates: the path latency through every
+ * member in every snapshot. Computed with targeted queries (each gateway's
+ * search stops once its subnet, and for A the previous one, is settled) and
+ * kept on the network, the most recent one, so placement, the local search
+ * and the evaluation of plans on the ring's gateways share it. */
+typedef struct {
+    xnet_route_t route;
+    int layers, members, snapshots, nodes;
+    int *gateway;      /* layers */
+    int *first;        /* layers + 1, as the ring's */
+    int *member;       /* members, the ring's order */
+    int *index_of;     /* nodes: position of a satellite in member[], or -1 */
+    double *through_s; /* snapshots x members: A: D(g_l, s) + D(s, g_{l+1});
+                        * B: D(g_l, s) + D(s, g_l); g_L = g_0; +inf when cut */
+    double *hop_s;     /* snapshots x layers: B: D(g_l, g_{l+1}); A: 0 */
+} xnet_ring_cost_t;
+
+/* The table for this ring and route on this network, kept or computed now;
+ * valid until the next call that computes another one on the network.
+ * Memory: 8 (members + layers) bytes per snapshot. */
+int xnet_ring_cost_get(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                       const xnet_ring_cost_t **out);
+
+/* The kept table for these gateways and route, or NULL. */
+const xnet_ring_cost_t *xnet_ring_cost_find(const xnet_network_t *net, const int *gateway,
+                                            int layers, xnet_route_t route);
 
 /* For every member of every subnet (the ring's member order), the path
  * latency through it averaged over snapshots: A: D(g_l, s) + D(s, g_{l+1});
  * B: D(g_l, s) + D(s, g_l); g_L = g_0. Gateways get missing = -1.
- * Snapshots are searched in batches: memory O(members), whatever T. */
+ * Read from the ring's cost table. */
 int xnet_expected_latency(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
                           xnet_candidate_t *out);
 

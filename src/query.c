@@ -201,7 +201,7 @@ static double workspace_bytes(int nodes, int candidates)
 static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
 {
     int n = xnet_network_nodes(net), c = xnet_network_candidate_count(net), rc;
-    workspace_set_t *set = xnet_network_attachment(net);
+    workspace_set_t *set = xnet_network_attachment(net, XNET_ATTACH_SEARCH);
     if (set && set->count >= workers) {
         *out = set;
         return XNET_OK;
@@ -216,7 +216,7 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         }
         set->nodes = n;
         set->candidates = c;
-        xnet_network_attach(net, set, workspace_set_free);
+        xnet_network_attach(net, XNET_ATTACH_SEARCH, set, workspace_set_free);
     }
     for (; set->count < workers; set->count++) {
         workspace_t *w = &set->ws[set->count];
@@ -372,7 +372,9 @@ static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
                     reached[v] = stamp;
                     pos[v] = 0;
                     dist[v] = nd;
-                    int nb = (int)((long)(nd * inv) % B);
+                    /* nd's bucket is i + 1 .. i + B - 1: wrap without a division */
+                    int nb = b + (int)((long)(nd * inv) - i);
+                    nb -= nb >= B ? B : 0;
                     entry_v[entries] = v;
                     next[entries] = bucket[nb];
                     bucket[nb] = entries++;

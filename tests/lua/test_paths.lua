@@ -75,6 +75,24 @@ for _, pattern in ipairs{ "star", "delta" } do
   t.check(close, pattern .. ": the igraph engine agrees to 1e-12")
 end
 
+-- A plan on the ring's gateways reads its costs from the ring's kept table;
+-- without the table it queries its own paths: the same bits either way.
+do
+  local net = xnet.network(xnet.walker{ planes = 12, sats = 12 }, { snapshots = 16,
+                                                                    survival = 0.85, seed = 3 })
+  local ring = xnet.ring(net, m.layers)
+  for _, variant in ipairs{ "A", "B" } do
+    local plan = xnet.place.randintra_cg(net, ring, m, { seed = 4 })
+    local fresh = xnet.evaluate(net, plan, prof, { tokens = 500, variant = variant })
+    net:clear_cache()
+    xnet.place.spacexnet(net, ring, prof, { variant = variant }) -- keeps the ring's table
+    local plan2 = xnet.place.randintra_cg(net, ring, m, { seed = 4 })
+    local kept = xnet.evaluate(net, plan2, prof, { tokens = 500, variant = variant })
+    t.check(fresh.exact == kept.exact and fresh.mean == kept.mean and fresh.p99 == kept.p99,
+            variant .. ": costs from the ring's table equal the plan's own query")
+  end
+end
+
 t.check(xnet.limits{ workers = 3 }.workers == 3)
 t.check(xnet.limits().paths == "csr")
 t.check_error("workers must be in [1, 256], got 0", xnet.limits, { workers = 0 })
