@@ -147,90 +147,111 @@ local function run_here(run)
 end
 
 -- One worker per job, each given one point id at a time on its stdin; it
--- answers "ok ID SECONDS" or "fail ID JSON-MESSAGE" on its fd 3.
+-- answers "ok ID SECONDS" or "fail ID JSON-MESSAGE" on its fd 3. The pool of
+-- one run: its processes and the next point to hand out.
+local Pool = {}
+Pool.__index = Pool
+
+-- Hand w its next point, or close its input when there is none.
+function Pool:dispatch(w)
+  local run = self.run
+  if run.stop or self.next > #run.todo then
+    w.busy = nil
+    w.proc:close_input()
+    return
+  end
+  w.busy = run.todo[self.next]
+  self.next = self.next + 1
+  w.proc:send(w.busy.id .. "\n") -- a dead worker shows up as end of reports
+end
+
+-- One report line from w: "ok ID SECONDS" or "fail ID JSON-MESSAGE".
+function Pool:handle(w, line)
+  local run = self.run
+  local kind, id, rest = line:match("^(%a+) (%x+) (.*)$")
+  if not kind or not w.busy or id ~= w.busy.id then
+    run.bar:note("worker " .. w.proc:pid() .. " sent an unexpected report: " .. line)
+    return
+  end
+  if kind == "ok" then
+    run:done(w.busy, tonumber(rest) or 0)
+  else
+    run:failed(w.busy, json.decode(rest) or rest)
+  end
+  self:dispatch(w)
+end
+
+-- w's reports have ended: collect its exit status.
+function Pool:reap(w)
+  local code = w.proc:wait()
+  w.exited = true
+  if w.busy then
+    self.run:failed(w.busy, string.format("worker exited with status %d while running it", code))
+    w.busy = nil
+  elseif code ~= 0 then
+    self.run.bar:note(string.format("worker exited with status %d", code))
+  end
+end
+
+-- Read and handle what w reported; false once its reports have ended.
+function Pool:drain(w)
+  local chunk = w.proc:receive()
+  while chunk and chunk ~= "" do
+    w.buf = w.buf .. chunk
+    chunk = w.proc:receive()
+  end
+  for line in w.buf:gmatch("([^\n]*)\n") do self:handle(w, line) end
+  w.buf = w.buf:match("[^\n]*$")
+  return chunk ~= nil
+end
+
+function Pool:start(jobs, argv)
+  for i = 1, math.min(jobs, #self.run.todo) do
+    local proc, err = core.spawn(argv)
+    if not proc then error(err, 0) end
+    self.workers[i], self.procs[i] = { proc = proc, buf = "" }, proc
+    self:dispatch(self.workers[i])
+  end
+  local live = #self.workers
+  while live > 0 do
+    core.poll(self.procs, 0.5)
+    for _, w in ipairs(self.workers) do
+      if not w.exited and not self:drain(w) then
+        self:reap(w)
+        live = live - 1
+      end
+    end
+    self.run.bar:draw()
+  end
+end
+
+-- Interrupted (or failed): workers stop at once; their finished points are
+-- on disk, the ones they were running are not.
+function Pool:stop()
+  for _, w in ipairs(self.workers) do
+    if not w.exited then
+      w.proc:kill("INT")
+      w.proc:close_input()
+    end
+  end
+  self.run.stop = true
+  for _, w in ipairs(self.workers) do
+    if not w.exited then
+      w.proc:wait()
+      self:drain(w) -- points finished before the signal still count
+    end
+  end
+end
+
 local function run_workers(run, jobs)
   local exe, err = core.executable()
   if not exe then error(err, 0) end
-  local argv = { exe, "study", "run", run.st.file, "--out", run.dir, "--worker", run.st.hash }
-  local workers, procs, next_i = {}, {}, 1
-  local function dispatch(w)
-    if run.stop or next_i > #run.todo then
-      w.busy = nil
-      w.proc:close_input()
-      return
-    end
-    w.busy = run.todo[next_i]
-    next_i = next_i + 1
-    w.proc:send(w.busy.id .. "\n") -- a dead worker shows up as end of reports
-  end
-  local function handle(w, line)
-    local kind, id, rest = line:match("^(%a+) (%x+) (.*)$")
-    if not kind or not w.busy or id ~= w.busy.id then
-      run.bar:note("worker " .. w.proc:pid() .. " sent an unexpected report: " .. line)
-      return
-    end
-    if kind == "ok" then
-      run:done(w.busy, tonumber(rest) or 0)
-    else
-      run:failed(w.busy, json.decode(rest) or rest)
-    end
-    dispatch(w)
-  end
-  local function reap(w)
-    local code = w.proc:wait()
-    w.exited = true
-    if w.busy then
-      run:failed(w.busy, string.format("worker exited with status %d while running it", code))
-      w.busy = nil
-    elseif code ~= 0 then
-      run.bar:note(string.format("worker exited with status %d", code))
-    end
-  end
-  local function drain(w)
-    local chunk = w.proc:receive()
-    while chunk and chunk ~= "" do
-      w.buf = w.buf .. chunk
-      chunk = w.proc:receive()
-    end
-    for line in w.buf:gmatch("([^\n]*)\n") do handle(w, line) end
-    w.buf = w.buf:match("[^\n]*$")
-    return chunk ~= nil
-  end
-  local ok, perr = pcall(function()
-    for i = 1, math.min(jobs, #run.todo) do
-      local proc, serr = core.spawn(argv)
-      if not proc then error(serr, 0) end
-      workers[i], procs[i] = { proc = proc, buf = "" }, proc
-      dispatch(workers[i])
-    end
-    local live = #workers
-    while live > 0 do
-      core.poll(procs, 0.5)
-      for _, w in ipairs(workers) do
-        if not w.exited and not drain(w) then
-          reap(w)
-          live = live - 1
-        end
-      end
-      run.bar:draw()
-    end
-  end)
+  local pool = setmetatable({ run = run, workers = {}, procs = {}, next = 1 }, Pool)
+  local ok, perr = pcall(pool.start, pool, jobs,
+                         { exe, "study", "run", run.st.file, "--out", run.dir, "--worker",
+                           run.st.hash })
   if not ok then
-    -- Interrupted (or failed): workers stop at once; their finished points
-    -- are on disk, the ones they were running are not.
-    for _, w in ipairs(workers) do
-      if not w.exited then
-        w.proc:kill("INT")
-        w.proc:close_input()
-      end
-    end
-    run.stop = true
-    for _, w in ipairs(workers) do
-      if not w.exited then
-        w.proc:wait()
-        drain(w) -- points finished before the signal still count
-      end
-    end
+    pool:stop()
     error(perr, 0)
   end
 end
@@ -271,96 +292,121 @@ local function worker_main(st, dir, hash)
   return 0
 end
 
-local function cmd_run(words)
+-- The options of `run`: -> { file, dir, jobs, k, n, force, keep_going, worker }
+-- | nil, exit status
+local function run_options(words)
   local file, opts = one_arg(words, "run takes one study file", {
     out = "value", jobs = "value", shard = "value", force = "flag", ["keep-going"] = "flag",
     worker = "value" })
-  if not file then return opts end
+  if not file then return nil, opts end
   local dir = opts.out
-  if not dir or dir == "" then return usage_error("run needs --out DIR") end
-  dir = dir:gsub("(.)/+$", "%1")
+  if not dir or dir == "" then return nil, usage_error("run needs --out DIR") end
   local jobs = math.tointeger(tonumber(opts.jobs or "1"))
   if not jobs or jobs < 0 or jobs > 1024 then
-    return usage_error("--jobs must be an integer in [0, 1024], got '%s'", opts.jobs)
+    return nil, usage_error("--jobs must be an integer in [0, 1024], got '%s'", opts.jobs)
   end
-  if jobs == 0 then jobs = core.cpu_count() end
   local k, n = 1, 1
   if opts.shard then
     k, n = study.parse_shard(opts.shard)
-    if not k then return usage_error("--%s", n) end
+    if not k then return nil, usage_error("--%s", n) end
   end
+  return { file = file, dir = dir:gsub("(.)/+$", "%1"), jobs = jobs == 0 and core.cpu_count()
+           or jobs, k = k, n = n, force = opts.force, keep_going = opts["keep-going"],
+           worker = opts.worker }
+end
 
-  local st, err = study.load(file)
-  if not st then return failure(err) end
-  if opts.worker then return worker_main(st, dir, opts.worker) end
-  local m
-  m, err = study_dir.prepare(st, dir, { force = opts.force })
-  if not m then return failure(err) end
-  local points = st:points()
-  local slice = study.shard(points, k, n)
-  local scan
-  scan, err = study_dir.scan(dir, m, slice)
-  if not scan then return failure(err) end
-  local where = n > 1 and string.format(" (shard %d/%d)", k, n) or ""
-  local label = string.format("study '%s'%s", st.name, where)
-  if #scan.bad > 0 then
-    say("%s: %d point file%s not count; %s again (the file%s moved to *.bad):", label,
-        #scan.bad, #scan.bad == 1 and " does" or "s do", #scan.bad == 1 and "its point runs"
-        or "their points run", #scan.bad == 1 and " is" or "s are")
+-- The points of the slice still to run, after moving aside the files that
+-- do not count. -> todo | nil, exit status
+local function pending(st, dir, m, slice, label)
+  local scan, err = study_dir.scan(dir, m, slice)
+  if not scan then return nil, failure(err) end
+  local nbad = #scan.bad
+  if nbad > 0 then
+    say("%s: %d point file%s not count; %s again (the file%s moved to *.bad):", label, nbad,
+        nbad == 1 and " does" or "s do", nbad == 1 and "its point runs" or "their points run",
+        nbad == 1 and " is" or "s are")
     list_bad(scan.bad, 10, say)
     local moved, merr = study_dir.set_aside(scan.bad)
-    if not moved then return failure(merr) end
+    if not moved then return nil, failure(merr) end
   end
   local todo = {}
   for _, p in ipairs(slice) do
     if not scan.done[p.id] then todo[#todo + 1] = p end
   end
-  if #todo == 0 then
-    say("%s: nothing to do, %d/%d points done in %s", label, #slice, #slice, dir)
-    study_dir.mark_finished(dir, m, points)
-    return 0
-  end
-  jobs = math.min(jobs, #todo)
-  say("%s: %d of %d points to run in %s with %d job%s", label, #todo, #slice, dir, jobs,
-      jobs == 1 and "" or "s")
-  local run = setmetatable({
-    st = st, dir = dir, todo = todo, ran = 0, failures = 0, keep_going = opts["keep-going"],
-    log = study_dir.run_log(dir, st, { shard = n > 1 and (k .. "/" .. n) or json.null,
-                                   jobs = jobs, study_file = st.file }),
-    bar = progress.new { total = #slice, done = #slice - #todo, label = label },
-  }, Run)
-  local saved, serr = run.log:save("running", true)
-  if not saved then return failure(serr) end
-  local t0 = core.clock()
-  local ok, rerr = pcall(jobs > 1 and run_workers or run_here, run, jobs)
+  return todo
+end
+
+-- After the points ran (or stopped): the log, the summary, the exit status.
+local function finish(run, ok, rerr, elapsed)
   local interrupted = not ok and study_dir.is_interrupt()
   run.bar:finish()
   local status = interrupted and "interrupted" or not ok and "error"
                  or run.failures > 0 and "failed" or "complete"
   -- Count the files: a worker stopped by Ctrl-C may have saved a point it
   -- could not report.
-  local now = study_dir.scan(dir, m, todo)
+  local now = study_dir.scan(run.dir, run.manifest, run.todo)
   if now then run.ran = now.ndone end
   run.log:save(status, true, { points_run = run.ran })
   if not ok and not interrupted then return failure(rerr) end
-  study_dir.mark_finished(dir, m, points)
-  local elapsed = core.clock() - t0
+  study_dir.mark_finished(run.dir, run.manifest, run.st:points())
+  local slice, label = run.slice, run.label
+  local done = #slice - #run.todo + run.ran
   say("%s: ran %d point%s in %s%s; %d of %d done in %s", label, run.ran,
       run.ran == 1 and "" or "s", progress.duration(elapsed),
-      run.failures > 0 and string.format(", %d failed", run.failures) or "",
-      #slice - #todo + run.ran, #slice, dir)
+      run.failures > 0 and string.format(", %d failed", run.failures) or "", done, #slice,
+      run.dir)
   if interrupted then
     say("%s: interrupted; run the same command again to finish the other points", label)
     return 130
   end
-  if run.failures == 0 and n == 1 then say("%s: next, spacexnet study merge %s", label, dir) end
+  if run.failures == 0 and not run.sharded then
+    say("%s: next, spacexnet study merge %s", label, run.dir)
+  end
   if run.failures > 0 then
-    if not run.keep_going and #slice - #todo + run.ran + run.failures < #slice then
+    if not run.keep_going and done + run.failures < #slice then
       say("%s: stopped at the first failure; --keep-going runs the other points", label)
     end
     return 1
   end
   return 0
+end
+
+local function cmd_run(words)
+  local o, code = run_options(words)
+  if not o then return code end
+  local st, err = study.load(o.file)
+  if not st then return failure(err) end
+  if o.worker then return worker_main(st, o.dir, o.worker) end
+  local dir, k, n = o.dir, o.k, o.n
+  local m
+  m, err = study_dir.prepare(st, dir, { force = o.force })
+  if not m then return failure(err) end
+  local slice = study.shard(st:points(), k, n)
+  local label = string.format("study '%s'%s", st.name,
+                              n > 1 and string.format(" (shard %d/%d)", k, n) or "")
+  local todo
+  todo, code = pending(st, dir, m, slice, label)
+  if not todo then return code end
+  if #todo == 0 then
+    say("%s: nothing to do, %d/%d points done in %s", label, #slice, #slice, dir)
+    study_dir.mark_finished(dir, m, st:points())
+    return 0
+  end
+  local jobs = math.min(o.jobs, #todo)
+  say("%s: %d of %d points to run in %s with %d job%s", label, #todo, #slice, dir, jobs,
+      jobs == 1 and "" or "s")
+  local run = setmetatable({
+    st = st, dir = dir, manifest = m, slice = slice, todo = todo, label = label,
+    sharded = n > 1, ran = 0, failures = 0, keep_going = o.keep_going,
+    log = study_dir.run_log(dir, st, { shard = n > 1 and (k .. "/" .. n) or json.null,
+                                       jobs = jobs, study_file = st.file }),
+    bar = progress.new { total = #slice, done = #slice - #todo, label = label },
+  }, Run)
+  local saved, serr = run.log:save("running", true)
+  if not saved then return failure(serr) end
+  local t0 = core.clock()
+  local ok, rerr = pcall(jobs > 1 and run_workers or run_here, run, jobs)
+  return finish(run, ok, rerr, core.clock() - t0)
 end
 
 -- Merge, status -------------------------------------------------------------------
