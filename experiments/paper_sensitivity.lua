@@ -32,9 +32,9 @@ for _, case in ipairs(cases) do
   local ring = xnet.ring(net, m.layers)
   local prof = xnet.profile.uniform(m)
   local plans = { xnet.place.spacexnet(net, ring, prof, { variant = variant }),
-                  xnet.place.randintra_cg(net, ring, m, { seed = 1 }),
-                  xnet.place.randintra(net, ring, m, { seed = 1 }),
-                  xnet.place.randplace(net, m, { seed = 1 }) }
+                  xnet.place.randintra_cg(net, ring, prof, { seed = 1 }),
+                  xnet.place.randintra(net, ring, prof, { seed = 1 }),
+                  xnet.place.randplace(net, ring, prof, { seed = 1 }) }
   local e = {}
   for i, plan in ipairs(plans) do
     e[i] = xnet.evaluate(net, plan, prof, { tokens = snapshots, variant = variant }).exact

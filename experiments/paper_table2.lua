@@ -5,10 +5,14 @@
 --
 -- The paper's activation statistics (8 reasoning data sets) are not public:
 -- named synthetic profiles stand in, and --trace FILE adds a routing trace
--- (CSV or CSV.gz: token,layer,expert_1,expert_2).
+-- (CSV or CSV.gz: token,layer,expert_1,expert_2). --load FILE runs a Lua
+-- file first (for example one that calls xnet.place.register), and
+-- --method NAME adds a placement method to the four (any name of
+-- xnet.place.methods(), yours included).
 --
 --   spacexnet experiments/paper_table2.lua [--trace FILE]... [--tokens N]
 --                                          [--seed S] [--out DIR] [--variant A|B]
+--                                          [--load FILE]... [--method NAME]...
 local xnet = require "xnet"
 local csv = require "xnet.csv"
 local report = require "xnet.report"
@@ -16,8 +20,9 @@ local paper = require "xnet.paper"
 xnet.strict()
 
 local usage = "usage: spacexnet experiments/paper_table2.lua [--trace FILE]... [--tokens N] "
-           .. "[--seed S] [--out DIR] [--variant A|B]"
-local opts = { traces = {}, tokens = 200000, seed = 1, out = "results", variant = "A" }
+           .. "[--seed S] [--out DIR] [--variant A|B] [--load FILE]... [--method NAME]..."
+local opts = { traces = {}, tokens = 200000, seed = 1, out = "results", variant = "A",
+               methods = {} }
 local i = 1
 while i <= #arg do
   local a, v = arg[i], arg[i + 1]
@@ -26,6 +31,10 @@ while i <= #arg do
   elseif a == "--seed" and v then opts.seed = math.tointeger(tonumber(v))
   elseif a == "--out" and v then opts.out = v
   elseif a == "--variant" and v then opts.variant = v
+  elseif a == "--load" and v then dofile(v)
+  elseif a == "--method" and v then
+    xnet.place.method(v) -- an unknown name raises, listing the methods
+    opts.methods[#opts.methods + 1] = v
   else
     io.stderr:write(string.format("unknown option or missing value: '%s'\n", a), usage, "\n")
     os.exit(2)
@@ -65,13 +74,16 @@ local rows, ordered = {}, 0
 for _, prof in ipairs(profiles) do
   local plans = { paper.plan(setup, "spacexnet", prof, { variant = opts.variant }),
                   table.unpack(baselines) }
+  for _, name in ipairs(opts.methods) do
+    plans[#plans + 1] = paper.plan(setup, name, prof, { seed = opts.seed, variant = opts.variant })
+  end
   local base, means = nil, {}
-  for _, plan in ipairs(plans) do
+  for i, plan in ipairs(plans) do
     local r = xnet.evaluate(net, plan, prof, { tokens = opts.tokens, seed = opts.seed,
                                                variant = opts.variant })
     base = base or r.mean
     means[#means + 1] = r.mean
-    rows[#rows + 1] = { method = plan:method(), profile = prof:name(), mean_s = r.mean,
+    rows[#rows + 1] = { method = opts.methods[i - 4] or plan:method(), profile = prof:name(), mean_s = r.mean,
                         p99_s = r.p99, exact_s = r.exact, undelivered = r.undelivered,
                         x_vs_spacexnet = r.mean / base, stderr_s = r.stderr }
   end

@@ -229,18 +229,28 @@ def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, 
   returns = "Plan, stats (`stats.before_s`, `after_s`: the objective, path latency only, "
     .. "summed over layers)" }
 def { "xnet.place.randintra_cg", section = "model",
-  sig = "xnet.place.randintra_cg(net, ring, m, { seed = 1 })",
+  sig = "xnet.place.randintra_cg(net, ring, prof, { seed = 1 })",
   about = "Baseline: central gateways, experts random inside each subnet.",
   options = { SEED }, returns = "Plan" }
 def { "xnet.place.randintra", section = "model",
-  sig = "xnet.place.randintra(net, ring, m, { seed = 1 })",
+  sig = "xnet.place.randintra(net, ring, prof, { seed = 1 })",
   about = "Baseline: gateway and experts random inside each subnet.",
   options = { SEED }, returns = "Plan" }
-def { "xnet.place.randplace", section = "model", sig = "xnet.place.randplace(net, m, { seed = 1 })",
-  about = "Baseline: gateways and experts random over the whole constellation.",
+def { "xnet.place.randplace", section = "model",
+  sig = "xnet.place.randplace(net, ring, prof, { seed = 1 })",
+  about = "Baseline: gateways and experts random over the whole constellation (the ring is not "
+    .. "used). Every method takes (net, ring, profile, opts) and accepts `seed` and `variant`; "
+    .. "the baselines also take a Model for the profile, and randplace the older (net, m, opts).",
   options = { SEED }, returns = "Plan" }
 def { "xnet.place.methods", section = "model", sig = "xnet.place.methods()",
-  returns = "the placement methods' names; printed, one line each" }
+  returns = "the placement methods' names, built-in and registered; printed, one line each" }
+def { "xnet.place.method", section = "model", sig = "xnet.place.method(name)",
+  returns = "the method's function; an unknown name raises, listing the methods" }
+def { "xnet.place.register", section = "model", sig = "xnet.place.register(name, fn, about)",
+  about = "Adds your method: fn(net, ring, prof, opts) returns a Plan. It becomes "
+    .. "`xnet.place.<name>` and is accepted wherever a method name is (`paper.plan`, studies, "
+    .. "`experiments/paper_table2.lua --load FILE --method NAME`).",
+  returns = "nothing" }
 def { "xnet.place.expected", section = "model",
   sig = "xnet.place.expected(net, ring, { variant = \"A\" })",
   options = { VARIANT },

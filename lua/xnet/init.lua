@@ -110,20 +110,9 @@ function xnet.models()
   return setmetatable(names, { __tostring = function() return text end })
 end
 
--- xnet.place.methods() -> the placement methods' names; printed, one line each.
-function xnet.place.methods()
-  local doc = require "xnet.doc"
-  local names, lines = {}, {}
-  for _, e in ipairs(doc.entries) do
-    local name = e.name:match("^xnet%.place%.([%w_]+)$")
-    if name and name ~= "methods" and name ~= "expected" then
-      names[#names + 1] = name
-      lines[#lines + 1] = string.format("%-13s %s", name, e.about or e.returns)
-    end
-  end
-  local text = table.concat(lines, "\n")
-  return setmetatable(names, { __tostring = function() return text end })
-end
+-- One calling convention for placements, xnet.place.<method>(net, ring,
+-- profile, opts), and methods registered from Lua (lua/xnet/place_methods.lua).
+require("xnet.place_methods").install(xnet.place)
 
 -- Experiment scripts call xnet.strict() to turn reads and writes of
 -- undeclared globals into errors (a typo should not silently read nil).

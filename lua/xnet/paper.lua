@@ -44,20 +44,13 @@ function paper.setup(o)
   return { con = con, net = net, model = model, ring = xnet.ring(net, model.layers), params = p }
 end
 
--- paper.plan(setup, method, profile, { seed =, variant = }) -> Plan
+-- paper.plan(setup, method, profile, { seed =, variant = }) -> Plan: any
+-- method of xnet.place.methods(), your registered ones included.
 function paper.plan(s, method, prof, o)
   o = o or {}
-  local seed, variant = o.seed or 1, o.variant or "A"
-  if method == "spacexnet" then
-    return xnet.place.spacexnet(s.net, s.ring, prof, { variant = variant })
-  elseif method == "randintra_cg" then
-    return xnet.place.randintra_cg(s.net, s.ring, s.model, { seed = seed })
-  elseif method == "randintra" then
-    return xnet.place.randintra(s.net, s.ring, s.model, { seed = seed })
-  elseif method == "randplace" then
-    return xnet.place.randplace(s.net, s.model, { seed = seed })
-  end
-  error(xnet.unknown_name("method", tostring(method), paper.METHODS), 2)
+  local ok, fn = pcall(xnet.place.method, method)
+  if not ok then error(fn, 2) end
+  return fn(s.net, s.ring, prof or s.model, { seed = o.seed or 1, variant = o.variant or "A" })
 end
 
 -- Named stand-ins for the paper's activation statistics.
@@ -75,13 +68,14 @@ function paper.profile(model, name, seed)
   error(xnet.unknown_name("profile", tostring(name), { "uniform", "zipf-S", "dirichlet-A" }), 2)
 end
 
--- paper.evaluate(setup, prof, { seed =, variant =, tokens = }) ->
---   { [method] = result of xnet.evaluate } for the four methods, all on the
--- same network and profile (a paired comparison).
+-- paper.evaluate(setup, prof, { seed =, variant =, tokens =, methods = }) ->
+--   { [method] = result of xnet.evaluate } for the four methods (or the
+-- names in `methods`), all on the same network and profile (a paired
+-- comparison).
 function paper.evaluate(s, prof, o)
   o = o or {}
   local out = {}
-  for _, method in ipairs(paper.METHODS) do
+  for _, method in ipairs(o.methods or paper.METHODS) do
     out[method] = xnet.evaluate(s.net, paper.plan(s, method, prof, o), prof,
                                 { tokens = o.tokens or s.net:snapshots(), seed = o.seed or 1,
                                   variant = o.variant or "A" })

@@ -1,0 +1,161 @@
+-- Placement methods under one calling convention:
+--
+--     xnet.place.<method>(net, ring, profile, opts) -> Plan[, extra]
+--
+-- for the built-in methods (the model comes from the profile) and for methods
+-- you register from Lua, which are then accepted wherever a method name is
+-- (xnet.place.method(name), the paper module, studies, the paper's table).
+-- Every method accepts `seed` and `variant` (a method that does not use one
+-- ignores it); other options are checked by name.
+local core = require "xnet.core"
+
+local place = {}
+-- The kernel's functions, copied before install() puts the wrappers in
+-- their place (core.place is the table xnet.place).
+local builtin = {}
+for k, v in pairs(core.place) do builtin[k] = v end
+local installed = {}
+
+local function is(v, mt)
+  local m = getmetatable(v)
+  return type(m) == "table" and m.__name == mt
+end
+
+-- The model behind a profile (or a model given directly, the older form).
+local function model_of(prof, name)
+  if is(prof, "xnet.Profile") then return prof:model() end
+  if is(prof, "xnet.Model") then return prof end
+  error(string.format("bad argument #3 to 'xnet.place.%s' (Profile expected, got %s)", name,
+                      type(prof)), 3)
+end
+
+-- Options: the common ones, the method's own; others raise naming the method.
+local COMMON = { "seed", "variant" }
+local function options(name, o, own)
+  if o == nil then return {} end
+  if type(o) ~= "table" then
+    error(string.format("bad argument #4 to 'xnet.place.%s' (options table expected, got %s)",
+                        name, type(o)), 3)
+  end
+  local allowed = {}
+  for _, k in ipairs(COMMON) do allowed[#allowed + 1] = k end
+  for _, k in ipairs(own) do allowed[#allowed + 1] = k end
+  local ok = {}
+  for _, k in ipairs(allowed) do ok[k] = true end
+  for k in pairs(o) do
+    if not ok[k] then
+      table.sort(allowed)
+      error(core.unknown_name("option", tostring(k), allowed, "xnet.place." .. name), 3)
+    end
+  end
+  return o
+end
+
+local function pick(o, keys)
+  local out = {}
+  for _, k in ipairs(keys) do out[k] = o[k] end
+  return out
+end
+
+-- name -> { about =, fn = function(net, ring, prof, opts) }, in listing order.
+local methods, order = {}, {}
+
+local function define(name, about, fn)
+  methods[name] = { about = about, fn = fn }
+  order[#order + 1] = name
+end
+
+define("spacexnet", "The paper's sorted rule: frequent experts on the candidates with the lowest "
+       .. "expected path latency.", function(net, ring, prof, o)
+  o = options("spacexnet", o, {})
+  return builtin.spacexnet(net, ring, prof, pick(o, { "variant" }))
+end)
+define("optimize", "The sorted rule improved by local search on the exact E[max over the "
+       .. "activated set].", function(net, ring, prof, o)
+  o = options("optimize", o, { "passes", "cut_penalty_s" })
+  return builtin.optimize(net, ring, prof, pick(o, { "variant", "passes", "cut_penalty_s" }))
+end)
+define("randintra_cg", "Baseline: central gateways, experts random inside each subnet.",
+       function(net, ring, prof, o)
+  o = options("randintra_cg", o, {})
+  return builtin.randintra_cg(net, ring, model_of(prof, "randintra_cg"), pick(o, { "seed" }))
+end)
+define("randintra", "Baseline: gateway and experts random inside each subnet.",
+       function(net, ring, prof, o)
+  o = options("randintra", o, {})
+  return builtin.randintra(net, ring, model_of(prof, "randintra"), pick(o, { "seed" }))
+end)
+define("randplace", "Baseline: gateways and experts random over the whole constellation.",
+       function(net, ring, prof, o)
+  -- The older form randplace(net, model, opts) has no ring.
+  if is(ring, "xnet.Model") or is(ring, "xnet.Profile") then
+    ring, prof, o = nil, ring, prof
+  end
+  o = options("randplace", o, {})
+  return builtin.randplace(net, model_of(prof, "randplace"), pick(o, { "seed" }))
+end)
+local BUILTIN = {}
+for _, name in ipairs(order) do BUILTIN[name] = true end
+
+-- place.method(name) -> the method's function; an unknown name raises,
+-- listing the methods (with the nearest one).
+function place.method(name)
+  local m = methods[name]
+  if not m then error(core.unknown_name("method", tostring(name), place.methods()), 2) end
+  return m.fn
+end
+
+-- place.methods() -> the names, built-in first, then registered ones in
+-- registration order; printed, one line each.
+function place.methods()
+  local names, lines = {}, {}
+  for _, name in ipairs(order) do
+    names[#names + 1] = name
+    lines[#lines + 1] = string.format("%-13s %s", name, methods[name].about)
+  end
+  local text = table.concat(lines, "\n")
+  return setmetatable(names, { __tostring = function() return text end })
+end
+
+-- place.register(name, fn[, about]): fn(net, ring, profile, opts) must
+-- return a Plan; it becomes xnet.place.<name> and a method name everywhere.
+-- Registering a name again replaces your method; built-in names are refused.
+function place.register(name, fn, about)
+  if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then
+    error("method name must be a Lua identifier, got " .. tostring(name), 2)
+  end
+  if BUILTIN[name] or name == "method" or name == "methods" or name == "register"
+     or name == "expected" then
+    error(string.format("'%s' is a built-in name of xnet.place", name), 2)
+  end
+  if type(fn) ~= "function" then
+    error("bad argument #2 to 'xnet.place.register' (function expected, got " .. type(fn) .. ")", 2)
+  end
+  if about ~= nil and type(about) ~= "string" then
+    error("bad argument #3 to 'xnet.place.register' (string expected, got " .. type(about) .. ")", 2)
+  end
+  if not methods[name] then order[#order + 1] = name end
+  methods[name] = {
+    about = about or "registered from Lua",
+    fn = function(net, ring, prof, o)
+      local plan, extra = fn(net, ring, prof, o or {})
+      if not is(plan, "xnet.Plan") then
+        error(string.format("placement method '%s' returned %s, not a Plan", name, type(plan)), 2)
+      end
+      return plan, extra
+    end,
+  }
+  installed[name] = methods[name].fn
+end
+
+-- Install into the xnet.place table (the same table require "xnet.place"
+-- returns): every method by name, and the functions above. Methods
+-- registered later appear there too.
+function place.install(t)
+  t.method, t.methods, t.register = place.method, place.methods, place.register
+  for _, name in ipairs(order) do t[name] = methods[name].fn end
+  installed = t
+  return t
+end
+
+return place
