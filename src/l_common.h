@@ -17,6 +17,7 @@
 #define XNET_PROCESS_MT "xnet.Process"
 #define XNET_RESULT_MT "xnet.Result" /* a plain table of an evaluation's figures */
 #define XNET_TLESET_MT "xnet.TleSet"
+#define XNET_TERMINAL_MT "xnet.Terminal"
 
 /* Raise the kernel's last error as a Lua error. Never returns. */
 int xnet_l_raise(lua_State *L);
@@ -111,6 +112,7 @@ int luaopen_xnet_moe(lua_State *L);
 int luaopen_xnet_placement(lua_State *L);
 int luaopen_xnet_latency(lua_State *L);
 int luaopen_xnet_tle(lua_State *L);
+int luaopen_xnet_ground(lua_State *L);
 int luaopen_xnet_core(lua_State *L);
 
 /* An epoch: the option key of the table at idx (or the argument idx when key

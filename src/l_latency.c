@@ -1,6 +1,7 @@
 /* Lua binding for evaluating a plan (src/latency.c). */
 #include "error.h"
 #include "l_common.h"
+#include "l_ground.h"
 #include "l_moe.h"
 #include "l_network.h"
 #include "l_placement.h"
@@ -67,7 +68,8 @@ static void set_number(lua_State *L, const char *field, double v)
  *   exact_per_layer = {[0]..}, tokens =, delivered =, ... } (seconds per token) */
 static int l_evaluate(lua_State *L)
 {
-    static const char *const allowed[] = {"tokens", "seed", "variant", "snapshot", "exact", NULL};
+    static const char *const allowed[] = {"tokens", "seed", "variant", "snapshot", "exact",
+                                          "user", NULL};
     luaL_checkudata(L, 1, XNET_NETWORK_MT);
     luaL_checkudata(L, 2, XNET_PLAN_MT);
     luaL_checkudata(L, 3, XNET_PROFILE_MT);
@@ -82,6 +84,12 @@ static int l_evaluate(lua_State *L)
     lua_pop(L, 1);
     lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", 0);
     int want_exact = xnet_l_opt_boolean(L, 4, "exact", 1);
+    int has_user = xnet_l_rawfield(L, 4, "user") != LUA_TNIL;
+    xnet_site_t user;
+    if (has_user) {
+        user = *xnet_l_check_terminal(L, -1); /* copied: no Lua code can change it later */
+    }
+    lua_pop(L, 1);
     lua_getiuservalue(L, 3, 1);
     const xnet_model_t *model = xnet_l_check_model(L, -1);
     xnet_compute_t compute = {xnet_model_gateway_s(model), xnet_model_expert_s(model)};
@@ -98,6 +106,33 @@ static int l_evaluate(lua_State *L)
     double *per_layer = *box = malloc(sizeof(double) * 2 * (size_t)layers);
     if (!per_layer) {
         return luaL_error(L, "out of memory");
+    }
+    /* A ground user: per snapshot, uplink to layer 0's gateway and downlink
+     * from where the last layer's results gather (layer 0's gateway again in
+     * variant A, where the ring wraps; the last layer's gateway in B). */
+    xnet_cost_t with_user;
+    double *access = NULL;
+    if (has_user) {
+        void **abox = xnet_l_box(L);
+        access = *abox = malloc((2 * sizeof(double) + 2 * sizeof(int)) * (size_t)T);
+        if (!access) {
+            return luaL_error(L, "out of memory");
+        }
+        double *down = access + T;
+        int *sats = (int *)(down + T);
+        const xnet_plan_t *plan = xnet_l_check_plan(L, 2);
+        int g_first = plan->gateway[0];
+        int g_last = route == XNET_ROUTE_A ? plan->gateway[0] : plan->gateway[layers - 1];
+        if (xnet_site_access(&user, xnet_l_check_network(L, 1), g_first, g_last, access, down,
+                             sats, sats + T)) {
+            return xnet_l_raise(L);
+        }
+        for (int k = 0; k < T; k++) {
+            access[k] += down[k];
+        }
+        with_user = *cost;
+        with_user.access_s = access;
+        cost = &with_user;
     }
     char method[sizeof xnet_l_check_plan(L, 2)->method];
     memcpy(method, xnet_l_check_plan(L, 2)->method, sizeof method);
@@ -138,6 +173,21 @@ static int l_evaluate(lua_State *L)
         lua_setfield(L, -2, "exact_undelivered");
         if (!isnan(ex.mean_s)) {
             push_layers(L, ex.per_layer_s, layers, "exact_per_layer");
+        }
+    }
+    if (has_user) {
+        /* The split of a delivered token: access (ground links and the routes
+         * to and from the gateways), compute (every layer's gateway and
+         * expert), and the ring (the rest: paths between gateways and experts). */
+        double compute_s = layers * (compute.gateway_s + compute.expert_s);
+        lua_pushstring(L, user.name);
+        lua_setfield(L, -2, "user");
+        set_number(L, "access", mc.access_s);
+        set_number(L, "compute", compute_s);
+        set_number(L, "ring", mc.mean_s - mc.access_s - compute_s);
+        if (want_exact) {
+            set_number(L, "exact_access", ex.access_s);
+            set_number(L, "exact_ring", ex.mean_s - ex.access_s - compute_s);
         }
     }
     lua_pushinteger(L, layers);

@@ -161,7 +161,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     xnet_rng_seed(&rng, seed);
     int drawn[XNET_MAX_TOP_K];
     size_t delivered = 0;
-    double sum = 0, sumsq = 0;
+    double sum = 0, sumsq = 0, access_sum = 0;
     for (size_t i = 0; i < tokens; i++) {
         if ((i & 0xffff) == 0 && (rc = xnet_check_interrupt())) {
             break;
@@ -169,9 +169,9 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
         int tau = snapshot >= 0 ? snapshot : (int)(i % (size_t)T);
         const double *path = cost->path_s + (size_t)tau * L * E;
         const double *hop = cost->hop_s + (size_t)tau * L;
-        double total = 0;
-        int ok = 1;
-        for (int l = 0; l < L; l++) {
+        double access = cost->access_s ? cost->access_s[tau] : 0, total = access;
+        int ok = isfinite(access);
+        for (int l = 0; l < L && ok; l++) {
             const int *members = drawn;
             if (profile->topk) {
                 xnet_topk_draw(profile->topk[l], &rng, drawn);
@@ -196,6 +196,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
         }
         if (ok) {
             lat[delivered++] = total;
+            access_sum += access;
             sum += total;
             sumsq += total * total;
             for (int l = 0; l < L; l++) {
@@ -212,6 +213,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     res->delivered = delivered;
     res->undelivered = (double)(tokens - delivered) / (double)tokens;
     if (delivered == 0) {
+        res->access_s = NAN;
         res->mean_s = res->stderr_s = res->p50_s = res->p95_s = res->p99_s = NAN;
         for (int l = 0; l < L; l++) {
             res->per_layer_s[l] = NAN;
@@ -222,6 +224,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     double d = (double)delivered, mean = sum / d;
     double var = delivered > 1 ? (sumsq - d * mean * mean) / (d - 1) : 0;
     res->mean_s = mean;
+    res->access_s = access_sum / d;
     res->stderr_s = sqrt(var > 0 ? var : 0) / sqrt(d);
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] /= d;
@@ -264,8 +267,12 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         res->per_layer_s[l] = 0;
     }
     int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
-    double weight = 0, mean = 0;
+    double weight = 0, mean = 0, access_mean = 0;
     for (int tau = t0; tau < t1 && !rc; tau++) {
+        double access = cost->access_s ? cost->access_s[tau] : 0;
+        if (!isfinite(access)) {
+            continue; /* no access: every token of this snapshot is undelivered */
+        }
         const double *path = cost->path_s + (size_t)tau * L * E;
         const double *hop = cost->hop_s + (size_t)tau * L;
         double p_delivered = 1;
@@ -305,6 +312,8 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         }
         if (p_delivered > 0) {
             weight += p_delivered;
+            mean += p_delivered * access;
+            access_mean += p_delivered * access;
             for (int l = 0; l < L; l++) {
                 mean += p_delivered * cond[l];
                 res->per_layer_s[l] += p_delivered * cond[l];
@@ -318,6 +327,7 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
     }
     res->undelivered = 1 - weight / (t1 - t0);
     res->mean_s = weight > 0 ? mean / weight : NAN;
+    res->access_s = weight > 0 ? access_mean / weight : NAN;
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = weight > 0 ? res->per_layer_s[l] / weight : NAN;
     }

@@ -14,6 +14,9 @@ typedef struct {
     xnet_route_t route;
     double *path_s; /* T x L x E: A: D(g_l, s) + D(s, g_{l+1}); B: D(g_l, s) + D(s, g_l); inf if cut */
     double *hop_s;  /* T x L: B: D(g_l, g_{l+1}); A: 0 */
+    /* T: a ground user's uplink + downlink per snapshot (ground.h), added to
+     * every token, +inf when the user has no access; NULL for none. Not owned. */
+    const double *access_s;
 } xnet_cost_t;
 
 /* From the ring's kept cost table when the plan uses its gateways and keeps
@@ -34,6 +37,7 @@ typedef struct {
     double mean_s, stderr_s, p50_s, p95_s, p99_s; /* over delivered tokens; NaN if none */
     double undelivered;                           /* fraction of tokens */
     double *per_layer_s; /* caller's array of L: mean per layer over delivered tokens */
+    double access_s;     /* mean access part over delivered tokens (0 without access) */
 } xnet_sample_result_t;
 
 /* Monte Carlo: token i at snapshot i mod T (or at `snapshot` when >= 0),
@@ -47,6 +51,7 @@ typedef struct {
     double mean_s;       /* E[T_token | delivered] */
     double undelivered;  /* P(undelivered) */
     double *per_layer_s; /* caller's array of L: E[T_l 1{delivered}] / P(delivered) */
+    double access_s;     /* E[access | delivered] */
 } xnet_exact_result_t;
 
 /* The expectation, exact over top-k sets and averaged over snapshots (or at

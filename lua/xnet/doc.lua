@@ -32,6 +32,8 @@ doc.classes = {
                                             "altitude_km", "inclination_deg", "epoch",
                                             "epoch_jd", "source" } },
   TleSet = { var = "set", fields = { "epoch", "epoch_jd" } },
+  Terminal = { var = "term", fields = { "name", "lat_deg", "lon_deg", "alt_m",
+                                        "min_elevation_deg", "rate_bps", "proc_s", "policy" } },
   Network = { var = "net" },
   Row = { var = "row" },
   Model = { var = "m", fields = { "name", "layers", "experts", "top_k", "hidden", "attention",
@@ -103,6 +105,24 @@ def { "set:teme", section = "network", sig = "set:teme(i, minutes)",
   returns = "SGP4 state x, y, z (km), vx, vy, vz (km/s) in TEME, minutes after set i's own epoch; "
     .. "SGP4's errors raise naming the satellite" }
 def { "set:text", section = "network", sig = "set:text()", returns = "the sets as TLE text" }
+def { "xnet.ground", section = "network", sig = "xnet.ground{ {name =, lat_deg =, lon_deg =, "
+    .. "alt_m = 0}, ..., ... }",
+  about = "Ground terminals on the rotating Earth (geodetic WGS-84 coordinates). A terminal sees "
+    .. "a satellite at or above the minimum elevation; a ground hop costs range / c + bits / "
+    .. "rate + processing (bits: the network's).",
+  options = {
+    { "min_elevation_deg", "25", "deg", "lowest elevation a terminal uses" },
+    { "rate_bps", "100e9", "bit/s", "ground link rate (the network's default link rate)" },
+    { "proc_s", "0", "s", "processing per ground hop" },
+    { "policy", '"elevation"', "", '"elevation": the highest satellite; "latency": the visible '
+      .. "satellite with the least latency to (or from) the gateway" },
+  },
+  returns = "a list of Terminals, also keyed by name (fields `term.name`, `term.lat_deg`, ...)" }
+def { "term:visible", section = "network", sig = "term:visible(con, t)",
+  returns = "`{ {id, elevation_deg, range_km}, ... }`, highest first, at t s after the epoch" }
+def { "term:access", section = "network", sig = "term:access(net, snap, gateway, last_gateway)",
+  returns = "up_s, down_s, up_satellite, down_satellite: the user's way to the gateway and back "
+    .. "(`math.huge` and nil when it sees no satellite)" }
 def { "set:close", section = "network", sig = "set:close()",
   returns = "nothing; frees the sets now (also at garbage collection)" }
 def { "set:shell", section = "network", sig = "set:shell{ ... }",
@@ -281,10 +301,13 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
     { "tokens", "100000", "", "Monte Carlo tokens" }, SEED, VARIANT,
     { "snapshot", "nil", "", "evaluate every token at this snapshot only, in [0, T); nil (the default): token i at snapshot i mod T" },
     { "exact", "true", "", "also compute the exact expectation" },
+    { "user", "nil", "", "a Terminal (xnet.ground): add its uplink to layer 0's gateway and the "
+      .. "downlink back, per snapshot; no visible satellite makes the token undelivered" },
   },
   returns = "Result `{ mean, p50, p95, p99, stderr, undelivered, per_layer, exact, "
     .. "exact_undelivered, exact_per_layer, tokens, delivered, ... }`, seconds per token "
-    .. "(prints a summary)" }
+    .. "(prints a summary); with a user also `access`, `ring`, `compute` (the split of `mean`) "
+    .. "and `exact_access`, `exact_ring`" }
 
 -- Results, files, limits, help ---------------------------------------------------
 
