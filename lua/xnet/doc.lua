@@ -455,10 +455,12 @@ def { "xnet.util.describe", section = "modules", sig = "util.describe(v)",
   returns = "v for an error message: strings quoted" }
 def { "xnet.util.strict", section = "modules", sig = "util.strict(fallback)",
   returns = "a metatable for a globals table: undeclared names raise (xnet.strict, study files)" }
-def { "xnet.json.encode", section = "modules", sig = "json.encode(value, { indent = nil })",
+def { "xnet.json.encode", section = "modules", sig = "json.encode(value, { ... })",
   about = "Deterministic JSON: sorted keys, shortest exact numbers, tables keyed from 0 as "
     .. "arrays, infinities and NaN as null; raises on what JSON cannot hold, naming where.",
-  options = { { "indent", "nil", "", "indentation string (compact without)" } },
+  options = { { "indent", "nil", "", "indentation string (compact without)" },
+              { "nonfinite", "false", "", "NaN, Infinity, -Infinity instead of null (exact; "
+                .. "study point files)" } },
   returns = "string" }
 def { "xnet.json.decode", section = "modules", sig = "json.decode(text)",
   returns = "value (null as `json.null`), or `nil, message`" }

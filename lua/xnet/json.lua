@@ -62,15 +62,19 @@ local function array_range(t)
   return nil
 end
 
-local function encode(v, out, indent, depth, seen, where)
+local NONFINITE = { nan = "NaN", inf = "Infinity", ["-inf"] = "-Infinity" }
+
+-- o: json.encode's options
+local function encode(v, out, o, depth, seen, where)
   local tv = type(v)
+  local indent = o.indent
   if v == json.null or v == nil then
     out[#out + 1] = "null"
   elseif tv == "boolean" then
     out[#out + 1] = v and "true" or "false"
   elseif tv == "number" then
     local s = json.number(v)
-    out[#out + 1] = (s == "nan" or s == "inf" or s == "-inf") and "null" or s
+    out[#out + 1] = NONFINITE[s] and (o.nonfinite and NONFINITE[s] or "null") or s
   elseif tv == "string" then
     out[#out + 1] = json.string(v)
   elseif tv == "table" then
@@ -86,7 +90,7 @@ local function encode(v, out, indent, depth, seen, where)
       out[#out + 1] = "[" .. (flat and "" or nl)
       for i = base, last do
         if i > base then out[#out + 1] = sep end
-        encode(v[i], out, indent, depth + 1, seen, where .. "[" .. i .. "]")
+        encode(v[i], out, o, depth + 1, seen, where .. "[" .. i .. "]")
       end
       out[#out + 1] = ((flat or last < base) and "" or close) .. "]"
     else
@@ -106,7 +110,7 @@ local function encode(v, out, indent, depth, seen, where)
         for i, k in ipairs(keys) do
           out[#out + 1] = (i > 1 and "," or "") .. nl .. json.string(k)
                           .. (indent and ": " or ":")
-          encode(v[k], out, indent, depth + 1, seen, where .. "." .. k)
+          encode(v[k], out, o, depth + 1, seen, where .. "." .. k)
         end
         out[#out + 1] = close .. "}"
       end
@@ -117,11 +121,13 @@ local function encode(v, out, indent, depth, seen, where)
   end
 end
 
--- json.encode(value, { indent = "  " }) -> string; raises on a value JSON
--- cannot hold (a function, a non-string key, a cycle), naming where it is
+-- json.encode(value, { indent = "  ", nonfinite = false }) -> string; raises
+-- on a value JSON cannot hold (a function, a non-string key, a cycle), naming
+-- where it is. nonfinite: write NaN, Infinity and -Infinity (as Python's json
+-- does, and json.decode reads) instead of null, for an exact round trip.
 function json.encode(v, opts)
   local out = {}
-  encode(v, out, opts and opts.indent, 0, {}, "$")
+  encode(v, out, opts or {}, 0, {}, "$")
   return table.concat(out)
 end
 

@@ -278,7 +278,8 @@ end
 -- study.check_metrics(metrics, params, read) -> nil | what is wrong: metrics
 -- must be a table of identifier = number, string or boolean, none named like
 -- a grid parameter or a reserved column (repeat, seed). read: the metrics
--- come from a point file, where a NaN or infinite number reads back as null.
+-- come from a point file, which may hold null for a number that was not
+-- finite (files written as plain JSON).
 function M.check_metrics(m, params, read)
   if type(m) ~= "table" then return "run must return a table of metrics, got " .. type(m) end
   for k, v in pairs(m) do

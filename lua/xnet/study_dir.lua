@@ -240,12 +240,13 @@ end
 -- Point files ------------------------------------------------------------------
 
 -- study_dir.point_json(p, metrics, study_hash) -> the bytes of a point file
--- (deterministic); raises if the metrics are not valid for p
+-- (deterministic, and exact: NaN and infinities as NaN, Infinity, -Infinity);
+-- raises if the metrics are not valid for p
 function D.point_json(p, metrics, study_hash)
   local err = study.check_metrics(metrics, p.params)
   if err then error(err, 0) end
   return json.encode({ id = p.id, params = p.params, ["repeat"] = p.rep, seed = p.seed,
-                       metrics = metrics, study_hash = study_hash }) .. "\n"
+                       metrics = metrics, study_hash = study_hash }, { nonfinite = true }) .. "\n"
 end
 
 -- study_dir.check_record(rec, p) -> nil | why the decoded point file rec is not
