@@ -59,6 +59,10 @@ local function trend(res, param)
   print(string.format("   %s %g -> %g: %s", param, lo, hi, table.concat(parts, "; ")))
 end
 
+-- The methods as the paper names them, in the figures' legends.
+local LABELS = { spacexnet = "Space-XNet", randintra_cg = "RandIntra-CG", randintra = "RandIntra",
+                 randplace = "RandPlace" }
+
 local figures = {
   fig6a_layers = function(res, dir)
     local rows = {}
@@ -71,22 +75,23 @@ local figures = {
       end
     end
     say(xnet.plot.lines{ data = { rows = rows, params = { "method", "layer" } }, x = "layer",
-                         y = "latency_ms", by = "method", out = dir .. "/fig6a_layers",
-                         ylabel = "latency per layer (ms)", title = "Fig. 6a: per-layer latency" })
+                         y = "latency_ms", by = "method", labels = LABELS,
+                         out = dir .. "/fig6a_layers", ylabel = "latency of the layer (ms)",
+                         title = "Fig. 6a: latency of each layer" })
   end,
   fig6b_profiles = function(res, dir)
-    say(xnet.plot.bars{ data = paper.long(res.rows, { "profile" }), x = "profile", y = "value",
-                        by = "method", out = dir .. "/fig6b_profiles",
-                        ylabel = "seconds per token", size = { 900, 420 },
+    say(xnet.plot.bars{ data = res, x = "profile", y = paper.METHODS, labels = LABELS,
+                        out = dir .. "/fig6b_profiles", xlabel = "activation profile",
+                        ylabel = "latency per token (s)", size = { 1000, 500 },
                         title = "Fig. 6b: latency per activation profile" })
   end,
 }
 local function fig7(param, label, logx)
   return function(res, dir)
-    say(xnet.plot.lines{ data = paper.long(res.rows, { param }), x = param, y = "value",
-                         by = "method", out = dir .. "/" .. res.manifest.name, xlabel = label,
-                         ylabel = "seconds per token", logx = logx,
-                         title = "Fig. 7: " .. label })
+    say(xnet.plot.lines{ data = res, x = param, y = paper.METHODS, labels = LABELS,
+                         out = dir .. "/" .. res.manifest.name, xlabel = label,
+                         ylabel = "latency per token (s)", logx = logx,
+                         title = "Fig. 7: latency against " .. label:gsub(" %(.*", "") })
     trend(res, param)
   end
 end

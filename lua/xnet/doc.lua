@@ -352,39 +352,47 @@ def { "xnet.study", section = "studies", sig = "xnet.study{ ... }",
               { "description", "nil", "", "free text for the manifest" } },
   returns = "Study" }
 local PLOT_OPTIONS = {
-  { "data", "required", "", "a study directory, a merged CSV or a list of rows" },
+  { "data", "required", "", "a study directory, a merged CSV, a list of rows, or a study result" },
   { "x", "required", "", "the column on the x axis" },
-  { "y", "required", "", "the metric (a column)" },
+  { "y", "required", "", "the metric, or a list of metrics: one series each (per `by` value)" },
   { "by", "nil", "", "one series per value of this column" },
   { "where", "{}", "", "`{ param = value }` fixing every other parameter" },
-  { "errors", '"sd"', "", '"sd", "se" or "minmax" over repeats' },
-  { "out", "required", "", "base path of BASE.dat, BASE.gp, BASE.svg, BASE.png" },
+  { "errors", '"sd"', "", '"sd", "se", "minmax" or "ci95" (Student\'s t) over repeats; '
+    .. "the key says which" },
+  { "labels", "{}", "", "series names: `{ spacexnet = \"Space-XNet\" }` (by values or metrics)" },
+  { "out", "required", "", "base path of BASE.dat, BASE.gp and the pictures" },
   { "title", "nil", "", "the title" },
-  { "xlabel", "x", "", "x axis label" },
-  { "ylabel", "y", "", "y axis label" },
+  { "xlabel", "from x", "", "x axis label (default: the column, a unit suffix as `(ms)`)" },
+  { "ylabel", "from y", "", "y axis label (the same)" },
   { "logy", "false", "", "logarithmic y axis" },
-  { "size", "{ 640, 400 }", "px", "width and height" },
+  { "size", "{ 800, 500 }", "px", "width and height (PDF: 100 px per inch)" },
+  { "formats", '{ "svg", "png" }', "", 'any of "svg", "png", "pdf" (gnuplot\'s cairo terminals)' },
   { "gnuplot", '"gnuplot"', "", "the program ($GNUPLOT); false only writes data and script" },
 }
 local LINES_OPTIONS = { table.unpack(PLOT_OPTIONS) }
-table.insert(LINES_OPTIONS, 11, { "logx", "false", "", "logarithmic x axis" })
+table.insert(LINES_OPTIONS, 12, { "logx", "false", "", "logarithmic x axis" })
+local PLOT_RETURNS = "`{ dat, script, svg, png, pdf, files, rendered, message }` (`rendered` "
+  .. "false and `message` saying how to render when gnuplot is missing); raises on misuse "
+  .. "(options, columns, types), returns `nil, message` when data cannot be read, no row "
+  .. "matches, or a file or gnuplot fails"
 def { "xnet.plot.lines", section = "studies", sig = "xnet.plot.lines{ ... }",
-  about = "Mean over repeats against a parameter, one line per `by` value, with error bars.",
-  options = LINES_OPTIONS,
-  returns = "`{ dat, script, svg, png, rendered, message }`, or `nil, message`" }
+  about = "Mean over repeats against a parameter, one line per series, with error bars; "
+    .. "Okabe-Ito colours, a marker and a dash pattern per series, axes fitted to the data.",
+  options = LINES_OPTIONS, returns = PLOT_RETURNS }
 def { "xnet.plot.bars", section = "studies", sig = "xnet.plot.bars{ ... }",
-  about = "Grouped bars: one group per x value, one bar per `by` value, with error bars.",
-  options = PLOT_OPTIONS,
-  returns = "as `xnet.plot.lines`" }
+  about = "Grouped bars: one group per x value, one bar per series, with error bars.",
+  options = PLOT_OPTIONS, returns = "as `xnet.plot.lines`" }
 def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
-  about = "The constellation from above at one snapshot: subnets shaded, gateways, experts "
-    .. "coloured by activation probability.",
+  about = "The constellation from above at one snapshot: each subnet in its own colour, "
+    .. "gateways labelled with their layer, experts coloured by activation probability on a "
+    .. "fixed 0-1 scale, latitude fitted to the shell.",
   options = { { "net", "required", "", "Network" }, { "ring", "required", "", "Ring" },
               { "plan", "nil", "", "Plan whose gateways and experts to mark" },
               { "profile", "nil", "", "Profile colouring the experts (needs plan)" },
               { "snapshot", "0", "", "the snapshot drawn" },
               { "out", "required", "", "base path" }, { "title", "shell and time", "", "the title" },
-              { "size", "{ 900, 480 }", "px", "width and height" },
+              { "size", "{ 1000, 560 }", "px", "width and height" },
+              { "formats", '{ "svg", "png" }', "", "as for lines" },
               { "gnuplot", '"gnuplot"', "", "as for lines" } },
   returns = "as `xnet.plot.lines`, plus `experts`" }
 def { "xnet.study.collect", section = "studies", sig = 'require("xnet.study").collect(dir)',
@@ -420,9 +428,9 @@ def { "xnet.study.check_metrics", section = "studies", sig = "study.check_metric
 def { "xnet.plot.aggregate", section = "studies", sig = 'require("xnet.plot").aggregate{ ... }',
   about = "The numbers `plot.lines` draws, without drawing.",
   options = { PLOT_OPTIONS[1], PLOT_OPTIONS[2], PLOT_OPTIONS[3], PLOT_OPTIONS[4],
-              PLOT_OPTIONS[5], PLOT_OPTIONS[6] },
-  returns = "`{ xs, series = { { value, label, at = { [x] = { n, mean, lo, hi, sd } } } }, "
-    .. "numeric_x, errors }`, or `nil, message`" }
+              PLOT_OPTIONS[5], PLOT_OPTIONS[6], PLOT_OPTIONS[7] },
+  returns = "`{ xs, series = { { y, value, label, at = { [x] = { n, mean, sd, se, min, max, lo, "
+    .. "hi } } } }, numeric_x, errors, n_min, n_max }`, or `nil, message`" }
 
 -- Modules ----------------------------------------------------------------------------
 
@@ -448,6 +456,10 @@ def { "xnet.csv.columns", section = "modules", sig = "csv.columns(rows)",
 def { "xnet.stats.summary", section = "modules", sig = "stats.summary(values)",
   returns = "`{ n, mean, sd, se, min, max }` (sd with n - 1; NaN fields when empty)" }
 def { "xnet.stats.mean", section = "modules", sig = "stats.mean(values)", returns = "number" }
+def { "xnet.stats.t_quantile", section = "modules", sig = "stats.t_quantile(p, df)",
+  about = "Student's t quantile (P(T <= t) = p, df degrees of freedom), for 95% confidence "
+    .. "intervals: `stats.t_quantile(0.975, n - 1) * se`.",
+  returns = "number" }
 def { "xnet.util.sorted_keys", section = "modules", sig = "util.sorted_keys(t)",
   returns = "the keys of t, sorted" }
 def { "xnet.util.copy", section = "modules", sig = "util.copy(t)", returns = "a shallow copy" }

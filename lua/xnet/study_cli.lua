@@ -18,8 +18,10 @@ local USAGE = [[
 usage: spacexnet study run FILE --out DIR [--jobs N] [--shard K/N] [--force] [--keep-going]
        spacexnet study merge DIR [--out FILE] [--gzip]
        spacexnet study status DIR [--all]
-       spacexnet study plot DIR --y METRIC --x PARAM [--by PARAM] [--bars]
-                            [--where PARAM=VALUE]... [--errors sd|se|minmax] [--out BASE]
+       spacexnet study plot DIR --y METRIC[,METRIC...] --x PARAM [--by PARAM] [--bars]
+                            [--where PARAM=VALUE]... [--errors sd|se|minmax|ci95]
+                            [--title T] [--xlabel T] [--ylabel T] [--labels NAME=TEXT,...]
+                            [--size WxH] [--format svg,png,pdf] [--logx] [--logy] [--out BASE]
 run     runs the points of FILE not yet done in DIR, each saved as DIR/points/ID.json
         --jobs N      N worker processes (0: one per processor); default 1
         --shard K/N   only the K-th of N slices of the grid (1 <= K <= N), for
@@ -32,7 +34,9 @@ merge   joins the finished points into DIR/results.csv (grid order), or FILE;
         still writes what there is, says so and exits 1
 status  what is done and what is missing (exit 0 when complete, 1 otherwise)
 plot    a line plot with error bars over repeats (or grouped bars with --bars)
-        of a metric; writes BASE.dat, BASE.gp, BASE.svg, BASE.png via gnuplot]]
+        of one or more metrics; writes BASE.dat, BASE.gp and BASE.svg, BASE.png
+        (--format: any of svg, png, pdf) via gnuplot; --labels renames series
+        (--labels spacexnet=Space-XNet,randplace=RandPlace); --size in pixels]]
 
 local function say(fmt, ...)
   io.stderr:write(string.format(fmt, ...), "\n")
@@ -576,9 +580,31 @@ end
 local function cmd_plot(words)
   local data, opts = one_arg(words, "plot takes one study directory or CSV", {
     x = "value", y = "value", by = "value", bars = "flag", where = "list", errors = "value",
-    out = "value", title = "value" })
+    out = "value", title = "value", xlabel = "value", ylabel = "value", labels = "list",
+    size = "value", format = "value", logx = "flag", logy = "flag" })
   if not data then return opts end
   if not opts.x or not opts.y then return usage_error("plot needs --x PARAM and --y METRIC") end
+  local ys = {}
+  for y in opts.y:gmatch("[^,]+") do ys[#ys + 1] = y end
+  local labels = {}
+  for _, list in ipairs(opts.labels or {}) do
+    for item in list:gmatch("[^,]+") do
+      local k, v = item:match("^([^=]+)=(.*)$")
+      if not k then return usage_error("--labels takes NAME=TEXT, got '%s'", item) end
+      labels[csv.value(k) or k] = v
+    end
+  end
+  local size
+  if opts.size then
+    local w, h = opts.size:match("^(%d+)[xX](%d+)$")
+    if not w then return usage_error("--size takes WIDTHxHEIGHT in pixels, got '%s'", opts.size) end
+    size = { math.tointeger(tonumber(w)), math.tointeger(tonumber(h)) }
+  end
+  local formats
+  if opts.format then
+    formats = {}
+    for f in opts.format:gmatch("[^,]+") do formats[#formats + 1] = f end
+  end
   local where = {}
   for _, w in ipairs(opts.where or {}) do
     local k, v = w:match("^([%a_][%w_]*)=(.*)$")
@@ -595,10 +621,12 @@ local function cmd_plot(words)
   end
   local dir = data
   if dir:match("%.csv$") or dir:match("%.csv%.gz$") then dir = dir:match("^(.*)/[^/]*$") or "." end
-  local base = opts.out or (dir .. "/" .. opts.y .. "-" .. opts.x)
+  local base = opts.out or (dir .. "/" .. table.concat(ys, "+") .. "-" .. opts.x)
   local ok, res, err = pcall(opts.bars and plot.bars or plot.lines, {
-    data = data, x = opts.x, y = opts.y, by = opts.by, where = where, errors = opts.errors,
-    out = base, title = opts.title })
+    data = data, x = opts.x, y = #ys == 1 and ys[1] or ys, by = opts.by, where = where,
+    errors = opts.errors, out = base, title = opts.title, xlabel = opts.xlabel,
+    ylabel = opts.ylabel, labels = labels, size = size, formats = formats,
+    logx = (not opts.bars) and opts.logx or nil, logy = opts.logy })
   if not ok then return usage_error("%s", res) end
   if not res then return failure(err) end
   print(res.message)
