@@ -105,6 +105,15 @@ def { "set:teme", section = "network", sig = "set:teme(i, minutes)",
   returns = "SGP4 state x, y, z (km), vx, vy, vz (km/s) in TEME, minutes after set i's own epoch; "
     .. "SGP4's errors raise naming the satellite" }
 def { "set:text", section = "network", sig = "set:text()", returns = "the sets as TLE text" }
+def { "xnet.constellations", section = "network", sig = "xnet.constellations()",
+  returns = "the catalogue's names (lib/constellations/, each file citing its sources); printed, "
+    .. "one line per shell" }
+def { "xnet.constellation", section = "network", sig = "xnet.constellation(name, shell, { epoch })",
+  about = "A catalogue constellation: Starlink's first generation, Kuiper, OneWeb, Telesat "
+    .. "Lightspeed, Iridium NEXT, the paper's 33 x 32. Shells are Walker shells; no links "
+    .. "between shells are modelled (build one network per shell).",
+  returns = "with a shell number (from 1), its Constellation; without, `{ name, description, "
+    .. "min_elevation_deg, inter_shell_links = \"none\", shells = { con, ... } }`" }
 def { "xnet.ground", section = "network", sig = "xnet.ground{ {name =, lat_deg =, lon_deg =, "
     .. "alt_m = 0}, ..., ... }",
   about = "Ground terminals on the rotating Earth (geodetic WGS-84 coordinates). A terminal sees "

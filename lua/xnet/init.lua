@@ -110,6 +110,12 @@ function xnet.models()
   return setmetatable(names, { __tostring = function() return text end })
 end
 
+-- The constellation catalogue (lib/constellations/): xnet.constellations()
+-- lists it, xnet.constellation(name[, shell]) loads an entry or one shell.
+local catalogue = require "xnet.constellations"
+function xnet.constellations() return catalogue.list(xnet) end
+function xnet.constellation(name, shell, opts) return catalogue.load(xnet, name, shell, opts) end
+
 -- One calling convention for placements, xnet.place.<method>(net, ring,
 -- profile, opts), and methods registered from Lua (lua/xnet/place_methods.lua).
 require("xnet.place_methods").install(xnet.place)
