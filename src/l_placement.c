@@ -66,34 +66,81 @@ static int read_ids(lua_State *L, int idx, int *ids, int max, const char *what, 
     return (int)n;
 }
 
-static xnet_ring_t **new_ring(lua_State *L)
+/* A closed ring; uservalue 1 is the network it was made for (ring:stats()). */
+static xnet_ring_t **new_ring(lua_State *L, int net_idx)
 {
-    return (xnet_ring_t **)&xnet_l_handle_new(L, XNET_RING_MT, 0, destroy_ring)->ptr;
+    net_idx = lua_absindex(L, net_idx);
+    xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_RING_MT, 1, destroy_ring);
+    lua_pushvalue(L, net_idx);
+    lua_setiuservalue(L, -2, 1);
+    return (xnet_ring_t **)&h->ptr;
 }
 
-/* xnet.ring(net, layers) -> Ring of contiguous slot-major subnets, central gateways;
- * xnet.ring(net, { {ids...}, ... }, { gateways = {ids...} }) -> a user's Ring */
+static xnet_gateway_rule_t gateway_rule_option(lua_State *L, int idx)
+{
+    const char *v = xnet_l_opt_string(L, idx, "gateway", "medoid");
+    if (strcmp(v, "medoid") == 0) {
+        return XNET_GATEWAY_MEDOID;
+    }
+    if (strcmp(v, "index") != 0) {
+        luaL_error(L, "gateway must be 'medoid' or 'index', got '%s'", v);
+    }
+    return XNET_GATEWAY_INDEX;
+}
+
+/* cut = "slot" | "plane" | "auto" | a band width in planes (*band > 0) */
+static xnet_cut_t cut_option(lua_State *L, int idx, int planes, int *band)
+{
+    static const char *const names[] = {"slot", "plane", "auto", NULL};
+    static const xnet_cut_t cuts[] = {XNET_CUT_SLOT, XNET_CUT_PLANE, XNET_CUT_AUTO};
+    *band = 0;
+    if (xnet_l_rawfield(L, idx, "cut") == LUA_TNUMBER) {
+        *band = (int)xnet_l_check_range(L, -1, "cut (planes per band)", 1, planes);
+        lua_pop(L, 1);
+        return XNET_CUT_SLOT;
+    }
+    lua_pop(L, 1);
+    const char *v = xnet_l_opt_string(L, idx, "cut", "auto");
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            return cuts[i];
+        }
+    }
+    luaL_error(L, "cut must be 'slot', 'plane' or 'auto', got '%s'", v);
+    return XNET_CUT_AUTO;
+}
+
+/* xnet.ring(net, layers, { cut = "auto" | "slot" | "plane" | planes per band,
+ *   gateway = "medoid" | "index" }) -> Ring cut from the grid;
+ * xnet.ring(net, { {ids...}, ... }, { gateways = {ids...} | gateway = "medoid" }) -> a user's Ring */
 static int l_ring(lua_State *L)
 {
-    static const char *const allowed[] = {"gateways", NULL};
+    static const char *const allowed[] = {"gateways", "gateway", "cut", NULL};
     xnet_network_t *net = xnet_l_check_network(L, 1);
     int nodes = xnet_network_nodes(net);
-    if (!lua_isnoneornil(L, 3)) {
-        xnet_l_check_options(L, 3, "xnet.ring", allowed);
-    }
+    xnet_l_options(L, 3, "xnet.ring", allowed);
+    xnet_gateway_rule_t rule = gateway_rule_option(L, 3);
     if (lua_type(L, 2) == LUA_TNUMBER) {
-        if (!lua_isnoneornil(L, 3) && xnet_l_rawfield(L, 3, "gateways") != LUA_TNIL) {
+        if (xnet_l_rawfield(L, 3, "gateways") != LUA_TNIL) {
             return luaL_error(L, "gateways are given with explicit subnets, not a layer count");
         }
+        lua_pop(L, 1);
+        int band;
+        xnet_cut_t cut = cut_option(L, 3, xnet_network_walker(net)->planes, &band);
         int layers = (int)xnet_l_check_range(L, 2, "layers", 1, nodes);
-        xnet_ring_t **ring = new_ring(L);
+        xnet_ring_t **ring = new_ring(L, 1);
         net = xnet_l_check_network(L, 1);
-        if (xnet_ring_create(ring, xnet_network_walker(net), layers)) {
+        if (band ? xnet_ring_cut(ring, xnet_network_walker(net), layers, band)
+                       || (rule == XNET_GATEWAY_MEDOID && xnet_ring_medoid_gateways(*ring, net))
+                 : xnet_ring_create(ring, net, layers, cut, rule)) {
             return xnet_l_raise(L);
         }
         return 1;
     }
     luaL_checktype(L, 2, LUA_TTABLE);
+    if (xnet_l_rawfield(L, 3, "cut") != LUA_TNIL) {
+        return luaL_error(L, "cut is for a layer count, not explicit subnets");
+    }
     lua_settop(L, 3); /* the box and rows go above the arguments */
     lua_Integer layers;
     int base = xnet_l_list_base(L, 2, &layers, "the subnets");
@@ -115,18 +162,70 @@ static int l_ring(lua_State *L)
         total += sizes[l];
         lua_pop(L, 1);
     }
-    if (!lua_isnoneornil(L, 3)) {
-        if (xnet_l_rawfield(L, 3, "gateways") != LUA_TNIL) {
-            gateways = sizes + layers;
-            int n = read_ids(L, -1, gateways, (int)layers, "gateways", nodes);
-            if (n != layers) {
-                return luaL_error(L, "gateways lists %d satellites for %I subnets", n, layers);
-            }
+    if (xnet_l_rawfield(L, 3, "gateways") != LUA_TNIL) {
+        if (xnet_l_rawfield(L, 3, "gateway") != LUA_TNIL) {
+            return luaL_error(L, "give either gateways (a list) or gateway (a rule), not both");
         }
         lua_pop(L, 1);
+        gateways = sizes + layers;
+        int n = read_ids(L, -1, gateways, (int)layers, "gateways", nodes);
+        if (n != layers) {
+            return luaL_error(L, "gateways lists %d satellites for %I subnets", n, layers);
+        }
     }
-    if (xnet_ring_from_subnets(new_ring(L), nodes, (int)layers, sizes, ids, gateways)) {
+    lua_pop(L, 1);
+    xnet_ring_t **ring = new_ring(L, 1);
+    net = xnet_l_check_network(L, 1);
+    if (xnet_ring_from_subnets(ring, nodes, (int)layers, sizes, ids, gateways)
+        || (!gateways && rule == XNET_GATEWAY_MEDOID && xnet_ring_medoid_gateways(*ring, net))) {
         return xnet_l_raise(L);
+    }
+    return 1;
+}
+
+/* ring:stats() -> { [l] = { size =, planes =, slots =, contiguous =, diameter_hops =,
+ *   mean_member_s =, mean_previous_s =, gateway_hop_s =, gateway_hops = }, band_planes = }
+ *   for l = 0..L-1, on the network's mean-latency graph */
+static int l_ring_stats(lua_State *L)
+{
+    int layers = xnet_l_check_ring(L, 1)->layers;
+    void **box = xnet_l_box(L);
+    xnet_subnet_stats_t *st = *box = malloc(sizeof *st * (size_t)layers);
+    if (!st) {
+        return luaL_error(L, "out of memory");
+    }
+    lua_getiuservalue(L, 1, 1);
+    xnet_network_t *net = xnet_l_check_network(L, -1);
+    const xnet_ring_t *r = xnet_l_check_ring(L, 1);
+    int band = r->band_planes;
+    if (xnet_ring_stats(r, net, st)) {
+        return xnet_l_raise(L);
+    }
+    lua_createtable(L, layers, 1);
+    for (int l = 0; l < layers; l++) {
+        lua_createtable(L, 0, 9);
+        const char *ints[] = {"size", "planes", "slots", "diameter_hops", "gateway_hops"};
+        int iv[] = {st[l].size, st[l].planes, st[l].slots, st[l].diameter_hops,
+                    st[l].gateway_hops};
+        for (int i = 0; i < 5; i++) {
+            if (iv[i] >= 0) { /* -1: not contiguous, or unreachable */
+                lua_pushinteger(L, iv[i]);
+                lua_setfield(L, -2, ints[i]);
+            }
+        }
+        lua_pushboolean(L, st[l].contiguous);
+        lua_setfield(L, -2, "contiguous");
+        lua_pushnumber(L, st[l].mean_member_s);
+        lua_setfield(L, -2, "mean_member_s");
+        lua_pushnumber(L, st[l].mean_previous_s);
+        lua_setfield(L, -2, "mean_previous_s");
+        lua_pushnumber(L, st[l].gateway_hop_s);
+        lua_setfield(L, -2, "gateway_hop_s");
+        lua_rawseti(L, -2, l);
+    }
+    if (band > 0) {
+        lua_pushinteger(L, band);
+        lua_setfield(L, -2, "band_planes");
     }
     return 1;
 }
@@ -500,7 +599,7 @@ static int l_place_expected(lua_State *L)
 int luaopen_xnet_placement(lua_State *L)
 {
     static const luaL_Reg ring_methods[] = {{"subnet", l_ring_subnet}, {"gateway", l_ring_gateway},
-                                            {"layers", l_ring_layers}, {NULL, NULL}};
+                                            {"layers", l_ring_layers}, {"stats", l_ring_stats}, {NULL, NULL}};
     static const luaL_Reg ring_meta[] = {{"__len", l_ring_layers},
                                          {"__tostring", l_ring_tostring}, {NULL, NULL}};
     static const luaL_Reg plan_methods[] = {

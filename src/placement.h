@@ -6,27 +6,9 @@
 #include "moe.h"
 #include "network.h"
 #include "orbit.h"
+#include "ring.h"
 
 #include <stdint.h>
-
-/* L subnets, one per layer, in ring order (layer L-1 feeds layer 0). */
-typedef struct {
-    int layers, nodes;
-    int *first;   /* layers + 1: subnet l is members[first[l] .. first[l+1]) */
-    int *members; /* satellite ids */
-    int *gateway; /* one per layer, a member of its subnet */
-} xnet_ring_t;
-
-/* The paper's ring: satellites in slot-major order (slot, then plane) cut
- * into `layers` contiguous near-equal subnets; gateway = the middle member. */
-int xnet_ring_create(xnet_ring_t **out, const xnet_walker_t *w, int layers);
-
-/* A user's ring: sizes[layers] and members (concatenated); gateways may be
- * NULL for the central member. Subnets must be disjoint, non-empty and in
- * [0, nodes); each gateway must belong to its subnet. */
-int xnet_ring_from_subnets(xnet_ring_t **out, int nodes, int layers, const int *sizes,
-                           const int *members, const int *gateways);
-void xnet_ring_destroy(xnet_ring_t *ring);
 
 /* How a layer's output travels (docs/model.md section 9). */
 typedef enum {

@@ -142,7 +142,10 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
             c.active++;
         }
         state[k] = s;
-        latency_s[k] = s == XNET_LINK_ACTIVE ? range / XNET_LIGHT_KM_S + fixed_s : NAN;
+        /* A link lost only to the outage draw keeps its latency: the geometry
+         * (the ring's mean-latency graph, another outage draw) still needs it. */
+        latency_s[k] = s == XNET_LINK_ACTIVE || s == XNET_LINK_OUTAGE
+                         ? range / XNET_LIGHT_KM_S + fixed_s : NAN;
     }
     *counts = c;
 }

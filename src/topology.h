@@ -51,8 +51,8 @@ int xnet_links_candidate_count(const xnet_walker_t *w, int *count);
 void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links);
 
 /* Decide every candidate link at time t (snapshot index snap, used for the
- * survival draw) and write its state and latency (seconds; NaN when not
- * active). state_scratch holds 6 doubles per satellite. O(N + count). */
+ * survival draw) and write its state and latency (seconds; NaN when the
+ * geometry rules it out: active and outage links have a latency). state_scratch holds 6 doubles per satellite. O(N + count). */
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                          const xnet_link_t *links, int count, double t, int snap,
                          double *state_scratch, uint8_t *state, double *latency_s,

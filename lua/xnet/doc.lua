@@ -238,10 +238,23 @@ def { "prof:model", section = "model", sig = "prof:model()", returns = "its Mode
 def { "prof:layers", section = "model", sig = "prof:layers()", returns = "L" }
 def { "prof:close", section = "model", sig = "prof:close()", returns = "nothing; frees it now" }
 def { "xnet.ring", section = "model",
-  sig = "xnet.ring(net, L) / xnet.ring(net, { {ids}, ... }, { gateways = {...} })",
-  about = "Layer placement: L contiguous slot-major subnets with central gateways, or your own.",
-  options = { { "gateways", "central", "", "one gateway id per subnet (your own subnets only)" } },
+  sig = "xnet.ring(net, L, { ... }) / xnet.ring(net, { {ids}, ... }, { ... })",
+  about = "Layer placement: L contiguous subnets cut from bands of planes, or your own subnets; "
+    .. "gateways at the medoids (docs/model.md section 7). Warns once on stderr about a subnet "
+    .. "its own links do not connect or a gateway hop over 3 times the median.",
+  options = { { "cut", '"auto"', "", '"slot" (one band of all planes: the paper\'s cut), "plane" '
+                .. '(whole planes), a band width in planes, or "auto" (the divisor of the planes '
+                .. "with contiguous subnets and the least gateway cost)" },
+              { "gateway", '"medoid"', "", '"medoid" (least mean latency to the members plus from '
+                .. 'the previous subnet\'s) or "index" (the middle of the subnet\'s list)' },
+              { "gateways", "nil", "", "one gateway id per subnet (your own subnets only)" },
+              { "warn", "true", "", "print the warning, if any" } },
   returns = "Ring" }
+def { "xnet.ring_warning", section = "model", sig = "xnet.ring_warning(ring)",
+  returns = "the ring's warning message, or nil" }
+def { "ring:stats", section = "model", sig = "ring:stats()",
+  returns = "`{[l] = { size, planes, slots, contiguous, diameter_hops, mean_member_s, "
+    .. "mean_previous_s, gateway_hop_s, gateway_hops }, band_planes = }` on the mean-latency graph" }
 def { "ring:subnet", section = "model", sig = "ring:subnet(l)", returns = "ids of subnet l" }
 def { "ring:gateway", section = "model", sig = "ring:gateway(l)", returns = "gateway of layer l" }
 def { "ring:layers", section = "model", sig = "ring:layers()", returns = "L (also `#ring`)" }

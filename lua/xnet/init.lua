@@ -120,6 +120,60 @@ function xnet.constellation(name, shell, opts) return catalogue.load(xnet, name,
 -- profile, opts), and methods registered from Lua (lua/xnet/place_methods.lua).
 require("xnet.place_methods").install(xnet.place)
 
+-- xnet.ring_warning(ring) -> a message when some subnet is not connected by
+-- its own links or some gateway-to-gateway hop is more than three times the
+-- median hop (either makes a few layers far slower than the rest), else nil.
+local HOP_WARN_RATIO = 3
+function xnet.ring_warning(ring)
+  local mt = type(ring) == "userdata" and getmetatable(ring)
+  if not (mt and mt.__name == "xnet.Ring") then
+    error("bad argument #1 to 'xnet.ring_warning' (xnet.Ring expected, got "
+          .. (mt and tostring(mt.__name) or type(ring)) .. ")", 2)
+  end
+  local st, hops, scattered = ring:stats(), {}, {}
+  for l = 0, #ring - 1 do
+    if not st[l].contiguous then scattered[#scattered + 1] = l end
+    hops[#hops + 1] = st[l].gateway_hop_s
+  end
+  table.sort(hops)
+  local n = #hops
+  local median = n % 2 == 1 and hops[(n + 1) // 2] or (hops[n // 2] + hops[n // 2 + 1]) / 2
+  local msgs = {}
+  if #scattered > 0 then
+    msgs[#msgs + 1] = string.format("%d subnets are not connected by their own links (first: %d)",
+                                    #scattered, scattered[1])
+  end
+  if hops[n] > HOP_WARN_RATIO * median then
+    msgs[#msgs + 1] = string.format("the longest gateway-to-gateway hop (%.1f ms) is %.1f times "
+                                    .. "the median (%.1f ms)", hops[n] * 1e3, hops[n] / median,
+                                    median * 1e3)
+  end
+  if #msgs > 0 then
+    return table.concat(msgs, "; ") .. " (ring:stats() has the details; try another cut)"
+  end
+end
+
+-- xnet.ring(net, layers | subnets, options) -> Ring (src/l_placement.c); a
+-- ring that xnet.ring_warning finds fault with says so on stderr, once, when
+-- it is made. options.warn = false keeps it quiet.
+function xnet.ring(net, spec, options)
+  local warn = true
+  if type(options) == "table" and options.warn ~= nil then
+    if type(options.warn) ~= "boolean" then
+      error("option 'warn' must be a boolean, got " .. type(options.warn), 2)
+    end
+    warn = options.warn
+    local copy = {}
+    for k, v in pairs(options) do if k ~= "warn" then copy[k] = v end end
+    options = copy
+  end
+  local ok, ring = pcall(core.ring, net, spec, options)
+  if not ok then error(tostring(ring):gsub("^[^:]*:%d+: ", ""), 2) end
+  local msg = warn and xnet.ring_warning(ring)
+  if msg then io.stderr:write("spacexnet: warning: xnet.ring: ", msg, "\n") end
+  return ring
+end
+
 -- Experiment scripts call xnet.strict() to turn reads and writes of
 -- undeclared globals into errors (a typo should not silently read nil).
 -- Study files get the same rule without asking (xnet.study.load).

@@ -15,13 +15,14 @@ static void test_ring(void)
     xnet_walker_t w;
     xnet_walker_init(&w, XNET_WALKER_STAR, 33, 32, 0, 550, 87);
     xnet_ring_t *r;
-    CHECK(xnet_ring_create(&r, &w, 32) == XNET_OK);
+    CHECK(xnet_ring_cut(&r, &w, 32, 33) == XNET_OK);
     /* S = L = 32: subnet l is slot l across all 33 planes, gateway in plane 16 */
     int ok = 1;
     for (int l = 0; l < 32; l++) {
         ok = ok && r->first[l + 1] - r->first[l] == 33;
-        for (int p = 0; p < 33; p++) {
-            ok = ok && r->members[r->first[l] + p] == p * 32 + l;
+        for (int i = 0; i < 33; i++) { /* rows alternate direction */
+            int p = l % 2 ? 32 - i : i;
+            ok = ok && r->members[r->first[l] + i] == p * 32 + l;
         }
         ok = ok && r->gateway[l] == 16 * 32 + l;
     }
@@ -29,12 +30,14 @@ static void test_ring(void)
     xnet_ring_destroy(r);
     /* uneven cut: 10 satellites into 3 subnets of 3, 3, 4 */
     xnet_walker_init(&w, XNET_WALKER_STAR, 2, 5, 0, 550, 87);
-    CHECK(xnet_ring_create(&r, &w, 3) == XNET_OK);
+    CHECK(xnet_ring_cut(&r, &w, 3, 2) == XNET_OK);
     CHECK(r->first[1] == 3 && r->first[2] == 6 && r->first[3] == 10);
-    CHECK(r->members[0] == 0 && r->members[1] == 5 && r->members[2] == 1);
+    /* row 0 (slot 0) planes 0, 1; row 1 (slot 1) planes 1, 0: consecutive ids are linked */
+    CHECK(r->members[0] == 0 && r->members[1] == 5 && r->members[2] == 6 && r->members[3] == 1);
     CHECK(r->gateway[2] == r->members[6 + 2]);
     xnet_ring_destroy(r);
-    CHECK(xnet_ring_create(&r, &w, 11) == XNET_EINVAL);
+    CHECK(xnet_ring_cut(&r, &w, 11, 2) == XNET_EINVAL);
+    CHECK(xnet_ring_cut(&r, &w, 3, 3) == XNET_EINVAL);
 
     int sizes[2] = {2, 2}, members[4] = {0, 1, 2, 3}, gw[2] = {1, 2};
     CHECK(xnet_ring_from_subnets(&r, 10, 2, sizes, members, gw) == XNET_OK);
@@ -115,7 +118,7 @@ static void test_plans(void)
     xnet_walker_t w;
     xnet_walker_init(&w, XNET_WALKER_STAR, 33, 32, 0, 550, 87);
     xnet_ring_t *r;
-    xnet_ring_create(&r, &w, 32);
+    xnet_ring_cut(&r, &w, 32, 33);
     xnet_plan_t *a, *b, *c;
     CHECK(xnet_place_randplace(&a, 1056, 32, 8, 5) == XNET_OK && xnet_plan_check(a) == XNET_OK);
     CHECK(xnet_place_randplace(&b, 1056, 32, 8, 5) == XNET_OK);
@@ -294,7 +297,7 @@ static void test_end_to_end(void)
     xnet_network_t *net;
     CHECK(xnet_network_create(&net, &w, &np) == XNET_OK);
     xnet_ring_t *r;
-    xnet_ring_create(&r, &w, 32);
+    xnet_ring_cut(&r, &w, 32, 33);
     double *wt = malloc(sizeof(double) * 32 * 8);
     xnet_weights_zipf(32, 8, 1.0, 1, wt);
     xnet_profile_t *p;

@@ -4,7 +4,8 @@
 -- tests/golden/paper_table2.csv to 1e-12 relative (the last bits of the
 -- exact column move when set probabilities are summed differently). Both
 -- were recorded before the model description and the exact any-k evaluator
--- arrived. Skipped under valgrind (minutes there); `make test` and
+-- arrived, and again when the ring's lists changed order (rows alternate in
+-- direction), which moves the random baselines' draws. Skipped under valgrind (minutes there); `make test` and
 -- `make asan` run it.
 package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"

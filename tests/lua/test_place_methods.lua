@@ -42,8 +42,11 @@ xnet.place.register("reversed", function(n, r, p, o)
   t.check(o.seed == 7 or o.seed == 1)
   local experts = {}
   for l = 0, r:layers() - 1 do
-    local subnet, row = r:subnet(l), {}
-    for e = 1, p:model().experts do row[e] = subnet[#subnet - e + 1] end
+    local subnet, row, i = r:subnet(l), {}, 0
+    for e = 1, p:model().experts do
+      repeat i = i + 1 until subnet[#subnet - i + 1] ~= r:gateway(l)
+      row[e] = subnet[#subnet - i + 1]
+    end
     experts[l + 1] = row
   end
   local gateways = {}

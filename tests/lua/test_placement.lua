@@ -127,14 +127,14 @@ local con = xnet.walker{}
 local net = xnet.network(con, { snapshots = 24, seed = 3 })
 local ring = xnet.ring(net, 32)
 t.check(#ring == 32 and ring:gateway(0) == 16 * 32)
-t.check(#ring:subnet(5) == 33 and ring:subnet(5)[1] == 5)
+t.check(#ring:subnet(5) == 33 and ring:subnet(5)[1] == 32 * 32 + 5, "odd rows run backwards")
 t.check(tostring(ring):find("ring of 32 subnets of 33 to 33", 1, true))
 local user = xnet.ring(net, { { 0, 1, 2 }, { 3, 4, 5 } }, { gateways = { 2, 3 } })
 t.check(user:gateway(0) == 2 and user:gateway(1) == 3)
 t.check_error("satellite 4 is in subnet 0 and subnet 1", xnet.ring, net, { { 0, 4 }, { 4, 5 } })
 t.check_error("satellite 2000 out of range [0, 1056)", xnet.ring, net, { { 0, 2000 } })
 t.check_error("layers 0 out of range [1, 1057)", xnet.ring, net, 0)
-t.check_error("unknown option 'gateway' for xnet.ring", xnet.ring, net, { { 0, 1 } }, { gateway = {} })
+t.check_error("unknown option 'gatway' for xnet.ring", xnet.ring, net, { { 0, 1 } }, { gatway = {} })
 
 local zipf = xnet.profile.zipf(m, 1.0, { seed = 1 })
 local sx = xnet.place.spacexnet(net, ring, zipf)
@@ -186,7 +186,7 @@ local hand0 = xnet.plan.new{ satellites = 1056, gateways = { [0] = 0, 100 },
 t.check(hand0 == hand, "lists keyed from 0 mean the same")
 t.check_error("layer 1 lists 1 experts, layer 0 lists 2", xnet.plan.new,
               { satellites = 1056, gateways = { 0, 100 }, experts = { { 1, 2 }, { 101 } } })
-t.check_error("unknown option 'gateway' for xnet.ring", xnet.ring, net, 4, { gateway = { 0 } })
+t.check_error("gateways are given with explicit subnets", xnet.ring, net, 4, { gateways = { 0 } })
 t.check_error("option 'exact' must be a boolean, got string", xnet.evaluate, net, hand0,
               xnet.profile.uniform(xnet.model(m, { layers = 2, experts = 2 })), { exact = "yes" })
 t.check_error("satellite 1 holds both", xnet.plan.new, { satellites = 1056, gateways = { 1 },
