@@ -131,12 +131,13 @@ function Run:done(p, elapsed)
   self.ran = self.ran + 1
   self.log:point(p.id, elapsed)
   self.log:save("running")
-  self.bar:update(1)
+  self.bar:update(1, p.id, elapsed)
 end
 
 function Run:failed(p, message)
   self.failures = self.failures + 1
   self.log:failed()
+  self.bar:skip(p.id)
   self.bar:note(string.format("point %s (seed %d, id %s) failed: %s", describe_point(p), p.seed,
                               p.id, message))
   if not self.keep_going then self.stop = true end
@@ -404,7 +405,8 @@ local function cmd_run(words)
     sharded = n > 1, ran = 0, failures = 0, keep_going = o.keep_going,
     log = study_dir.run_log(dir, st, { shard = n > 1 and (k .. "/" .. n) or json.null,
                                        jobs = jobs, study_file = st.file }),
-    bar = progress.new { total = #slice, done = #slice - #todo, label = label },
+    bar = progress.new { total = #slice, done = #slice - #todo, label = label, points = todo,
+                         jobs = jobs },
   }, Run)
   local saved, serr = run.log:save("running", true)
   if not saved then return failure(serr) end
@@ -542,11 +544,16 @@ local function cmd_status(words)
                         scan.extra))
   end
   local runs = study_dir.read_runs(dir) or {}
-  local compute, timed, states = 0, 0, {}
+  local compute, timed, states, finished = 0, 0, {}, {}
+  local by_id = {}
+  for _, p in ipairs(points) do by_id[p.id] = p end
   for _, r in ipairs(runs) do
     states[r.status or "?"] = (states[r.status or "?"] or 0) + 1
     for id, s in pairs(r.elapsed_s or {}) do
-      if done[id] then compute, timed = compute + s, timed + 1 end
+      if done[id] then
+        compute, timed = compute + s, timed + 1
+        if by_id[id] then finished[#finished + 1] = { params = by_id[id].params, seconds = s } end
+      end
     end
   end
   if #runs > 0 then
@@ -559,9 +566,11 @@ local function cmd_status(words)
       local per = compute / timed
       line = line .. string.format("; compute %s, %s per point", progress.duration(compute),
                                    progress.duration(per))
-      if #missing > 0 then
-        line = line .. string.format("; about %s of compute left",
-                                     progress.duration(per * #missing))
+      if #missing > 0 then -- from the missing points' parameters, not the mean
+        local left, uncertain = progress.expected_cost(finished, missing)
+        line = line .. string.format("; about %s of compute left%s", progress.duration(left),
+                                     uncertain and " (uncertain: not every grid value timed yet)"
+                                     or "")
       end
     end
     print(line)

@@ -387,7 +387,7 @@ local bar = progress.new { total = 10, done = 2, label = "L", stream = out, tty 
 now = 4
 bar:update(2)
 local shown = table.concat(out.text)
-t.check(shown:find("\rL [", 1, true) and shown:find("4/10  40% 2.0s each ETA 12s", 1, true), shown)
+t.check(shown:find("\rL [", 1, true) and shown:find("4/10  40% 2.0s each ETA ~12s?", 1, true), shown)
 bar:note("hello")
 t.check(table.concat(out.text):find("\r\27[Khello\n", 1, true))
 bar:finish()
@@ -404,7 +404,8 @@ now = 8
 bar:update(2) -- the last one always prints
 bar:finish() -- nothing new to say
 local lines = table.concat(out.text)
-t.check(lines == "L: 1/4 done (25%), 1.0/s, ETA 3.0s\nL: 4/4 done (100%), 1.0/s, ETA 0s\n",
+t.check(lines == "L: 1/4 done (25%), 1.0/s, ETA ~3.0s? (uncertain: few points timed)\n"
+                 .. "L: 4/4 done (100%), 1.0/s, ETA 0s\n",
         lines)
 t.check(progress.duration(0.00052) == "0.52ms" and progress.duration(0.42) == "420ms"
         and progress.duration(4.2) == "4.2s" and progress.duration(185) == "3m05s"
