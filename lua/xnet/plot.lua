@@ -525,7 +525,7 @@ end
 --   size = { 1000, 560 }, formats = }
 -- The constellation seen from above at one snapshot: sub-satellite points
 -- (latitude against inertial longitude; the latitude axis fitted to the
--- shell), each subnet in its own colour (8 colours in turn, so neighbouring
+-- shell), each subnet in its own colour (7 colours in turn, so neighbouring
 -- subnets differ), each layer's gateway a black triangle labelled with its
 -- layer, each expert's satellite coloured by its activation probability on a
 -- fixed 0-1 scale (viridis, readable in grey). plan and profile are optional.
@@ -553,7 +553,8 @@ function plot.map(o)
   end
   for id = 0, #con - 1 do
     local l = layer_of[id]
-    local colour = l == nil and "0xcccccc" or ("0x" .. LINE_COLOURS[l % #LINE_COLOURS + 1]:sub(2))
+    -- seven colours in turn (yellow is too faint for small dots on white)
+    local colour = l == nil and "0xcccccc" or ("0x" .. LINE_COLOURS[l % 7 + 1]:sub(2))
     add(id, colour, l or -1)
   end
   dat[#dat + 1] = "\n"
@@ -584,6 +585,7 @@ function plot.map(o)
     -- viridis end points and middle (van der Walt and Smith, matplotlib, 2015)
     "set palette defined (0 '#440154', 0.5 '#21908d', 1 '#fde725')",
     "set cbrange [0:1]", "set cblabel 'activation probability of the expert'",
+    "set style textbox opaque noborder margins 0.5,0.5",
     "set title " .. gp_string(o.title or string.format("%s %dx%d at %g km, t = %.0f s, %d subnets",
                                                        con.pattern, con.planes, con.sats,
                                                        con.altitude_km, t, ring:layers())),
@@ -597,8 +599,8 @@ function plot.map(o)
   end
   cmds[#cmds + 1] = "'' index 1 using 1:2 with points pt 9 ps 1.6 lc rgb '#000000' "
                     .. "title 'gateways (label: layer)'"
-  cmds[#cmds + 1] = "'' index 1 using 1:2:(sprintf('%d', $3)) with labels offset 0,1.1 "
-                    .. "font ',8' notitle"
+  cmds[#cmds + 1] = "'' index 1 using 1:2:(sprintf('%d', $3)) with labels boxed left "
+                    .. "offset 0.9,0.55 font ',9' notitle"
   lines[#lines + 1] = "plot " .. table.concat(cmds, ", \\\n     ")
   local res, err = write_and_render(o, table.concat(dat, "\n") .. "\n", footer(lines, o))
   if res then res.experts = experts end
