@@ -167,7 +167,11 @@ static int l_evaluate(lua_State *L)
     if (mc.delivered) {
         push_layers(L, mc.per_layer_s, layers, "per_layer");
     }
-    if (want_exact) {
+    if (want_exact && ex.unavailable) {
+        lua_pushstring(L, "co-located experts queue and the top-k sets are not enumerated: "
+                          "Monte Carlo only");
+        lua_setfield(L, -2, "exact_note");
+    } else if (want_exact) {
         set_number(L, "exact", ex.mean_s);
         lua_pushnumber(L, ex.undelivered);
         lua_setfield(L, -2, "exact_undelivered");

@@ -2,6 +2,7 @@
  * src/planio.c). */
 #include "error.h"
 #include "fileio.h"
+#include "hosting.h"
 #include "l_common.h"
 #include "l_moe.h"
 #include "l_network.h"
@@ -289,6 +290,68 @@ static xnet_plan_t **new_plan(lua_State *L)
     return (xnet_plan_t **)&h->ptr;
 }
 
+/* The hosting options of the table at idx: memory_bytes (bytes per
+ * satellite; absent: one expert per satellite), parallel_experts = 1,
+ * gateway_hosts = false. 1 when memory_bytes is given. */
+static int hosting_options(lua_State *L, int idx, xnet_hosting_t *h)
+{
+    memset(h, 0, sizeof *h);
+    if (lua_type(L, idx) != LUA_TTABLE || xnet_l_rawfield(L, idx, "memory_bytes") == LUA_TNIL) {
+        if (lua_type(L, idx) == LUA_TTABLE) {
+            lua_pop(L, 1);
+        }
+        return 0;
+    }
+    lua_pop(L, 1);
+    h->memory_bytes = xnet_l_opt_number(L, idx, "memory_bytes", 0);
+    lua_Integer p = xnet_l_opt_integer(L, idx, "parallel_experts", 1);
+    if (p < 1 || p > XNET_MAX_TOP_K) {
+        luaL_error(L, "parallel_experts must be in [1, %d], got %I", XNET_MAX_TOP_K, p);
+    }
+    h->parallel_experts = (int)p;
+    h->gateway_hosts = xnet_l_opt_boolean(L, idx, "gateway_hosts", 0);
+    if (!(h->memory_bytes > 0) || !isfinite(h->memory_bytes)) {
+        luaL_error(L, "memory_bytes must be > 0 and finite, got %f", h->memory_bytes);
+    }
+    return 1;
+}
+
+/* hosting_options for a plan from ids: the table's `model` gives expert_bytes. */
+static int plan_hosting_options(lua_State *L, int idx, const char *what, xnet_hosting_t *h,
+                                double *expert_bytes)
+{
+    int hosted = hosting_options(L, idx, h);
+    if (hosted) {
+        if (xnet_l_rawfield(L, idx, "model") == LUA_TNIL) {
+            luaL_error(L, "%s: memory_bytes needs the model (its expert_bytes)", what);
+        }
+        *expert_bytes = xnet_l_check_model(L, -1)->expert_bytes;
+        lua_pop(L, 1);
+    }
+    return hosted;
+}
+
+/* plan:hosting() -> { memory_bytes =, parallel_experts =, gateway_hosts =, expert_bytes = }
+ * or nil for one expert per satellite */
+static int l_plan_hosting(lua_State *L)
+{
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    if (!(p->hosting.memory_bytes > 0)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushnumber(L, p->hosting.memory_bytes);
+    lua_setfield(L, -2, "memory_bytes");
+    lua_pushinteger(L, p->hosting.parallel_experts);
+    lua_setfield(L, -2, "parallel_experts");
+    lua_pushboolean(L, p->hosting.gateway_hosts);
+    lua_setfield(L, -2, "gateway_hosts");
+    lua_pushnumber(L, p->expert_bytes);
+    lua_setfield(L, -2, "expert_bytes");
+    return 1;
+}
+
 /* plan:gateway(l) -> satellite id */
 static int l_plan_gateway(lua_State *L)
 {
@@ -341,14 +404,23 @@ static int l_plan_save(lua_State *L)
     return 1;
 }
 
-/* xnet.plan.load(path) -> Plan | nil, "path[:line]: reason" */
+/* xnet.plan.load(path[, { model =, memory_bytes =, parallel_experts =, gateway_hosts = }])
+ * -> Plan | nil, "path[:line]: reason"; with memory_bytes satellites may hold
+ * several experts, checked against the budget with the model's expert_bytes */
 static int l_plan_load(lua_State *L)
 {
+    static const char *const allowed[] = {"model", "memory_bytes", "parallel_experts",
+                                          "gateway_hosts", NULL};
     const char *path = luaL_checkstring(L, 1);
+    xnet_l_options(L, 2, "xnet.plan.load", allowed);
+    xnet_hosting_t hosting;
+    double expert_bytes = 0;
+    int hosted = plan_hosting_options(L, 2, "xnet.plan.load", &hosting, &expert_bytes);
     void **box = xnet_l_box(L);
     size_t len;
     xnet_plan_t **plan = new_plan(L);
-    if (xnet_file_read(path, (char **)box, &len) || xnet_plan_parse(plan, path, *box, len)) {
+    if (xnet_file_read(path, (char **)box, &len)
+        || xnet_plan_parse_hosted(plan, path, *box, len, hosted ? &hosting : NULL, expert_bytes)) {
         return xnet_l_fail_result(L);
     }
     xnet_l_box_free(box);
@@ -359,9 +431,14 @@ static int l_plan_load(lua_State *L)
  * -> Plan from explicit ids (layer l's expert e is experts[l + 1][e + 1]) */
 static int l_plan_new(lua_State *L)
 {
-    static const char *const allowed[] = {"method", "satellites", "gateways", "experts", NULL};
+    static const char *const allowed[] = {"method",       "satellites",       "gateways",
+                                          "experts",      "model",            "memory_bytes",
+                                          "parallel_experts", "gateway_hosts", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     xnet_l_check_options(L, 1, "xnet.plan.new", allowed);
+    xnet_hosting_t hosting;
+    double expert_bytes = 0;
+    int hosted = plan_hosting_options(L, 1, "xnet.plan.new", &hosting, &expert_bytes);
     const char *method = xnet_l_opt_string(L, 1, "method", "custom");
     lua_Integer nodes = xnet_l_opt_integer(L, 1, "satellites", 0);
     if (nodes < 1 || nodes > XNET_MAX_SATELLITES) {
@@ -408,6 +485,10 @@ static int l_plan_new(lua_State *L)
         }
         lua_pop(L, 1);
     }
+    if (hosted) {
+        (*plan)->hosting = hosting;
+        (*plan)->expert_bytes = expert_bytes;
+    }
     if (xnet_plan_check(*plan)) {
         return xnet_l_raise(L);
     }
@@ -452,13 +533,25 @@ static void check_place_args(lua_State *L, int with_profile)
 /* xnet.place.spacexnet(net, ring, profile, { variant = "A" }) -> Plan */
 static int l_place_spacexnet(lua_State *L)
 {
-    static const char *const allowed[] = {"variant", NULL};
+    static const char *const allowed[] = {"variant", "memory_bytes", "parallel_experts",
+                                          "gateway_hosts", NULL};
     check_place_args(L, 1);
     xnet_l_options(L, 4, "xnet.place.spacexnet", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
+    xnet_hosting_t hosting;
+    int hosted = hosting_options(L, 4, &hosting);
+    lua_getiuservalue(L, 3, 1);
+    const xnet_model_t *m = xnet_l_check_model(L, -1);
+    double expert_bytes = m->expert_bytes, expert_s = xnet_model_expert_s(m);
+    lua_pop(L, 1);
     xnet_plan_t **plan = new_plan(L);
-    if (xnet_place_spacexnet(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
-                             xnet_l_check_profile(L, 3), route)) {
+    int rc = hosted ? xnet_place_hosted_sorted(plan, xnet_l_check_network(L, 1),
+                                               xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
+                                               route, &hosting, expert_bytes, expert_s)
+                    : xnet_place_spacexnet(plan, xnet_l_check_network(L, 1),
+                                           xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
+                                           route);
+    if (rc) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -507,12 +600,20 @@ static int l_place_optimize(lua_State *L)
 /* xnet.place.randplace(net, model, { seed = 1 }) -> Plan */
 static int l_place_randplace(lua_State *L)
 {
+    static const char *const allowed[] = {"seed", "memory_bytes", "parallel_experts",
+                                          "gateway_hosts", NULL};
     luaL_checkudata(L, 1, XNET_NETWORK_MT);
     const xnet_model_t *m = xnet_l_check_model(L, 2);
-    uint64_t seed = xnet_l_seed_option(L, 3, "xnet.place.randplace");
+    xnet_l_options(L, 3, "xnet.place.randplace", allowed);
+    uint64_t seed = (uint64_t)xnet_l_opt_seed(L, 3, "seed");
+    xnet_hosting_t hosting;
+    int hosted = hosting_options(L, 3, &hosting);
     xnet_plan_t **plan = new_plan(L);
-    if (xnet_place_randplace(plan, xnet_network_nodes(xnet_l_check_network(L, 1)), m->layers,
-                             m->experts, seed)) {
+    int nodes = xnet_network_nodes(xnet_l_check_network(L, 1));
+    int rc = hosted ? xnet_place_hosted_random(plan, NULL, nodes, m->layers, m->experts, seed,
+                                               XNET_RANDPLACE, &hosting, m->expert_bytes)
+                    : xnet_place_randplace(plan, nodes, m->layers, m->experts, seed);
+    if (rc) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -520,9 +621,15 @@ static int l_place_randplace(lua_State *L)
 
 static int place_randintra(lua_State *L, int central)
 {
+    static const char *const allowed[] = {"seed", "memory_bytes", "parallel_experts",
+                                          "gateway_hosts", NULL};
+    const char *name = central ? "xnet.place.randintra_cg" : "xnet.place.randintra";
     check_place_args(L, 0);
     const xnet_model_t *m = xnet_l_check_model(L, 3);
-    uint64_t seed = xnet_l_seed_option(L, 4, central ? "xnet.place.randintra_cg" : "xnet.place.randintra");
+    xnet_l_options(L, 4, name, allowed);
+    uint64_t seed = (uint64_t)xnet_l_opt_seed(L, 4, "seed");
+    xnet_hosting_t hosting;
+    int hosted = hosting_options(L, 4, &hosting);
     xnet_plan_t **plan = new_plan(L);
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
@@ -534,7 +641,11 @@ static int place_randintra(lua_State *L, int central)
         return luaL_error(L, "the ring has %d subnets, the model %d layers", ring->layers,
                           m->layers);
     }
-    if (xnet_place_randintra(plan, ring, m->experts, seed, central)) {
+    int rc = hosted ? xnet_place_hosted_random(plan, ring, ring->nodes, m->layers, m->experts,
+                                               seed, central ? XNET_RANDINTRA_CG : XNET_RANDINTRA,
+                                               &hosting, m->expert_bytes)
+                    : xnet_place_randintra(plan, ring, m->experts, seed, central);
+    if (rc) {
         return xnet_l_raise(L);
     }
     return 1;
@@ -604,6 +715,7 @@ int luaopen_xnet_placement(lua_State *L)
                                          {"__tostring", l_ring_tostring}, {NULL, NULL}};
     static const luaL_Reg plan_methods[] = {
         {"gateway", l_plan_gateway}, {"satellite", l_plan_satellite}, {"method", l_plan_method},
+        {"hosting", l_plan_hosting},
         {"layers", l_plan_layers},   {"experts", l_plan_experts},     {"save", l_plan_save},
         {NULL, NULL}};
     static const luaL_Reg plan_meta[] = {{"__tostring", l_plan_tostring}, {"__eq", l_plan_eq},

@@ -7,12 +7,15 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void xnet_cost_destroy(xnet_cost_t *cost)
 {
     if (cost) {
         free(cost->path_s);
         free(cost->hop_s);
+        free(cost->serial);
+        free(cost->satellite);
         free(cost);
     }
 }
@@ -33,6 +36,42 @@ static int ring_covers(const xnet_ring_cost_t *ring, const xnet_plan_t *plan)
         }
     }
     return 1;
+}
+
+/* Layers where a satellite holds more than parallel_experts of the layer's
+ * experts: there, co-activated experts may queue. */
+static int find_serial_layers(xnet_cost_t *c, const xnet_plan_t *plan)
+{
+    int L = plan->layers, E = plan->experts, p = plan->hosting.parallel_experts, any = 0;
+    unsigned char *serial = calloc((size_t)L, 1);
+    int *sat = malloc(sizeof(int) * (size_t)L * (size_t)E);
+    int *count = calloc((size_t)plan->nodes, sizeof(int));
+    if (!serial || !sat || !count) {
+        free(serial);
+        free(sat);
+        free(count);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    memcpy(sat, plan->satellite, sizeof(int) * (size_t)L * (size_t)E);
+    for (int l = 0; l < L; l++) {
+        for (int e = 0; e < E; e++) {
+            serial[l] |= ++count[sat[l * E + e]] > p;
+        }
+        for (int e = 0; e < E; e++) {
+            count[sat[l * E + e]] = 0;
+        }
+        any |= serial[l];
+    }
+    free(count);
+    if (!any) {
+        free(serial);
+        free(sat);
+        return XNET_OK;
+    }
+    c->parallel = p;
+    c->serial = serial;
+    c->satellite = sat;
+    return XNET_OK;
 }
 
 int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *plan,
@@ -88,6 +127,10 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
             return rc;
         }
     }
+    if (plan->hosting.memory_bytes > 0 && (rc = find_serial_layers(c, plan))) {
+        xnet_cost_destroy(c);
+        return rc;
+    }
     *out = c;
     return XNET_OK;
 }
@@ -116,6 +159,34 @@ static inline double layer_latency(const double *path, const int *members, int k
         worst = v > worst ? v : worst;
     }
     return base + worst + expert_s;
+}
+
+/* The same where co-activated experts on one satellite queue: the slowest
+ * satellite's path + ceil(its activated experts / parallel) expert times. */
+static double layer_latency_queued(const double *path, const int *members, int k,
+                                   const int *sat, int parallel, double base, double expert_s)
+{
+    double worst = -INFINITY;
+    for (int j = 0; j < k; j++) {
+        int n = 0;
+        for (int i = 0; i < k; i++) {
+            n += sat[members[i]] == sat[members[j]];
+        }
+        double v = path[members[j]] + ((n + parallel - 1) / parallel) * expert_s;
+        worst = v > worst ? v : worst;
+    }
+    return base + worst;
+}
+
+/* Latency of layer l for one set, queueing where the plan co-locates. */
+static inline double set_latency(const xnet_cost_t *cost, int l, const double *path,
+                                 const int *members, int k, double base, double expert_s)
+{
+    if (cost->serial && cost->serial[l] && k > cost->parallel) {
+        return layer_latency_queued(path, members, k, cost->satellite + (size_t)l * cost->experts,
+                                    cost->parallel, base, expert_s);
+    }
+    return layer_latency(path, members, k, base, expert_s);
 }
 
 static int compare_double(const void *a, const void *b)
@@ -185,7 +256,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                 }
                 members = profile->members + (lo + s) * k;
             }
-            double v = layer_latency(path + (size_t)l * E, members, k,
+            double v = set_latency(cost, l, path + (size_t)l * E, members, k,
                                      compute.gateway_s + hop[l], compute.expert_s);
             if (!isfinite(v)) {
                 ok = 0;
@@ -245,6 +316,18 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
     if (rc) {
         return rc;
     }
+    /* Queues of co-located experts need the sets themselves. */
+    res->unavailable = 0;
+    for (int l = 0; profile->topk && cost->serial && l < L; l++) {
+        if (cost->serial[l] && k > cost->parallel) {
+            res->unavailable = 1;
+            res->mean_s = res->undelivered = NAN;
+            for (int j = 0; j < L; j++) {
+                res->per_layer_s[j] = NAN;
+            }
+            return XNET_OK;
+        }
+    }
     /* Workspace of the exact top-k evaluator, for profiles without sets. */
     size_t nwork = 0, niwork = 0;
     for (int l = 0; profile->topk && l < L; l++) {
@@ -292,7 +375,7 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
                 cut = p < 1;
             }
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                double v = layer_latency(path + (size_t)l * E, profile->members + s * k, k,
+                double v = set_latency(cost, l, path + (size_t)l * E, profile->members + s * k, k,
                                          compute.gateway_s + hop[l], compute.expert_s);
                 if (isfinite(v)) {
                     p += profile->prob[s];

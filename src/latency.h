@@ -17,6 +17,12 @@ typedef struct {
     /* T: a ground user's uplink + downlink per snapshot (ground.h), added to
      * every token, +inf when the user has no access; NULL for none. Not owned. */
     const double *access_s;
+    /* Several experts per satellite: a layer serialises when a satellite
+     * holds more than `parallel` of its experts; then activated experts that
+     * share a satellite run ceil(n / parallel) expert times there. */
+    int parallel;
+    unsigned char *serial; /* layers; NULL when no layer serialises */
+    int *satellite;        /* layers x experts, the plan's, with serial */
 } xnet_cost_t;
 
 /* From the ring's kept cost table when the plan uses its gateways and keeps
@@ -52,6 +58,8 @@ typedef struct {
     double undelivered;  /* P(undelivered) */
     double *per_layer_s; /* caller's array of L: E[T_l 1{delivered}] / P(delivered) */
     double access_s;     /* E[access | delivered] */
+    int unavailable;     /* 1: a layer serialises co-located experts and its sets are not
+                            enumerated; no exact figures (Monte Carlo only) */
 } xnet_exact_result_t;
 
 /* The expectation, exact over top-k sets and averaged over snapshots (or at

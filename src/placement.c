@@ -1,5 +1,7 @@
 #include "placement.h"
 
+#include "hosting.h"
+
 #include "error.h"
 #include "memlimit.h"
 #include "rng.h"
@@ -44,11 +46,6 @@ int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const
         return xnet_fail(XNET_EINVAL, "satellites must be in [1, %d], got %d",
                          XNET_MAX_SATELLITES, nodes);
     }
-    if ((long long)layers * (experts + 1) > nodes) {
-        return xnet_fail(XNET_EINVAL,
-                         "%d layers x (%d experts + 1 gateway) need %lld satellites, only %d",
-                         layers, experts, (long long)layers * (experts + 1), nodes);
-    }
     rc = xnet_limit_check(sizeof(int) * ((double)layers * experts + layers), "the plan");
     if (rc) {
         return rc;
@@ -82,6 +79,16 @@ void xnet_plan_destroy(xnet_plan_t *plan)
 
 int xnet_plan_check(const xnet_plan_t *plan)
 {
+    if (plan->hosting.memory_bytes > 0) {
+        return xnet_plan_check_hosted(plan);
+    }
+    if ((long long)plan->layers * (plan->experts + 1) > plan->nodes) {
+        return xnet_fail(XNET_EINVAL,
+                         "%d layers x (%d experts + 1 gateway) need %lld satellites, only %d "
+                         "(give a memory budget to put several experts on a satellite)",
+                         plan->layers, plan->experts,
+                         (long long)plan->layers * (plan->experts + 1), plan->nodes);
+    }
     int n = plan->nodes;
     int *use = malloc(sizeof(int) * (size_t)n);
     if (!use) {

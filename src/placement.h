@@ -16,13 +16,25 @@ typedef enum {
     XNET_ROUTE_B  /* gateway -> expert -> gateway, then gateway -> next gateway */
 } xnet_route_t;
 
+/* Several experts per satellite (docs/model.md section 8). With
+ * memory_bytes 0 (the paper's setting) every expert has a satellite of its
+ * own and no gateway holds one. */
+typedef struct {
+    double memory_bytes;  /* expert weights one satellite holds, bytes; 0: one expert */
+    int parallel_experts; /* activated experts a satellite runs at once (>= 1) */
+    int gateway_hosts;    /* 1: a layer's gateway may hold experts of its layer */
+} xnet_hosting_t;
+
 /* A complete placement: a gateway per layer and a satellite per (layer,
- * expert); all distinct (one expert per satellite, none on a gateway). */
+ * expert). Without hosting all distinct (one expert per satellite, none on
+ * a gateway); with it, as many experts per satellite as its memory holds. */
 typedef struct {
     int layers, experts, nodes;
     int *gateway;   /* layers */
     int *satellite; /* layers x experts */
     char method[32];
+    xnet_hosting_t hosting; /* all 0 unless several experts may share a satellite */
+    double expert_bytes;    /* one expert's weights, with hosting */
 } xnet_plan_t;
 
 /* A plan of the given size, ids unset, named method: 1 to 31 letters,
@@ -30,8 +42,13 @@ typedef struct {
 int xnet_plan_alloc(xnet_plan_t **out, int layers, int experts, int nodes, const char *method);
 /* XNET_EINVAL unless method is such a name. */
 int xnet_plan_method_check(const char *method);
-/* XNET_EINVAL naming the first id out of range or used twice. O(N + L E). */
+/* XNET_EINVAL naming the first id out of range or used twice (with
+ * hosting: a gateway used twice, an expert on another layer's gateway or on
+ * its own without gateway_hosts, a satellite over its memory). O(N + L E). */
 int xnet_plan_check(const xnet_plan_t *plan);
+/* Experts one satellite holds, floor(memory_bytes / expert_bytes);
+ * XNET_EINVAL when that is below one or a setting is out of range. */
+int xnet_hosting_capacity(const xnet_hosting_t *h, double expert_bytes, int *capacity);
 void xnet_plan_destroy(xnet_plan_t *plan);
 
 /* Expected path latency of a candidate expert satellite, over snapshots. */

@@ -225,6 +225,12 @@ static int with_name(int rc, const char *name)
 
 int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_t len)
 {
+    return xnet_plan_parse_hosted(out, name, text, len, NULL, 0);
+}
+
+int xnet_plan_parse_hosted(xnet_plan_t **out, const char *name, const char *text, size_t len,
+                           const xnet_hosting_t *hosting, double expert_bytes)
+{
     *out = NULL;
     xnet_csv_reader_t r;
     xnet_csv_init(&r, name, text, len, 1);
@@ -236,6 +242,10 @@ int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_
     xnet_plan_t *plan;
     if ((rc = xnet_plan_alloc(&plan, (int)h.layers, (int)h.experts, (int)h.nodes, h.method))) {
         return with_name(rc, name);
+    }
+    if (hosting) {
+        plan->hosting = *hosting;
+        plan->expert_bytes = expert_bytes;
     }
     if (!(rc = read_rows(&r, plan)) && (rc = xnet_plan_check(plan))) {
         rc = with_name(rc, name);

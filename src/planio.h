@@ -20,5 +20,9 @@ int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len);
 /* Parse and validate (every gateway and expert exactly once, ids distinct and
  * in range). Errors give "name:line: reason". */
 int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_t len);
+/* The same for a plan whose satellites may hold several experts, checked
+ * against hosting (see xnet_plan_check). */
+int xnet_plan_parse_hosted(xnet_plan_t **out, const char *name, const char *text, size_t len,
+                           const xnet_hosting_t *hosting, double expert_bytes);
 
 #endif

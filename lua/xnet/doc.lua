@@ -59,6 +59,12 @@ local function def(e)
 end
 
 local SEED = { "seed", "1", "", "seed of every random choice (an integer >= 0)" }
+local HOSTING = {
+  { "memory_bytes", "nil", "B", "expert memory per satellite: several experts share one "
+    .. "(nil: one expert per satellite, the paper's setting)" },
+  { "parallel_experts", "1", "", "activated experts a satellite runs at once; more queue" },
+  { "gateway_hosts", "false", "", "a layer's gateway may hold experts of its layer" },
+}
 local VARIANT = { "variant", '"A"', "",
                   '"A": experts answer the next gateway; "B": their own gateway, which forwards' }
 
@@ -262,8 +268,11 @@ def { "ring:close", section = "model", sig = "ring:close()", returns = "nothing;
 def { "xnet.place.spacexnet", section = "model",
   sig = "xnet.place.spacexnet(net, ring, prof, { variant = \"A\" })",
   about = "The paper's sorted rule: frequent experts on the candidates with the lowest expected "
-    .. "path latency.",
-  options = { VARIANT }, returns = "Plan" }
+    .. "path latency. With `memory_bytes`, generalised: experts by probability fill the "
+    .. "candidates of least mean path latency plus expected wait behind the experts already "
+    .. "there, up to the budget; a layer that does not fit is an error saying how much memory "
+    .. "is missing and what would fit.",
+  options = { VARIANT, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, ring, prof, { ... })",
   about = "The sorted rule improved by local search on the exact E[max over the activated set].",
   options = { VARIANT, { "passes", "20", "", "local-search passes at most" },
@@ -272,18 +281,19 @@ def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, 
     .. "summed over layers)" }
 def { "xnet.place.randintra_cg", section = "model",
   sig = "xnet.place.randintra_cg(net, ring, prof, { seed = 1 })",
-  about = "Baseline: central gateways, experts random inside each subnet.",
-  options = { SEED }, returns = "Plan" }
+  about = "Baseline: central gateways, experts random inside each subnet (with `memory_bytes`: "
+    .. "on random free slots, the same budget).",
+  options = { SEED, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.randintra", section = "model",
   sig = "xnet.place.randintra(net, ring, prof, { seed = 1 })",
   about = "Baseline: gateway and experts random inside each subnet.",
-  options = { SEED }, returns = "Plan" }
+  options = { SEED, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.randplace", section = "model",
   sig = "xnet.place.randplace(net, ring, prof, { seed = 1 })",
   about = "Baseline: gateways and experts random over the whole constellation (the ring is not "
     .. "used). Every method takes (net, ring, profile, opts) and accepts `seed` and `variant`; "
     .. "the baselines also take a Model for the profile, and randplace the older (net, m, opts).",
-  options = { SEED }, returns = "Plan" }
+  options = { SEED, HOSTING[1], HOSTING[2] }, returns = "Plan" }
 def { "xnet.place.methods", section = "model", sig = "xnet.place.methods()",
   returns = "the placement methods' names, built-in and registered; printed, one line each" }
 def { "xnet.place.method", section = "model", sig = "xnet.place.method(name)",
@@ -302,19 +312,28 @@ def { "plan:gateway", section = "model", sig = "plan:gateway(l)", returns = "sat
 def { "plan:satellite", section = "model", sig = "plan:satellite(l, e)",
   returns = "satellite id of expert e of layer l" }
 def { "plan:method", section = "model", sig = "plan:method()", returns = '"spacexnet", ...' }
+def { "plan:hosting", section = "model", sig = "plan:hosting()",
+  returns = "`{ memory_bytes, parallel_experts, gateway_hosts, expert_bytes }`, or nil for one "
+    .. "expert per satellite" }
 def { "plan:layers", section = "model", sig = "plan:layers()", returns = "L" }
 def { "plan:experts", section = "model", sig = "plan:experts()", returns = "E" }
 def { "plan:save", section = "model", sig = "plan:save(path)",
   returns = "`true` or `nil, \"path: reason\"`; CSV `layer,role,expert,satellite`, atomic" }
 def { "plan:close", section = "model", sig = "plan:close()", returns = "nothing; frees it now" }
-def { "xnet.plan.load", section = "model", sig = "xnet.plan.load(path)",
+def { "xnet.plan.load", section = "model", sig = "xnet.plan.load(path, { ... })",
+  about = "With `memory_bytes` (and `model`), satellites may hold several experts, checked "
+    .. "against the budget.",
+  options = { { "model", "nil", "", "the Model whose expert_bytes the budget holds" },
+              HOSTING[1], HOSTING[2], HOSTING[3] },
   returns = "Plan, or `nil, \"path:line: reason\"`" }
 def { "xnet.plan.new", section = "model", sig = "xnet.plan.new{ ... }",
   about = "A plan from your own satellite ids (checked: distinct, in range).",
   options = { { "satellites", "required", "", "satellites N of the network it is for" },
               { "gateways", "required", "", "`{g_0, ...}`, one per layer" },
               { "experts", "required", "", "`{ {s_00, s_01, ...}, ... }`, one list per layer" },
-              { "method", '"custom"', "", "the name it reports" } },
+              { "method", '"custom"', "", "the name it reports" },
+              { "model", "nil", "", "with memory_bytes: the Model whose expert_bytes count" },
+              HOSTING[1], HOSTING[2], HOSTING[3] },
   returns = "Plan" }
 def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, { ... })",
   about = "Token latency: Monte Carlo over tokens (token i at snapshot i mod T) and the exact "
@@ -329,7 +348,9 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
   returns = "Result `{ mean, p50, p95, p99, stderr, undelivered, per_layer, exact, "
     .. "exact_undelivered, exact_per_layer, tokens, delivered, ... }`, seconds per token "
     .. "(prints a summary); with a user also `access`, `ring`, `compute` (the split of `mean`) "
-    .. "and `exact_access`, `exact_ring`" }
+    .. "and `exact_access`, `exact_ring`. Co-located experts queue (plan:hosting()); where they "
+    .. "may and the sets are not enumerated, `exact` is absent and `exact_note` says Monte "
+    .. "Carlo only" }
 
 -- Results, files, limits, help ---------------------------------------------------
 

@@ -51,6 +51,16 @@ local function options(name, o, own)
   return o
 end
 
+-- Several experts per satellite (docs/model.md section 8).
+local HOSTING = { "memory_bytes", "parallel_experts", "gateway_hosts" }
+
+-- Call a kernel function; its errors name the caller's line, not this file's.
+local function call(fn, ...)
+  local ok, a, b = pcall(fn, ...)
+  if not ok then error((tostring(a):gsub("^[^:]*:%d+: ", "")), 3) end
+  return a, b
+end
+
 local function pick(o, keys)
   local out = {}
   for _, k in ipairs(keys) do out[k] = o[k] end
@@ -67,23 +77,23 @@ end
 
 define("spacexnet", "The paper's sorted rule: frequent experts on the candidates with the lowest "
        .. "expected path latency.", function(net, ring, prof, o)
-  o = options("spacexnet", o, {})
-  return builtin.spacexnet(net, ring, prof, pick(o, { "variant" }))
+  o = options("spacexnet", o, HOSTING)
+  return call(builtin.spacexnet, net, ring, prof, pick(o, { "variant", table.unpack(HOSTING) }))
 end)
 define("optimize", "The sorted rule improved by local search on the exact E[max over the "
        .. "activated set].", function(net, ring, prof, o)
   o = options("optimize", o, { "passes", "cut_penalty_s" })
-  return builtin.optimize(net, ring, prof, pick(o, { "variant", "passes", "cut_penalty_s" }))
+  return call(builtin.optimize, net, ring, prof, pick(o, { "variant", "passes", "cut_penalty_s" }))
 end)
 define("randintra_cg", "Baseline: central gateways, experts random inside each subnet.",
        function(net, ring, prof, o)
-  o = options("randintra_cg", o, {})
-  return builtin.randintra_cg(net, ring, model_of(prof, "randintra_cg"), pick(o, { "seed" }))
+  o = options("randintra_cg", o, HOSTING)
+  return call(builtin.randintra_cg, net, ring, model_of(prof, "randintra_cg"), pick(o, { "seed", table.unpack(HOSTING) }))
 end)
 define("randintra", "Baseline: gateway and experts random inside each subnet.",
        function(net, ring, prof, o)
-  o = options("randintra", o, {})
-  return builtin.randintra(net, ring, model_of(prof, "randintra"), pick(o, { "seed" }))
+  o = options("randintra", o, HOSTING)
+  return call(builtin.randintra, net, ring, model_of(prof, "randintra"), pick(o, { "seed", table.unpack(HOSTING) }))
 end)
 define("randplace", "Baseline: gateways and experts random over the whole constellation.",
        function(net, ring, prof, o)
@@ -91,8 +101,8 @@ define("randplace", "Baseline: gateways and experts random over the whole conste
   if is(ring, "xnet.Model") or is(ring, "xnet.Profile") then
     ring, prof, o = nil, ring, prof
   end
-  o = options("randplace", o, {})
-  return builtin.randplace(net, model_of(prof, "randplace"), pick(o, { "seed" }))
+  o = options("randplace", o, HOSTING)
+  return call(builtin.randplace, net, model_of(prof, "randplace"), pick(o, { "seed", table.unpack(HOSTING) }))
 end)
 local BUILTIN = {}
 for _, name in ipairs(order) do BUILTIN[name] = true end

@@ -1,0 +1,319 @@
+#include "hosting.h"
+
+#include "error.h"
+#include "memlimit.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int xnet_hosting_capacity(const xnet_hosting_t *h, double expert_bytes, int *capacity)
+{
+    if (!(h->memory_bytes > 0) || !isfinite(h->memory_bytes)) {
+        return xnet_fail(XNET_EINVAL, "memory_bytes must be > 0 and finite, got %g",
+                         h->memory_bytes);
+    }
+    if (h->parallel_experts < 1) {
+        return xnet_fail(XNET_EINVAL, "parallel_experts must be >= 1, got %d",
+                         h->parallel_experts);
+    }
+    if (!(expert_bytes > 0) || !isfinite(expert_bytes)) {
+        return xnet_fail(XNET_EINVAL,
+                         "the model's expert_bytes must be > 0 to place experts by memory, "
+                         "got %g",
+                         expert_bytes);
+    }
+    double n = floor(h->memory_bytes / expert_bytes);
+    if (n < 1) {
+        return xnet_fail(XNET_EINVAL,
+                         "memory_bytes %.6g is smaller than one expert (%.6g bytes); a satellite "
+                         "could hold no expert",
+                         h->memory_bytes, expert_bytes);
+    }
+    *capacity = n > XNET_MAX_EXPERTS ? XNET_MAX_EXPERTS : (int)n;
+    return XNET_OK;
+}
+
+int xnet_plan_check_hosted(const xnet_plan_t *plan)
+{
+    int cap, rc = xnet_hosting_capacity(&plan->hosting, plan->expert_bytes, &cap);
+    if (rc) {
+        return rc;
+    }
+    int n = plan->nodes, L = plan->layers, E = plan->experts;
+    int *gateway_of = malloc(sizeof(int) * (size_t)n), *held = calloc((size_t)n, sizeof(int));
+    if (!gateway_of || !held) {
+        free(gateway_of);
+        free(held);
+        return xnet_fail(XNET_ENOMEM, "out of memory checking the plan");
+    }
+    for (int i = 0; i < n; i++) {
+        gateway_of[i] = -1;
+    }
+    for (int l = 0; l < L && !rc; l++) {
+        int g = plan->gateway[l];
+        if (g < 0 || g >= n) {
+            rc = xnet_fail(XNET_EINVAL, "layer %d gateway: satellite %d out of range [0, %d)", l,
+                           g, n);
+        } else if (gateway_of[g] >= 0) {
+            rc = xnet_fail(XNET_EINVAL, "satellite %d is the gateway of layers %d and %d", g,
+                           gateway_of[g], l);
+        } else {
+            gateway_of[g] = l;
+        }
+    }
+    for (int i = 0; i < L * E && !rc; i++) {
+        int l = i / E, e = i % E, s = plan->satellite[i];
+        if (s < 0 || s >= n) {
+            rc = xnet_fail(XNET_EINVAL, "layer %d expert %d: satellite %d out of range [0, %d)",
+                           l, e, s, n);
+        } else if (gateway_of[s] >= 0 && (gateway_of[s] != l || !plan->hosting.gateway_hosts)) {
+            rc = xnet_fail(XNET_EINVAL,
+                           "layer %d expert %d is on satellite %d, the gateway of layer %d%s", l,
+                           e, s, gateway_of[s],
+                           gateway_of[s] == l ? " (allow it with gateway_hosts = true)" : "");
+        } else if (++held[s] > cap) {
+            rc = xnet_fail(XNET_EINVAL,
+                           "satellite %d holds more than %d experts (layer %d expert %d is one "
+                           "too many): %.6g bytes of memory hold %d of %.6g bytes",
+                           s, cap, l, e, plan->hosting.memory_bytes, cap, plan->expert_bytes);
+        }
+    }
+    free(gateway_of);
+    free(held);
+    return rc;
+}
+
+/* The error for a layer whose experts do not fit the slots it has. */
+static int does_not_fit(int layer, int experts, int satellites, int cap,
+                        const xnet_hosting_t *h, double expert_bytes)
+{
+    double need = experts * expert_bytes, have = (double)satellites * cap * expert_bytes;
+    int per = satellites > 0 ? (experts + satellites - 1) / satellites : experts;
+    return xnet_fail(XNET_EINVAL,
+                     "layer %d: %d experts of %.4g MB need %.4g MB, its %d satellites hold %d "
+                     "experts each (%.4g MB of %.4g MB memory): %.4g MB missing; %d experts fit, "
+                     "or memory_bytes >= %.6g (%d experts per satellite) fits them all",
+                     layer, experts, expert_bytes / 1e6, need / 1e6, satellites, cap,
+                     cap * expert_bytes / 1e6, h->memory_bytes / 1e6, (need - have) / 1e6,
+                     satellites * cap, per * expert_bytes, per);
+}
+
+static int new_hosted_plan(xnet_plan_t **out, int layers, int experts, int nodes,
+                           const char *method, const xnet_hosting_t *h, double expert_bytes)
+{
+    int rc = xnet_plan_alloc(out, layers, experts, nodes, method);
+    if (!rc) {
+        (*out)->hosting = *h;
+        (*out)->expert_bytes = expert_bytes;
+    }
+    return rc;
+}
+
+/* Check a plan just built and hand it out, or free it on an error. */
+static int finish_plan(xnet_plan_t *plan, int rc, xnet_plan_t **out)
+{
+    if (!rc) {
+        rc = xnet_plan_check(plan);
+    }
+    if (rc) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    *out = plan;
+    return XNET_OK;
+}
+
+/* Experts of one layer by inclusion probability, descending (ties: lower id). */
+typedef struct {
+    double p;
+    int e;
+} ranked_expert;
+
+static int by_probability(const void *a, const void *b)
+{
+    const ranked_expert *x = a, *y = b;
+    if (x->p != y->p) {
+        return x->p > y->p ? -1 : 1;
+    }
+    return x->e < y->e ? -1 : x->e > y->e;
+}
+
+int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                             const xnet_profile_t *profile, xnet_route_t route,
+                             const xnet_hosting_t *hosting, double expert_bytes,
+                             double expert_s)
+{
+    *out = NULL;
+    int L = ring->layers, E = profile->experts, M = ring->first[L], cap, rc;
+    if (profile->layers != L) {
+        return xnet_fail(XNET_EINVAL, "the profile has %d layers, the ring %d", profile->layers,
+                         L);
+    }
+    if ((rc = xnet_hosting_capacity(hosting, expert_bytes, &cap))) {
+        return rc;
+    }
+    xnet_candidate_t *all = malloc(sizeof *all * (size_t)M);
+    int *cand = malloc(sizeof(int) * (size_t)M), *used = malloc(sizeof(int) * (size_t)M);
+    double *load = malloc(sizeof(double) * (size_t)M);
+    ranked_expert *order = malloc(sizeof *order * (size_t)E);
+    xnet_plan_t *plan = NULL;
+    if (!all || !cand || !used || !load || !order) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    }
+    if (!rc) {
+        rc = xnet_expected_latency(net, ring, route, all);
+    }
+    if (!rc) {
+        rc = new_hosted_plan(&plan, L, E, ring->nodes, "spacexnet", hosting, expert_bytes);
+    }
+    for (int l = 0; l < L && !rc; l++) {
+        int m = 0;
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            if (all[i].missing >= 0 || hosting->gateway_hosts) {
+                cand[m] = i;
+                used[m] = 0;
+                load[m++] = 0;
+            }
+        }
+        if ((long long)m * cap < E) {
+            rc = does_not_fit(l, E, m, cap, hosting, expert_bytes);
+            break;
+        }
+        const double *incl = profile->inclusion + (size_t)l * E;
+        for (int e = 0; e < E; e++) {
+            order[e] = (ranked_expert){incl[e], e};
+        }
+        qsort(order, (size_t)E, sizeof *order, by_probability);
+        for (int r = 0; r < E; r++) {
+            int e = order[r].e, best = -1, best_missing = 0;
+            double best_score = INFINITY;
+            for (int c = 0; c < m; c++) {
+                if (used[c] >= cap) {
+                    continue;
+                }
+                const xnet_candidate_t *x = &all[cand[c]];
+                int missing = x->missing >= 0 ? x->missing : isnan(x->mean_s) ? INT32_MAX : 0;
+                double score = isnan(x->mean_s) ? INFINITY
+                                                : x->mean_s
+                                                      + expert_s * load[c]
+                                                            / hosting->parallel_experts;
+                if (best < 0 || missing < best_missing
+                    || (missing == best_missing && score < best_score)) {
+                    best = c;
+                    best_missing = missing;
+                    best_score = score;
+                }
+            }
+            used[best]++;
+            load[best] += incl[e];
+            plan->satellite[l * E + e] = all[cand[best]].satellite;
+        }
+        plan->gateway[l] = ring->gateway[l];
+    }
+    free(all);
+    free(cand);
+    free(used);
+    free(load);
+    free(order);
+    return finish_plan(plan, rc, out);
+}
+
+/* Move `count` uniformly chosen elements of ids[0..n) to its front. */
+static void pick_front(xnet_rng_t *rng, int *ids, int n, int count)
+{
+    for (int i = 0; i < count; i++) {
+        int j = i + (int)xnet_rng_below(rng, (uint64_t)(n - i));
+        int t = ids[i];
+        ids[i] = ids[j];
+        ids[j] = t;
+    }
+}
+
+int xnet_place_hosted_random(xnet_plan_t **out, const xnet_ring_t *ring, int nodes, int layers,
+                             int experts, uint64_t seed, xnet_random_mode_t mode,
+                             const xnet_hosting_t *hosting, double expert_bytes)
+{
+    *out = NULL;
+    int L = layers, E = experts, cap, rc;
+    if ((rc = xnet_hosting_capacity(hosting, expert_bytes, &cap))) {
+        return rc;
+    }
+    if (mode != XNET_RANDPLACE && (!ring || ring->layers != L || ring->nodes != nodes)) {
+        return xnet_fail(XNET_EINVAL, "the ring does not match %d layers on %d satellites", L,
+                         nodes);
+    }
+    if (mode == XNET_RANDPLACE && L >= nodes) {
+        return xnet_fail(XNET_EINVAL, "%d layers need %d gateways, the network has %d satellites",
+                         L, L, nodes);
+    }
+    if ((rc = xnet_limit_check((double)nodes * cap * sizeof(int), "the placement's slots"))) {
+        return rc;
+    }
+    const char *name = mode == XNET_RANDINTRA      ? "randintra"
+                       : mode == XNET_RANDINTRA_CG ? "randintra_cg"
+                                                   : "randplace";
+    int *slots = malloc(sizeof(int) * (size_t)nodes * (size_t)cap);
+    int *ids = malloc(sizeof(int) * (size_t)nodes);
+    xnet_plan_t *plan = NULL;
+    if (!slots || !ids) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    }
+    if (!rc) {
+        rc = new_hosted_plan(&plan, L, E, nodes, name, hosting, expert_bytes);
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    if (!rc && mode == XNET_RANDPLACE) {
+        /* Gateways first, then every expert on a free slot of the rest. */
+        for (int i = 0; i < nodes; i++) {
+            ids[i] = i;
+        }
+        pick_front(&rng, ids, nodes, L);
+        int n = 0;
+        for (int l = 0; l < L; l++) {
+            plan->gateway[l] = ids[l];
+        }
+        for (int i = L; i < nodes; i++) {
+            for (int c = 0; c < cap; c++) {
+                slots[n++] = ids[i];
+            }
+        }
+        if ((long long)n < (long long)L * E) {
+            rc = xnet_fail(XNET_EINVAL,
+                           "%d layers x %d experts need %lld slots; %d satellites besides the "
+                           "gateways hold %d experts each (%d slots)",
+                           L, E, (long long)L * E, nodes - L, cap, n);
+        } else {
+            pick_front(&rng, slots, n, L * E);
+            memcpy(plan->satellite, slots, sizeof(int) * (size_t)L * (size_t)E);
+        }
+    }
+    for (int l = 0; l < L && !rc && mode != XNET_RANDPLACE; l++) {
+        int lo = ring->first[l], size = ring->first[l + 1] - lo;
+        int g = mode == XNET_RANDINTRA_CG
+                    ? ring->gateway[l]
+                    : ring->members[lo + (int)xnet_rng_below(&rng, (uint64_t)size)];
+        plan->gateway[l] = g;
+        int n = 0, sats = 0;
+        for (int i = lo; i < lo + size; i++) {
+            if (ring->members[i] != g || hosting->gateway_hosts) {
+                sats++;
+                for (int c = 0; c < cap; c++) {
+                    slots[n++] = ring->members[i];
+                }
+            }
+        }
+        if (n < E) {
+            rc = does_not_fit(l, E, sats, cap, hosting, expert_bytes);
+            break;
+        }
+        pick_front(&rng, slots, n, E);
+        memcpy(plan->satellite + (size_t)l * E, slots, sizeof(int) * (size_t)E);
+    }
+    free(slots);
+    free(ids);
+    return finish_plan(plan, rc, out);
+}

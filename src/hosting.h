@@ -1,0 +1,41 @@
+/* Several experts per satellite (docs/model.md section 8): a memory budget
+ * per satellite, the experts' bytes from the model, and placements that fill
+ * satellites up to it. Co-located activated experts run one after another
+ * (parallel_experts at a time), so a layer's latency is the slowest
+ * satellite's path + ceil(its activated experts / parallel) x t_expert. */
+#ifndef XNET_HOSTING_H
+#define XNET_HOSTING_H
+
+#include "moe.h"
+#include "network.h"
+#include "placement.h"
+
+#include <stdint.h>
+
+/* xnet_plan_check for a plan with hosting: ids in range, gateways
+ * distinct, an expert on a gateway only of its own layer and only with
+ * gateway_hosts, no satellite over capacity (experts of all layers count). */
+int xnet_plan_check_hosted(const xnet_plan_t *plan);
+
+/* The sorted rule generalised: per layer, experts by inclusion probability
+ * descending go to the candidate (subnet minus gateway, plus the gateway
+ * with gateway_hosts) of least mean path latency plus the expected wait
+ * behind the experts already there (expert_s x their summed inclusion
+ * probability / parallel_experts), each filled up to its capacity.
+ * XNET_EINVAL when a layer's experts do not fit its subnet, saying how much
+ * memory is missing and what would fit. */
+int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                             const xnet_profile_t *profile, xnet_route_t route,
+                             const xnet_hosting_t *hosting, double expert_bytes,
+                             double expert_s);
+
+/* The random baselines with the same budget: every expert on a uniformly
+ * chosen free slot (a satellite repeated capacity times) of its subnet
+ * (mode RANDINTRA: random gateway; RANDINTRA_CG: the ring's) or of the whole
+ * constellation (RANDPLACE: random gateways, ring may be NULL). */
+typedef enum { XNET_RANDINTRA, XNET_RANDINTRA_CG, XNET_RANDPLACE } xnet_random_mode_t;
+int xnet_place_hosted_random(xnet_plan_t **out, const xnet_ring_t *ring, int nodes, int layers,
+                             int experts, uint64_t seed, xnet_random_mode_t mode,
+                             const xnet_hosting_t *hosting, double expert_bytes);
+
+#endif
