@@ -141,16 +141,24 @@ typedef struct {
  * is searched with buckets, otherwise with the binary heap. */
 #define BUCKETS_MAX 4096
 
+/* A vertex's search state in one cache line's quarter: its latency, the
+ * search that reached it, and its heap position (>= 0 while unsettled, -1
+ * once settled). dist_s and pos are valid only when reached is the current
+ * search's stamp, so clearing per search is O(1). */
+typedef struct {
+    double dist_s;
+    int reached;
+    int pos;
+} vertex_t;
+
 /* One worker's scratch, sized to the network and reused across sources,
- * snapshots and calls. Stamps make clearing per search O(1): a vertex's
- * dist/pos are valid only when reached[v] equals the current search. */
+ * snapshots and calls. */
 typedef struct {
     int *first;      /* nodes + 1 */
     int *head;       /* 2 x candidates */
     double *arc_s;   /* 2 x candidates */
-    double *dist_s;  /* nodes */
-    int *pos;        /* nodes: heap position, -1 once settled */
-    int *reached;    /* nodes: search stamp */
+    vertex_t *vx;    /* nodes */
+    int *cursor;     /* nodes: fill position while building the arcs */
     int *wanted;     /* nodes: search stamp of the targets */
     heap_entry *heap; /* nodes */
     int *bucket_head; /* BUCKETS_MAX: first entry of each bucket, or -1 */
@@ -171,9 +179,8 @@ static void workspace_free(workspace_t *w)
     free(w->first);
     free(w->head);
     free(w->arc_s);
-    free(w->dist_s);
-    free(w->pos);
-    free(w->reached);
+    free(w->vx);
+    free(w->cursor);
     free(w->wanted);
     free(w->heap);
     free(w->bucket_head);
@@ -223,9 +230,8 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         w->first = malloc(sizeof(int) * ((size_t)n + 1));
         w->head = malloc(sizeof(int) * 2 * ((size_t)c + 1));
         w->arc_s = malloc(sizeof(double) * 2 * ((size_t)c + 1));
-        w->dist_s = malloc(sizeof(double) * (size_t)n);
-        w->pos = malloc(sizeof(int) * (size_t)n);
-        w->reached = calloc((size_t)n, sizeof(int));
+        w->vx = calloc((size_t)n, sizeof(vertex_t));
+        w->cursor = malloc(sizeof(int) * (size_t)n);
         w->wanted = calloc((size_t)n, sizeof(int));
         w->heap = malloc(sizeof(heap_entry) * (size_t)n);
         w->bucket_head = malloc(sizeof(int) * BUCKETS_MAX);
@@ -233,7 +239,7 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
         w->nodes = n;
         w->stamp = 0;
-        if (!w->first || !w->head || !w->arc_s || !w->dist_s || !w->pos || !w->reached
+        if (!w->first || !w->head || !w->arc_s || !w->vx || !w->cursor
             || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v) {
             workspace_free(w);
             return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
@@ -262,8 +268,7 @@ static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
     for (int v = 0; v < n; v++) {
         first[v + 1] += first[v];
     }
-    /* fill with pos[] as the cursor, then it is reset by every search */
-    int *cursor = w->pos;
+    int *cursor = w->cursor;
     memcpy(cursor, first, sizeof(int) * (size_t)n);
     double lo = INFINITY, hi = 0;
     for (int i = 0; i < c; i++) {
@@ -299,11 +304,11 @@ static inline void heap_up(workspace_t *w, int i, heap_entry e)
             break;
         }
         h[i] = h[parent];
-        w->pos[h[i].v] = i;
+        w->vx[h[i].v].pos = i;
         i = parent;
     }
     h[i] = e;
-    w->pos[e.v] = i;
+    w->vx[e.v].pos = i;
 }
 
 static inline void heap_down(workspace_t *w, int size, heap_entry e)
@@ -322,11 +327,11 @@ static inline void heap_down(workspace_t *w, int size, heap_entry e)
             break;
         }
         h[i] = h[child];
-        w->pos[h[i].v] = i;
+        w->vx[h[i].v].pos = i;
         i = child;
     }
     h[i] = e;
-    w->pos[e.v] = i;
+    w->vx[e.v].pos = i;
 }
 
 static void search_heap(workspace_t *w, int src, int stamp, int remaining);
@@ -337,17 +342,15 @@ static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
 {
     const int *first = w->first, *head = w->head;
     const double *arc_s = w->arc_s;
-    double *dist = w->dist_s;
-    int *pos = w->pos, *reached = w->reached, *wanted = w->wanted;
+    vertex_t *vx = w->vx;
+    const int *wanted = w->wanted;
     int *bucket = w->bucket_head, *next = w->entry_next, *entry_v = w->entry_v;
     int B = w->buckets, entries = 1, pending = 1;
     double inv = 1 / w->bucket_s;
     for (int b = 0; b < B; b++) {
         bucket[b] = -1;
     }
-    reached[src] = stamp;
-    dist[src] = 0;
-    pos[src] = 0; /* >= 0: not settled */
+    vx[src] = (vertex_t){0.0, stamp, 0};
     entry_v[0] = src;
     next[0] = -1;
     bucket[0] = 0;
@@ -357,25 +360,23 @@ static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
             int e = bucket[b], u = entry_v[e];
             bucket[b] = next[e];
             pending--;
-            if (pos[u] < 0 || (long)(dist[u] * inv) != i) {
+            if (vx[u].pos < 0 || (long)(vx[u].dist_s * inv) != i) {
                 continue; /* settled, or moved to a nearer bucket */
             }
-            pos[u] = -1;
+            vx[u].pos = -1;
             if (wanted[u] == stamp && --remaining == 0) {
                 return;
             }
-            double du = dist[u];
+            double du = vx[u].dist_s;
             for (int a = first[u], end = first[u + 1]; a < end; a++) {
-                int v = head[a];
+                vertex_t *t = &vx[head[a]];
                 double nd = du + arc_s[a];
-                if (reached[v] != stamp || (pos[v] >= 0 && nd < dist[v])) {
-                    reached[v] = stamp;
-                    pos[v] = 0;
-                    dist[v] = nd;
+                if (t->reached != stamp || (t->pos >= 0 && nd < t->dist_s)) {
+                    *t = (vertex_t){nd, stamp, 0};
                     /* nd's bucket is i + 1 .. i + B - 1: wrap without a division */
                     int nb = b + (int)((long)(nd * inv) - i);
                     nb -= nb >= B ? B : 0;
-                    entry_v[entries] = v;
+                    entry_v[entries] = head[a];
                     next[entries] = bucket[nb];
                     bucket[nb] = entries++;
                     pending++;
@@ -391,7 +392,7 @@ static void search(workspace_t *w, int src, const int *target, int count, double
 {
     if (w->stamp == INT_MAX) {
         /* after 2^31 searches: start the stamps over */
-        memset(w->reached, 0, sizeof(int) * (size_t)w->nodes);
+        memset(w->vx, 0, sizeof(vertex_t) * (size_t)w->nodes);
         memset(w->wanted, 0, sizeof(int) * (size_t)w->nodes);
         w->stamp = 0;
     }
@@ -410,7 +411,7 @@ static void search(workspace_t *w, int src, const int *target, int count, double
     }
     for (int a = 0; a < count; a++) {
         int t = target[a];
-        answers[a] = w->reached[t] == stamp ? w->dist_s[t] : INFINITY;
+        answers[a] = w->vx[t].reached == stamp ? w->vx[t].dist_s : INFINITY;
     }
 }
 
@@ -420,17 +421,14 @@ static void search_heap(workspace_t *w, int src, int stamp, int remaining)
 {
     const int *first = w->first, *head = w->head;
     const double *arc_s = w->arc_s;
-    double *dist = w->dist_s;
-    int *pos = w->pos, *reached = w->reached;
+    vertex_t *vx = w->vx;
     int size = 1;
     w->heap[0] = (heap_entry){0.0, src};
-    pos[src] = 0;
-    reached[src] = stamp;
-    dist[src] = 0;
+    vx[src] = (vertex_t){0.0, stamp, 0};
     while (size > 0) {
         heap_entry top = w->heap[0];
         int u = top.v;
-        pos[u] = -1;
+        vx[u].pos = -1;
         if (--size > 0) {
             heap_down(w, size, w->heap[size]);
         }
@@ -441,13 +439,12 @@ static void search_heap(workspace_t *w, int src, int stamp, int remaining)
         for (int a = first[u], end = first[u + 1]; a < end; a++) {
             int v = head[a];
             double nd = du + arc_s[a];
-            if (reached[v] != stamp) {
-                reached[v] = stamp;
-                dist[v] = nd;
+            if (vx[v].reached != stamp) {
+                vx[v] = (vertex_t){nd, stamp, size};
                 heap_up(w, size++, (heap_entry){nd, v});
-            } else if (pos[v] >= 0 && nd < dist[v]) {
-                dist[v] = nd;
-                heap_up(w, pos[v], (heap_entry){nd, v});
+            } else if (vx[v].pos >= 0 && nd < vx[v].dist_s) {
+                vx[v].dist_s = nd;
+                heap_up(w, vx[v].pos, (heap_entry){nd, v});
             }
         }
     }

@@ -190,7 +190,8 @@ def { "net:constellation", section = "network", sig = "net:constellation()",
 def { "net:size", section = "network", sig = "net:size()", returns = "satellites (also `#net`)" }
 def { "net:snapshots", section = "network", sig = "net:snapshots()", returns = "T" }
 def { "net:clear_cache", section = "network", sig = "net:clear_cache()",
-  returns = "nothing; frees the cached gateway sweeps (results unchanged)" }
+  returns = "nothing; frees the path search workspaces and the kept ring cost table "
+         .. "(results unchanged)" }
 def { "net:close", section = "network", sig = "net:close()",
   returns = "nothing; frees the network now (also at garbage collection)" }
 def { "row:max", section = "network", sig = "row:max()",
@@ -368,9 +369,15 @@ def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data,
   returns = "`true`, or `nil, \"path: reason\"`" }
 def { "xnet.read_file", section = "results", sig = "xnet.read_file(path)",
   returns = "the contents (plain or gzip), or `nil, \"path: reason\"`" }
-def { "xnet.limits", section = "results", sig = "xnet.limits{ memory_mb = N }",
-  about = "The memory limit checked before large allocations.",
-  options = { { "memory_mb", "4096", "MiB", "largest object (or SPACEXNET_MEMORY_LIMIT_MB)" } },
+def { "xnet.limits", section = "results",
+  sig = "xnet.limits{ memory_mb = N, workers = N, paths = \"csr\" }",
+  about = "The memory limit checked before large allocations, and the shortest-path kernel's "
+       .. "threads and engine (results are the same bits for any number of workers).",
+  options = { { "memory_mb", "4096", "MiB", "largest object (or SPACEXNET_MEMORY_LIMIT_MB)" },
+              { "workers", "processors", "", "threads of the path kernel (or SPACEXNET_WORKERS)" },
+              { "paths", "\"csr\"", "", "\"csr\" (buckets, or a binary heap when link latencies "
+                .. "are too uneven), \"heap\", or \"igraph\" (igraph's Dijkstra on one thread, "
+                .. "the reference)" } },
   returns = "the limits in force" }
 def { "xnet.help", section = "results", sig = "help(), help(xnet.evaluate), help \"evaluate\"",
   about = "This reference at the prompt: the modules, or one function's signature, options "

@@ -1,0 +1,115 @@
+-- Shortest paths at constellation scale: wall time, CPU time and peak
+-- memory of whole workloads, each in a fresh process, with the path kernel
+-- (workers = one per processor, and one worker) beside igraph's Dijkstra
+-- (xnet.limits{ paths = "igraph" }, the previous implementation: one thread,
+-- a full row per gateway and snapshot). Wall times are the least of
+-- --repeat runs (default 3); CPU time is the process's, all threads summed.
+-- On a shared machine wall time depends on the other load: read the CPU
+-- figures and the ratios. Prints figures, nothing passes or fails.
+--
+--   spacexnet bench/bench_paths.lua [--repeat N] [--only table|delta|star]
+local xnet = require "xnet"
+
+local repeat_runs, only = 3, nil
+local i = 1
+while i <= #arg do
+  if arg[i] == "--repeat" then repeat_runs = math.tointeger(tonumber(arg[i + 1]))
+  elseif arg[i] == "--only" then only = arg[i + 1]
+  else error("usage: spacexnet bench/bench_paths.lua [--repeat N] [--only NAME]") end
+  i = i + 2
+end
+
+-- Each workload is a script run by a fresh spacexnet; SNAPSHOTS is replaced.
+local prelude = [[
+local xnet = require "xnet"
+local paper = require "xnet.paper"
+local function wall() local p = io.popen("date +%s.%N"); local s = tonumber(p:read("l"));
+  p:close(); return s end
+local t0, c0 = wall(), os.clock()
+local function done()
+  local f = io.open("/proc/self/status"); local st = f:read("a"); f:close()
+  print(string.format("wall=%.4f cpu=%.4f rss_mb=%.1f", wall() - t0, os.clock() - c0,
+                      tonumber(st:match("VmHWM:%s*(%d+)")) / 1024))
+end
+]]
+
+local workloads = {
+  { name = "table", snapshots = 200, scale_igraph = false,
+    what = "paper's table workload: 33x32 star, 200 snapshots, 4 methods, exact + 100k tokens",
+    target = "<= 0.25 s wall", code = [[
+local s = paper.setup{ seed = 1, snapshots = SNAPSHOTS }
+local prof = paper.profile(s.model, "zipf-1", 1)
+paper.evaluate(s, prof, { tokens = 100000, seed = 1 })
+done()]] },
+  { name = "delta", snapshots = 200, scale_igraph = 10,
+    what = "200x200 delta, 200 snapshots, 4 methods placed and evaluated (exact + 100k tokens)",
+    target = "<= 30 s wall, <= 1 GiB", code = [[
+local m = xnet.model "llama-moe-3.5b"
+local net = xnet.network(xnet.walker{ pattern = "delta", planes = 200, sats = 200, phasing = 1 },
+                         { snapshots = SNAPSHOTS, bits = m.message_bits })
+local ring = xnet.ring(net, m.layers)
+local prof = xnet.profile.zipf(m, 1.0, { seed = 1 })
+for _, plan in ipairs{ xnet.place.spacexnet(net, ring, prof),
+                       xnet.place.randintra_cg(net, ring, m, { seed = 1 }),
+                       xnet.place.randintra(net, ring, m, { seed = 1 }),
+                       xnet.place.randplace(net, m, { seed = 1 }) } do
+  xnet.evaluate(net, plan, prof, { tokens = 100000, seed = 1 })
+end
+done()]] },
+  { name = "star", snapshots = 200, scale_igraph = 10,
+    what = "400x100 star (40,000 satellites), Space-XNet placement, 200 snapshots",
+    target = "<= 10 s wall", code = [[
+local m = xnet.model "llama-moe-3.5b"
+local net = xnet.network(xnet.walker{ planes = 400, sats = 100 },
+                         { snapshots = SNAPSHOTS, bits = m.message_bits })
+local ring = xnet.ring(net, m.layers)
+xnet.place.spacexnet(net, ring, xnet.profile.zipf(m, 1.0, { seed = 1 }))
+done()]] },
+}
+
+local bin = xnet.root .. "/spacexnet"
+
+-- Least wall time (and its CPU and memory) over the runs.
+local function measure(w, limits, snapshots)
+  local code = prelude .. limits .. "\n" .. w.code:gsub("SNAPSHOTS", tostring(snapshots))
+  local script = os.tmpname()
+  assert(xnet.write_file(script, code))
+  local best
+  for _ = 1, repeat_runs do
+    local p = io.popen(string.format("%q %q 2>&1", bin, script))
+    local out = p:read("a")
+    p:close()
+    local wall, cpu, rss = out:match("wall=(%S+) cpu=(%S+) rss_mb=(%S+)")
+    if not wall then os.remove(script); error(w.name .. " failed:\n" .. out) end
+    local r = { wall = tonumber(wall), cpu = tonumber(cpu), rss = tonumber(rss) }
+    if not best or r.wall < best.wall then best = r end
+  end
+  os.remove(script)
+  return best
+end
+
+local function row(label, r, scale)
+  local est = scale and string.format(" (est.: %d snapshots x %d)", 200 // scale, scale) or ""
+  print(string.format("  %-24s %9.3f s wall %9.3f s CPU %7.0f MiB peak%s", label,
+                      r.wall * (scale or 1), r.cpu * (scale or 1), r.rss, est))
+end
+
+local f = io.open("/proc/loadavg")
+print(string.format("processors online: %d; load average at start: %s; runs per figure: %d",
+                    xnet.limits().workers, f and f:read("l"):match("^(%S+ %S+ %S+)") or "?",
+                    repeat_runs))
+if f then f:close() end
+for _, w in ipairs(workloads) do
+  if not only or only == w.name then
+    print(w.what .. " (target " .. w.target .. ")")
+    local csr = measure(w, "", w.snapshots)
+    local one = measure(w, "xnet.limits{ workers = 1 }", w.snapshots)
+    local scale = w.scale_igraph or nil
+    local ig = measure(w, 'xnet.limits{ paths = "igraph" }', w.snapshots // (scale or 1))
+    row("path kernel, " .. xnet.limits().workers .. " workers", csr)
+    row("path kernel, 1 worker", one)
+    row("igraph (previous)", ig, scale)
+    print(string.format("  speedup: %.1fx wall, %.1fx CPU (1 worker)",
+                        ig.wall * (scale or 1) / csr.wall, ig.cpu * (scale or 1) / one.cpu))
+  end
+end
