@@ -7,9 +7,16 @@
 volatile sig_atomic_t xnet_interrupt_requested = 0;
 
 static char last_error[512];
+static int last_code = XNET_OK;
+
+int xnet_errcode(void)
+{
+    return last_code;
+}
 
 int xnet_fail(int code, const char *fmt, ...)
 {
+    last_code = code;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);

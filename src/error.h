@@ -21,8 +21,9 @@ enum xnet_status {
 int xnet_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The reason recorded by the last failing call. */
+/* The reason recorded by the last failing call, and its code. */
 const char *xnet_errmsg(void);
+int xnet_errcode(void);
 
 /* Install igraph error and warning handlers that record into xnet_errmsg
  * instead of aborting. Idempotent. */

@@ -170,7 +170,32 @@ static int write_unnamed(const char *path, char *tmp, size_t tmp_size, const voi
 #endif
 }
 
+static int write_resolved(const char *path, const void *data, size_t len, int gzip);
+
 int xnet_file_write_atomic(const char *path, const void *data, size_t len, int gzip)
+{
+    /* A symbolic link is written through: the file it points to is replaced
+     * (atomically, in its own directory) and the link stays. */
+    struct stat st;
+    char *target = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        target = realpath(path, NULL);
+        if (!target) {
+            return xnet_fail(XNET_EIO, "%s: a symbolic link whose target cannot be used: %s",
+                             path, strerror(errno));
+        }
+    }
+    int rc = write_resolved(target ? target : path, data, len, gzip);
+    if (rc && target) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", xnet_errmsg());
+        rc = xnet_fail(rc, "%s (a link to %s)", why, target);
+    }
+    free(target);
+    return rc;
+}
+
+static int write_resolved(const char *path, const void *data, size_t len, int gzip)
 {
     char *packed = NULL;
     if (gzip) {
@@ -216,7 +241,11 @@ static int read_raw(const char *path, char **out, size_t *out_len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return xnet_fail(XNET_EIO, "%s: %s", path, strerror(errno));
+        int e = errno;
+        /* a FIFO with no writer blocks in open() until a Ctrl-C */
+        return e == EINTR && xnet_check_interrupt() ? XNET_EINTR
+                                                     : xnet_fail(XNET_EIO, "%s: %s", path,
+                                                                 strerror(e));
     }
     char *buf = NULL;
     size_t cap = 0, n = 0;

@@ -9,7 +9,8 @@
 #include <stddef.h>
 
 /* Write len bytes to path atomically; gzip-compress them when gzip != 0.
- * XNET_EIO with "path: reason" on failure. */
+ * A symbolic link is written through (its target is replaced; the link
+ * stays). XNET_EIO with "path: reason" on failure. */
 int xnet_file_write_atomic(const char *path, const void *data, size_t len, int gzip);
 
 /* Read a whole file, plain or gzip (detected from the content), into a

@@ -8,8 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+lua_Hook xnet_l_interrupt_hook = NULL;
+
 int xnet_l_raise(lua_State *L)
 {
+    if (xnet_errcode() == XNET_EINTR && xnet_l_interrupt_hook
+        && lua_gethook(L) == xnet_l_interrupt_hook) {
+        lua_sethook(L, NULL, 0, 0); /* this error delivers the Ctrl-C: once */
+    }
     return luaL_error(L, "%s", xnet_errmsg());
 }
 

@@ -19,8 +19,11 @@
 #define XNET_TLESET_MT "xnet.TleSet"
 #define XNET_TERMINAL_MT "xnet.Terminal"
 
-/* Raise the kernel's last error as a Lua error. Never returns. */
+/* Raise the kernel's last error as a Lua error. Never returns. An
+ * interrupt raised this way is the Ctrl-C's one error: the interpreter's
+ * pending interrupt hook (xnet_l_interrupt_hook, set by main.c) is removed. */
 int xnet_l_raise(lua_State *L);
+extern lua_Hook xnet_l_interrupt_hook;
 
 /* Push "unknown KIND 'NAME'[ for CONTEXT] (did you mean 'X'? allowed: ...)",
  * the one message for every unknown name (options, models, methods, topics;

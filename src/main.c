@@ -60,11 +60,16 @@ static void stop_hook(lua_State *L, lua_Debug *ar)
     luaL_error(L, "interrupted");
 }
 
+/* Installed one-shot (SA_RESETHAND: a second Ctrl-C kills the process) and
+ * without SA_RESTART, so a blocking system call (opening a FIFO no one
+ * writes, a read from a pipe) returns EINTR and its caller sees the flag. */
 static void on_sigint(int sig)
 {
-    signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
+    (void)sig;
     xnet_interrupt_requested = 1;
-    lua_sethook(global_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    /* No LUA_MASKRET: a C call that completed (a file written in full)
+     * returns its result; the interrupt is raised at the next step. */
+    lua_sethook(global_L, stop_hook, LUA_MASKCALL | LUA_MASKCOUNT, 1);
 }
 
 /* At the prompt a Ctrl-C discards the line being typed; the REPL and its
@@ -109,9 +114,15 @@ static int docall(lua_State *L, int narg, int nres)
     lua_insert(L, base);
     xnet_interrupt_requested = 0;
     global_L = L;
-    void (*outer)(int) = signal(SIGINT, on_sigint);
+    xnet_l_interrupt_hook = stop_hook;
+    struct sigaction sa, outer;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &outer);
     int status = lua_pcall(L, narg, nres, base);
-    signal(SIGINT, outer == on_sigint ? SIG_DFL : outer); /* the REPL's, or the default */
+    sigaction(SIGINT, &outer, NULL); /* the REPL's, or the default */
     if (lua_gethook(L) == stop_hook) {
         lua_sethook(L, NULL, 0, 0); /* a Ctrl-C that came too late for the call */
     }

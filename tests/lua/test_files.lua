@@ -243,6 +243,17 @@ t.check(s == nil and e == tmp .. ": Is a directory", tostring(e))
 s, e = xnet.read_file(tmp .. "/nothing")
 t.check(s == nil and e == tmp .. "/nothing: No such file or directory", tostring(e))
 
+-- a symbolic link is written through: the file it points to changes, the link stays
+assert(xnet.write_file(tmp .. "/target.txt", "old"))
+os.execute("ln -s target.txt '" .. tmp .. "/link.txt'")
+assert(xnet.write_file(tmp .. "/link.txt", "new"))
+t.check(xnet.read_file(tmp .. "/target.txt") == "new", "the link's target was written")
+t.check(os.execute("test -L '" .. tmp .. "/link.txt'") == true, "the link is still a link")
+os.execute("ln -s missing/none '" .. tmp .. "/dangling'")
+s, e = xnet.write_file(tmp .. "/dangling", "x")
+t.check(s == nil and e:find(tmp .. "/dangling: a symbolic link whose target cannot be used", 1, true),
+        tostring(e))
+
 -- a gzip bomb (or any huge file) stops at the memory limit
 assert(xnet.write_file(tmp .. "/bomb.gz", string.rep("\0", 8 << 20), { gzip = true }))
 local saved = xnet.limits().memory_mb

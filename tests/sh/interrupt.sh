@@ -9,7 +9,7 @@
 #
 # CASE is the long call: network (the snapshot loop in the kernel), latency
 # (many Dijkstra sources in one call), paths (path queries on two worker
-# threads), lua (a pure Lua loop), calls (a Lua
+# threads), lua (a pure Lua loop), fifo (reading a FIFO no one writes), calls (a Lua
 # loop of short C calls). XNET_WRAP (e.g. valgrind) prefixes the program.
 # Prints one line of key=value results:
 #   landed_ms  time from the interrupt to "interrupted" in the output
@@ -18,6 +18,7 @@
 #   prompt     yes if Ctrl-C at the prompt and in a continuation line kept
 #              the REPL (pty only)
 #   exit       exit status of the program
+#   caught     yes if the script's pcall caught the interrupt (script only)
 set -u
 bin=$1 mode=$2 case=$3
 dir=$(mktemp -d /tmp/spacexnet-int.XXXXXX)
@@ -40,6 +41,11 @@ case $case in
            setup="$setup xnet.limits{ workers = 2 }; ring = xnet.ring(big, 32, { cut = \"slot\", gateway = \"index\", warn = false })"
            long="e = xnet.place.expected(big, ring)" ;;
   lua)     setup="" long="n = 0; while true do n = n + 1 end" ;;
+  pcall)   setup="" # the kernel's "interrupted" is one error, caught like any other
+           long="ok, e = pcall(xnet.network, xnet.walker{ planes = 200, sats = 200 },"
+           long="$long { snapshots = 800 }); io.stderr:write('CAUGHT=', tostring(ok), ' ', e, '\\n')" ;;
+  fifo)    mkfifo "$dir/never" # no writer ever comes: open() blocks
+           setup="" long="s = xnet.read_file('$dir/never')" ;;
   calls)   setup="small = xnet.network(xnet.walker{ planes = 3, sats = 12 }, { snapshots = 2 })"
            long="for i = 1, 1e9 do small:latency(0, 0) end" ;;
   *) echo "unknown case $case" >&2; exit 2 ;;
@@ -71,7 +77,9 @@ if [ "$mode" = script ]; then
   kill -INT "$pid"
   wait_for "$dir/out" interrupted $((20 * slow)) && landed=$(( $(now_ms) - t0 ))
   wait "$pid"; code=$?; pid=
-  echo "landed_ms=$landed exit=$code"
+  caught=no
+  grep -q "CAUGHT=false interrupted" "$dir/out" && caught=yes
+  echo "landed_ms=$landed exit=$code caught=$caught"
   exit 0
 fi
 
