@@ -299,18 +299,27 @@ end
 
 -- While a point runs, os.exit raises instead: a point ends by returning its
 -- metrics or raising, never by ending the process under the runner (which
--- would leave the run's log saying "running").
-local function refuse_exit(code)
-  error(string.format("os.exit(%s) called inside a point; run must return its metrics or "
-                      .. "raise an error", tostring(code == nil and "" or code)), 2)
+-- would leave the run's log saying "running"). The global os.exit is swapped
+-- for the point's duration, and a study file's own `os` (see M.load) has an
+-- exit that checks, so `local exit = os.exit` at its top is caught too.
+local real_exit, in_point = os.exit, false
+
+local function guarded_exit(code, close)
+  if in_point then
+    error(string.format("os.exit(%s) called inside a point; run must return its metrics or "
+                        .. "raise an error", tostring(code == nil and "" or code)), 2)
+  end
+  return real_exit(code, close)
 end
 
 -- st:run_point(p) -> metrics; raises what run raises, or on bad metrics.
 -- Lua's generator is seeded with the point's seed first.
 function Study:run_point(p)
-  local exit = os.exit
-  local _ <close> = setmetatable({}, { __close = function() os.exit = exit end })
-  os.exit = refuse_exit
+  local exit, outer = os.exit, in_point
+  local _ <close> = setmetatable({}, { __close = function()
+    os.exit, in_point = exit, outer
+  end })
+  os.exit, in_point = guarded_exit, true
   math.randomseed(p.seed)
   local m = self.run(util.copy(p.params), p.seed, { rep = p.rep, id = p.id })
   local err = M.check_metrics(m, p.params)
@@ -326,7 +335,8 @@ end
 function M.load(path)
   local src, err = core.read_file(path)
   if not src then return nil, err end
-  local chunk, cerr = load(src, "@" .. path, "t", setmetatable({}, util.strict(_G)))
+  local env = { os = setmetatable({ exit = guarded_exit }, { __index = os }) }
+  local chunk, cerr = load(src, "@" .. path, "t", setmetatable(env, util.strict(_G)))
   if not chunk then return nil, cerr end
   -- An error in the study file itself already says where; others get a traceback.
   local outer = loading

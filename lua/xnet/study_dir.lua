@@ -139,7 +139,11 @@ local function claim(st, dir)
     local ok, err = core.mkdir(parent)
     if not ok then return nil, err end
   end
-  local tmp = string.format("%s.claim-%s-%d", dir, core.hostname():gsub("[^%w.-]", "_"),
+  -- An existing empty directory is replaced; through a symbolic link, its
+  -- target is, so the claim is built beside the target (rename stays on one
+  -- file system).
+  local target = core.realpath(dir) or dir
+  local tmp = string.format("%s.claim-%s-%d", target, core.hostname():gsub("[^%w.-]", "_"),
                             core.pid())
   remove_claim(tmp) -- left by a run of this host and pid that was killed
   local m = manifest_for(st)
@@ -147,10 +151,7 @@ local function claim(st, dir)
   if ok then ok, err = core.mkdir(tmp .. "/runs") end
   if ok then ok, err = core.write_file(tmp .. "/study.lua", st.source or "") end
   if ok then ok, err = write_manifest(tmp, m) end
-  if ok then
-    -- An existing empty directory is replaced; through a symbolic link, its target is.
-    ok, err = os.rename(tmp, core.realpath(dir) or dir)
-  end
+  if ok then ok, err = os.rename(tmp, target) end
   if ok then return m end
   remove_claim(tmp)
   if exists(dir .. "/manifest.json") then return nil, nil, true end
