@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "memlimit.h"
+#include "pool.h"
 #include "query.h"
 #include "rng.h"
 
@@ -308,6 +309,67 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     return XNET_OK;
 }
 
+/* Snapshots [t0, t1) of one layer per task, each worker with its own workspace. */
+typedef struct {
+    const xnet_cost_t *cost;
+    const xnet_profile_t *profile;
+    int t0, t1;
+    double *out;   /* (t1 - t0) x L x { P(finite), E[max; finite] } */
+    double *work;  /* workers x nwork */
+    int *iwork;    /* workers x niwork */
+    size_t nwork, niwork;
+} anyk_job;
+
+static int anyk_layer(void *ctx, int worker, int l)
+{
+    const anyk_job *j = ctx;
+    int L = j->cost->layers, E = j->cost->experts;
+    double *work = j->work + (size_t)worker * j->nwork;
+    int *iwork = j->iwork + (size_t)worker * j->niwork;
+    for (int tau = j->t0; tau < j->t1; tau++) {
+        double *pw = j->out + 2 * ((size_t)(tau - j->t0) * L + l);
+        xnet_topk_expect_max(j->profile->topk[l], j->cost->path_s + ((size_t)tau * L + l) * E,
+                             work, iwork, &pw[0], &pw[1]);
+    }
+    return XNET_OK;
+}
+
+/* P(every activated path finite) and E[max path; finite] for every snapshot
+ * in [t0, t1) and layer, into *out (malloc'd, the caller frees). */
+static int exact_anyk(const xnet_cost_t *cost, const xnet_profile_t *profile, int t0, int t1,
+                      double **out)
+{
+    int L = cost->layers, workers = xnet_workers(), rc;
+    workers = workers < L ? workers : L;
+    anyk_job j = {cost, profile, t0, t1, NULL, NULL, NULL, 0, 0};
+    for (int l = 0; l < L; l++) {
+        size_t a = xnet_topk_work_doubles(profile->topk[l]);
+        size_t b = xnet_topk_work_ints(profile->topk[l]);
+        j.nwork = a > j.nwork ? a : j.nwork;
+        j.niwork = b > j.niwork ? b : j.niwork;
+    }
+    double cells = 2.0 * (t1 - t0) * L + (double)workers * j.nwork;
+    if ((rc = xnet_limit_check(cells * sizeof(double), "the top-k evaluation"))) {
+        return rc;
+    }
+    j.out = malloc(sizeof(double) * 2 * (size_t)(t1 - t0) * (size_t)L);
+    j.work = malloc(sizeof(double) * (size_t)workers * j.nwork);
+    j.iwork = malloc(sizeof(int) * ((size_t)workers * j.niwork + 1));
+    if (!j.out || !j.work || !j.iwork) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the top-k evaluation");
+    } else {
+        rc = xnet_pool_run(L, workers, anyk_layer, &j);
+    }
+    free(j.work);
+    free(j.iwork);
+    if (rc) {
+        free(j.out);
+        return rc;
+    }
+    *out = j.out;
+    return XNET_OK;
+}
+
 int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
                        xnet_compute_t compute, int snapshot, xnet_exact_result_t *res)
 {
@@ -328,28 +390,20 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
             return XNET_OK;
         }
     }
-    /* Workspace of the exact top-k evaluator, for profiles without sets. */
-    size_t nwork = 0, niwork = 0;
-    for (int l = 0; profile->topk && l < L; l++) {
-        size_t a = xnet_topk_work_doubles(profile->topk[l]), b = xnet_topk_work_ints(profile->topk[l]);
-        nwork = a > nwork ? a : nwork;
-        niwork = b > niwork ? b : niwork;
-    }
-    if ((rc = xnet_limit_check((double)nwork * sizeof(double), "the top-k evaluation"))) {
-        return rc;
-    }
-    double *cond = malloc(sizeof(double) * ((size_t)L + nwork));
-    int *iwork = malloc(sizeof(int) * (niwork + 1));
-    if (!cond || !iwork) {
-        free(cond);
-        free(iwork);
+    int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
+    /* Profiles without sets: every (snapshot, layer) by the exact top-k
+     * evaluator first, a layer per task (its tables stay in cache). */
+    double *cond = malloc(sizeof(double) * (size_t)L), *anyk = NULL;
+    if (!cond) {
         return xnet_fail(XNET_ENOMEM, "out of memory");
     }
-    double *work = cond + L;
+    if (profile->topk && (rc = exact_anyk(cost, profile, t0, t1, &anyk))) {
+        free(cond);
+        return rc;
+    }
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = 0;
     }
-    int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
     double weight = 0, mean = 0, access_mean = 0;
     for (int tau = t0; tau < t1 && !rc; tau++) {
         double access = cost->access_s ? cost->access_s[tau] : 0;
@@ -359,19 +413,15 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         const double *path = cost->path_s + (size_t)tau * L * E;
         const double *hop = cost->hop_s + (size_t)tau * L;
         double p_delivered = 1;
-        if (profile->topk && (rc = xnet_check_interrupt())) {
-            break;
-        }
         /* Layers are independent: P(delivered) is the product, and given
          * delivery each layer's mean is its own conditional mean. */
         for (int l = 0; l < L; l++) {
             double p = 0, m = 0;
             int cut = 0;
-            if (profile->topk) {
-                double worst;
-                xnet_topk_expect_max(profile->topk[l], path + (size_t)l * E, work, iwork, &p,
-                                     &worst);
-                m = p * (compute.gateway_s + hop[l] + compute.expert_s) + worst;
+            if (anyk) {
+                const double *pw = anyk + 2 * ((size_t)(tau - t0) * L + l);
+                p = pw[0];
+                m = p * (compute.gateway_s + hop[l] + compute.expert_s) + pw[1];
                 cut = p < 1;
             }
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
@@ -404,7 +454,7 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         }
     }
     free(cond);
-    free(iwork);
+    free(anyk);
     if (rc) {
         return rc;
     }

@@ -225,16 +225,21 @@ int xnet_topk_create(xnet_topk_t **out, int experts, int top_k, const double *we
     double s_max = log(pow(TOPK_TAIL * fact, 1.0 / (top_k + 1)) / total);
     int first = s_max > s_lo ? (int)floor((s_max - s_lo) / t->h) : 0;
     first = first < t->nodes - 1 ? first : t->nodes - 1;
-    /* Keep only the nodes E[max] needs. */
-    t->nodes -= first;
-    memmove(t->t, t->t + first, sizeof(double) * (size_t)t->nodes);
-    for (int j = 0; j < n; j++) {
-        memmove(t->rung + (size_t)j * t->nodes, t->rung + (size_t)j * (t->nodes + first) + first,
-                sizeof(double) * (size_t)t->nodes);
-        memmove(t->quiet + (size_t)j * t->nodes,
-                t->quiet + (size_t)j * (t->nodes + first) + first,
-                sizeof(double) * (size_t)t->nodes);
+    first -= first % 2;
+    /* Keep only the nodes E[max] needs, and only every second one: the
+     * step 2h already met the tolerance (the check above compared it). */
+    int old = t->nodes, kept = (old - first + 1) / 2;
+    for (int i = 0; i < kept; i++) {
+        t->t[i] = t->t[first + 2 * i];
     }
+    for (int j = 0; j < n; j++) {
+        for (int i = 0; i < kept; i++) {
+            t->rung[(size_t)j * kept + i] = t->rung[(size_t)j * old + first + 2 * i];
+            t->quiet[(size_t)j * kept + i] = t->quiet[(size_t)j * old + first + 2 * i];
+        }
+    }
+    t->nodes = kept;
+    t->h *= 2;
     *out = t;
     return XNET_OK;
 }
@@ -316,36 +321,52 @@ void xnet_topk_expect_max(const xnet_topk_t *t, const double *value, double *wor
         }
         weight_after[j] = weight_after[j + 1] + t->w[order[j + 1]];
     }
-    /* Count distributions at every node, 0..k-1 exactly and k meaning >= k. */
+    /* Count distributions at every node, 0..k-1 exactly and k meaning >= k;
+     * c + m q holds count m at every node, so the loops over nodes vectorise. */
     memset(c, 0, sizeof(double) * (size_t)q * (size_t)(k + 1));
     for (int i = 0; i < q; i++) {
-        c[(size_t)i * (k + 1)] = 1;
+        c[i] = 1;
     }
     double f_prev = 0, sum = 0;
     int j = 0;
     for (; j < n && isfinite(value[t->id[order[j]]]); j++) {
         int e = order[j];
-        const double *rung = t->rung + (size_t)e * t->nodes;
-        const double *quiet = t->quiet + (size_t)e * t->nodes;
-        for (int i = 0; i < q; i++) {
-            double *ci = c + (size_t)i * (k + 1);
-            ci[k] += ci[k - 1] * rung[i];
-            for (int m = k - 1; m > 0; m--) {
-                ci[m] = ci[m] * quiet[i] + ci[m - 1] * rung[i];
+        const double *restrict rung = t->rung + (size_t)e * t->nodes;
+        const double *restrict quiet = t->quiet + (size_t)e * t->nodes;
+        int top = j + 1 < k ? j + 1 : k; /* counts above j + 1 are still 0 */
+        double *restrict ck = c + (size_t)top * q;
+        const double *restrict below = c + (size_t)(top - 1) * q;
+        if (top == k) {
+            for (int i = 0; i < q; i++) {
+                ck[i] += below[i] * rung[i];
             }
-            ci[0] *= quiet[i];
+        } else {
+            for (int i = 0; i < q; i++) {
+                ck[i] = below[i] * rung[i];
+            }
+        }
+        for (int m = top - 1; m > 0; m--) {
+            double *restrict cm = c + (size_t)m * q;
+            const double *restrict cl = c + (size_t)(m - 1) * q;
+            for (int i = 0; i < q; i++) {
+                cm[i] = cm[i] * quiet[i] + cl[i] * rung[i];
+            }
+        }
+        for (int i = 0; i < q; i++) {
+            c[i] *= quiet[i];
         }
         if (j + 1 < k) {
             continue;
         }
         double f = 1;
         if (j + 1 < n) {
-            const double *qa_j = quiet_after + (size_t)j * q, *tt = t->t;
-            double acc = 0, wb = weight_after[j];
+            const double *restrict qa_j = quiet_after + (size_t)j * q, *restrict tt = t->t;
+            const double *restrict at_least = c + (size_t)k * q;
+            double acc = 0;
             for (int i = 0; i < q; i++) {
-                acc += wb * tt[i] * qa_j[i] * c[(size_t)i * (k + 1) + k];
+                acc += tt[i] * qa_j[i] * at_least[i];
             }
-            f = fmin(acc * t->h, 1);
+            f = fmin(acc * weight_after[j] * t->h, 1);
         }
         sum += value[t->id[e]] * (f - f_prev);
         f_prev = f;
