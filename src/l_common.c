@@ -5,6 +5,7 @@
 #include "names.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,16 @@ void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const
     }
     luaL_addchar(&b, ')');
     luaL_pushresult(&b);
+}
+
+void xnet_l_warn(lua_State *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_warning(L, msg, 0);
+    lua_pop(L, 1);
 }
 
 void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[])

@@ -32,6 +32,10 @@ extern lua_Hook xnet_l_interrupt_hook;
 void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const char *context,
                          const char *const valid[], size_t n);
 
+/* Emit a Lua warning (lua_warning): a setup that runs but is probably not
+ * what was meant. spacexnet prints it on stderr as "spacexnet: warning: ...". */
+void xnet_l_warn(lua_State *L, const char *fmt, ...);
+
 /* Raise unless every key of the table at idx is one of allowed (NULL-ended). */
 void xnet_l_check_options(lua_State *L, int idx, const char *what, const char *const allowed[]);
 

@@ -209,6 +209,11 @@ static int l_evaluate(lua_State *L)
     lua_getiuservalue(L, 3, 2);
     lua_setfield(L, -2, "profile");
     luaL_setmetatable(L, XNET_RESULT_MT);
+    if (mc.delivered == 0) {
+        xnet_l_warn(L, "xnet.evaluate: none of the %d tokens was delivered (a path each used "
+                       "did not exist in its snapshot); mean, percentiles and per_layer are "
+                       "absent", (int)mc.tokens);
+    }
     return 1;
 }
 

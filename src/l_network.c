@@ -32,6 +32,37 @@ static void destroy_network(void *net)
     xnet_network_destroy(net);
 }
 
+/* Warn when the links leave more than a tenth of the satellites outside the
+ * largest piece in some snapshot (up to 16 snapshots looked at, evenly
+ * spaced): routes between pieces do not exist, so tokens are lost. */
+static void warn_if_fragmented(lua_State *L, xnet_network_t *net)
+{
+    int n = xnet_network_nodes(net), T = xnet_network_snapshots(net);
+    int *sizes = lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
+    int worst_snap = -1, worst_count = 0, worst_largest = n;
+    int looks = T < 16 ? T : 16;
+    for (int i = 0; i < looks; i++) {
+        int snap = (int)((long long)i * T / looks), count;
+        if (xnet_paths_components(net, snap, &count, sizes)) {
+            lua_pop(L, 1);
+            return; /* the check is advice; a failure here is reported by the next use */
+        }
+        if (sizes[0] < worst_largest) {
+            worst_snap = snap;
+            worst_count = count;
+            worst_largest = sizes[0];
+        }
+    }
+    lua_pop(L, 1);
+    if (worst_snap >= 0 && n - worst_largest > n / 10) {
+        xnet_l_warn(L,
+                    "xnet.network: the links split the %d satellites into %d pieces at snapshot "
+                    "%d (the largest has %d); paths between pieces do not exist, so tokens "
+                    "crossing them are undelivered (raise survival, max_range_km or omega_max)",
+                    n, worst_count, worst_snap, worst_largest);
+    }
+}
+
 /* xnet.network(con, { snapshots =, horizon_s =, survival =, omega_max =,
  *   max_range_km =, margin_km =, bits =, rate_bps =, proc_s =, seed = }) -> Network */
 static int l_network(lua_State *L)
@@ -71,6 +102,7 @@ static int l_network(lua_State *L)
     if (xnet_network_create((xnet_network_t **)&h->ptr, w, &p)) {
         return xnet_l_raise(L);
     }
+    warn_if_fragmented(L, h->ptr);
     return 1;
 }
 

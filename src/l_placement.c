@@ -530,6 +530,45 @@ static void check_place_args(lua_State *L, int with_profile)
     }
 }
 
+/* Warn about subnets with fewer candidates connected in some snapshot than
+ * experts: those experts' tokens are undelivered in every snapshot. Reads the
+ * ring's cost table, which the placement has just computed. The ring and the
+ * network are taken here and used before anything can run Lua code. */
+static void warn_unconnected(lua_State *L, const char *what, xnet_route_t route, int experts)
+{
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    int layers = ring->layers, first_bad = -1, bad = 0, connected_in_first = 0;
+    size_t members = (size_t)ring->first[layers];
+    xnet_candidate_t *c = lua_newuserdatauv(L, sizeof *c * (members ? members : 1), 0);
+    if (xnet_expected_latency(net, ring, route, c)) {
+        lua_pop(L, 1);
+        return; /* advice only */
+    }
+    int snapshots = xnet_network_snapshots(net);
+    for (int l = 0; l < layers; l++) {
+        int connected = 0;
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            connected += c[i].missing >= 0 && c[i].missing < snapshots;
+        }
+        if (connected < experts) {
+            if (bad++ == 0) {
+                first_bad = l;
+                connected_in_first = connected;
+            }
+        }
+    }
+    lua_pop(L, 1);
+    if (bad > 0) {
+        xnet_l_warn(L,
+                    "%s: %d of %d subnets have fewer satellites connected to their gateways in "
+                    "any snapshot than the %d experts (layer %d: %d); tokens routed to the others "
+                    "are undelivered in every snapshot (the network is in pieces: see "
+                    "net:components)",
+                    what, bad, layers, experts, first_bad, connected_in_first);
+    }
+}
+
 /* xnet.place.spacexnet(net, ring, profile, { variant = "A" }) -> Plan */
 static int l_place_spacexnet(lua_State *L)
 {
@@ -554,6 +593,7 @@ static int l_place_spacexnet(lua_State *L)
     if (rc) {
         return xnet_l_raise(L);
     }
+    warn_unconnected(L, "xnet.place.spacexnet", route, (*plan)->experts);
     return 1;
 }
 

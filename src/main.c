@@ -92,6 +92,33 @@ static void arm_prompt_interrupt(void)
     prompt_interrupted = 0;
 }
 
+/* Lua warnings (warn() and the bindings' lua_warning) on stderr, on from the
+ * start; "@off" and "@on" switch them as in lua.c. */
+static void warn_to_stderr(void *ud, const char *msg, int tocont)
+{
+    static int on = 1, continuing = 0;
+    (void)ud;
+    if (!continuing && !tocont && msg[0] == '@') {
+        if (strcmp(msg, "@off") == 0) {
+            on = 0;
+        } else if (strcmp(msg, "@on") == 0) {
+            on = 1;
+        }
+        return;
+    }
+    if (on) {
+        if (!continuing) {
+            fputs("spacexnet: warning: ", stderr);
+        }
+        fputs(msg, stderr);
+        if (!tocont) {
+            fputc('\n', stderr);
+            fflush(stderr);
+        }
+    }
+    continuing = tocont;
+}
+
 static int message_handler(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
@@ -600,6 +627,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot create Lua state: not enough memory\n", progname);
         return EXIT_FAILURE;
     }
+    lua_setwarnf(L, warn_to_stderr, NULL);
     lua_pushcfunction(L, pmain);
     lua_pushinteger(L, argc);
     lua_pushlightuserdata(L, argv);
