@@ -63,13 +63,112 @@ static void warn_if_fragmented(lua_State *L, xnet_network_t *net)
     }
 }
 
+/* The user's links (option links: 0-based pairs) and rule (option link_rule:
+ * called per candidate link and snapshot as f(a, b, snap, t_s), a false
+ * result switches the link off), read into arrays that boxes on the stack
+ * own until the network is built. */
+static void read_link_rules(lua_State *L, const xnet_walker_t *w, xnet_network_params_t *p)
+{
+    int t = xnet_l_rawfield(L, 2, "links");
+    if (t != LUA_TNIL) {
+        if (t != LUA_TTABLE) {
+            luaL_error(L, "option 'links' must be a list of {a, b} pairs, got %s",
+                       luaL_typename(L, -1));
+        }
+        int list = lua_gettop(L);
+        lua_Integer n = (lua_Integer)lua_rawlen(L, list);
+        if (n < 1 || n > XNET_MAX_SATELLITES) {
+            luaL_error(L, "option 'links' must hold 1 to %d pairs, got %I", XNET_MAX_SATELLITES, n);
+        }
+        void **box = xnet_l_box(L);
+        xnet_link_t *links = *box = malloc(sizeof(xnet_link_t) * (size_t)n);
+        if (!links) {
+            luaL_error(L, "out of memory for %I links", n);
+        }
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_Integer ends[2];
+            if (lua_rawgeti(L, list, i) != LUA_TTABLE) {
+                luaL_error(L, "link %I must be a pair {a, b}, got %s", i, luaL_typename(L, -1));
+            }
+            for (int j = 0; j < 2; j++) {
+                if (lua_rawgeti(L, -1 - j, j + 1) != LUA_TNUMBER || !lua_isinteger(L, -1)) {
+                    luaL_error(L, "link %I must be a pair of satellite ids {a, b}", i);
+                }
+                ends[j] = lua_tointeger(L, -1);
+            }
+            if (ends[0] < 0 || ends[0] > INT32_MAX || ends[1] < 0 || ends[1] > INT32_MAX) {
+                luaL_error(L, "link %I: satellite ids must be >= 0, got {%I, %I}", i, ends[0],
+                           ends[1]);
+            }
+            links[i - 1] = (xnet_link_t){(int)ends[0], (int)ends[1]};
+            lua_pop(L, 3);
+        }
+        p->custom_links = links;
+        p->custom_count = (int)n;
+        lua_remove(L, list); /* the box stays */
+    } else {
+        lua_pop(L, 1);
+    }
+    t = xnet_l_rawfield(L, 2, "link_rule");
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (t != LUA_TFUNCTION) {
+        luaL_error(L, "option 'link_rule' must be a function(a, b, snap, t_s), got %s",
+                   luaL_typename(L, -1));
+    }
+    int fn = lua_gettop(L), count;
+    const xnet_link_t *cand = p->custom_links;
+    void **cbox = xnet_l_box(L);
+    if (!cand) {
+        if (xnet_links_candidate_count(w, &count)) {
+            xnet_l_raise(L);
+        }
+        xnet_link_t *grid = *cbox = malloc(sizeof(xnet_link_t) * (size_t)count);
+        if (!grid) {
+            luaL_error(L, "out of memory for %d links", count);
+        }
+        xnet_links_candidates(w, grid);
+        cand = grid;
+    } else {
+        count = p->custom_count;
+    }
+    if (xnet_limit_check((double)count * p->snapshots, "the link rule's decisions")) {
+        xnet_l_raise(L);
+    }
+    void **mbox = xnet_l_box(L);
+    uint8_t *allowed = *mbox = malloc((size_t)count * (size_t)p->snapshots);
+    if (!allowed) {
+        luaL_error(L, "out of memory for the link rule's decisions");
+    }
+    for (int k = 0; k < p->snapshots; k++) {
+        double time_s = k * p->horizon_s / p->snapshots;
+        for (int i = 0; i < count; i++) {
+            lua_pushvalue(L, fn);
+            lua_pushinteger(L, cand[i].a);
+            lua_pushinteger(L, cand[i].b);
+            lua_pushinteger(L, k);
+            lua_pushnumber(L, time_s);
+            lua_call(L, 4, 1);
+            allowed[(size_t)k * count + i] = (uint8_t)lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    p->user_allowed = allowed;
+    lua_remove(L, fn); /* the boxes stay until l_network returns */
+}
+
 /* xnet.network(con, { snapshots =, horizon_s =, survival =, omega_max =,
- *   max_range_km =, margin_km =, bits =, rate_bps =, proc_s =, seed = }) -> Network */
+ *   max_range_km =, margin_km =, bits =, rate_bps =, proc_s =, seed =,
+ *   cross_plane_max_lat_deg = math.huge, links = { {a, b}, ... },
+ *   link_rule = function(a, b, snap, t_s) -> boolean }) -> Network */
 static int l_network(lua_State *L)
 {
     static const char *const allowed[] = {"snapshots", "horizon_s", "survival", "omega_max",
                                           "max_range_km", "margin_km", "bits", "rate_bps",
-                                          "proc_s", "seed", NULL};
+                                          "proc_s", "seed", "cross_plane_max_lat_deg", "links",
+                                          "link_rule", NULL};
     xnet_walker_t *w = luaL_checkudata(L, 1, XNET_CONSTELLATION_MT);
     xnet_l_options(L, 2, "xnet.network", allowed);
     xnet_network_params_t p = xnet_network_params_default();
@@ -90,6 +189,9 @@ static int l_network(lua_State *L)
     p.link.rate_bps = xnet_l_opt_number(L, 2, "rate_bps", p.link.rate_bps);
     p.link.proc_s = xnet_l_opt_number(L, 2, "proc_s", p.link.proc_s);
     p.link.seed = (uint64_t)xnet_l_opt_seed(L, 2, "seed");
+    p.link.cross_plane_max_lat_deg = xnet_l_opt_number(L, 2, "cross_plane_max_lat_deg",
+                                                       p.link.cross_plane_max_lat_deg);
+    read_link_rules(L, w, &p);
 
     xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_NETWORK_MT, 1, destroy_network);
     lua_pushvalue(L, 1); /* keep the constellation reachable as net:constellation() */
@@ -222,15 +324,18 @@ static int l_components(lua_State *L)
     return 2;
 }
 
-/* net:links(snap) -> { total =, blocked =, tracking =, range =, outage =, active = } */
+/* net:links(snap) -> { total =, blocked =, tracking =, range =, outage =,
+ *   latitude =, user =, active = } */
 static int l_links(lua_State *L)
 {
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_link_counts_t *c = xnet_network_counts(net, check_snapshot(L, net, 2));
-    const char *names[] = {"total", "blocked", "tracking", "range", "outage", "active"};
-    int values[] = {c->total, c->blocked, c->tracking, c->range, c->outage, c->active};
-    lua_createtable(L, 0, 6);
-    for (int i = 0; i < 6; i++) {
+    const char *names[] = {"total",  "blocked",  "tracking", "range",
+                           "outage", "latitude", "user",     "active"};
+    int values[] = {c->total,  c->blocked,  c->tracking, c->range,
+                    c->outage, c->latitude, c->user,     c->active};
+    lua_createtable(L, 0, 8);
+    for (int i = 0; i < 8; i++) {
         lua_pushinteger(L, values[i]);
         lua_setfield(L, -2, names[i]);
     }
@@ -313,11 +418,11 @@ static int l_params(lua_State *L)
     lua_pushinteger(L, p->snapshots);
     lua_setfield(L, -2, "snapshots");
     const char *names[] = {"horizon_s", "survival", "omega_max", "max_range_km", "margin_km",
-                           "bits", "rate_bps", "proc_s"};
+                           "bits", "rate_bps", "proc_s", "cross_plane_max_lat_deg"};
     double values[] = {p->horizon_s, p->link.survival, p->link.omega_max_rad_s,
                        p->link.max_range_km, p->link.margin_km, p->link.bits,
-                       p->link.rate_bps, p->link.proc_s};
-    for (int i = 0; i < 8; i++) {
+                       p->link.rate_bps, p->link.proc_s, p->link.cross_plane_max_lat_deg};
+    for (int i = 0; i < 9; i++) {
         lua_pushnumber(L, values[i]);
         lua_setfield(L, -2, names[i]);
     }

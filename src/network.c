@@ -49,10 +49,25 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
     if (!(p->horizon_s >= 0) || !isfinite(p->horizon_s)) {
         return xnet_fail(XNET_EINVAL, "horizon_s must be > 0 and finite, got %g", p->horizon_s);
     }
-    if ((rc = xnet_link_params_check(&p->link, w)) || (rc = xnet_links_candidate_count(w, &candidates))) {
+    if ((rc = xnet_link_params_check(&p->link, w))) {
         return rc;
     }
     int nodes = xnet_walker_count(w);
+    if (p->custom_links) {
+        candidates = p->custom_count;
+        if (candidates < 1) {
+            return xnet_fail(XNET_EINVAL, "a network needs at least 1 link, got %d", candidates);
+        }
+        for (int k = 0; k < candidates; k++) {
+            int a = p->custom_links[k].a, b = p->custom_links[k].b;
+            if (a < 0 || a >= nodes || b < 0 || b >= nodes || a == b) {
+                return xnet_fail(XNET_EINVAL, "link %d (%d, %d): ends must be two different "
+                                 "satellites in [0, %d)", k, a, b, nodes);
+            }
+        }
+    } else if ((rc = xnet_links_candidate_count(w, &candidates))) {
+        return rc;
+    }
     double T = p->snapshots;
     double per_graph = 48.0 * candidates + 16.0 * nodes + 256;
     double bytes = T * candidates * (sizeof(uint8_t) + sizeof(double)) + 8.0 * candidates
@@ -95,7 +110,11 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
         net->slots[i].snap = -1;
     }
     net->slot_count = slot_count;
-    xnet_links_candidates(w, net->links);
+    if (p->custom_links) {
+        memcpy(net->links, p->custom_links, sizeof(xnet_link_t) * (size_t)candidates);
+    } else {
+        xnet_links_candidates(w, net->links);
+    }
     for (int k = 0; k < p->snapshots; k++) {
         if ((rc = xnet_check_interrupt())) {
             free(scratch);
@@ -104,9 +123,12 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
         }
         size_t off = (size_t)k * (size_t)candidates;
         xnet_links_evaluate(w, &net->params.link, net->links, candidates,
-                            xnet_network_time_s(net, k), k, scratch, net->states + off,
-                            net->latencies + off, &net->counts[k]);
+                            xnet_network_time_s(net, k), k,
+                            p->user_allowed ? p->user_allowed + off : NULL, scratch,
+                            net->states + off, net->latencies + off, &net->counts[k]);
     }
+    net->params.custom_links = NULL; /* the caller's arrays: not kept */
+    net->params.user_allowed = NULL;
     free(scratch);
     *out = net;
     return XNET_OK;

@@ -16,6 +16,13 @@ typedef struct {
     int snapshots;    /* T >= 1 */
     double horizon_s; /* snapshot k is at k * horizon / T; <= 0 means one period */
     xnet_link_params_t link;
+    /* The user's links instead of +Grid: custom_count pairs (NULL: +Grid).
+     * Still subject to every rule. Read during creation only. */
+    const xnet_link_t *custom_links;
+    int custom_count;
+    /* snapshots x candidates, 0 = the user's rule switches the link off in
+     * that snapshot (NULL: no such rule). Read during creation only. */
+    const uint8_t *user_allowed;
 } xnet_network_params_t;
 
 xnet_network_params_t xnet_network_params_default(void);

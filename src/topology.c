@@ -16,6 +16,7 @@ xnet_link_params_t xnet_link_params_default(void)
         .rate_bps = 100e9,
         .proc_s = 0,
         .seed = 1,
+        .cross_plane_max_lat_deg = INFINITY,
     };
     return p;
 }
@@ -46,6 +47,11 @@ int xnet_link_params_check(const xnet_link_params_t *p, const xnet_walker_t *w)
     }
     if (!(p->rate_bps > 0)) {
         return xnet_fail(XNET_EINVAL, "rate_bps must be > 0, got %g", p->rate_bps);
+    }
+    if (!(p->cross_plane_max_lat_deg >= 0)) {
+        return xnet_fail(XNET_EINVAL,
+                         "cross_plane_max_lat_deg must be >= 0 (math.huge for none), got %g",
+                         p->cross_plane_max_lat_deg);
     }
     if (!(p->proc_s >= 0) || !isfinite(p->proc_s)) {
         return xnet_fail(XNET_EINVAL, "proc_s must be >= 0 and finite, got %g", p->proc_s);
@@ -102,8 +108,8 @@ static double segment_clearance_km(const double *a, const double *d)
 
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                          const xnet_link_t *links, int count, double t, int snap,
-                         double *state_scratch, uint8_t *state, double *latency_s,
-                         xnet_link_counts_t *counts)
+                         const uint8_t *user_allowed, double *state_scratch, uint8_t *state,
+                         double *latency_s, xnet_link_counts_t *counts)
 {
     int n = xnet_walker_count(w);
     for (int id = 0; id < n; id++) {
@@ -111,6 +117,9 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
     }
     double floor_km = XNET_EARTH_RADIUS_KM + p->margin_km;
     double fixed_s = p->bits / p->rate_bps + p->proc_s;
+    /* |z| / r > sin(cut-off) is |latitude| > cut-off, without an asin per link. */
+    double sin_cut = p->cross_plane_max_lat_deg >= 90 ? 2
+                                                     : sin(p->cross_plane_max_lat_deg * M_PI / 180);
     xnet_link_counts_t c = {.total = count};
     for (int k = 0; k < count; k++) {
         const double *a = state_scratch + 6 * links[k].a, *b = state_scratch + 6 * links[k].b;
@@ -126,7 +135,15 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
          * (seed, snapshot, link) and not on the other rules' settings. */
         double u = xnet_uniform_at(p->seed, (uint64_t)snap, (uint64_t)k);
         uint8_t s = XNET_LINK_ACTIVE;
-        if (!(segment_clearance_km(a, dr) > floor_km)) {
+        int cross = links[k].a / w->sats != links[k].b / w->sats;
+        if (cross && (fabs(a[2]) > sin_cut * sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+                      || fabs(b[2]) > sin_cut * sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]))) {
+            s = XNET_LINK_LATITUDE;
+            c.latitude++;
+        } else if (user_allowed && !user_allowed[k]) {
+            s = XNET_LINK_USER;
+            c.user++;
+        } else if (!(segment_clearance_km(a, dr) > floor_km)) {
             s = XNET_LINK_BLOCKED;
             c.blocked++;
         } else if (!(omega < p->omega_max_rad_s)) {

@@ -12,13 +12,16 @@ typedef struct {
 } xnet_link_t;
 
 /* Why a candidate link is absent from a snapshot. A link failing several
- * rules is charged to the first in this order. */
+ * rules is charged to the first of: latitude, user, blocked, tracking, range,
+ * outage (the policy rules first, then the physical ones). */
 typedef enum {
     XNET_LINK_ACTIVE = 0,
     XNET_LINK_BLOCKED,  /* line of sight within R_E + margin of the Earth's centre */
     XNET_LINK_TRACKING, /* line-of-sight angular rate >= omega_max */
     XNET_LINK_RANGE,    /* range >= max_range */
-    XNET_LINK_OUTAGE    /* lost the Bernoulli survival draw */
+    XNET_LINK_OUTAGE,   /* lost the Bernoulli survival draw */
+    XNET_LINK_LATITUDE, /* cross-plane link with an end above the latitude cut-off */
+    XNET_LINK_USER      /* switched off by the user's rule for this snapshot */
 } xnet_link_state_t;
 
 typedef struct {
@@ -30,10 +33,14 @@ typedef struct {
     double rate_bps;        /* link data rate */
     double proc_s;          /* per-hop processing delay */
     uint64_t seed;          /* survival draws */
+    /* Cross-plane links (ends in different planes) are off while either end's
+     * geocentric |latitude| exceeds this, as Iridium does near the poles;
+     * +inf (the default) for no cut-off. */
+    double cross_plane_max_lat_deg;
 } xnet_link_params_t;
 
 typedef struct {
-    int total, blocked, tracking, range, outage, active;
+    int total, blocked, tracking, range, outage, latitude, user, active;
 } xnet_link_counts_t;
 
 /* The paper's defaults (docs/model.md section 3). */
@@ -51,11 +58,14 @@ int xnet_links_candidate_count(const xnet_walker_t *w, int *count);
 void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links);
 
 /* Decide every candidate link at time t (snapshot index snap, used for the
- * survival draw) and write its state and latency (seconds; NaN when the
- * geometry rules it out: active and outage links have a latency). state_scratch holds 6 doubles per satellite. O(N + count). */
+ * survival draw) and write its state and latency (seconds; NaN unless the
+ * link is active or lost only to the outage draw: a link a policy rule
+ * removes, latitude or user, is not there at all). user_allowed[count] (NULL: every link) is the user's
+ * rule for this snapshot, 0 = off. state_scratch holds 6 doubles per
+ * satellite. O(N + count). */
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                          const xnet_link_t *links, int count, double t, int snap,
-                         double *state_scratch, uint8_t *state, double *latency_s,
-                         xnet_link_counts_t *counts);
+                         const uint8_t *user_allowed, double *state_scratch, uint8_t *state,
+                         double *latency_s, xnet_link_counts_t *counts);
 
 #endif

@@ -167,6 +167,12 @@ def { "xnet.network", section = "network", sig = "xnet.network(con, { ... })",
     { "rate_bps", "100e9", "bit/s", "link rate" },
     { "proc_s", "0", "s", "processing delay per hop" },
     SEED,
+    { "cross_plane_max_lat_deg", "math.huge", "deg", "cross-plane links off while an end is "
+      .. "above this |latitude| (as Iridium near the poles); none by default" },
+    { "links", "+Grid", "", "your own candidate links `{ {a, b}, ... }`, still checked for line "
+      .. "of sight, tracking, range and survival" },
+    { "link_rule", "nil", "", "function(a, b, snap, t_s) -> false to switch a candidate link off "
+      .. "in a snapshot" },
   },
   returns = "Network of T snapshots" }
 def { "net:latency", section = "network", sig = "net:latency(src, snap)",
@@ -179,7 +185,8 @@ def { "net:hops", section = "network", sig = "net:hops(src, snap)",
 def { "net:components", section = "network", sig = "net:components(snap)",
   returns = "count, sizes (largest first)" }
 def { "net:links", section = "network", sig = "net:links(snap)",
-  returns = "`{ total, blocked, tracking, range, outage, active }` link counts" }
+  returns = "`{ total, blocked, tracking, range, outage, latitude, user, active }` link counts "
+    .. "(each removed link charged to its first rule: latitude, user, then the physical ones)" }
 def { "net:edges", section = "network", sig = "net:edges(snap)",
   returns = "active links `{ {a, b, latency_s}, ... }`" }
 def { "net:time", section = "network", sig = "net:time(snap)", returns = "s since the epoch" }
