@@ -2,6 +2,7 @@
 -- network, model, ring and the four placement methods, with every default
 -- from docs/model.md and each one overridable by name.
 local xnet = require "xnet"
+local util = require "xnet.util"
 
 local paper = {}
 
@@ -21,8 +22,7 @@ local DEFAULTS = {
 -- paper.setup{ ...any of DEFAULTS... } -> { con =, net =, model =, ring = , params = }
 -- The link message size is the model's hidden state (hidden x bytes x 8).
 function paper.setup(o)
-  local p = {}
-  for k, v in pairs(DEFAULTS) do p[k] = v end
+  local p = util.copy(DEFAULTS)
   for k, v in pairs(o or {}) do
     if DEFAULTS[k] == nil and k ~= "layers" and k ~= "ctx_flops" and k ~= "utilisation" then
       local names = { "layers", "ctx_flops", "utilisation" }

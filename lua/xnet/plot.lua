@@ -18,6 +18,7 @@ local csv = require "xnet.csv"
 local json = require "xnet.json"
 local stats = require "xnet.stats"
 local study_dir = require "xnet.study_dir"
+local util = require "xnet.util"
 
 local plot = {}
 
@@ -375,8 +376,7 @@ end
 -- Copy the options (the caller's table is left alone) and check the common ones.
 local function prepare(o, kind)
   check_options(o, kind)
-  local c = {}
-  for k, v in pairs(o) do c[k] = v end
+  local c = util.copy(o)
   if type(c.out) ~= "string" or c.out == "" then
     fail("out must be the base path of the files to write, got %s", type(c.out))
   end

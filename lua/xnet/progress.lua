@@ -12,6 +12,7 @@
 --   bar:note("a line")   -- printed above the bar
 --   bar:finish()
 local core = require "xnet.core"
+local util = require "xnet.util"
 
 local progress = {}
 local Progress = {}
@@ -33,11 +34,8 @@ end
 
 -- A point's parameters as one key (names sorted).
 local function key_of(params)
-  local names = {}
-  for k in pairs(params) do names[#names + 1] = k end
-  table.sort(names)
   local parts = {}
-  for i, k in ipairs(names) do parts[i] = k .. "=" .. tostring(params[k]) end
+  for i, k in ipairs(util.sorted_keys(params)) do parts[i] = k .. "=" .. tostring(params[k]) end
   return table.concat(parts, ",")
 end
 
@@ -68,11 +66,8 @@ function progress.expected_cost(finished, pending)
   -- the parameter whose groups explain most of the spread: the largest
   -- between-group sum of squares of log time (ties: the first name)
   local best, best_ss = nil, -1
-  local names = {}
-  for k in pairs(by) do names[#names + 1] = k end
-  table.sort(names)
   local log_mean = log_sum / n
-  for _, k in ipairs(names) do
+  for _, k in ipairs(util.sorted_keys(by)) do
     local ss = 0
     for _, cell in pairs(by[k]) do ss = ss + cell.count * (cell.log_sum / cell.count - log_mean) ^ 2 end
     if ss > best_ss then best, best_ss = k, ss end
