@@ -6,7 +6,9 @@
 -- exact seconds per token, averaged over the seven named profiles, and its
 -- distance to the paper's reported means: the root mean square of
 -- ln(ours / paper) over the four methods (0.1 ~ 10% off on average).
--- experiments/figures.lua ranks the points.
+-- experiments/figures.lua ranks the points. experiments/paper_polar_cutoff.lua
+-- asks the next question: does cutting cross-plane links near the poles widen
+-- the gap? (It narrows it; README.)
 --
 -- Networks and plans depend only on the link parameters and the variant, so
 -- each worker process keeps them between points (48 networks of 40 snapshots).

@@ -16,6 +16,7 @@ local DEFAULTS = {
   pattern = "star", planes = 33, sats = 32, phasing = 0, altitude_km = 550,
   inclination_deg = 87, snapshots = 200, survival = 0.95, omega_max = 0.12,
   max_range_km = 5000, margin_km = 80, rate_bps = 100e9, proc_s = 0, seed = 1,
+  cross_plane_max_lat_deg = math.huge,
   model = "llama-moe-3.5b", layers = nil, ctx_flops = nil, utilisation = nil,
 }
 
@@ -40,7 +41,8 @@ function paper.setup(o)
   local net = xnet.network(con, { snapshots = p.snapshots, survival = p.survival,
                                   omega_max = p.omega_max, max_range_km = p.max_range_km,
                                   margin_km = p.margin_km, bits = model.message_bits,
-                                  rate_bps = p.rate_bps, proc_s = p.proc_s, seed = p.seed })
+                                  rate_bps = p.rate_bps, proc_s = p.proc_s, seed = p.seed,
+                                  cross_plane_max_lat_deg = p.cross_plane_max_lat_deg })
   return { con = con, net = net, model = model, ring = xnet.ring(net, model.layers), params = p }
 end
 

@@ -72,6 +72,11 @@ local both = xnet.network(con, { snapshots = 2, cross_plane_max_lat_deg = 60,
 t.check(both:links(0).latitude == cut:links(0).latitude
         and both:links(0).user == 2080 - cut:links(0).latitude)
 
+-- The paper's setup passes the cut-off through (experiments/paper_polar_cutoff.lua).
+local paper = require "xnet.paper"
+t.check(paper.setup{ snapshots = 2, cross_plane_max_lat_deg = 60 }.net:params()
+          .cross_plane_max_lat_deg == 60)
+
 -- Bad input.
 t.check_error("cross_plane_max_lat_deg must be >= 0", xnet.network, con,
               { cross_plane_max_lat_deg = -1 })
