@@ -1,21 +1,24 @@
 # spacexnet: GNU make + pkg-config. `make` builds ./spacexnet; `make test` runs
 # every suite; `make asan` and `make memcheck` run them under sanitizers.
 
-PKGS      := igraph lua5.4 zlib erfa
+# The kernel (src/*.c but l_*.c and main.c) and its tests use KERNEL_PKGS
+# only: a kernel file that includes a Lua header does not compile.
+KERNEL_PKGS := igraph zlib erfa
+PKGS      := $(KERNEL_PKGS) lua5.4
 APT_PKGS  := build-essential pkg-config liblua5.4-dev libigraph-dev zlib1g-dev \
              libreadline-dev gnuplot-nox parallel valgrind clang libclang-rt-14-dev strace \
              liberfa-dev python3-sgp4
 BUILD     ?= build
 CC        ?= cc
-GIT_REV   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-ifeq ($(GIT_REV),unknown)
-  $(info note: not a git checkout (or no git): results record the revision as "unknown")
-endif
 WARN      := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
              -Wstrict-prototypes
 OPT       ?= -O2 -g
-CFLAGS    += -std=c11 -D_DEFAULT_SOURCE -pthread $(OPT) $(WARN) $(SAN) -MMD -MP \
-             $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed "s/-I/-isystem /g")
+pkg_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null | sed "s/-I/-isystem /g")
+COMMON_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -pthread $(OPT) $(WARN) $(SAN) -MMD -MP \
+                 -iquote $(BUILD)
+KERNEL_CFLAGS := $(CFLAGS) $(COMMON_CFLAGS) $(call pkg_cflags,$(KERNEL_PKGS))
+KERNEL_LDLIBS := $(LDLIBS) $(shell pkg-config --libs $(KERNEL_PKGS) 2>/dev/null) -lm -pthread
+CFLAGS    += $(COMMON_CFLAGS) $(call pkg_cflags,$(PKGS))
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 LDFLAGS   += $(SAN)
 ifeq ($(shell pkg-config --exists readline 2>/dev/null && echo yes),yes)
@@ -38,8 +41,14 @@ FUZZ_SECONDS ?= 60
 CTEST_BIN   += $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz_%)
 BIN         := $(if $(filter build,$(BUILD)),spacexnet,$(BUILD)/spacexnet)
 
-.PHONY: all deps test run bench figures docs memcheck asan fuzz fuzz-run clean
-all: deps $(BIN)
+.PHONY: all deps libs test run bench figures docs memcheck asan fuzz fuzz-run clean FORCE
+all: libs $(BIN)
+
+# The default goal never installs anything: it says what is missing.
+libs:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { \
+	  echo "missing libraries (pkg-config: $(PKGS)); run: make deps (installs the Debian" \
+	  "packages with apt-get) or: sudo apt-get install -y $(APT_PKGS)"; exit 1; }
 
 # Install the Debian packages when root on a machine that lacks them;
 # otherwise say exactly what to run.
@@ -65,15 +74,28 @@ $(BIN): $(BINDING_OBJ) $(BUILD)/libxnet.a
 $(BUILD)/libxnet.a: $(KERNEL_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/%.o: src/%.c Makefile | $(BUILD)
+$(KERNEL_OBJ): $(BUILD)/%.o: src/%.c Makefile | $(BUILD)
+	$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+
+$(BINDING_OBJ): $(BUILD)/%.o: src/%.c Makefile | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/main.o: CFLAGS += -DXNET_GIT_REV='"$(GIT_REV)"'
-$(BUILD)/l_xnet.o: CFLAGS += -DXNET_GIT_REV='"$(GIT_REV)"'
+# The git revision the binary reports (src/version.h): the header is
+# rewritten only when `git describe` changes, so what includes it is rebuilt
+# exactly when HEAD (or the dirty state) moves, never left stale.
+$(BUILD)/git_rev.h: FORCE | $(BUILD)
+	@rev=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	line="#define XNET_GIT_REV \"$$rev\""; \
+	if [ ! -f $@ ] || [ "$$(cat $@)" != "$$line" ]; then \
+	  echo "$$line" > $@; \
+	  [ "$$rev" = unknown ] && echo "note: not a git checkout (or no git): results record" \
+	    "the revision as \"unknown\""; true; \
+	fi
+$(BUILD)/main.o $(BUILD)/l_xnet.o: $(BUILD)/git_rev.h
 
 $(BUILD)/tests/%: tests/c/%.c tests/c/check.h tests/c/make_network.h $(BUILD)/libxnet.a Makefile | $(BUILD)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(CFLAGS) -Isrc -o $@ $< $(BUILD)/libxnet.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(KERNEL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libxnet.a $(LDFLAGS) $(KERNEL_LDLIBS)
 
 $(BUILD):
 	@mkdir -p $@
@@ -88,7 +110,7 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libxnet.a Makefile | $(BUILD)
 	@mkdir -p $(BUILD)/bench
-	$(CC) $(CFLAGS) -Isrc -o $@ $< $(BUILD)/libxnet.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(KERNEL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libxnet.a $(LDFLAGS) $(KERNEL_LDLIBS)
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
@@ -130,6 +152,6 @@ $(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/support.c fuzz/fuzz.h $(FUZZ_LINK) Makefile
 	$(CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/support.c $(FUZZ_LINK) $(LDFLAGS) $(LDLIBS)
 
 clean:
-	rm -rf build spacexnet
+	rm -rf $(BUILD) $(BIN)
 
 -include $(KERNEL_OBJ:.o=.d) $(BINDING_OBJ:.o=.d)

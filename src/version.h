@@ -2,9 +2,9 @@
 #define XNET_VERSION_H
 
 #define XNET_VERSION "0.1.0"
-/* The git revision is passed by the Makefile; "unknown" outside a checkout. */
-#ifndef XNET_GIT_REV
-#define XNET_GIT_REV "unknown"
-#endif
+/* XNET_GIT_REV: the git revision, from $(BUILD)/git_rev.h, which the
+ * Makefile rewrites whenever `git describe` changes ("unknown" outside a
+ * checkout). */
+#include "git_rev.h"
 
 #endif
