@@ -20,6 +20,17 @@ local function sx(args, input)
   return code, out
 end
 
+-- -v reports the revision the binary was built from, never a stale one
+-- (the Makefile rewrites the revision header whenever git describe changes)
+do
+  local p = io.popen("cd " .. q(xnet.root) .. " && git describe --always --dirty 2>/dev/null")
+  local rev = p:read("l") or "unknown"
+  p:close()
+  local _, version = sx("-v")
+  t.check(version:find("(" .. rev .. ")", 1, true) ~= nil,
+          "spacexnet -v names revision " .. rev .. ": " .. version)
+end
+
 -- -e: an expression prints its values; a statement prints nothing; they share state
 local code, out = sx("-e '1 + 1, \"a\"' -e 'x = 3' -e 'x * 2' -e 'print(\"p\")'")
 t.check(code == 0 and out == "2\ta\n6\np\n", out)
