@@ -8,6 +8,7 @@ volatile sig_atomic_t xnet_interrupt_requested = 0;
 
 static char last_error[512];
 static int last_code = XNET_OK;
+static int igraph_reason_kept = 0; /* the last error is igraph's, with its reason */
 
 int xnet_errcode(void)
 {
@@ -17,6 +18,7 @@ int xnet_errcode(void)
 int xnet_fail(int code, const char *fmt, ...)
 {
     last_code = code;
+    igraph_reason_kept = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
@@ -37,15 +39,21 @@ int xnet_check_interrupt(void)
     return XNET_OK;
 }
 
-/* igraph calls this before returning an error code: free igraph's own
- * temporaries (its FINALLY stack) and keep the first reason. */
+/* igraph calls this before returning an error code, once where the error
+ * arises (with its reason) and again at every IGRAPH_CHECK it passes on the
+ * way out (with an empty reason): free igraph's own temporaries (its
+ * FINALLY stack) and keep the reason: an empty one never replaces it. */
 static void record_igraph_error(const char *reason, const char *file, int line,
                                 igraph_error_t igraph_errno)
 {
     (void)file;
     (void)line;
-    xnet_fail(XNET_EGRAPH, "igraph: %s (%s)", reason ? reason : "error",
-              igraph_strerror(igraph_errno));
+    int empty = !reason || !reason[0];
+    if (!empty || last_code != XNET_EGRAPH || !igraph_reason_kept) {
+        xnet_fail(XNET_EGRAPH, "igraph: %s (%s)", empty ? "error" : reason,
+                  igraph_strerror(igraph_errno));
+        igraph_reason_kept = !empty;
+    }
     IGRAPH_FINALLY_FREE();
 }
 

@@ -279,6 +279,43 @@ const char *__asan_default_options(void)
     return "allocator_may_return_null=1";
 }
 
+/* igraph's own errors reach the recording handler, and the reason given
+ * where the error arose survives the empty ones of the checks it passes on
+ * the way out. */
+static void test_igraph_errors(void)
+{
+    igraph_t g;
+    igraph_vector_int_t edges;
+    igraph_vector_t weights;
+    igraph_matrix_t d;
+    igraph_vector_int_init_int(&edges, 4, 0, 1, 1, 2);
+    igraph_create(&g, &edges, 3, IGRAPH_UNDIRECTED);
+    igraph_vector_init_int(&weights, 2, 1, -1);
+    igraph_matrix_init(&d, 0, 0);
+    /* one path calls the all-paths kernel, which refuses the weight (igraph
+     * 0.10: the handler runs with the reason, then with "" on the way out) */
+    igraph_vector_int_t path;
+    igraph_vector_int_init(&path, 0);
+    igraph_error_t rc = igraph_get_shortest_path_dijkstra(&g, &path, NULL, 0, 2, &weights,
+                                                          IGRAPH_ALL);
+    igraph_vector_int_destroy(&path);
+    CHECK(rc != IGRAPH_SUCCESS);
+    CHECK(strstr(xnet_errmsg(), "igraph: ") == xnet_errmsg());
+    if (!strstr(xnet_errmsg(), "negative")) {
+        fprintf(stderr, "igraph error: %s\n", xnet_errmsg());
+        CHECK(0);
+    }
+    /* a later error records its own reason */
+    igraph_vector_resize(&weights, 1);
+    rc = igraph_distances_dijkstra(&g, &d, igraph_vss_all(), igraph_vss_all(), &weights,
+                                   IGRAPH_ALL);
+    CHECK(rc != IGRAPH_SUCCESS && strstr(xnet_errmsg(), "negative") == NULL);
+    igraph_matrix_destroy(&d);
+    igraph_vector_destroy(&weights);
+    igraph_vector_int_destroy(&edges);
+    igraph_destroy(&g);
+}
+
 int main(void)
 {
     xnet_igraph_init();
@@ -287,5 +324,6 @@ int main(void)
     test_seeds();
     test_paths();
     test_errors();
+    test_igraph_errors();
     return check_done();
 }
