@@ -317,3 +317,254 @@ int xnet_place_hosted_random(xnet_plan_t **out, const xnet_ring_t *ring, int nod
     free(ids);
     return finish_plan(plan, rc, out);
 }
+
+/* --- the optimiser ------------------------------------------------------------ */
+
+/* One layer's search state. */
+typedef struct {
+    int T, C, E, k, parallel, cap;
+    const double *path;   /* T x C: path latency through candidate c at snapshot t */
+    size_t sets;
+    const int *members;   /* sets x k */
+    const double *prob;   /* sets */
+    double expert_s, penalty;
+    int *assign;          /* E: candidate of each expert */
+    int *count;           /* C: experts on each candidate */
+} layer_search;
+
+/* Mean over snapshots of the slowest satellite of one set. */
+static double set_cost(const layer_search *s, const int *m)
+{
+    double sum = 0;
+    for (int t = 0; t < s->T; t++) {
+        const double *row = s->path + (size_t)t * s->C;
+        double worst = -INFINITY;
+        for (int j = 0; j < s->k; j++) {
+            int c = s->assign[m[j]], n = 0;
+            for (int i = 0; i < s->k; i++) {
+                n += s->assign[m[i]] == c;
+            }
+            double v = isfinite(row[c]) ? row[c] : s->penalty;
+            v += ((n + s->parallel - 1) / s->parallel) * s->expert_s;
+            worst = v > worst ? v : worst;
+        }
+        sum += worst;
+    }
+    return sum / s->T;
+}
+
+static double layer_objective(const layer_search *s)
+{
+    double f = 0;
+    for (size_t i = 0; i < s->sets; i++) {
+        f += s->prob[i] * set_cost(s, s->members + i * (size_t)s->k);
+    }
+    return f;
+}
+
+/* The objective's part from the sets holding expert a or b (b may be -1). */
+static double part_with(const layer_search *s, int a, int b)
+{
+    double f = 0;
+    for (size_t i = 0; i < s->sets; i++) {
+        const int *m = s->members + i * (size_t)s->k;
+        int in = 0;
+        for (int j = 0; j < s->k; j++) {
+            in |= m[j] == a || m[j] == b;
+        }
+        if (in) {
+            f += s->prob[i] * set_cost(s, m);
+        }
+    }
+    return f;
+}
+
+/* Every assignment within capacity, odometer order; keeps the best in best[]. */
+static double exhaustive(layer_search *s, int *best)
+{
+    int E = s->E, C = s->C;
+    double best_f = INFINITY;
+    for (int e = 0; e < E; e++) {
+        s->assign[e] = 0;
+    }
+    for (;;) {
+        int ok = 1;
+        for (int c = 0; c < C; c++) {
+            s->count[c] = 0;
+        }
+        for (int e = 0; e < E && ok; e++) {
+            ok = ++s->count[s->assign[e]] <= s->cap;
+        }
+        if (ok) {
+            double f = layer_objective(s);
+            if (f < best_f - 1e-15) {
+                best_f = f;
+                memcpy(best, s->assign, sizeof(int) * (size_t)E);
+            }
+        }
+        int e = 0;
+        while (e < E && ++s->assign[e] == C) {
+            s->assign[e++] = 0;
+        }
+        if (e == E) {
+            break;
+        }
+    }
+    memcpy(s->assign, best, sizeof(int) * (size_t)E);
+    for (int c = 0; c < C; c++) {
+        s->count[c] = 0;
+    }
+    for (int e = 0; e < E; e++) {
+        s->count[s->assign[e]]++;
+    }
+    return best_f;
+}
+
+/* Improving moves and swaps until none improves or passes run out. */
+static void local_search(layer_search *s, int passes)
+{
+    for (int pass = 0; pass < passes; pass++) {
+        int improved = 0;
+        for (int e = 0; e < s->E; e++) {
+            for (int c = 0; c < s->C; c++) {
+                int from = s->assign[e];
+                if (c == from) {
+                    continue;
+                }
+                if (s->count[c] < s->cap) {
+                    double before = part_with(s, e, -1);
+                    s->assign[e] = c;
+                    if (part_with(s, e, -1) < before - 1e-15) {
+                        s->count[from]--;
+                        s->count[c]++;
+                        improved = 1;
+                    } else {
+                        s->assign[e] = from;
+                    }
+                    continue;
+                }
+                for (int f = 0; f < s->E; f++) {
+                    if (s->assign[f] != c) {
+                        continue;
+                    }
+                    double before = part_with(s, e, f);
+                    s->assign[e] = c;
+                    s->assign[f] = from;
+                    if (part_with(s, e, f) < before - 1e-15) {
+                        improved = 1;
+                        break;
+                    }
+                    s->assign[e] = from;
+                    s->assign[f] = c;
+                }
+            }
+        }
+        if (!improved || xnet_check_interrupt()) {
+            break;
+        }
+    }
+}
+
+int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                               const xnet_profile_t *profile, xnet_route_t route,
+                               const xnet_hosting_t *hosting, double expert_bytes,
+                               double expert_s, const xnet_hosted_optimize_params_t *params,
+                               double *before_s, double *after_s)
+{
+    *out = NULL;
+    xnet_plan_t *plan;
+    int rc = xnet_place_hosted_sorted(&plan, net, ring, profile, route, hosting, expert_bytes,
+                                      expert_s);
+    if (rc) {
+        return rc;
+    }
+    strcpy(plan->method, "optimized");
+    const xnet_ring_cost_t *rcost;
+    if ((rc = xnet_ring_cost_get(net, ring, route, &rcost))) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    int L = ring->layers, E = profile->experts, k = profile->top_k, T = rcost->snapshots, cap;
+    xnet_hosting_capacity(hosting, expert_bytes, &cap);
+    int maxC = 0;
+    for (int l = 0; l < L; l++) {
+        int n = ring->first[l + 1] - ring->first[l];
+        maxC = n > maxC ? n : maxC;
+    }
+    size_t drawn = profile->topk ? (size_t)params->samples : 0;
+    double bytes = (double)T * maxC * sizeof(double) + drawn * (k * sizeof(int) + sizeof(double));
+    if ((rc = xnet_limit_check(bytes, "the placement search"))) {
+        xnet_plan_destroy(plan);
+        return rc;
+    }
+    double *path = malloc(sizeof(double) * (size_t)T * (size_t)maxC);
+    int *cand = malloc(sizeof(int) * (size_t)maxC), *assign = malloc(sizeof(int) * (size_t)E);
+    int *best = malloc(sizeof(int) * (size_t)E), *count = malloc(sizeof(int) * (size_t)maxC);
+    int *sample = malloc(sizeof(int) * (drawn * (size_t)k + 1));
+    double *equal = malloc(sizeof(double) * (drawn + 1));
+    if (!path || !cand || !assign || !best || !count || !sample || !equal) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+    }
+    *before_s = *after_s = 0;
+    for (int l = 0; l < L && !rc; l++) {
+        int C = 0;
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            if (ring->members[i] != ring->gateway[l] || hosting->gateway_hosts) {
+                cand[C++] = i;
+            }
+        }
+        for (int t = 0; t < T; t++) {
+            for (int c = 0; c < C; c++) {
+                /* the ring cost keeps the ring's member order */
+                path[(size_t)t * C + c] = rcost->through_s[(size_t)t * rcost->members + cand[c]];
+            }
+        }
+        layer_search s = {T, C, E, k, hosting->parallel_experts, cap, path, 0, NULL, NULL,
+                          expert_s, params->cut_penalty_s, assign, count};
+        if (profile->topk) {
+            xnet_rng_t rng;
+            xnet_rng_seed(&rng, params->seed + (uint64_t)l * 0x9e3779b97f4a7c15ull);
+            for (size_t i = 0; i < drawn; i++) {
+                xnet_topk_draw(profile->topk[l], &rng, sample + i * (size_t)k);
+                equal[i] = 1.0 / (double)drawn;
+            }
+            s.sets = drawn;
+            s.members = sample;
+            s.prob = equal;
+        } else {
+            s.sets = profile->first[l + 1] - profile->first[l];
+            s.members = profile->members + profile->first[l] * (size_t)k;
+            s.prob = profile->prob + profile->first[l];
+        }
+        for (int c = 0; c < C; c++) {
+            count[c] = 0;
+        }
+        for (int e = 0; e < E; e++) {
+            int c = 0;
+            while (ring->members[cand[c]] != plan->satellite[l * E + e]) {
+                c++;
+            }
+            assign[e] = c;
+            count[c]++;
+        }
+        *before_s += layer_objective(&s);
+        if (pow(C, E) <= 20000) {
+            *after_s += exhaustive(&s, best);
+        } else {
+            local_search(&s, params->passes);
+            *after_s += layer_objective(&s);
+        }
+        for (int e = 0; e < E; e++) {
+            plan->satellite[l * E + e] = ring->members[cand[assign[e]]];
+        }
+        rc = xnet_check_interrupt();
+    }
+    free(path);
+    free(cand);
+    free(assign);
+    free(best);
+    free(count);
+    free(sample);
+    free(equal);
+    return finish_plan(plan, rc, out);
+}

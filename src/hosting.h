@@ -38,4 +38,26 @@ int xnet_place_hosted_random(xnet_plan_t **out, const xnet_ring_t *ring, int nod
                              int experts, uint64_t seed, xnet_random_mode_t mode,
                              const xnet_hosting_t *hosting, double expert_bytes);
 
+typedef struct {
+    int passes;           /* most local-search passes per layer */
+    double cut_penalty_s; /* cost of an expert whose path is cut in a snapshot */
+    int samples;          /* sets drawn per layer when the profile has none enumerated */
+    uint64_t seed;        /* of those draws (common random numbers for every move) */
+} xnet_hosted_optimize_params_t;
+
+/* xnet.place.optimize with several experts per satellite: per layer,
+ * minimise the expected slowest satellite (path + ceil(activated experts
+ * there / parallel) x expert_s), averaged over snapshots, over the sets of
+ * the profile (enumerated), or over `samples` sets drawn once (Monte Carlo
+ * with common random numbers). Small layers (candidates^experts <= 20000)
+ * are searched exhaustively, so the optimum is found; larger ones by local
+ * search (move an expert to a satellite with room, swap two experts) from the
+ * generalised sorted rule. *before_s and *after_s: the objective summed over
+ * layers, sorted rule and result. */
+int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                               const xnet_profile_t *profile, xnet_route_t route,
+                               const xnet_hosting_t *hosting, double expert_bytes,
+                               double expert_s, const xnet_hosted_optimize_params_t *params,
+                               double *before_s, double *after_s);
+
 #endif

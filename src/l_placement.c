@@ -569,6 +569,16 @@ static void warn_unconnected(lua_State *L, const char *what, xnet_route_t route,
     }
 }
 
+/* The bytes and seconds of one expert of the model behind the profile at idx. */
+static void profile_expert(lua_State *L, int idx, double *bytes, double *seconds)
+{
+    lua_getiuservalue(L, idx, 1);
+    const xnet_model_t *m = xnet_l_check_model(L, -1);
+    *bytes = m->expert_bytes;
+    *seconds = xnet_model_expert_s(m);
+    lua_pop(L, 1);
+}
+
 /* xnet.place.spacexnet(net, ring, profile, { variant = "A" }) -> Plan */
 static int l_place_spacexnet(lua_State *L)
 {
@@ -579,10 +589,8 @@ static int l_place_spacexnet(lua_State *L)
     xnet_route_t route = xnet_l_route_option(L, 4);
     xnet_hosting_t hosting;
     int hosted = hosting_options(L, 4, &hosting);
-    lua_getiuservalue(L, 3, 1);
-    const xnet_model_t *m = xnet_l_check_model(L, -1);
-    double expert_bytes = m->expert_bytes, expert_s = xnet_model_expert_s(m);
-    lua_pop(L, 1);
+    double expert_bytes, expert_s;
+    profile_expert(L, 3, &expert_bytes, &expert_s);
     xnet_plan_t **plan = new_plan(L);
     int rc = hosted ? xnet_place_hosted_sorted(plan, xnet_l_check_network(L, 1),
                                                xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
@@ -593,7 +601,9 @@ static int l_place_spacexnet(lua_State *L)
     if (rc) {
         return xnet_l_raise(L);
     }
-    warn_unconnected(L, "xnet.place.spacexnet", route, (*plan)->experts);
+    if (!hosted) { /* several experts per satellite need fewer satellites */
+        warn_unconnected(L, "xnet.place.spacexnet", route, (*plan)->experts);
+    }
     return 1;
 }
 
@@ -614,7 +624,9 @@ static void set_number(lua_State *L, const char *field, double v)
  * The sorted rule, then local search on the exact expected layer latency. */
 static int l_place_optimize(lua_State *L)
 {
-    static const char *const allowed[] = {"variant", "passes", "cut_penalty_s", NULL};
+    static const char *const allowed[] = {"variant",      "passes",           "cut_penalty_s",
+                                          "samples",      "seed",             "memory_bytes",
+                                          "parallel_experts", "gateway_hosts", NULL};
     check_place_args(L, 1);
     xnet_l_options(L, 4, "xnet.place.optimize", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
@@ -622,11 +634,29 @@ static int l_place_optimize(lua_State *L)
     if (passes < 1 || passes > XNET_MAX_PASSES) {
         return luaL_error(L, "passes must be in [1, %d], got %I", XNET_MAX_PASSES, passes);
     }
+    lua_Integer samples = xnet_l_opt_integer(L, 4, "samples", 2000);
+    if (samples < 1 || samples > 10000000) {
+        return luaL_error(L, "samples must be in [1, 10000000], got %I", samples);
+    }
     xnet_optimize_params_t params = {(int)passes, xnet_l_opt_number(L, 4, "cut_penalty_s", 1.0)};
-    xnet_optimize_stats_t stats;
+    xnet_hosted_optimize_params_t hosted_params = {(int)passes, params.cut_penalty_s,
+                                                   (int)samples,
+                                                   (uint64_t)xnet_l_opt_seed(L, 4, "seed")};
+    xnet_hosting_t hosting;
+    int hosted = hosting_options(L, 4, &hosting);
+    double expert_bytes, expert_s;
+    profile_expert(L, 3, &expert_bytes, &expert_s);
+    xnet_optimize_stats_t stats = {0, 0, 0, 0};
     xnet_plan_t **plan = new_plan(L);
-    if (xnet_place_optimize(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
-                            xnet_l_check_profile(L, 3), route, &params, &stats)) {
+    if (hosted) {
+        if (xnet_place_hosted_optimize(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
+                                       xnet_l_check_profile(L, 3), route, &hosting, expert_bytes,
+                                       expert_s, &hosted_params, &stats.before_s,
+                                       &stats.after_s)) {
+            return xnet_l_raise(L);
+        }
+    } else if (xnet_place_optimize(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
+                                   xnet_l_check_profile(L, 3), route, &params, &stats)) {
         return xnet_l_raise(L);
     }
     lua_createtable(L, 0, 4);

@@ -282,9 +282,14 @@ def { "xnet.place.spacexnet", section = "model",
     .. "is missing and what would fit.",
   options = { VARIANT, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, ring, prof, { ... })",
-  about = "The sorted rule improved by local search on the exact E[max over the activated set].",
+  about = "The sorted rule improved by local search on the exact E[max over the activated set]. "
+    .. "With `memory_bytes`: co-location too (queues included), exhaustive on small layers "
+    .. "(candidates^experts <= 20000), local search beyond; sets not enumerated are drawn once "
+    .. "(`samples`, seeded: common random numbers).",
   options = { VARIANT, { "passes", "20", "", "local-search passes at most" },
-              { "cut_penalty_s", "1", "s", "cost of a path missing in a snapshot" } },
+              { "cut_penalty_s", "1", "s", "cost of a path missing in a snapshot" },
+              { "samples", "2000", "", "with memory_bytes and sets not enumerated: sets drawn per layer" },
+              SEED, HOSTING[1], HOSTING[2], HOSTING[3] },
   returns = "Plan, stats (`stats.before_s`, `after_s`: the objective, path latency only, "
     .. "summed over layers)" }
 def { "xnet.place.randintra_cg", section = "model",

@@ -82,8 +82,10 @@ define("spacexnet", "The paper's sorted rule: frequent experts on the candidates
 end)
 define("optimize", "The sorted rule improved by local search on the exact E[max over the "
        .. "activated set].", function(net, ring, prof, o)
-  o = options("optimize", o, { "passes", "cut_penalty_s" })
-  return call(builtin.optimize, net, ring, prof, pick(o, { "variant", "passes", "cut_penalty_s" }))
+  o = options("optimize", o, { "passes", "cut_penalty_s", "samples", table.unpack(HOSTING) })
+  return call(builtin.optimize, net, ring, prof,
+              pick(o, { "variant", "passes", "cut_penalty_s", "samples", "seed",
+                        table.unpack(HOSTING) }))
 end)
 define("randintra_cg", "Baseline: central gateways, experts random inside each subnet.",
        function(net, ring, prof, o)
