@@ -33,6 +33,40 @@ static void take_line(xnet_csv_reader_t *r)
     r->number++;
 }
 
+/* A line without commas whose values are separated by tabs or semicolons
+ * was written in another dialect: say so, rather than "expected 3 fields". */
+static int check_separator(const xnet_csv_reader_t *r)
+{
+    size_t n = (size_t)(r->line_end - r->line);
+    if (memchr(r->line, ',', n)) {
+        return XNET_OK;
+    }
+    const char *s = r->line, *e = r->line_end;
+    while (s < e && isspace((unsigned char)*s)) {
+        s++;
+    }
+    while (e > s && isspace((unsigned char)e[-1])) {
+        e--;
+    }
+    const char *tab = memchr(s, '\t', (size_t)(e - s)), *semi = memchr(s, ';', (size_t)(e - s));
+    if (tab || semi) {
+        return xnet_fail(XNET_EINVAL,
+                         "%s:%ld: expected commas, found %s (spacexnet reads comma-separated "
+                         "values; convert with: tr '%s' ',' < in > out)",
+                         r->name, r->number, tab ? "tabs" : "semicolons", tab ? "\\t" : ";");
+    }
+    return XNET_OK;
+}
+
+int xnet_csv_is_header(const xnet_csv_reader_t *r)
+{
+    const char *q = r->line;
+    while (q < r->line_end && isspace((unsigned char)*q)) {
+        q++;
+    }
+    return q < r->line_end && (isalpha((unsigned char)*q) || *q == '_');
+}
+
 int xnet_csv_next(xnet_csv_reader_t *r)
 {
     while (r->p < r->end) {
@@ -46,8 +80,14 @@ int xnet_csv_next(xnet_csv_reader_t *r)
         while (q < r->line_end && isspace((unsigned char)*q)) {
             q++;
         }
-        if (q < r->line_end && (*q != '#' || r->comments)) {
-            return 1;
+        if (q < r->line_end && *q == '#') {
+            if (r->comments) {
+                return 1;
+            }
+            continue;
+        }
+        if (q < r->line_end) {
+            return check_separator(r) ? -1 : 1;
         }
     }
     return 0;

@@ -1,8 +1,11 @@
 /* The one CSV line reader every text format uses (plans, routing traces,
- * weight tables): lines end in "\n", "\r\n" or a lone "\r"; a UTF-8 byte
- * order mark at the start is skipped; a NUL byte is an error, never the end
- * of a line; fields are split at commas and trimmed; numbers are parsed
- * whole with strtoll / strtod and their range checked. Errors read
+ * weight tables), and so the one dialect: lines end in "\n", "\r\n" or a
+ * lone "\r"; a UTF-8 byte order mark at the start is skipped; blank lines
+ * and lines starting with '#' are comments; the first other line may be a
+ * header (it starts with a letter); fields are separated by commas (a line
+ * split by tabs or semicolons instead is an error that says so) and
+ * trimmed; a NUL byte is an error, never the end of a line; numbers are
+ * parsed whole with strtoll / strtod and their range checked. Errors read
  * "name:line: reason". */
 #ifndef XNET_CSV_H
 #define XNET_CSV_H
@@ -25,8 +28,14 @@ void xnet_csv_init(xnet_csv_reader_t *r, const char *name, const char *text, siz
                    int comments);
 
 /* The next line that is not blank (nor a '#' comment unless r->comments):
- * 1; 0 at the end; -1 with XNET_EINVAL recorded for a NUL byte. */
+ * 1; 0 at the end; -1 with XNET_EINVAL recorded for a NUL byte, or for a
+ * line with no comma whose fields are separated by tabs or semicolons
+ * ("expected commas, found tabs"). */
 int xnet_csv_next(xnet_csv_reader_t *r);
+
+/* Whether the current line is a header: it starts with a letter or '_'
+ * (a data line starts with a number). Readers skip it as their first line. */
+int xnet_csv_is_header(const xnet_csv_reader_t *r);
 
 /* Split the current line at commas into fields[max], trimmed; returns the
  * count, or max + 1 when there are more. */

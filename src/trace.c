@@ -71,8 +71,13 @@ int xnet_weights_parse(const char *name, const char *text, size_t len, int layer
         free(seen);
         return xnet_fail(XNET_ENOMEM, "%s: out of memory", name);
     }
-    int rc = XNET_OK, row = 0, more;
+    int rc = XNET_OK, row = 0, more, first = 1;
     while (!rc && (more = xnet_csv_next(&r)) != 0) {
+        if (more > 0 && first && xnet_csv_is_header(&r)) {
+            first = 0;
+            continue;
+        }
+        first = 0;
         rc = more < 0 ? XNET_EINVAL : weights_line(&r, f, row++, layers, experts, seen, weights);
     }
     for (int l = 0; !rc && l < layers; l++) {
@@ -135,6 +140,48 @@ static int trace_row(const xnet_csv_reader_t *r, xnet_csv_field_t *f, int layers
     return XNET_OK;
 }
 
+/* Every layer needs rows: name the ones without and say how to fill them. */
+static int check_layers(const char *name, const int *layer, size_t rows, int layers)
+{
+    char *has = calloc((size_t)layers, 1);
+    if (!has) {
+        return xnet_fail(XNET_ENOMEM, "%s: out of memory", name);
+    }
+    for (size_t i = 0; i < rows; i++) {
+        has[layer[i]] = 1;
+    }
+    int missing = 0, first = -1, last = -1;
+    char list[160] = "";
+    size_t used = 0;
+    for (int l = 0; l < layers; l++) {
+        if (!has[l]) {
+            if (missing++ == 0) {
+                first = l;
+            }
+            last = l;
+            if (missing <= 10 && used < sizeof list) {
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%d",
+                                         missing > 1 ? ", " : "", l);
+            }
+        }
+    }
+    free(has);
+    if (!missing) {
+        return XNET_OK;
+    }
+    int covered = layers - missing;
+    return xnet_fail(XNET_EINVAL,
+                     "%s: no rows for layer%s %s%s (%d of %d layers have rows); every layer "
+                     "needs rows 'token,layer,expert_1,...,expert_k': trace the missing "
+                     "layer%s too%s; a weight table with a row per layer "
+                     "(xnet.profile.table) can stand in for a trace",
+                     name, missing > 1 ? "s" : "", list, missing > 10 ? ", ..." : "", covered,
+                     layers, missing > 1 ? "s" : "",
+                     first == covered && last == layers - 1
+                         ? ", or model only the layers traced (xnet.model(name, { layers = N }))"
+                         : "");
+}
+
 int xnet_trace_parse(xnet_profile_t **out, const char *name, const char *text, size_t len,
                      int layers, int experts, int top_k, size_t *rows_read)
 {
@@ -164,8 +211,8 @@ int xnet_trace_parse(xnet_profile_t **out, const char *name, const char *text, s
             rc = XNET_EINVAL;
             break;
         }
-        if (first && isalpha((unsigned char)*r.line)) {
-            first = 0; /* a header line */
+        if (first && xnet_csv_is_header(&r)) {
+            first = 0;
             continue;
         }
         first = 0;
@@ -179,6 +226,9 @@ int xnet_trace_parse(xnet_profile_t **out, const char *name, const char *text, s
     free(f);
     if (!rc && rows == 0) {
         rc = xnet_fail(XNET_EINVAL, "%s: no routing rows", name);
+    }
+    if (!rc) {
+        rc = check_layers(name, layer, rows, layers);
     }
     if (!rc) {
         rc = xnet_profile_from_sets(out, layers, experts, top_k, rows, layer, members);

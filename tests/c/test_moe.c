@@ -226,7 +226,12 @@ static void test_parsers(void)
         {"0,0,1,2\n0,x,1,2\n", "tr.csv:2: layer is not an integer: 'x'"},
         {"0,0,1,2\n0,1,1.5,2\n", "tr.csv:2: expert is not an integer: '1.5'"},
         {"-1,0,1,2\n", "tr.csv:1: token must be an integer >= 0: '-1'"},
-        {"0,0,1,2\n", "tr.csv: layer 1 has no rows"},
+        {"0,0,1,2\n", "tr.csv: no rows for layer 1 (1 of 2 layers have rows)"},
+        {"0,1,1,2\n", "tr.csv: no rows for layer 0 (1 of 2 layers have rows); every layer needs "
+                      "rows 'token,layer,expert_1,...,expert_k': trace the missing layer too; a "
+                      "weight table"},
+        {"0\t0\t1\t2\n", "tr.csv:1: expected commas, found tabs"},
+        {"# c\n0;0;1;2\n", "tr.csv:2: expected commas, found semicolons"},
         {"", "tr.csv: no routing rows"},
         {"token,layer,a,b\n", "tr.csv: no routing rows"},
         {"0,0,1,2\n1,1,2,3\nhello,1,2,3\n", "tr.csv:3: token must be an integer"},

@@ -44,6 +44,23 @@ local stale_readme = "<!-- api:model -->\n| old |\n<!-- /api -->"
 t.check(doc.readme(stale_readme) ~= stale_readme and doc.readme(stale_readme):find("xnet.evaluate", 1, true))
 t.check_error("unknown API section 'nope'", doc.readme, "<!-- api:nope -->\n<!-- /api -->")
 
+-- the README's input file examples read as they say
+local inputs = readme:match("### Input files: one CSV dialect(.-)\n## ")
+local examples = {}
+for block in (inputs or ""):gmatch("```\n(.-)```") do examples[#examples + 1] = block end
+t.check(#examples == 3, #examples .. " input examples in README.md")
+if #examples == 3 then
+  local dir = t.tmpdir()
+  for i, block in ipairs(examples) do assert(xnet.write_file(dir .. "/" .. i .. ".csv", block)) end
+  local trace, rows = xnet.profile.trace(xnet.model("llama-moe-3.5b", { layers = 2 }), dir .. "/1.csv")
+  t.check(trace and rows == 4, rows)
+  t.check(xnet.profile.table(xnet.model("llama-moe-3.5b", { layers = 2, experts = 4 }),
+                             dir .. "/2.csv") ~= nil)
+  local plan = xnet.plan.load(dir .. "/3.csv")
+  t.check(plan and plan:gateway(1) == 93 and plan:satellite(1, 1) == 64)
+  t.rmtree(dir)
+end
+
 -- help: capture what it prints
 local function help_text(x)
   local out = {}

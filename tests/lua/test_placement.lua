@@ -111,16 +111,27 @@ t.check(bad == nil and why:find("trunc.csv.gz", 1, true) and why:find("gzip", 1,
 assert(xnet.write_file(dir .. "/corrupt.csv.gz", raw:sub(1, 12) .. string.rep("x", 40) .. raw:sub(53)))
 bad, why = xnet.profile.trace(small, dir .. "/corrupt.csv.gz")
 t.check(bad == nil and why:find("corrupt.csv.gz", 1, true), why)
-local function trace_error(text, want)
+-- read(small, dir/bad.csv) of text fails with a message containing want
+local function read_error(read, text, want)
   assert(xnet.write_file(dir .. "/bad.csv", text))
-  local prof, msg = xnet.profile.trace(small, dir .. "/bad.csv")
+  local prof, msg = read(small, dir .. "/bad.csv")
   t.check(prof == nil and msg and msg:find(want, 1, true), msg)
 end
+local function trace_error(text, want) read_error(xnet.profile.trace, text, want) end
 trace_error("0,0,0,5\n", "bad.csv:1: expert 5 out of range [0, 3)")
 trace_error("0,0,0,1,2\n", "bad.csv:1: expected token,layer and 2 experts")
 trace_error("0,0,1,1\n", "bad.csv:1: expert 1 repeated in one row")
 trace_error("0,0,0,1\n0,1,0,1\n0,2,0,1\n", "bad.csv:3: layer 2 out of range [0, 2)")
-trace_error("0,0,0,1\n", "bad.csv: layer 1 has no rows")
+trace_error("0,0,0,1\n", "bad.csv: no rows for layer 1 (1 of 2 layers have rows); every layer needs "
+            .. "rows 'token,layer,expert_1,...,expert_k': trace the missing layer too, or model "
+            .. "only the layers traced (xnet.model(name, { layers = N }))")
+-- one dialect for every input: a header line, '#' comments, a clear word on tabs and semicolons
+trace_error("0\t0\t0\t1\n", "bad.csv:1: expected commas, found tabs")
+trace_error("# a comment\n0;0;0;1\n", "bad.csv:2: expected commas, found semicolons")
+read_error(xnet.profile.table, "1\t2\t3\n1,2,3\n", "bad.csv:1: expected commas, found tabs")
+read_error(xnet.profile.table, "1;2;3\n", "bad.csv:1: expected commas, found semicolons")
+assert(xnet.write_file(dir .. "/w.csv", "# weights of the small model\ne0,e1,e2\n1,2,3\n\n3, 2, 1\n"))
+t.check(xnet.profile.table(small, dir .. "/w.csv") ~= nil, "a header line and comments")
 
 -- rings and placements on a small network (fast), then the ordering
 local con = xnet.walker{}
