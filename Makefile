@@ -7,7 +7,7 @@ KERNEL_PKGS := igraph zlib erfa
 PKGS      := $(KERNEL_PKGS) lua5.4
 APT_PKGS  := build-essential pkg-config liblua5.4-dev libigraph-dev zlib1g-dev \
              libreadline-dev gnuplot-nox parallel valgrind clang libclang-rt-14-dev strace \
-             liberfa-dev python3-sgp4
+             liberfa-dev python3-sgp4 gnuplot-doc
 BUILD     ?= build
 CC        ?= cc
 WARN      := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \

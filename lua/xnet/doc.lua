@@ -445,9 +445,10 @@ def { "xnet.plot.bars", section = "studies", sig = "xnet.plot.bars{ ... }",
   about = "Grouped bars: one group per x value, one bar per series, with error bars.",
   options = PLOT_OPTIONS, returns = "as `xnet.plot.lines`" }
 def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
-  about = "The constellation from above at one snapshot: each subnet in its own colour, "
-    .. "gateways labelled with their layer, experts coloured by activation probability on a "
-    .. "fixed 0-1 scale, latitude fitted to the shell.",
+  about = "The constellation from above at one snapshot, in Earth-fixed longitude and geodetic "
+    .. "latitude over gnuplot's world outline: each subnet in its own colour, gateways labelled "
+    .. "with their layer, experts coloured by activation probability on a fixed 0-1 scale, "
+    .. "ground terminals and the active links when asked, latitude fitted to the shell.",
   options = { { "net", "required", "", "Network" }, { "ring", "required", "", "Ring" },
               { "plan", "nil", "", "Plan whose gateways and experts to mark" },
               { "profile", "nil", "", "Profile colouring the experts (needs plan)" },
@@ -455,8 +456,12 @@ def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
               { "out", "required", "", "base path" }, { "title", "shell and time", "", "the title" },
               { "size", "{ 1000, 560 }", "px", "width and height" },
               { "formats", '{ "svg", "png" }', "", "as for lines" },
-              { "gnuplot", '"gnuplot"', "", "as for lines" } },
-  returns = "as `xnet.plot.lines`, plus `experts`" }
+              { "gnuplot", '"gnuplot"', "", "as for lines" },
+              { "ground", "nil", "", "Terminals to mark (a list from xnet.ground)" },
+              { "links", "false", "", "draw the snapshot's active links" },
+              { "coastlines", "gnuplot's world.dat", "", "path of a lon/lat outline, or false "
+                .. "(Debian gnuplot-doc installs the default)" } },
+  returns = "as `xnet.plot.lines`, plus `experts`, `terminals`, `links`, `coastlines`" }
 def { "xnet.study.collect", section = "studies", sig = 'require("xnet.study").collect(dir)',
   about = "Reads a study directory's finished points (each file checked: damaged ones, and "
     .. "ones from another study file, are listed in `bad` and counted missing).",

@@ -358,7 +358,7 @@ local ALLOWED = {
   lines = { "data", "x", "y", "by", "where", "errors", "out", "logx", "logy", table.unpack(LOOK) },
   bars = { "data", "x", "y", "by", "where", "errors", "out", "logy", table.unpack(LOOK) },
   map = { "net", "ring", "plan", "profile", "snapshot", "out", "title", "size", "formats",
-          "gnuplot" },
+          "gnuplot", "ground", "links", "coastlines" },
 }
 
 -- A misspelt option must not be silently ignored.
@@ -529,6 +529,9 @@ end
 -- subnets differ), each layer's gateway a black triangle labelled with its
 -- layer, each expert's satellite coloured by its activation probability on a
 -- fixed 0-1 scale (viridis, readable in grey). plan and profile are optional.
+-- gnuplot's world outline, as Debian's gnuplot-doc installs it.
+plot.WORLD_OUTLINE = "/usr/share/doc/gnuplot/examples/world.dat"
+
 function plot.map(o)
   o = prepare(o, "map")
   check_type(o.net, "xnet.Network", "net")
@@ -562,8 +565,8 @@ function plot.map(o)
     add(o.plan and o.plan:gateway(l) or ring:gateway(l), l)
   end
   local experts = 0
+  dat[#dat + 1] = "\n"
   if o.plan then
-    dat[#dat + 1] = "\n"
     for l = 0, o.plan:layers() - 1 do
       local inc = o.profile and o.profile:inclusion(l)
       for e = 0, o.plan:experts() - 1 do
@@ -571,6 +574,44 @@ function plot.map(o)
         experts = experts + 1
       end
     end
+  else
+    dat[#dat + 1] = "# no plan: no experts"
+  end
+  -- index 3: ground terminals (lon lat name)
+  dat[#dat + 1] = "\n"
+  local terminals = 0
+  for _, term in ipairs(o.ground or {}) do
+    check_type(term, "xnet.Terminal", "ground terminal")
+    dat[#dat + 1] = string.format("%.4f %.4f %s", (term.lon_deg + 180) % 360 - 180, term.lat_deg,
+                                  term.name:gsub("%s", "_"))
+    terminals = terminals + 1
+  end
+  if terminals == 0 then dat[#dat + 1] = "# no ground terminals" end
+  -- index 4: the active links of the snapshot, one segment each (a segment
+  -- that crosses the 180 deg meridian is left out rather than drawn across)
+  dat[#dat + 1] = "\n"
+  local links = 0
+  if o.links then
+    local where = {}
+    for id = 0, #con - 1 do
+      local lat, lon = con:subpoint(id, t)
+      where[id] = { lon, lat }
+    end
+    for _, e in ipairs(net:edges(o.snapshot or 0)) do
+      local a, b = where[e[1]], where[e[2]]
+      if math.abs(a[1] - b[1]) < 180 then
+        dat[#dat + 1] = string.format("%.4f %.4f\n%.4f %.4f\n", a[1], a[2], b[1], b[2])
+        links = links + 1
+      end
+    end
+  end
+  if links == 0 then dat[#dat + 1] = "# no links drawn" end
+  -- gnuplot's world outline (Debian gnuplot-doc), unless coastlines = false
+  local coast = o.coastlines
+  if coast == nil then coast = plot.WORLD_OUTLINE end
+  if coast and not io.open(coast, "r") then
+    if o.coastlines then fail("coastlines: cannot read '%s'", coast) end
+    coast = nil
   end
   local lat_edge = math.min(90, math.ceil((max_lat + 3) / 10) * 10)
   local lines = {
@@ -580,7 +621,7 @@ function plot.map(o)
     "set output " .. gp_string(o.name .. "." .. o.formats[1]),
     "set xrange [-180:180]", string.format("set yrange [%d:%d]", -lat_edge, lat_edge),
     "set xtics 60", "set ytics " .. (lat_edge > 60 and 30 or 15),
-    "set xlabel 'inertial longitude (deg)'", "set ylabel 'latitude (deg)'",
+    "set xlabel 'longitude (deg, Earth-fixed)'", "set ylabel 'geodetic latitude (deg)'",
     "set key below horizontal", "set grid lc rgb '#dddddd'",
     -- viridis end points and middle (van der Walt and Smith, matplotlib, 2015)
     "set palette defined (0 '#440154', 0.5 '#21908d', 1 '#fde725')",
@@ -590,8 +631,16 @@ function plot.map(o)
                                                        con.pattern, con.planes, con.sats,
                                                        con.altitude_km, t, ring:layers())),
   }
-  local cmds = { gp_string(o.name .. ".dat") .. " index 0 using 1:2:3 with points pt 7 ps 0.55 "
-                 .. "lc rgb variable title 'satellites (colour: subnet)'" }
+  local cmds = {}
+  if coast then
+    cmds[#cmds + 1] = gp_string(coast) .. " with lines lc rgb '#aaaaaa' lw 0.8 notitle"
+  end
+  if links > 0 then
+    cmds[#cmds + 1] = gp_string(o.name .. ".dat") .. " index 4 with lines lc rgb '#bbccee' "
+                      .. "lw 0.6 title 'active links'"
+  end
+  cmds[#cmds + 1] = gp_string(o.name .. ".dat") .. " index 0 using 1:2:3 with points pt 7 "
+                    .. "ps 0.55 lc rgb variable title 'satellites (colour: subnet)'"
   if experts > 0 then
     cmds[#cmds + 1] = "'' index 2 using 1:2:3 with points pt 7 ps 1.3 lc palette "
                       .. "title 'experts (colour: probability)'"
@@ -601,9 +650,17 @@ function plot.map(o)
                     .. "title 'gateways (label: layer)'"
   cmds[#cmds + 1] = "'' index 1 using 1:2:(sprintf('%d', $3)) with labels boxed left "
                     .. "offset 0.9,0.55 font ',9' notitle"
+  if terminals > 0 then
+    cmds[#cmds + 1] = "'' index 3 using 1:2 with points pt 5 ps 1.4 lc rgb '#d62728' "
+                      .. "title 'ground terminals'"
+    cmds[#cmds + 1] = "'' index 3 using 1:2:3 with labels left offset 0.9,-0.6 font ',9' "
+                      .. "tc rgb '#d62728' notitle"
+  end
   lines[#lines + 1] = "plot " .. table.concat(cmds, ", \\\n     ")
   local res, err = write_and_render(o, table.concat(dat, "\n") .. "\n", footer(lines, o))
-  if res then res.experts = experts end
+  if res then
+    res.experts, res.terminals, res.links, res.coastlines = experts, terminals, links, coast
+  end
   return res, err
 end
 

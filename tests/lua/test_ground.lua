@@ -76,6 +76,19 @@ t.check(none.undelivered == 1 and none.mean == nil and none.exact == nil and non
         "no visible satellite: undelivered, no mean")
 t.check(math.huge == select(1, pole:access(lnet, 0, 0)) and select(3, pole:access(lnet, 0, 0)) == nil)
 
+-- The map in Earth-fixed longitude: terminals marked, links drawn, coastlines.
+local dir = t.tmpdir()
+local m = xnet.plot.map{ net = full, ring = ring, plan = plan, out = dir .. "/map",
+                         ground = city, links = true, gnuplot = false }
+t.check(m.terminals == 1 and m.links > 0 and m.links <= #full:edges(0))
+local dat = assert(xnet.read_file(dir .. "/map.dat"))
+t.check(dat:find("\n%-3%.7000 40%.4000 Madrid\n") ~= nil, "Madrid at its longitude")
+local have_world = io.open(require("xnet.plot").WORLD_OUTLINE) ~= nil
+t.check(not have_world or m.coastlines ~= nil, "gnuplot's world outline when installed")
+t.check_error("coastlines: cannot read '/nonexistent.dat'", xnet.plot.map,
+              { net = full, ring = ring, out = dir .. "/m2", coastlines = "/nonexistent.dat",
+                gnuplot = false })
+
 -- Bad input.
 t.check_error("terminal 'x': latitude must be in [-90, 90] deg, got 91", xnet.ground,
               { { name = "x", lat_deg = 91, lon_deg = 0 } })
