@@ -120,6 +120,7 @@ int luaopen_xnet_placement(lua_State *L);
 int luaopen_xnet_latency(lua_State *L);
 int luaopen_xnet_tle(lua_State *L);
 int luaopen_xnet_ground(lua_State *L);
+int luaopen_xnet_serve(lua_State *L);
 int luaopen_xnet_core(lua_State *L);
 
 /* An epoch: the option key of the table at idx (or the argument idx when key

@@ -89,6 +89,7 @@ int luaopen_xnet_core(lua_State *L)
     luaopen_xnet_latency(L);
     luaopen_xnet_tle(L);
     luaopen_xnet_ground(L);
+    luaopen_xnet_serve(L);
     const char *igraph_v;
     igraph_version(&igraph_v, NULL, NULL, NULL);
     lua_pushstring(L, XNET_VERSION);

@@ -196,8 +196,12 @@ static int compare_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Linear interpolation between order statistics (R type 7). */
-static double percentile(const double *sorted, size_t n, double q)
+void xnet_sort_doubles(double *v, size_t n)
+{
+    qsort(v, n, sizeof(double), compare_double);
+}
+
+double xnet_percentile(const double *sorted, size_t n, double q)
 {
     double h = (double)(n - 1) * q;
     size_t i = (size_t)h;
@@ -301,10 +305,10 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] /= d;
     }
-    qsort(lat, delivered, sizeof(double), compare_double);
-    res->p50_s = percentile(lat, delivered, 0.50);
-    res->p95_s = percentile(lat, delivered, 0.95);
-    res->p99_s = percentile(lat, delivered, 0.99);
+    xnet_sort_doubles(lat, delivered);
+    res->p50_s = xnet_percentile(lat, delivered, 0.50);
+    res->p95_s = xnet_percentile(lat, delivered, 0.95);
+    res->p99_s = xnet_percentile(lat, delivered, 0.99);
     free(lat);
     return XNET_OK;
 }

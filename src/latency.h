@@ -67,4 +67,9 @@ typedef struct {
 int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
                        xnet_compute_t compute, int snapshot, xnet_exact_result_t *res);
 
+/* Sort n values ascending; the percentile q in [0, 1] of sorted values,
+ * interpolating linearly between order statistics (R type 7). */
+void xnet_sort_doubles(double *v, size_t n);
+double xnet_percentile(const double *sorted, size_t n, double q);
+
 #endif

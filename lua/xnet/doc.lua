@@ -365,6 +365,32 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
     .. "may and the sets are not enumerated, `exact` is absent and `exact_note` says Monte "
     .. "Carlo only" }
 
+def { "xnet.serve", section = "model", sig = "xnet.serve(net, plan, prof, { streams = N | rate_tokens_s = x, ... })",
+  about = "Many tokens at once: gateways and expert satellites are FIFO servers with the "
+    .. "model's compute times (parallel_experts at a time), links pure delays, each token on "
+    .. "the paths of the snapshot it starts in (docs/model.md section 12). A seeded "
+    .. "discrete-event simulation (the same seed, the same bits), or the queueing "
+    .. "approximation (M/G/1 per satellite for open arrivals, mean value analysis for "
+    .. "streams). An open system past its capacity is not run: `status` says where.",
+  options = {
+    { "streams", "", "", "closed loop: N decoding streams, each starting its next token when one ends" },
+    { "rate_tokens_s", "", "1/s", "open: Poisson token arrivals (exactly one of the two)" },
+    { "duration_s", "600", "s", "arrivals (open) or the run (closed) cover [0, duration_s)" },
+    { "warmup_s", "duration_s / 10", "s", "figures from here on" },
+    SEED,
+    { "replications", "4", "", "independent runs; stderr is their spread / sqrt(R)" },
+    VARIANT,
+    { "snapshot", "nil", "", "every token at this snapshot; nil: the one it starts in" },
+    { "service", '"constant"', "", '"exponential": service times exponential with the same means' },
+    { "method", '"simulate"', "", '"analytic": the queueing approximation (means only)' },
+    { "max_tokens", "1e8", "", "a replication starting more tokens raises" },
+    { "busiest", "10", "", "satellites listed in `busiest`" },
+  },
+  returns = "`{ throughput, throughput_stderr, mean, stderr, p50, p95, p99, p99_stderr, "
+    .. "undelivered, in_system, utilisation = { [sat] = u }, busiest = { { satellite, "
+    .. "utilisation }, ... }, bottleneck, bottleneck_utilisation, stable, status, tokens, "
+    .. "delivered, events, how, ... }`: tokens/s and seconds per delivered token" }
+
 -- Results, files, limits, help ---------------------------------------------------
 
 def { "xnet.export", section = "results", sig = "xnet.export(value, path)",

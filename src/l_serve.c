@@ -1,0 +1,313 @@
+/* Lua binding for serving many tokens at once: the simulation (src/serve.c)
+ * and the queueing approximation (src/queueing.c). */
+#include "error.h"
+#include "l_common.h"
+#include "l_moe.h"
+#include "l_network.h"
+#include "l_placement.h"
+#include "latency.h"
+#include "queueing.h"
+#include "serve.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    xnet_serve_params_t par;
+    xnet_route_t route;
+    int snapshot, exponential, analytic, busiest;
+} serve_options_t;
+
+static void read_options(lua_State *L, int idx, serve_options_t *o)
+{
+    static const char *const allowed[] = {"streams", "rate_tokens_s", "duration_s", "warmup_s",
+                                          "seed", "replications", "variant", "snapshot",
+                                          "service", "method", "max_tokens", "busiest", NULL};
+    xnet_l_options(L, idx, "xnet.serve", allowed);
+    memset(o, 0, sizeof *o);
+    int has_streams = xnet_l_rawfield(L, idx, "streams") != LUA_TNIL;
+    int has_rate = xnet_l_rawfield(L, idx, "rate_tokens_s") != LUA_TNIL;
+    lua_pop(L, 2);
+    lua_Integer streams = xnet_l_opt_integer(L, idx, "streams", 0);
+    double rate = xnet_l_opt_number(L, idx, "rate_tokens_s", 0);
+    if (has_streams == has_rate) {
+        luaL_error(L, "xnet.serve: give exactly one of streams (closed loop) and rate_tokens_s "
+                      "(open arrivals)");
+    }
+    if (has_streams && (streams < 1 || streams > 10000000)) {
+        luaL_error(L, "streams must be in [1, 10000000], got %I", streams);
+    }
+    if (has_rate && !(rate > 0 && isfinite(rate))) {
+        luaL_error(L, "rate_tokens_s must be > 0 and finite, got %f", rate);
+    }
+    o->par.streams = (int)streams;
+    o->par.rate_tokens_s = rate;
+    o->par.duration_s = xnet_l_opt_number(L, idx, "duration_s", 600);
+    o->par.warmup_s = xnet_l_opt_number(L, idx, "warmup_s", o->par.duration_s / 10);
+    o->par.seed = (uint64_t)xnet_l_opt_seed(L, idx, "seed");
+    lua_Integer r = xnet_l_opt_integer(L, idx, "replications", 4);
+    if (r < 1 || r > 10000) {
+        luaL_error(L, "replications must be in [1, 10000], got %I", r);
+    }
+    o->par.replications = (int)r;
+    o->par.max_tokens = xnet_l_opt_number(L, idx, "max_tokens", 1e8);
+    o->route = xnet_l_route_option(L, idx);
+    lua_Integer snap = xnet_l_opt_integer(L, idx, "snapshot", -1);
+    if (snap < -1 || snap > XNET_MAX_SNAPSHOTS) {
+        luaL_error(L, "snapshot must be >= 0, got %I", snap);
+    }
+    o->snapshot = (int)snap;
+    const char *service = xnet_l_opt_string(L, idx, "service", "constant");
+    if (strcmp(service, "constant") != 0 && strcmp(service, "exponential") != 0) {
+        luaL_error(L, "service must be \"constant\" or \"exponential\", got \"%s\"", service);
+    }
+    o->exponential = service[0] == 'e';
+    const char *method = xnet_l_opt_string(L, idx, "method", "simulate");
+    if (strcmp(method, "simulate") != 0 && strcmp(method, "analytic") != 0) {
+        luaL_error(L, "method must be \"simulate\" or \"analytic\", got \"%s\"", method);
+    }
+    o->analytic = method[0] == 'a';
+    lua_Integer busiest = xnet_l_opt_integer(L, idx, "busiest", 10);
+    if (busiest < 0 || busiest > 1000000) {
+        luaL_error(L, "busiest must be in [0, 1000000], got %I", busiest);
+    }
+    o->busiest = (int)busiest;
+}
+
+/* Split the plan's path sums into legs: variant B's through-path is
+ * D(g_l, s) + D(s, g_l) = 2 D(g_l, s) (links are undirected); variant A's
+ * is D(g_l, s) + D(s, g_{l+1}). */
+static int build_legs(xnet_network_t *net, const xnet_plan_t *plan, xnet_route_t route,
+                      double *in_s, double *out_s, double *hop_s, xnet_cost_t **kept)
+{
+    xnet_cost_t *b = NULL, *a = NULL;
+    int rc = xnet_cost_build(&b, net, plan, XNET_ROUTE_B);
+    if (!rc && route == XNET_ROUTE_A) {
+        rc = xnet_cost_build(&a, net, plan, XNET_ROUTE_A);
+    }
+    if (rc) {
+        xnet_cost_destroy(b);
+        return rc;
+    }
+    size_t cells = (size_t)b->snapshots * b->layers * b->experts;
+    for (size_t i = 0; i < cells; i++) {
+        in_s[i] = b->path_s[i] / 2;
+        if (!a) {
+            out_s[i] = in_s[i];
+        } else if (!isfinite(a->path_s[i]) || !isfinite(in_s[i])) {
+            out_s[i] = INFINITY;
+        } else {
+            double v = a->path_s[i] - in_s[i];
+            out_s[i] = v > 0 ? v : 0;
+        }
+    }
+    for (size_t i = 0; i < (size_t)b->snapshots * b->layers; i++) {
+        hop_s[i] = a ? 0 : b->hop_s[i];
+    }
+    if (a) {
+        xnet_cost_destroy(b);
+        *kept = a;
+    } else {
+        *kept = b;
+    }
+    return XNET_OK;
+}
+
+static void set_number(lua_State *L, const char *field, double v)
+{
+    if (!isnan(v)) { /* nothing to say: the field is absent, never a made-up number */
+        lua_pushnumber(L, v);
+        lua_setfield(L, -2, field);
+    }
+}
+
+/* result.utilisation = { [satellite] = u } (satellites with work only) and
+ * result.busiest = { { satellite =, utilisation = }, ... } highest first. */
+static void push_utilisation(lua_State *L, const double *u, int nodes, int busiest, int *order)
+{
+    lua_newtable(L);
+    int used = 0;
+    for (int s = 0; s < nodes; s++) {
+        if (u[s] > 0) {
+            lua_pushnumber(L, u[s]);
+            lua_seti(L, -2, s);
+            order[used++] = s;
+        }
+    }
+    lua_setfield(L, -2, "utilisation");
+    /* partial selection sort: busiest is small */
+    int shown = busiest < used ? busiest : used;
+    lua_createtable(L, shown, 0);
+    for (int i = 0; i < shown; i++) {
+        int best = i;
+        for (int j = i + 1; j < used; j++) {
+            if (u[order[j]] > u[order[best]]
+                || (u[order[j]] == u[order[best]] && order[j] < order[best])) {
+                best = j;
+            }
+        }
+        int t = order[i];
+        order[i] = order[best];
+        order[best] = t;
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, order[i]);
+        lua_setfield(L, -2, "satellite");
+        lua_pushnumber(L, u[order[i]]);
+        lua_setfield(L, -2, "utilisation");
+        lua_seti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "busiest");
+}
+
+/* xnet.serve(net, plan, prof, { streams = N | rate_tokens_s = x, duration_s = 600,
+ *   warmup_s = duration_s / 10, seed = 1, replications = 4, variant = "A", snapshot = nil,
+ *   service = "constant", method = "simulate" | "analytic", max_tokens = 1e8, busiest = 10 })
+ *   -> { throughput =, mean =, p50 =, p95 =, p99 =, stderr =, undelivered =, utilisation =,
+ *        busiest =, stable =, status =, ... } */
+static int l_serve(lua_State *L)
+{
+    luaL_checkudata(L, 1, XNET_NETWORK_MT);
+    luaL_checkudata(L, 2, XNET_PLAN_MT);
+    luaL_checkudata(L, 3, XNET_PROFILE_MT);
+    serve_options_t o;
+    read_options(L, 4, &o);
+    lua_getiuservalue(L, 3, 1);
+    const xnet_model_t *model = xnet_l_check_model(L, -1);
+    double gateway_s = xnet_model_gateway_s(model), expert_s = xnet_model_expert_s(model);
+    lua_pop(L, 1);
+    int T = xnet_network_snapshots(xnet_l_check_network(L, 1));
+    int n = xnet_network_nodes(xnet_l_check_network(L, 1));
+    const xnet_plan_t *plan = xnet_l_check_plan(L, 2);
+    int layers = plan->layers, experts = plan->experts;
+    if (plan->nodes != n) {
+        return luaL_error(L, "the plan is for %d satellites, the network has %d", plan->nodes, n);
+    }
+    if (o.snapshot >= T) {
+        return luaL_error(L, "snapshot %d out of range [0, %d)", o.snapshot, T);
+    }
+    void **box = xnet_l_box(L);
+    size_t cells = (size_t)T * layers * experts;
+    double *in_s = *box = malloc(sizeof(double) * (2 * cells + (size_t)T * layers + 2 * n + 1)
+                                 + sizeof(int) * ((size_t)n + 1));
+    if (!in_s) {
+        return luaL_error(L, "out of memory for the serving tables");
+    }
+    double *out_s = in_s + cells, *hop_s = out_s + cells, *util = hop_s + (size_t)T * layers;
+    double *wait = util + n;
+    int *order = (int *)(wait + n);
+    /* No Lua call from here to the kernel's return: the pointers stay valid. */
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    plan = xnet_l_check_plan(L, 2);
+    const xnet_profile_t *prof = xnet_l_check_profile(L, 3);
+    char method[sizeof plan->method];
+    memcpy(method, plan->method, sizeof method);
+    xnet_serve_system_t sys = {
+        .layers = layers, .experts = experts, .top_k = prof->top_k, .nodes = n,
+        .snapshots = T, .gateway = plan->gateway, .satellite = plan->satellite,
+        .parallel = plan->hosting.parallel_experts > 1 ? plan->hosting.parallel_experts : 1,
+        .gateway_s = gateway_s, .expert_s = expert_s, .exponential = o.exponential,
+        .snapshot_s = T > 1 ? xnet_network_time_s(net, 1) - xnet_network_time_s(net, 0)
+                            : INFINITY,
+        .snapshot = o.snapshot, .in_s = in_s, .out_s = out_s, .hop_s = hop_s,
+        .profile = prof};
+    xnet_serve_result_t sim = {.utilisation = util};
+    xnet_queue_result_t model_res = {.utilisation = util, .wait_s = wait};
+    xnet_cost_t *cost = NULL;
+    int rc = xnet_serve_check(&sys, &o.par);
+    if (!rc) {
+        rc = build_legs(net, plan, o.route, in_s, out_s, hop_s, &cost);
+    }
+    if (!rc) {
+        rc = o.analytic ? xnet_queue_solve(&sys, cost, &o.par, &model_res)
+                        : xnet_serve_simulate(&sys, &o.par, &sim);
+    }
+    xnet_cost_destroy(cost);
+    if (rc) {
+        return xnet_l_raise(L);
+    }
+    if (o.analytic) {
+        sim.unstable = model_res.unstable;
+        sim.bottleneck = model_res.bottleneck;
+        sim.bottleneck_utilisation = model_res.bottleneck_utilisation;
+        sim.throughput_tokens_s = model_res.throughput_tokens_s;
+        sim.mean_s = model_res.mean_s;
+        sim.undelivered = model_res.undelivered;
+        sim.throughput_stderr = sim.mean_stderr = sim.p50_s = sim.p95_s = sim.p99_s = NAN;
+        sim.p99_stderr = sim.in_system = NAN;
+    }
+    lua_createtable(L, 0, 32);
+    lua_pushstring(L, o.analytic ? "analytic" : "simulate");
+    lua_setfield(L, -2, "how");
+    lua_pushstring(L, method);
+    lua_setfield(L, -2, "method");
+    lua_getiuservalue(L, 3, 2);
+    lua_setfield(L, -2, "profile");
+    lua_pushstring(L, o.route == XNET_ROUTE_A ? "A" : "B");
+    lua_setfield(L, -2, "variant");
+    if (o.par.streams > 0) {
+        lua_pushinteger(L, o.par.streams);
+        lua_setfield(L, -2, "streams");
+    } else {
+        lua_pushnumber(L, o.par.rate_tokens_s);
+        lua_setfield(L, -2, "rate_tokens_s");
+    }
+    lua_pushboolean(L, !sim.unstable);
+    lua_setfield(L, -2, "stable");
+    if (sim.unstable) {
+        char status[96];
+        snprintf(status, sizeof status, "unstable (utilisation %.3g at satellite %d)",
+                 sim.bottleneck_utilisation, sim.bottleneck);
+        lua_pushstring(L, status);
+    } else {
+        lua_pushstring(L, "stable");
+    }
+    lua_setfield(L, -2, "status");
+    lua_pushinteger(L, sim.bottleneck);
+    lua_setfield(L, -2, "bottleneck");
+    lua_pushnumber(L, sim.bottleneck_utilisation);
+    lua_setfield(L, -2, "bottleneck_utilisation");
+    set_number(L, "throughput", sim.throughput_tokens_s);
+    set_number(L, "throughput_stderr", sim.throughput_stderr);
+    set_number(L, "mean", sim.mean_s);
+    set_number(L, "stderr", sim.mean_stderr);
+    set_number(L, "p50", sim.p50_s);
+    set_number(L, "p95", sim.p95_s);
+    set_number(L, "p99", sim.p99_s);
+    set_number(L, "p99_stderr", sim.p99_stderr);
+    set_number(L, "undelivered", sim.undelivered);
+    set_number(L, "in_system", sim.in_system);
+    if (!o.analytic) {
+        lua_pushnumber(L, sim.tokens);
+        lua_setfield(L, -2, "tokens");
+        lua_pushnumber(L, sim.delivered);
+        lua_setfield(L, -2, "delivered");
+        lua_pushnumber(L, sim.events);
+        lua_setfield(L, -2, "events");
+        lua_pushinteger(L, o.par.replications);
+        lua_setfield(L, -2, "replications");
+    } else if (o.par.streams > 0) {
+        lua_pushinteger(L, model_res.iterations);
+        lua_setfield(L, -2, "iterations");
+    }
+    lua_pushnumber(L, o.par.duration_s);
+    lua_setfield(L, -2, "duration_s");
+    lua_pushnumber(L, o.par.warmup_s);
+    lua_setfield(L, -2, "warmup_s");
+    lua_pushinteger(L, (lua_Integer)o.par.seed);
+    lua_setfield(L, -2, "seed");
+    lua_pushnumber(L, gateway_s);
+    lua_setfield(L, -2, "gateway_s");
+    lua_pushnumber(L, expert_s);
+    lua_setfield(L, -2, "expert_s");
+    push_utilisation(L, util, n, o.busiest, order);
+    return 1;
+}
+
+int luaopen_xnet_serve(lua_State *L)
+{
+    lua_pushcfunction(L, l_serve);
+    lua_setfield(L, -2, "serve");
+    return 0;
+}

@@ -1,0 +1,241 @@
+#include "queueing.h"
+
+#include "error.h"
+#include "memlimit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const xnet_serve_system_t *sys;
+    const xnet_cost_t *cost;
+    xnet_cost_t with_wait; /* the cost table with every job's wait added */
+    double *weight;        /* snapshots: time the window spends in each */
+    double *per_layer;     /* layers, the evaluator's scratch */
+} model_t;
+
+/* Time the window [lo, hi) spends in each snapshot (one when the snapshot
+ * is fixed or there is one). */
+static void snapshot_weights(const xnet_serve_system_t *sys, double lo, double hi, double *w)
+{
+    int T = sys->snapshots;
+    for (int k = 0; k < T; k++) {
+        w[k] = 0;
+    }
+    if (sys->snapshot >= 0 || T == 1 || !isfinite(sys->snapshot_s)) {
+        w[sys->snapshot >= 0 ? sys->snapshot : 0] = 1;
+        return;
+    }
+    double dt = sys->snapshot_s, j0 = floor(lo / dt), j1 = floor(hi / dt);
+    if (j1 - j0 >= 2.0 * T) {
+        for (int k = 0; k < T; k++) {
+            w[k] = 1; /* many whole orbits: every snapshot alike */
+        }
+        return;
+    }
+    for (double j = j0; j <= j1; j++) {
+        double overlap = fmin(hi, (j + 1) * dt) - fmax(lo, j * dt);
+        if (overlap > 0) {
+            w[(int)fmod(j, (double)T)] += overlap;
+        }
+    }
+}
+
+/* Mean latency of a delivered token and the undelivered fraction when every
+ * job at satellite s waits wait_s[s] (NULL: none), over the window's snapshots. */
+static int latency(model_t *m, const double *wait_s, double *mean_s, double *undelivered)
+{
+    const xnet_serve_system_t *sys = m->sys;
+    int T = sys->snapshots, L = sys->layers, E = sys->experts;
+    xnet_cost_t *c = &m->with_wait;
+    for (int k = 0; k < T; k++) {
+        if (m->weight[k] == 0) {
+            continue;
+        }
+        for (int l = 0; l < L; l++) {
+            size_t row = (size_t)k * L + l;
+            double gw = wait_s ? wait_s[sys->gateway[l]] : 0;
+            c->hop_s[row] = m->cost->hop_s[row] + gw;
+            for (int e = 0; e < E; e++) {
+                double w = wait_s ? wait_s[sys->satellite[l * E + e]] : 0;
+                c->path_s[row * E + e] = m->cost->path_s[row * E + e] + w;
+            }
+        }
+    }
+    xnet_compute_t compute = {sys->gateway_s, sys->expert_s};
+    double total = 0, delivered = 0, sum = 0;
+    for (int k = 0; k < T; k++) {
+        if (m->weight[k] == 0) {
+            continue;
+        }
+        xnet_exact_result_t ex = {.per_layer_s = m->per_layer};
+        int rc = xnet_latency_exact(c, sys->profile, compute, k, &ex);
+        if (rc) {
+            return rc;
+        }
+        if (ex.unavailable) {
+            return xnet_fail(XNET_EINVAL, "the queueing approximation needs the top-k sets "
+                                          "where co-located experts queue; use method = "
+                                          "\"simulate\"");
+        }
+        total += m->weight[k];
+        double d = m->weight[k] * (1 - ex.undelivered);
+        delivered += d;
+        if (d > 0) {
+            sum += d * ex.mean_s;
+        }
+    }
+    *undelivered = 1 - delivered / total;
+    *mean_s = delivered > 0 ? sum / delivered : NAN;
+    return XNET_OK;
+}
+
+/* Per token at every satellite: visits, server-seconds and the sum of the
+ * squared service times (their second moments). */
+static void loads(const xnet_serve_system_t *sys, double *visits, double *demand, double *second)
+{
+    double m2 = sys->exponential ? 2 : 1, g = sys->gateway_s, x = sys->expert_s;
+    for (int i = 0; i < sys->nodes; i++) {
+        visits[i] = demand[i] = second[i] = 0;
+    }
+    for (int l = 0; l < sys->layers; l++) {
+        int s = sys->gateway[l];
+        visits[s] += 1;
+        demand[s] += g;
+        second[s] += m2 * g * g;
+        for (int e = 0; e < sys->experts; e++) {
+            double p = sys->profile->inclusion[(size_t)l * sys->experts + e];
+            s = sys->satellite[l * sys->experts + e];
+            visits[s] += p;
+            demand[s] += p * x;
+            second[s] += p * m2 * x * x;
+        }
+    }
+}
+
+static int solve_open(model_t *m, const double *visits, const double *demand,
+                      const double *second, const xnet_serve_params_t *p,
+                      xnet_queue_result_t *res)
+{
+    const xnet_serve_system_t *sys = m->sys;
+    double x = p->rate_tokens_s, c = sys->parallel;
+    for (int s = 0; s < sys->nodes; s++) {
+        double rho = x * demand[s] / c;
+        res->utilisation[s] = rho;
+        res->wait_s[s] = visits[s] > 0 && rho < 1 ? x * second[s] / (c * c) / (2 * (1 - rho)) : 0;
+    }
+    if (res->unstable) {
+        res->throughput_tokens_s = res->mean_s = res->undelivered = NAN;
+        return XNET_OK;
+    }
+    int rc = latency(m, res->wait_s, &res->mean_s, &res->undelivered);
+    res->throughput_tokens_s = x * (1 - res->undelivered);
+    return rc;
+}
+
+static int solve_closed(model_t *m, const double *visits, const double *demand,
+                        const double *second, double *queue, const xnet_serve_params_t *p,
+                        xnet_queue_result_t *res)
+{
+    const xnet_serve_system_t *sys = m->sys;
+    double n = p->streams, c = sys->parallel, seen = (n - 1) / n, r, u;
+    int rc = latency(m, NULL, &r, &u);
+    if (rc || !isfinite(r)) {
+        res->throughput_tokens_s = rc ? NAN : 0;
+        res->mean_s = NAN;
+        res->undelivered = u;
+        return rc;
+    }
+    /* the asymptotic bounds: no faster than alone, nor than the bottleneck */
+    double dmax = 0;
+    for (int s = 0; s < sys->nodes; s++) {
+        dmax = fmax(dmax, demand[s]);
+    }
+    double bound = fmin(n / r, c / dmax), x = bound;
+    for (int s = 0; s < sys->nodes; s++) {
+        queue[s] = x * demand[s]; /* start from no waiting */
+        res->wait_s[s] = 0;
+    }
+    for (res->iterations = 1; res->iterations <= 500; res->iterations++) {
+        for (int s = 0; s < sys->nodes; s++) {
+            if (visits[s] == 0) {
+                continue;
+            }
+            double busy = fmin(x * demand[s] / c, 1) * seen, mean_s = demand[s] / visits[s];
+            double w = ((queue[s] * seen - busy) * mean_s + busy * second[s] / (2 * demand[s])) / c;
+            res->wait_s[s] = w > 0 ? w : 0;
+        }
+        if ((rc = latency(m, res->wait_s, &r, &u))) {
+            return rc;
+        }
+        double next = fmin(n / r, bound), change = fabs(next - x);
+        x = 0.5 * x + 0.5 * next; /* damped: the plain iteration can oscillate */
+        for (int s = 0; s < sys->nodes; s++) {
+            queue[s] = x * (visits[s] * res->wait_s[s] + demand[s]);
+        }
+        if (change <= 1e-9 * x) {
+            break;
+        }
+    }
+    for (int s = 0; s < sys->nodes; s++) {
+        res->utilisation[s] = x * demand[s] / c;
+    }
+    res->mean_s = n / x; /* Little, also where the bound holds x */
+    res->undelivered = u;
+    res->throughput_tokens_s = x * (1 - u);
+    return XNET_OK;
+}
+
+int xnet_queue_solve(const xnet_serve_system_t *sys, const xnet_cost_t *cost,
+                     const xnet_serve_params_t *p, xnet_queue_result_t *res)
+{
+    int rc = xnet_serve_check(sys, p), n = sys->nodes, T = sys->snapshots;
+    int L = sys->layers, E = sys->experts;
+    if (rc) {
+        return rc;
+    }
+    if (cost->snapshots != T || cost->layers != L || cost->experts != E) {
+        return xnet_fail(XNET_EINVAL, "the cost table is for %d snapshots x %d layers x %d "
+                                      "experts, the system for %d x %d x %d",
+                         cost->snapshots, cost->layers, cost->experts, T, L, E);
+    }
+    if ((rc = xnet_limit_check(sizeof(double) * ((double)T * L * (E + 1) + 4.0 * n + T + L),
+                               "the queueing model"))) {
+        return rc;
+    }
+    model_t m = {.sys = sys, .cost = cost, .with_wait = *cost};
+    double *visits = malloc(sizeof(double) * (4 * (size_t)n + (size_t)T + (size_t)L));
+    m.with_wait.path_s = malloc(sizeof(double) * ((size_t)T * L * E + 1));
+    m.with_wait.hop_s = malloc(sizeof(double) * ((size_t)T * L + 1));
+    if (!visits || !m.with_wait.path_s || !m.with_wait.hop_s) {
+        free(visits);
+        free(m.with_wait.path_s);
+        free(m.with_wait.hop_s);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the queueing model");
+    }
+    double *demand = visits + n, *second = demand + n, *queue = second + n;
+    m.weight = queue + n;
+    m.per_layer = m.weight + T;
+    loads(sys, visits, demand, second);
+    snapshot_weights(sys, p->warmup_s, p->duration_s, m.weight);
+    res->bottleneck = 0;
+    for (int s = 0; s < n; s++) {
+        if (demand[s] > demand[res->bottleneck]) {
+            res->bottleneck = s;
+        }
+    }
+    double rate = p->streams > 0 ? 0 : p->rate_tokens_s;
+    res->bottleneck_utilisation = rate * demand[res->bottleneck] / sys->parallel;
+    res->unstable = p->streams <= 0 && res->bottleneck_utilisation >= 1;
+    res->iterations = 0;
+    rc = p->streams > 0 ? solve_closed(&m, visits, demand, second, queue, p, res)
+                        : solve_open(&m, visits, demand, second, p, res);
+    if (!rc && p->streams > 0) {
+        res->bottleneck_utilisation = res->utilisation[res->bottleneck];
+    }
+    free(visits);
+    free(m.with_wait.path_s);
+    free(m.with_wait.hop_s);
+    return rc;
+}

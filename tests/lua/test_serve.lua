@@ -1,0 +1,102 @@
+-- Serving many tokens at once (xnet.serve): a lone stream reproduces
+-- xnet.evaluate, the queueing approximation agrees with both at no load,
+-- runs are reproducible to the bit, an open system past its capacity
+-- reports the satellite, and bad input raises clearly.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local t = require "harness"
+local xnet = require "xnet"
+
+local con = xnet.walker{ planes = 8, sats = 12 }
+local net = xnet.network(con, { snapshots = 12, survival = 0.9, seed = 3 })
+local m = xnet.model{ layers = 4, experts = 6, top_k = 2, hidden = 1024, bytes_per_value = 2,
+                      expert_ffn = 2048, flops_per_s = 1e11 }
+local prof = xnet.profile.zipf(m, 1, { seed = 2 })
+local ring = xnet.ring(net, m.layers)
+local plan = xnet.place.spacexnet(net, ring, prof)
+local period = 2 * math.pi * math.sqrt((6371 + 550) ^ 3 / 398600.4418)
+
+-- A lone stream never queues: its tokens are evaluate's tokens (at one
+-- snapshot; over an orbit a closed loop runs more tokens in the faster
+-- snapshots, so it is compared there with open arrivals below).
+local ev = xnet.evaluate(net, plan, prof, { snapshot = 5, tokens = 1000 })
+local one = xnet.serve(net, plan, prof, { streams = 1, snapshot = 5, duration_s = 60,
+                                          warmup_s = 0 })
+t.near(one.mean, ev.exact, 4 * one.stderr, "a lone stream at snapshot 5")
+t.check(one.stderr < 0.01 * one.mean and one.undelivered == ev.exact_undelivered)
+t.near(one.throughput, (1 - one.undelivered) / one.mean, 0.02 * one.throughput,
+       "a lone stream: one token after another")
+ev = xnet.evaluate(net, plan, prof, { tokens = 1000 })
+-- the approximation's lone stream is the exact evaluation (time-weighted snapshots)
+local a1 = xnet.serve(net, plan, prof, { streams = 1, duration_s = 2 * period, warmup_s = 0,
+                                         method = "analytic" })
+t.near(a1.mean, ev.exact, 1e-9 * ev.exact, "the approximation at one stream")
+t.check(a1.how == "analytic" and one.how == "simulate")
+
+-- a trickle of open arrivals: nearly no queueing
+local slow = xnet.serve(net, plan, prof, { rate_tokens_s = 0.01, duration_s = 4 * period,
+                                           warmup_s = 0, replications = 4 })
+t.near(slow.mean, ev.exact, 4 * slow.stderr, "open arrivals at vanishing load")
+t.near(slow.undelivered, ev.exact_undelivered, 0.05, "undelivered at vanishing load")
+
+-- same seed, same bits; another seed, other bits
+local o = { streams = 20, duration_s = 200, seed = 5, replications = 2 }
+local r1, r2 = xnet.serve(net, plan, prof, o), xnet.serve(net, plan, prof, o)
+t.check(r1.mean == r2.mean and r1.p99 == r2.p99 and r1.throughput == r2.throughput
+        and r1.events == r2.events, "reproducible")
+local same = true
+for s, u in pairs(r1.utilisation) do same = same and r2.utilisation[s] == u end
+t.check(same, "utilisation reproducible")
+o.seed = 6
+t.check(xnet.serve(net, plan, prof, o).mean ~= r1.mean, "another seed")
+-- Little's law in the closed loop: streams = throughput x latency (+ the lost)
+t.near(r1.in_system, 20, 1e-6, "every stream has a token in the system")
+t.near(r1.throughput * r1.mean, 20 * (1 - r1.undelivered), 0.05 * 20, "Little's law")
+-- the busiest satellites, highest first, and the bottleneck among them
+t.check(#r1.busiest == 10 and r1.busiest[1].utilisation >= r1.busiest[2].utilisation)
+t.check(r1.utilisation[r1.busiest[1].satellite] == r1.busiest[1].utilisation)
+
+-- Past the capacity an open system reports where, without running.
+-- the busiest satellite's server-seconds per token bound the rate
+local probe = xnet.serve(net, plan, prof, { rate_tokens_s = 1, method = "analytic" })
+local cap = 1 / probe.bottleneck_utilisation
+local over = xnet.serve(net, plan, prof, { rate_tokens_s = 1.3 * cap, duration_s = 1e9 })
+t.check(over.stable == false and over.throughput == nil and over.mean == nil)
+t.check(over.status:match("^unstable %(utilisation 1%.3%d* at satellite %d+%)$"), over.status)
+t.near(over.bottleneck_utilisation, 1.3, 1e-9)
+local aover = xnet.serve(net, plan, prof, { rate_tokens_s = 1.3 * cap, method = "analytic" })
+t.check(aover.status == over.status)
+-- below it, the simulation's utilisation is the offered one
+local under = xnet.serve(net, plan, prof, { rate_tokens_s = 0.5 * cap, duration_s = 100,
+                                            replications = 2 })
+t.check(under.stable and under.events > 0)
+t.near(under.utilisation[under.bottleneck], 0.5 * (1 - under.undelivered), 0.05)
+
+-- bad input
+t.check_error("give exactly one of streams", xnet.serve, net, plan, prof, {})
+t.check_error("give exactly one of streams", xnet.serve, net, plan, prof,
+              { streams = 2, rate_tokens_s = 1 })
+t.check_error("rate_tokens_s must be > 0 and finite, got 0", xnet.serve, net, plan, prof,
+              { rate_tokens_s = 0 })
+t.check_error("rate_tokens_s must be > 0 and finite, got -1", xnet.serve, net, plan, prof,
+              { rate_tokens_s = -1 })
+t.check_error("streams must be in [1, 10000000], got 0", xnet.serve, net, plan, prof,
+              { streams = 0 })
+t.check_error("duration_s must be finite and > 0, got 0", xnet.serve, net, plan, prof,
+              { streams = 1, duration_s = 0 })
+t.check_error("warmup_s must be in [0, duration_s = 10)", xnet.serve, net, plan, prof,
+              { streams = 1, duration_s = 10, warmup_s = 10 })
+t.check_error("max_tokens = 100 tokens", xnet.serve, net, plan, prof,
+              { rate_tokens_s = 10, duration_s = 1000, max_tokens = 100 })
+t.check_error("snapshot 12 out of range [0, 12)", xnet.serve, net, plan, prof,
+              { streams = 1, snapshot = 12 })
+t.check_error("unknown option 'stream' for xnet.serve", xnet.serve, net, plan, prof,
+              { stream = 1 })
+t.check_error("method must be", xnet.serve, net, plan, prof, { streams = 1, method = "mva" })
+local other = xnet.network(xnet.walker{ planes = 6, sats = 12 }, { snapshots = 2 })
+t.check_error("the plan is for 96 satellites, the network has 72", xnet.serve, other, plan,
+              prof, { streams = 1 })
+local m2 = xnet.model(m, { experts = 5 })
+t.check_error("the profile is for 4 layers x 5 experts, the plan for 4 x 6", xnet.serve, net,
+              plan, xnet.profile.uniform(m2), { streams = 1 })
+
+t.done()
