@@ -134,4 +134,9 @@ if not only or only == "map" then
   local prof = paper.profile(s.model, "zipf-1", 1)
   say(xnet.plot.map{ net = s.net, ring = s.ring, plan = paper.plan(s, "spacexnet", prof),
                      profile = prof, out = "results/constellation_map" })
+  -- Earth-fixed, over the coastlines, with experiments/ground.lua's users and the links
+  local cities = dofile(xnet.root .. "/experiments/ground_cities.lua")
+  say(xnet.plot.map{ net = s.net, ring = s.ring, ground = xnet.ground(cities), links = true,
+                     out = "results/ground_map",
+                     title = "the paper's 33 x 32 star over the Earth at its epoch, snapshot 0" })
 end

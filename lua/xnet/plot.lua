@@ -575,7 +575,8 @@ function plot.map(o)
       end
     end
   else
-    dat[#dat + 1] = "# no plan: no experts"
+    -- gnuplot counts a block only if it holds data: a point off the map keeps the indices
+    dat[#dat + 1] = "# no plan: no experts\n999 999 0 -1 -1"
   end
   -- index 3: ground terminals (lon lat name)
   dat[#dat + 1] = "\n"
@@ -586,7 +587,7 @@ function plot.map(o)
                                   term.name:gsub("%s", "_"))
     terminals = terminals + 1
   end
-  if terminals == 0 then dat[#dat + 1] = "# no ground terminals" end
+  if terminals == 0 then dat[#dat + 1] = "# no ground terminals\n999 999 none" end
   -- index 4: the active links of the snapshot, one segment each (a segment
   -- that crosses the 180 deg meridian is left out rather than drawn across)
   dat[#dat + 1] = "\n"
@@ -605,7 +606,7 @@ function plot.map(o)
       end
     end
   end
-  if links == 0 then dat[#dat + 1] = "# no links drawn" end
+  if links == 0 then dat[#dat + 1] = "# no links drawn\n999 999\n999 999" end
   -- gnuplot's world outline (Debian gnuplot-doc), unless coastlines = false
   local coast = o.coastlines
   if coast == nil then coast = plot.WORLD_OUTLINE end
