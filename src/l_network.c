@@ -162,13 +162,14 @@ static void read_link_rules(lua_State *L, const xnet_walker_t *w, xnet_network_p
 /* xnet.network(con, { snapshots =, horizon_s =, survival =, omega_max =,
  *   max_range_km =, margin_km =, bits =, rate_bps =, proc_s =, seed =,
  *   cross_plane_max_lat_deg = math.huge, links = { {a, b}, ... },
- *   link_rule = function(a, b, snap, t_s) -> boolean }) -> Network */
+ *   link_rule = function(a, b, snap, t_s) -> boolean,
+ *   outages = "independent" | "markov", outage_down_s = }) -> Network */
 static int l_network(lua_State *L)
 {
     static const char *const allowed[] = {"snapshots", "horizon_s", "survival", "omega_max",
                                           "max_range_km", "margin_km", "bits", "rate_bps",
                                           "proc_s", "seed", "cross_plane_max_lat_deg", "links",
-                                          "link_rule", NULL};
+                                          "link_rule", "outages", "outage_down_s", NULL};
     xnet_walker_t *w = luaL_checkudata(L, 1, XNET_CONSTELLATION_MT);
     xnet_l_options(L, 2, "xnet.network", allowed);
     xnet_network_params_t p = xnet_network_params_default();
@@ -192,6 +193,12 @@ static int l_network(lua_State *L)
     p.link.cross_plane_max_lat_deg = xnet_l_opt_number(L, 2, "cross_plane_max_lat_deg",
                                                        p.link.cross_plane_max_lat_deg);
     read_link_rules(L, w, &p);
+    const char *outages = xnet_l_opt_string(L, 2, "outages", "independent");
+    if (strcmp(outages, "independent") != 0 && strcmp(outages, "markov") != 0) {
+        return luaL_error(L, "outages must be 'independent' or 'markov', got '%s'", outages);
+    }
+    p.link.outage_markov = strcmp(outages, "markov") == 0;
+    p.link.outage_down_s = xnet_l_opt_number(L, 2, "outage_down_s", p.link.outage_down_s);
 
     xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_NETWORK_MT, 1, destroy_network);
     lua_pushvalue(L, 1); /* keep the constellation reachable as net:constellation() */
@@ -205,6 +212,25 @@ static int l_network(lua_State *L)
         return xnet_l_raise(L);
     }
     warn_if_fragmented(L, h->ptr);
+    return 1;
+}
+
+/* net:reseed(seed) -> a Network like net (same constellation, rules and
+ * geometry) whose outages are drawn with this seed */
+static int l_reseed(lua_State *L)
+{
+    xnet_l_check_network(L, 1);
+    lua_Integer seed = luaL_checkinteger(L, 2);
+    if (seed < 0) {
+        return luaL_error(L, "seed must be an integer >= 0, got %I", seed);
+    }
+    xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_NETWORK_MT, 1, destroy_network);
+    lua_getiuservalue(L, 1, 1); /* the same constellation */
+    lua_setiuservalue(L, -2, 1);
+    if (xnet_network_reseed((xnet_network_t **)&h->ptr, xnet_l_check_network(L, 1),
+                            (uint64_t)seed)) {
+        return xnet_l_raise(L);
+    }
     return 1;
 }
 
@@ -428,6 +454,10 @@ static int l_params(lua_State *L)
     }
     lua_pushinteger(L, (lua_Integer)p->link.seed);
     lua_setfield(L, -2, "seed");
+    lua_pushstring(L, p->link.outage_markov ? "markov" : "independent");
+    lua_setfield(L, -2, "outages");
+    lua_pushnumber(L, p->link.outage_down_s);
+    lua_setfield(L, -2, "outage_down_s");
     return 1;
 }
 
@@ -625,7 +655,7 @@ int luaopen_xnet_network(lua_State *L)
         {"latency", l_latency},   {"hops", l_hops},         {"path", l_path},
         {"components", l_components}, {"links", l_links},   {"edges", l_edges},
         {"time", l_time},         {"snapshots", l_snapshots}, {"size", l_size},
-        {"constellation", l_constellation}, {"params", l_params},
+        {"constellation", l_constellation}, {"params", l_params}, {"reseed", l_reseed},
         {"clear_cache", l_clear_cache},
         {NULL, NULL}};
     static const luaL_Reg metamethods[] = {{"__len", l_size},

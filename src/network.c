@@ -31,6 +31,9 @@ struct xnet_network {
     void (*attachment_free[XNET_ATTACH_SLOTS])(void *);
 };
 
+/* Serial numbers tell networks apart in caches. */
+static unsigned long next_serial = 1;
+
 xnet_network_params_t xnet_network_params_default(void)
 {
     xnet_network_params_t p = {.snapshots = 200, .horizon_s = 0,
@@ -79,13 +82,12 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
     }
 
     xnet_network_t *net = calloc(1, sizeof *net);
-    double *scratch = malloc(sizeof(double) * 6 * (size_t)nodes);
+    double *scratch = malloc(sizeof(double) * 6 * (size_t)nodes + (size_t)candidates);
     if (!net || !scratch) {
         free(net);
         free(scratch);
         return xnet_fail(XNET_ENOMEM, "out of memory creating the network");
     }
-    static unsigned long next_serial = 1;
     net->walker = *w;
     net->params = *p;
     if (!(net->params.horizon_s > 0)) {
@@ -122,15 +124,75 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
             return rc;
         }
         size_t off = (size_t)k * (size_t)candidates;
+        double dt_s = k ? xnet_network_time_s(net, k) - xnet_network_time_s(net, k - 1) : 0;
         xnet_links_evaluate(w, &net->params.link, net->links, candidates,
-                            xnet_network_time_s(net, k), k,
+                            xnet_network_time_s(net, k), k, dt_s,
                             p->user_allowed ? p->user_allowed + off : NULL, scratch,
-                            net->states + off, net->latencies + off, &net->counts[k]);
+                            (uint8_t *)(scratch + 6 * (size_t)nodes), net->states + off,
+                            net->latencies + off, &net->counts[k]);
     }
     net->params.custom_links = NULL; /* the caller's arrays: not kept */
     net->params.user_allowed = NULL;
     free(scratch);
     *out = net;
+    return XNET_OK;
+}
+
+int xnet_network_reseed(xnet_network_t **out, const xnet_network_t *net, uint64_t seed)
+{
+    *out = NULL;
+    int T = net->params.snapshots, C = net->candidates, rc;
+    size_t cells = (size_t)T * (size_t)C;
+    double per_graph = 48.0 * C + 16.0 * net->nodes + 256;
+    if ((rc = xnet_limit_check((double)cells * (1 + sizeof(double)) + 8.0 * C
+                                   + net->slot_count * per_graph,
+                               "the snapshot series"))) {
+        return rc;
+    }
+    xnet_network_t *r = calloc(1, sizeof *r);
+    uint8_t *chain = calloc((size_t)C + 1, 1);
+    if (r) {
+        r->links = malloc(sizeof(xnet_link_t) * (size_t)C);
+        r->states = malloc(cells);
+        r->latencies = malloc(sizeof(double) * cells);
+        r->counts = malloc(sizeof(xnet_link_counts_t) * (size_t)T);
+        r->slots = malloc(sizeof(graph_slot_t) * (size_t)net->slot_count);
+    }
+    if (!r || !chain || !r->links || !r->states || !r->latencies || !r->counts || !r->slots) {
+        free(chain);
+        xnet_network_destroy(r);
+        return xnet_fail(XNET_ENOMEM, "out of memory copying the network");
+    }
+    r->walker = net->walker;
+    r->params = net->params;
+    r->params.link.seed = seed;
+    r->serial = next_serial++;
+    r->nodes = net->nodes;
+    r->candidates = C;
+    for (int i = 0; i < net->slot_count; i++) {
+        r->slots[i].snap = -1;
+    }
+    r->slot_count = net->slot_count;
+    memcpy(r->links, net->links, sizeof(xnet_link_t) * (size_t)C);
+    memcpy(r->states, net->states, cells);
+    memcpy(r->latencies, net->latencies, sizeof(double) * cells);
+    memcpy(r->counts, net->counts, sizeof(xnet_link_counts_t) * (size_t)T);
+    for (int k = 0; k < T; k++) {
+        uint8_t *state = r->states + (size_t)k * (size_t)C;
+        double dt_s = k ? xnet_network_time_s(r, k) - xnet_network_time_s(r, k - 1) : 0;
+        xnet_link_counts_t *c = &r->counts[k];
+        c->active = c->outage = 0;
+        for (int i = 0; i < C; i++) {
+            int up = xnet_link_up(&r->params.link, k, i, dt_s, chain);
+            if (state[i] == XNET_LINK_ACTIVE || state[i] == XNET_LINK_OUTAGE) {
+                state[i] = up ? XNET_LINK_ACTIVE : XNET_LINK_OUTAGE;
+                c->active += up;
+                c->outage += !up;
+            }
+        }
+    }
+    free(chain);
+    *out = r;
     return XNET_OK;
 }
 

@@ -33,6 +33,11 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
                         const xnet_network_params_t *p);
 void xnet_network_destroy(xnet_network_t *net);
 
+/* A copy of net whose outage process is drawn again with another seed
+ * (placement on draws of its own): the geometry and every rule stay, and
+ * the result equals a network created with that seed. O(T * candidates). */
+int xnet_network_reseed(xnet_network_t **out, const xnet_network_t *net, uint64_t seed);
+
 const xnet_walker_t *xnet_network_walker(const xnet_network_t *net);
 const xnet_network_params_t *xnet_network_params(const xnet_network_t *net);
 int xnet_network_nodes(const xnet_network_t *net);

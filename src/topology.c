@@ -17,6 +17,12 @@ xnet_link_params_t xnet_link_params_default(void)
         .proc_s = 0,
         .seed = 1,
         .cross_plane_max_lat_deg = INFINITY,
+        .outage_markov = 0,
+        /* No published statistic of in-orbit laser link outage durations was
+         * found; re-acquiring a laser link alone takes seconds (Bhattacharjee
+         * et al., arXiv 2301.05285). 120 s is a free parameter chosen so that
+         * an outage spans about four default snapshots (28.6 s apart). */
+        .outage_down_s = 120,
     };
     return p;
 }
@@ -52,6 +58,10 @@ int xnet_link_params_check(const xnet_link_params_t *p, const xnet_walker_t *w)
         return xnet_fail(XNET_EINVAL,
                          "cross_plane_max_lat_deg must be >= 0 (math.huge for none), got %g",
                          p->cross_plane_max_lat_deg);
+    }
+    if (!(p->outage_down_s > 0) || !isfinite(p->outage_down_s)) {
+        return xnet_fail(XNET_EINVAL, "outage_down_s must be > 0 and finite, got %g",
+                         p->outage_down_s);
     }
     if (!(p->proc_s >= 0) || !isfinite(p->proc_s)) {
         return xnet_fail(XNET_EINVAL, "proc_s must be >= 0 and finite, got %g", p->proc_s);
@@ -106,10 +116,34 @@ static double segment_clearance_km(const double *a, const double *d)
     return sqrt(x * x + y * y + z * z);
 }
 
+/* Probability that a link is up now. Independent: survival p. Two-state
+ * chain (continuous-time, stationary up fraction p, mean down time D, so
+ * mean up time D p / (1 - p) and rate 1/up + 1/down = 1 / (D p)), sampled
+ * dt apart: from up, p + (1 - p) r; from down, p (1 - r); r = exp(-dt / (D p)).
+ * The first snapshot starts from the stationary p. */
+static double up_probability(const xnet_link_params_t *p, int snap, double dt_s, int was_up)
+{
+    double s = p->survival;
+    if (!p->outage_markov || snap == 0 || s >= 1 || s <= 0) {
+        return s;
+    }
+    double r = exp(-dt_s / (p->outage_down_s * s));
+    return was_up ? s + (1 - s) * r : s * (1 - r);
+}
+
+int xnet_link_up(const xnet_link_params_t *p, int snap, int k, double dt_s, uint8_t *chain)
+{
+    /* Drawn for every link, feasible or not, so outages depend only on
+     * (seed, snapshot, link) and not on the other rules' settings. */
+    double u = xnet_uniform_at(p->seed, (uint64_t)snap, (uint64_t)k);
+    chain[k] = (uint8_t)(u < up_probability(p, snap, dt_s, chain[k]));
+    return chain[k];
+}
+
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
-                         const xnet_link_t *links, int count, double t, int snap,
-                         const uint8_t *user_allowed, double *state_scratch, uint8_t *state,
-                         double *latency_s, xnet_link_counts_t *counts)
+                         const xnet_link_t *links, int count, double t, int snap, double dt_s,
+                         const uint8_t *user_allowed, double *state_scratch, uint8_t *chain,
+                         uint8_t *state, double *latency_s, xnet_link_counts_t *counts)
 {
     int n = xnet_walker_count(w);
     for (int id = 0; id < n; id++) {
@@ -131,9 +165,7 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
         double cz = dr[0] * dv[1] - dr[1] * dv[0];
         double range = sqrt(r2);
         double omega = sqrt(cx * cx + cy * cy + cz * cz) / r2;
-        /* Drawn for every link, feasible or not, so outages depend only on
-         * (seed, snapshot, link) and not on the other rules' settings. */
-        double u = xnet_uniform_at(p->seed, (uint64_t)snap, (uint64_t)k);
+        int up = xnet_link_up(p, snap, k, dt_s, chain);
         uint8_t s = XNET_LINK_ACTIVE;
         int cross = links[k].a / w->sats != links[k].b / w->sats;
         if (cross && (fabs(a[2]) > sin_cut * sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
@@ -152,7 +184,7 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
         } else if (!(range < p->max_range_km)) {
             s = XNET_LINK_RANGE;
             c.range++;
-        } else if (!(u < p->survival)) {
+        } else if (!up) {
             s = XNET_LINK_OUTAGE;
             c.outage++;
         } else {

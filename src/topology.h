@@ -19,7 +19,7 @@ typedef enum {
     XNET_LINK_BLOCKED,  /* line of sight within R_E + margin of the Earth's centre */
     XNET_LINK_TRACKING, /* line-of-sight angular rate >= omega_max */
     XNET_LINK_RANGE,    /* range >= max_range */
-    XNET_LINK_OUTAGE,   /* lost the Bernoulli survival draw */
+    XNET_LINK_OUTAGE,   /* down in the outage process (docs/model.md section 3) */
     XNET_LINK_LATITUDE, /* cross-plane link with an end above the latitude cut-off */
     XNET_LINK_USER      /* switched off by the user's rule for this snapshot */
 } xnet_link_state_t;
@@ -37,6 +37,8 @@ typedef struct {
      * geocentric |latitude| exceeds this, as Iridium does near the poles;
      * +inf (the default) for no cut-off. */
     double cross_plane_max_lat_deg;
+    int outage_markov;      /* 0: independent draws per snapshot; 1: a two-state chain per link */
+    double outage_down_s;   /* chain: mean outage duration (mean up: down * p / (1 - p)) */
 } xnet_link_params_t;
 
 typedef struct {
@@ -57,15 +59,22 @@ int xnet_links_candidate_count(const xnet_walker_t *w, int *count);
 /* Fill links[count] in the canonical order of docs/model.md section 3. O(count). */
 void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links);
 
+/* Whether link k is up in snapshot snap of its outage process
+ * (docs/model.md section 3); chain[k] holds its state in snap - 1 and gets
+ * the new one. dt_s is the time since snapshot snap - 1. O(1). */
+int xnet_link_up(const xnet_link_params_t *p, int snap, int k, double dt_s, uint8_t *chain);
+
 /* Decide every candidate link at time t (snapshot index snap, used for the
  * survival draw) and write its state and latency (seconds; NaN unless the
  * link is active or lost only to the outage draw: a link a policy rule
  * removes, latitude or user, is not there at all). user_allowed[count] (NULL: every link) is the user's
  * rule for this snapshot, 0 = off. state_scratch holds 6 doubles per
- * satellite. O(N + count). */
+ * satellite. chain[count] carries each link's up (1) or down (0) state
+ * from snapshot snap - 1 to snap (written at every snapshot, read by the
+ * two-state model); dt_s is the time since the previous snapshot. O(N + count). */
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
-                         const xnet_link_t *links, int count, double t, int snap,
-                         const uint8_t *user_allowed, double *state_scratch, uint8_t *state,
-                         double *latency_s, xnet_link_counts_t *counts);
+                         const xnet_link_t *links, int count, double t, int snap, double dt_s,
+                         const uint8_t *user_allowed, double *state_scratch, uint8_t *chain,
+                         uint8_t *state, double *latency_s, xnet_link_counts_t *counts);
 
 #endif

@@ -65,6 +65,10 @@ local HOSTING = {
   { "parallel_experts", "1", "", "activated experts a satellite runs at once; more queue" },
   { "gateway_hosts", "false", "", "a layer's gateway may hold experts of its layer" },
 }
+local PLACEMENT_SEED = { "placement_seed", "seed + 1", "", "outage seed of the draws the "
+                         .. "placement looks at (the network's own seed + 1: not the draws it is "
+                         .. "evaluated on)" }
+local IN_SAMPLE = { "in_sample", "false", "", "place on the network's own outage draws" }
 local VARIANT = { "variant", '"A"', "",
                   '"A": experts answer the next gateway; "B": their own gateway, which forwards' }
 
@@ -159,7 +163,11 @@ def { "xnet.network", section = "network", sig = "xnet.network(con, { ... })",
   options = {
     { "snapshots", "200", "", "snapshots T, evenly spaced over the horizon" },
     { "horizon_s", "period", "s", "time the snapshots span (one orbital period)" },
-    { "survival", "0.95", "", "probability that a link survives its Bernoulli draw" },
+    { "survival", "0.95", "", "probability that a link is up (its up fraction under \"markov\")" },
+    { "outages", '"independent"', "", '"independent" draws per snapshot, or "markov": a two-state '
+      .. "up/down chain per link (docs/model.md section 3)" },
+    { "outage_down_s", "120", "s", "markov: mean outage duration (a free parameter; mean up "
+      .. "time down * survival / (1 - survival))" },
     { "omega_max", "0.12", "rad/s", "tracking limit on the line-of-sight angular rate" },
     { "max_range_km", "5000", "km", "longest link" },
     { "margin_km", "80", "km", "atmosphere margin the line of sight must clear" },
@@ -175,6 +183,9 @@ def { "xnet.network", section = "network", sig = "xnet.network(con, { ... })",
       .. "in a snapshot" },
   },
   returns = "Network of T snapshots" }
+def { "net:reseed", section = "network", sig = "net:reseed(seed)",
+  returns = "a Network with the same constellation, rules and geometry whose outages are drawn "
+    .. "with this seed (what placement looks at: docs/model.md section 8)" }
 def { "net:latency", section = "network", sig = "net:latency(src, snap)",
   about = "Shortest-path latencies from src (or from each of a list of sources) at snapshot snap.",
   returns = "a Row (`row[id]` in s, `math.huge` when unreachable) / a list of Rows" }
@@ -280,7 +291,7 @@ def { "xnet.place.spacexnet", section = "model",
     .. "candidates of least mean path latency plus expected wait behind the experts already "
     .. "there, up to the budget; a layer that does not fit is an error saying how much memory "
     .. "is missing and what would fit.",
-  options = { VARIANT, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
+  options = { VARIANT, PLACEMENT_SEED, IN_SAMPLE, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, ring, prof, { ... })",
   about = "The sorted rule improved by local search on the exact E[max over the activated set]. "
     .. "With `memory_bytes`: co-location too (queues included), exhaustive on small layers "
@@ -289,7 +300,7 @@ def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, 
   options = { VARIANT, { "passes", "20", "", "local-search passes at most" },
               { "cut_penalty_s", "1", "s", "cost of a path missing in a snapshot" },
               { "samples", "2000", "", "with memory_bytes and sets not enumerated: sets drawn per layer" },
-              SEED, HOSTING[1], HOSTING[2], HOSTING[3] },
+              SEED, PLACEMENT_SEED, IN_SAMPLE, HOSTING[1], HOSTING[2], HOSTING[3] },
   returns = "Plan, stats (`stats.before_s`, `after_s`: the objective, path latency only, "
     .. "summed over layers)" }
 def { "xnet.place.randintra_cg", section = "model",
@@ -359,7 +370,8 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
       .. "downlink back, per snapshot; no visible satellite makes the token undelivered" },
   },
   returns = "Result `{ mean, p50, p95, p99, stderr, undelivered, per_layer, exact, "
-    .. "exact_undelivered, exact_per_layer, tokens, delivered, ... }`, seconds per token "
+    .. "exact_undelivered, exact_per_layer, tokens, delivered, outage_seed, placement_seed, "
+    .. "... }`, seconds per token "
     .. "(prints a summary); with a user also `access`, `ring`, `compute` (the split of `mean`) "
     .. "and `exact_access`, `exact_ring`. Co-located experts queue (plan:hosting()); where they "
     .. "may and the sets are not enumerated, `exact` is absent and `exact_note` says Monte "

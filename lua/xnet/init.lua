@@ -120,6 +120,19 @@ function xnet.constellation(name, shell, opts) return catalogue.load(xnet, name,
 -- profile, opts), and methods registered from Lua (lua/xnet/place_methods.lua).
 require("xnet.place_methods").install(xnet.place)
 
+-- xnet.evaluate (src/l_latency.c), with the seeds of both outage draws in the
+-- result: outage_seed (the network's: what the plan is scored on) and
+-- placement_seed (what it was placed on: a seed, "in-sample", or absent for
+-- a plan that did not look at outages).
+local placement_of = require("xnet.place_methods").placement_of
+function xnet.evaluate(net, plan, prof, o)
+  local ok, r = pcall(core.evaluate, net, plan, prof, o)
+  if not ok then error(tostring(r):gsub("^[^:]*:%d+: ", ""), 2) end
+  r.outage_seed = net:params().seed
+  r.placement_seed = placement_of(plan)
+  return r
+end
+
 -- xnet.ring_warning(ring) -> a message when some subnet is not connected by
 -- its own links or some gateway-to-gateway hop is more than three times the
 -- median hop (either makes a few layers far slower than the rest), else nil.

@@ -75,17 +75,71 @@ local function define(name, about, fn)
   order[#order + 1] = name
 end
 
+-- Placements that look at outages do so on their own draws: a network with
+-- the same constellation and rules and the outage seed placement_seed
+-- (default: the network's seed + 1), so the draws a plan is evaluated on
+-- are not the ones it was chosen on. in_sample = true places on the
+-- network's own draws. The placement networks are kept, one per network and
+-- seed, while the network lives. Which draws placed a plan is recorded
+-- (place.placement_of) and xnet.evaluate reports it.
+local placement_nets = setmetatable({}, { __mode = "k" })
+local placed_on = setmetatable({}, { __mode = "k" })
+
+local function placement_network(name, net, o)
+  if not is(net, "xnet.Network") then return net, nil end -- the kernel names the error
+  if o.in_sample ~= nil and type(o.in_sample) ~= "boolean" then
+    error(string.format("option 'in_sample' of xnet.place.%s must be a boolean, got %s", name,
+                        type(o.in_sample)), 4)
+  end
+  if o.in_sample then
+    if o.placement_seed ~= nil then
+      error(string.format("xnet.place.%s: give placement_seed or in_sample, not both", name), 4)
+    end
+    return net, "in-sample"
+  end
+  local params = net:params()
+  local seed = o.placement_seed
+  if seed == nil then
+    seed = params.seed + 1
+  elseif math.type(seed) ~= "integer" or seed < 0 then
+    error(string.format("placement_seed must be an integer >= 0, got %s", tostring(seed)), 4)
+  end
+  if params.survival == 1 then return net, seed end -- no link can fail: the same network
+  local per = placement_nets[net]
+  if not per then per = {}; placement_nets[net] = per end
+  if not per[seed] then per[seed] = net:reseed(seed) end
+  return per[seed], seed
+end
+
+local function place_on_own_draws(name, fn)
+  return function(net, ring, prof, o)
+    local pnet, seed = placement_network(name, net, o)
+    local plan, extra = fn(pnet, ring, prof)
+    placed_on[plan] = seed
+    return plan, extra
+  end
+end
+
+-- place.placement_of(plan) -> the outage seed the plan was placed on,
+-- "in-sample", or nil for a plan placed without looking at outages.
+function place.placement_of(plan) return placed_on[plan] end
+
 define("spacexnet", "The paper's sorted rule: frequent experts on the candidates with the lowest "
        .. "expected path latency.", function(net, ring, prof, o)
-  o = options("spacexnet", o, HOSTING)
-  return call(builtin.spacexnet, net, ring, prof, pick(o, { "variant", table.unpack(HOSTING) }))
+  o = options("spacexnet", o, { "placement_seed", "in_sample", table.unpack(HOSTING) })
+  return place_on_own_draws("spacexnet", function(pnet, r, p)
+    return call(builtin.spacexnet, pnet, r, p, pick(o, { "variant", table.unpack(HOSTING) }))
+  end)(net, ring, prof, o)
 end)
 define("optimize", "The sorted rule improved by local search on the exact E[max over the "
        .. "activated set].", function(net, ring, prof, o)
-  o = options("optimize", o, { "passes", "cut_penalty_s", "samples", table.unpack(HOSTING) })
-  return call(builtin.optimize, net, ring, prof,
-              pick(o, { "variant", "passes", "cut_penalty_s", "samples", "seed",
-                        table.unpack(HOSTING) }))
+  o = options("optimize", o, { "passes", "cut_penalty_s", "samples", "placement_seed",
+                               "in_sample", table.unpack(HOSTING) })
+  return place_on_own_draws("optimize", function(pnet, r, p)
+    return call(builtin.optimize, pnet, r, p,
+                pick(o, { "variant", "passes", "cut_penalty_s", "samples", "seed",
+                          table.unpack(HOSTING) }))
+  end)(net, ring, prof, o)
 end)
 define("randintra_cg", "Baseline: central gateways, experts random inside each subnet.",
        function(net, ring, prof, o)
