@@ -208,12 +208,91 @@ double xnet_percentile(const double *sorted, size_t n, double q)
     return i + 1 < n ? sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
 }
 
+/* The members of layer l's activated set for one token, drawn from the
+ * profile: by the exact top-k sampler, or the alias table over its sets. */
+static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng, int *drawn)
+{
+    if (profile->topk) {
+        xnet_topk_draw(profile->topk[l], rng, drawn);
+        return drawn;
+    }
+    size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+    double x = xnet_rng_uniform(rng) * (double)n;
+    size_t s = (size_t)x;
+    s = s < n ? s : n - 1;
+    if (x - (double)s >= profile->alias_prob[lo + s]) {
+        s = profile->alias_index[lo + s];
+    }
+    return profile->members + (lo + s) * profile->top_k;
+}
+
+/* One token at snapshot tau: its latency (access included) and per layer in
+ * layer[L]; +inf when a path is cut (the token is not delivered). */
+static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                            xnet_compute_t compute, int tau, xnet_rng_t *rng, double *layer)
+{
+    int L = cost->layers, E = cost->experts, drawn[XNET_MAX_TOP_K];
+    const double *path = cost->path_s + (size_t)tau * L * E;
+    const double *hop = cost->hop_s + (size_t)tau * L;
+    double total = cost->access_s ? cost->access_s[tau] : 0;
+    if (!isfinite(total)) {
+        return HUGE_VAL;
+    }
+    for (int l = 0; l < L; l++) {
+        const int *members = draw_set(profile, l, rng, drawn);
+        double v = set_latency(cost, l, path + (size_t)l * E, members, profile->top_k,
+                               compute.gateway_s + hop[l], compute.expert_s);
+        if (!isfinite(v)) {
+            return HUGE_VAL;
+        }
+        layer[l] = v;
+        total += v;
+    }
+    return total;
+}
+
+/* Running sums over the delivered tokens. */
+typedef struct {
+    size_t delivered;
+    double sum, sumsq, access_sum;
+} sample_sums;
+
+/* Mean, standard error, percentiles (lat is sorted here) and per-layer means
+ * from the sums; NaN everywhere when nothing was delivered. */
+static void summarise_samples(double *lat, const sample_sums *s, size_t tokens, int L,
+                              xnet_sample_result_t *res)
+{
+    res->tokens = tokens;
+    res->delivered = s->delivered;
+    res->undelivered = (double)(tokens - s->delivered) / (double)tokens;
+    if (s->delivered == 0) {
+        res->access_s = NAN;
+        res->mean_s = res->stderr_s = res->p50_s = res->p95_s = res->p99_s = NAN;
+        for (int l = 0; l < L; l++) {
+            res->per_layer_s[l] = NAN;
+        }
+        return;
+    }
+    double d = (double)s->delivered, mean = s->sum / d;
+    double var = s->delivered > 1 ? (s->sumsq - d * mean * mean) / (d - 1) : 0;
+    res->mean_s = mean;
+    res->access_s = s->access_sum / d;
+    res->stderr_s = sqrt(var > 0 ? var : 0) / sqrt(d);
+    for (int l = 0; l < L; l++) {
+        res->per_layer_s[l] /= d;
+    }
+    xnet_sort_doubles(lat, s->delivered);
+    res->p50_s = xnet_percentile(lat, s->delivered, 0.50);
+    res->p95_s = xnet_percentile(lat, s->delivered, 0.95);
+    res->p99_s = xnet_percentile(lat, s->delivered, 0.99);
+}
+
 int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                         xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
                         xnet_sample_result_t *res)
 {
     int rc = check_shapes(cost, profile, snapshot);
-    int L = cost->layers, E = cost->experts, T = cost->snapshots, k = profile->top_k;
+    int L = cost->layers, T = cost->snapshots;
     if (rc) {
         return rc;
     }
@@ -235,82 +314,29 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     }
     xnet_rng_t rng;
     xnet_rng_seed(&rng, seed);
-    int drawn[XNET_MAX_TOP_K];
-    size_t delivered = 0;
-    double sum = 0, sumsq = 0, access_sum = 0;
+    sample_sums sums = {0, 0, 0, 0};
     for (size_t i = 0; i < tokens; i++) {
         if ((i & 0xffff) == 0 && (rc = xnet_check_interrupt())) {
             break;
         }
         int tau = snapshot >= 0 ? snapshot : (int)(i % (size_t)T);
-        const double *path = cost->path_s + (size_t)tau * L * E;
-        const double *hop = cost->hop_s + (size_t)tau * L;
-        double access = cost->access_s ? cost->access_s[tau] : 0, total = access;
-        int ok = isfinite(access);
-        for (int l = 0; l < L && ok; l++) {
-            const int *members = drawn;
-            if (profile->topk) {
-                xnet_topk_draw(profile->topk[l], &rng, drawn);
-            } else {
-                size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-                double x = xnet_rng_uniform(&rng) * (double)n;
-                size_t s = (size_t)x;
-                s = s < n ? s : n - 1;
-                if (x - (double)s >= profile->alias_prob[lo + s]) {
-                    s = profile->alias_index[lo + s];
-                }
-                members = profile->members + (lo + s) * k;
-            }
-            double v = set_latency(cost, l, path + (size_t)l * E, members, k,
-                                     compute.gateway_s + hop[l], compute.expert_s);
-            if (!isfinite(v)) {
-                ok = 0;
-                break;
-            }
-            layer[l] = v;
-            total += v;
-        }
-        if (ok) {
-            lat[delivered++] = total;
-            access_sum += access;
-            sum += total;
-            sumsq += total * total;
+        double total = token_latency(cost, profile, compute, tau, &rng, layer);
+        if (isfinite(total)) {
+            lat[sums.delivered++] = total;
+            sums.access_sum += cost->access_s ? cost->access_s[tau] : 0;
+            sums.sum += total;
+            sums.sumsq += total * total;
             for (int l = 0; l < L; l++) {
                 res->per_layer_s[l] += layer[l];
             }
         }
     }
     free(layer);
-    if (rc) {
-        free(lat);
-        return rc;
+    if (!rc) {
+        summarise_samples(lat, &sums, tokens, L, res);
     }
-    res->tokens = tokens;
-    res->delivered = delivered;
-    res->undelivered = (double)(tokens - delivered) / (double)tokens;
-    if (delivered == 0) {
-        res->access_s = NAN;
-        res->mean_s = res->stderr_s = res->p50_s = res->p95_s = res->p99_s = NAN;
-        for (int l = 0; l < L; l++) {
-            res->per_layer_s[l] = NAN;
-        }
-        free(lat);
-        return XNET_OK;
-    }
-    double d = (double)delivered, mean = sum / d;
-    double var = delivered > 1 ? (sumsq - d * mean * mean) / (d - 1) : 0;
-    res->mean_s = mean;
-    res->access_s = access_sum / d;
-    res->stderr_s = sqrt(var > 0 ? var : 0) / sqrt(d);
-    for (int l = 0; l < L; l++) {
-        res->per_layer_s[l] /= d;
-    }
-    xnet_sort_doubles(lat, delivered);
-    res->p50_s = xnet_percentile(lat, delivered, 0.50);
-    res->p95_s = xnet_percentile(lat, delivered, 0.95);
-    res->p99_s = xnet_percentile(lat, delivered, 0.99);
     free(lat);
-    return XNET_OK;
+    return rc;
 }
 
 /* Snapshots [t0, t1) of one layer per task, each worker with its own workspace. */

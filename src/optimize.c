@@ -138,12 +138,8 @@ static int search(layer_search *s, int max_passes, long *moves)
     return pass;
 }
 
-int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
-                        const xnet_profile_t *profile, xnet_route_t route,
-                        const xnet_optimize_params_t *params, xnet_optimize_stats_t *stats)
+static int check_optimize(const xnet_profile_t *profile, const xnet_optimize_params_t *params)
 {
-    *out = NULL;
-    memset(stats, 0, sizeof *stats);
     if (params->passes < 1) {
         return xnet_fail(XNET_EINVAL, "passes must be >= 1, got %d", params->passes);
     }
@@ -157,9 +153,146 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
                          "%g terms per layer; use xnet.place.spacexnet",
                          profile->top_k, profile->experts, XNET_ENUMERATE_TERMS);
     }
+    return XNET_OK;
+}
+
+/* Working arrays of the search, sized for the largest layer. */
+typedef struct {
+    double *cost;      /* T x M: capped path latency through each candidate */
+    int *cand, *member; /* M: candidate satellites and their ring positions */
+    int *at;           /* E: candidate index of each expert */
+    double *value;
+    size_t *by_expert, *by_first, *next;
+    double *fresh;
+    size_t *touched;
+} search_arrays;
+
+static void free_arrays(search_arrays *a)
+{
+    free(a->cost);
+    free(a->cand);
+    free(a->member);
+    free(a->at);
+    free(a->value);
+    free(a->by_expert);
+    free(a->by_first);
+    free(a->next);
+    free(a->fresh);
+    free(a->touched);
+}
+
+static int alloc_arrays(search_arrays *a, int T, int maxM, int E, size_t max_sets, int k)
+{
+    a->cost = malloc(sizeof(double) * (size_t)T * (size_t)maxM);
+    a->cand = malloc(sizeof(int) * (size_t)maxM);
+    a->member = malloc(sizeof(int) * (size_t)maxM);
+    a->at = malloc(sizeof(int) * (size_t)E);
+    a->value = malloc(sizeof(double) * max_sets);
+    a->by_expert = malloc(sizeof(size_t) * max_sets * (size_t)k);
+    a->by_first = malloc(sizeof(size_t) * ((size_t)E + 1));
+    a->next = malloc(sizeof(size_t) * (size_t)E);
+    a->fresh = malloc(sizeof(double) * max_sets * (size_t)k);
+    a->touched = malloc(sizeof(size_t) * max_sets * (size_t)k);
+    if (!a->cost || !a->cand || !a->member || !a->at || !a->value || !a->by_expert
+        || !a->by_first || !a->next || !a->fresh || !a->touched) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+    }
+    return XNET_OK;
+}
+
+/* Layer l's candidates (its ring members but the gateway) and their path
+ * latencies per snapshot, capped at the cut penalty; returns their count. */
+static int layer_candidates(const xnet_ring_t *ring, int l, const xnet_ring_cost_t *table, int T,
+                            double cut_penalty_s, search_arrays *a)
+{
+    int M = 0;
+    for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+        if (ring->members[i] != ring->gateway[l]) {
+            a->member[M] = i;
+            a->cand[M++] = ring->members[i];
+        }
+    }
+    for (int t = 0; t < T; t++) {
+        const double *through = table->through_s + (size_t)t * table->members;
+        for (int m = 0; m < M; m++) {
+            double d = through[a->member[m]];
+            a->cost[(size_t)t * M + m] = isfinite(d) && d < cut_penalty_s ? d : cut_penalty_s;
+        }
+    }
+    return M;
+}
+
+/* The sets of one layer (n of them) listed by expert: the sets holding
+ * expert e are by_expert[by_first[e] .. by_first[e + 1]). */
+static void index_by_expert(const int *members, size_t n, int k, int E, search_arrays *a)
+{
+    for (int e = 0; e <= E; e++) {
+        a->by_first[e] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int j = 0; j < k; j++) {
+            a->by_first[members[i * k + j] + 1]++;
+        }
+    }
+    for (int e = 0; e < E; e++) {
+        a->by_first[e + 1] += a->by_first[e];
+    }
+    for (int e = 0; e < E; e++) {
+        a->next[e] = a->by_first[e];
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int j = 0; j < k; j++) {
+            a->by_expert[a->next[members[i * k + j]]++] = i;
+        }
+    }
+}
+
+/* Local search on layer l of the plan, starting from its satellites. */
+static int optimize_layer(xnet_plan_t *plan, int l, const xnet_ring_t *ring,
+                          const xnet_profile_t *profile, const xnet_ring_cost_t *table, int T,
+                          const xnet_optimize_params_t *params, search_arrays *a,
+                          xnet_optimize_stats_t *stats)
+{
+    int E = profile->experts, k = profile->top_k;
+    int M = layer_candidates(ring, l, table, T, params->cut_penalty_s, a);
+    /* start: the sorted rule's satellites, as candidate indices */
+    for (int e = 0; e < E; e++) {
+        int s = plan->satellite[(size_t)l * E + e];
+        for (int m = 0; m < M; m++) {
+            if (a->cand[m] == s) {
+                a->at[e] = m;
+            }
+        }
+    }
+    size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+    index_by_expert(profile->members + lo * k, n, k, E, a);
+    layer_search s = {T, M, E, k, a->cost, profile->members + lo * k, profile->prob + lo, n,
+                      a->at, a->value, a->by_expert, a->by_first, a->touched, a->fresh, 0};
+    for (size_t i = 0; i < n; i++) {
+        a->value[i] = set_value(&s, i);
+    }
+    stats->before_s += objective(&s) / T;
+    int passes = search(&s, params->passes, &stats->moves);
+    if (passes < 0) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+    }
+    stats->passes = passes > stats->passes ? passes : stats->passes;
+    stats->after_s += objective(&s) / T;
+    for (int e = 0; e < E; e++) {
+        plan->satellite[(size_t)l * E + e] = a->cand[a->at[e]];
+    }
+    return XNET_OK;
+}
+
+int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
+                        const xnet_profile_t *profile, xnet_route_t route,
+                        const xnet_optimize_params_t *params, xnet_optimize_stats_t *stats)
+{
+    *out = NULL;
+    memset(stats, 0, sizeof *stats);
+    int rc = check_optimize(profile, params);
     xnet_plan_t *plan;
-    int rc = xnet_place_spacexnet(&plan, net, ring, profile, route);
-    if (rc) {
+    if (rc || (rc = xnet_place_spacexnet(&plan, net, ring, profile, route))) {
         return rc;
     }
     int L = ring->layers, E = profile->experts, k = profile->top_k;
@@ -172,101 +305,18 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
         max_sets = n > max_sets ? n : max_sets;
     }
     const xnet_ring_cost_t *table; /* the path latency through every ring member */
-    if ((rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0,
-                               "the placement search"))
-        || (rc = xnet_ring_cost_get(net, ring, route, &table))) {
-        xnet_plan_destroy(plan);
-        return rc;
-    }
-    double *cost = malloc(sizeof(double) * (size_t)T * (size_t)maxM);
-    int *cand = malloc(sizeof(int) * (size_t)maxM);
-    int *member = malloc(sizeof(int) * (size_t)maxM);
-    int *at = malloc(sizeof(int) * (size_t)E);
-    double *value = malloc(sizeof(double) * max_sets);
-    size_t *by_expert = malloc(sizeof(size_t) * max_sets * (size_t)k);
-    size_t *by_first = malloc(sizeof(size_t) * ((size_t)E + 1));
-    double *fresh = malloc(sizeof(double) * max_sets * (size_t)k);
-    size_t *touched = malloc(sizeof(size_t) * max_sets * (size_t)k);
-    if (!cost || !cand || !member || !at || !value || !by_expert || !by_first || !fresh
-        || !touched) {
-        rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
+    search_arrays a = {0};
+    if (!(rc = xnet_limit_check((double)T * maxM * sizeof(double) + max_sets * k * 24.0,
+                                "the placement search"))
+        && !(rc = xnet_ring_cost_get(net, ring, route, &table))) {
+        rc = alloc_arrays(&a, T, maxM, E, max_sets, k);
     }
     for (int l = 0; l < L && !rc; l++) {
-        int M = 0;
-        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
-            if (ring->members[i] != ring->gateway[l]) {
-                member[M] = i;
-                cand[M++] = ring->members[i];
-            }
+        if (!(rc = optimize_layer(plan, l, ring, profile, table, T, params, &a, stats))) {
+            rc = xnet_check_interrupt();
         }
-        for (int t = 0; t < T; t++) {
-            const double *through = table->through_s + (size_t)t * table->members;
-            for (int m = 0; m < M; m++) {
-                double d = through[member[m]];
-                cost[(size_t)t * M + m] = isfinite(d) && d < params->cut_penalty_s
-                                              ? d : params->cut_penalty_s;
-            }
-        }
-        /* start: the sorted rule's satellites, as candidate indices */
-        for (int e = 0; e < E; e++) {
-            int s = plan->satellite[l * E + e];
-            for (int m = 0; m < M; m++) {
-                if (cand[m] == s) {
-                    at[e] = m;
-                }
-            }
-        }
-        size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-        for (int e = 0; e <= E; e++) {
-            by_first[e] = 0;
-        }
-        for (size_t i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                by_first[profile->members[(lo + i) * k + j] + 1]++;
-            }
-        }
-        for (int e = 0; e < E; e++) {
-            by_first[e + 1] += by_first[e];
-        }
-        size_t *next = malloc(sizeof(size_t) * (size_t)E);
-        if (!next) {
-            rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
-            break;
-        }
-        memcpy(next, by_first, sizeof(size_t) * (size_t)E);
-        for (size_t i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                by_expert[next[profile->members[(lo + i) * k + j]]++] = i;
-            }
-        }
-        free(next);
-        layer_search s = {T, M, E, k, cost, profile->members + lo * k, profile->prob + lo, n,
-                          at, value, by_expert, by_first, touched, fresh, 0};
-        for (size_t i = 0; i < n; i++) {
-            value[i] = set_value(&s, i);
-        }
-        stats->before_s += objective(&s) / T;
-        int passes = search(&s, params->passes, &stats->moves);
-        if (passes < 0) {
-            rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
-            break;
-        }
-        stats->passes = passes > stats->passes ? passes : stats->passes;
-        stats->after_s += objective(&s) / T;
-        for (int e = 0; e < E; e++) {
-            plan->satellite[l * E + e] = cand[at[e]];
-        }
-        rc = xnet_check_interrupt();
     }
-    free(cost);
-    free(cand);
-    free(member);
-    free(at);
-    free(value);
-    free(by_expert);
-    free(by_first);
-    free(fresh);
-    free(touched);
+    free_arrays(&a);
     if (rc) {
         xnet_plan_destroy(plan);
         return rc;
