@@ -19,7 +19,8 @@
 #define XNET_ENUMERATE_TERMS 1e6
 /* Passes of the placement local search. */
 #define XNET_MAX_PASSES 1000000
-/* Tokens of one Monte Carlo evaluation (2^40). */
+/* Tokens of one Monte Carlo evaluation: the default, and at most 2^40. */
+#define XNET_DEFAULT_TOKENS 100000
 #define XNET_MAX_TOKENS (1LL << 40)
 
 #endif

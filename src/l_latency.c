@@ -74,7 +74,7 @@ static int l_evaluate(lua_State *L)
     luaL_checkudata(L, 2, XNET_PLAN_MT);
     luaL_checkudata(L, 3, XNET_PROFILE_MT);
     xnet_l_options(L, 4, "xnet.evaluate", allowed);
-    lua_Integer tokens = xnet_l_opt_integer(L, 4, "tokens", 100000);
+    lua_Integer tokens = xnet_l_opt_integer(L, 4, "tokens", XNET_DEFAULT_TOKENS);
     if (tokens < 1 || tokens > XNET_MAX_TOKENS) {
         return luaL_error(L, "tokens must be in [1, 2^40], got %I", tokens);
     }

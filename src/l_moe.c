@@ -352,19 +352,8 @@ static int l_profile_table(lua_State *L)
         }
         snprintf(desc, sizeof desc, "table");
     }
-    if (strict) {
-        for (int l = 0; l < m->layers; l++) {
-            double sum = 0;
-            for (int e = 0; e < m->experts; e++) {
-                sum += w[(size_t)l * m->experts + e];
-            }
-            if (!(fabs(sum - 1) <= 1e-9)) {
-                return luaL_error(L,
-                                  "layer %d probabilities sum to %f, expected 1 (use kind = "
-                                  "'weights' to normalise)",
-                                  l, sum);
-            }
-        }
+    if (strict && xnet_weights_check_probabilities(m->layers, m->experts, w)) {
+        return xnet_l_raise(L);
     }
     lua_settop(L, box);
     return profile_from_weights(L, m, w, desc);

@@ -517,32 +517,11 @@ static int l_row_len(lua_State *L)
     return 1;
 }
 
-/* Reachable-value summary shared by max, min, mean and tostring. */
-typedef struct {
-    double min, max, sum;
-    int argmin, argmax, reachable;
-} row_summary;
+typedef xnet_row_summary_t row_summary;
 
 static row_summary summarise(const row_ud *row)
 {
-    row_summary s = {HUGE_VAL, -HUGE_VAL, 0, -1, -1, 0};
-    for (int i = 0; i < row->n; i++) {
-        double v = row->v[i];
-        if (!isfinite(v)) {
-            continue;
-        }
-        s.reachable++;
-        s.sum += v;
-        if (v > s.max) {
-            s.max = v;
-            s.argmax = i;
-        }
-        if (v < s.min) {
-            s.min = v;
-            s.argmin = i;
-        }
-    }
-    return s;
+    return xnet_paths_row_summary(row->v, row->n);
 }
 
 /* row:max() -> largest value and its satellite id: math.huge (and the first

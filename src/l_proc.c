@@ -44,9 +44,7 @@ static int l_spawn(lua_State *L)
     p->exit_code = -1;
     luaL_setmetatable(L, XNET_PROCESS_MT);
     if (xnet_proc_spawn(p, argv[0], argv)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     return 1;
 }
@@ -58,9 +56,7 @@ static int l_send(lua_State *L)
     size_t len;
     const char *data = luaL_checklstring(L, 2, &len);
     if (xnet_proc_send(p, data, len)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_pushboolean(L, 1);
     return 1;
@@ -185,9 +181,7 @@ static int l_executable(lua_State *L)
 {
     char path[PATH_MAX];
     if (xnet_self_exe(path, sizeof path)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_pushstring(L, path);
     return 1;
@@ -201,9 +195,7 @@ static int l_list_dir(lua_State *L)
     void **box = xnet_l_box(L);
     size_t len, count;
     if (xnet_dir_list(path, (char **)box, &len, &count)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_createtable(L, count > INT_MAX ? INT_MAX : (int)count, 0);
     const char *s = *box;
@@ -222,9 +214,7 @@ static int l_list_dir(lua_State *L)
 static int l_mkdir(lua_State *L)
 {
     if (xnet_mkdir_p(luaL_checkstring(L, 1))) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_pushboolean(L, 1);
     return 1;
@@ -236,9 +226,7 @@ static int l_realpath(lua_State *L)
 {
     char path[PATH_MAX];
     if (xnet_realpath(luaL_checkstring(L, 1), path, sizeof path)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_pushstring(L, path);
     return 1;

@@ -20,9 +20,7 @@ static int l_write_file(lua_State *L)
         gzip = xnet_l_opt_boolean(L, 3, "gzip", 0);
     }
     if (xnet_file_write_atomic(path, data, len, gzip)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_pushboolean(L, 1);
     return 1;
@@ -35,9 +33,7 @@ static int l_read_file(lua_State *L)
     void **box = xnet_l_box(L); /* owns the buffer if pushing raises */
     size_t len;
     if (xnet_file_read(path, (char **)box, &len)) {
-        lua_pushnil(L);
-        lua_pushstring(L, xnet_errmsg());
-        return 2;
+        return xnet_l_fail_result(L);
     }
     lua_pushlstring(L, *box, len);
     xnet_l_box_free(box);

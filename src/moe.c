@@ -29,8 +29,8 @@ int xnet_model_check(const xnet_model_t *m)
                          m->top_k);
     }
     if ((rc = check_count("hidden", m->hidden, 1, 1000000))
-        || (rc = check_count("dense_layers", m->dense_layers, 0, 100000))
-        || (rc = check_count("shared_experts", m->shared_experts, 0, 100000))
+        || (rc = check_count("dense_layers", m->dense_layers, 0, XNET_MAX_LAYERS))
+        || (rc = check_count("shared_experts", m->shared_experts, 0, XNET_MAX_EXPERTS))
         || (rc = check_count("heads", m->heads, 0, 1000000))
         || (rc = check_count("kv_heads", m->kv_heads, 0, m->heads))
         || (rc = check_count("head_dim", m->head_dim, 0, 1000000))
@@ -619,6 +619,23 @@ int xnet_profile_from_sets(xnet_profile_t **out, int layers, int experts, int to
         return rc;
     }
     *out = p;
+    return XNET_OK;
+}
+
+int xnet_weights_check_probabilities(int layers, int experts, const double *weights)
+{
+    for (int l = 0; l < layers; l++) {
+        double sum = 0;
+        for (int e = 0; e < experts; e++) {
+            sum += weights[(size_t)l * experts + e];
+        }
+        if (!(fabs(sum - 1) <= 1e-9)) {
+            return xnet_fail(XNET_EINVAL,
+                             "layer %d probabilities sum to %.14g, expected 1 (use kind = "
+                             "'weights' to normalise)",
+                             l, sum);
+        }
+    }
     return XNET_OK;
 }
 

@@ -98,6 +98,10 @@ int xnet_profile_from_sets(xnet_profile_t **out, int layers, int experts, int to
 
 void xnet_profile_destroy(xnet_profile_t *p);
 
+/* XNET_EINVAL unless every layer's row of weights sums to 1 within 1e-9
+ * (a table given as probabilities, not to be normalised). */
+int xnet_weights_check_probabilities(int layers, int experts, const double *weights);
+
 /* Weight generators for named profiles; weights is layers x experts.
  * zipf: w = 1 / rank^s, ranks permuted per layer by the seeded generator.
  * dirichlet: independent Gamma(alpha) draws per expert, per layer. */

@@ -122,6 +122,28 @@ int xnet_paths_hops(xnet_network_t *net, int snap, int src, int *hops)
     return XNET_OK;
 }
 
+xnet_row_summary_t xnet_paths_row_summary(const double *row, int n)
+{
+    xnet_row_summary_t s = {HUGE_VAL, -HUGE_VAL, 0, -1, -1, 0};
+    for (int i = 0; i < n; i++) {
+        double v = row[i];
+        if (!isfinite(v)) {
+            continue;
+        }
+        s.reachable++;
+        s.sum += v;
+        if (v > s.max) {
+            s.max = v;
+            s.argmax = i;
+        }
+        if (v < s.min) {
+            s.min = v;
+            s.argmin = i;
+        }
+    }
+    return s;
+}
+
 static int larger_first(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;

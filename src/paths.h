@@ -23,6 +23,14 @@ int xnet_paths_route(xnet_network_t *net, int snap, int src, int dst, int *path,
  * unreachable); hops[N]. */
 int xnet_paths_hops(xnet_network_t *net, int snap, int src, int *hops);
 
+/* The reachable (finite) values of a row of n distances: their count, sum,
+ * least and largest with the first satellite holding each (-1 when none). O(n). */
+typedef struct {
+    double min, max, sum;
+    int argmin, argmax, reachable;
+} xnet_row_summary_t;
+xnet_row_summary_t xnet_paths_row_summary(const double *row, int n);
+
 /* Connected components of a snapshot: *count, and their sizes largest first
  * in sizes[N] (the first *count entries) when not NULL. */
 int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *sizes);
