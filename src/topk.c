@@ -14,6 +14,7 @@
 #define TOPK_TOL 1e-12
 #define TOPK_FIRST_STEP 0.5
 #define TOPK_HALVINGS 10
+#define TOPK_NEGLIGIBLE 1e-300
 
 void xnet_topk_destroy(xnet_topk_t *t)
 {
@@ -31,7 +32,12 @@ void xnet_topk_destroy(xnet_topk_t *t)
 /* The clocks' state at every node for step h over [s_lo, s_hi]. */
 static int build_grid(xnet_topk_t *t, double s_lo, double s_hi, double h)
 {
-    int nodes = (int)ceil((s_hi - s_lo) / h) + 1;
+    double count = ceil((s_hi - s_lo) / h) + 1;
+    if (count > 4e6) {
+        return xnet_fail(XNET_ELIMIT, "the top-k quadrature did not converge with %.0f nodes",
+                         count);
+    }
+    int nodes = (int)count;
     int rc = xnet_limit_check(2.0 * nodes * t->n * sizeof(double), "the top-k quadrature grid");
     if (rc) {
         return rc;
@@ -157,21 +163,32 @@ int xnet_topk_create(xnet_topk_t **out, int experts, int top_k, const double *we
         xnet_topk_destroy(t);
         return xnet_fail(XNET_ENOMEM, "out of memory");
     }
+    /* Weights below TOPK_NEGLIGIBLE of the largest are left out when at
+     * least top_k others remain: such an expert is drawn with probability
+     * below top_k * 1e-300, and its clock would need times past the double
+     * range. With fewer others it is certainly drawn, and kept. */
+    int above = 0;
+    for (int e = 0; e < experts; e++) {
+        above += weights[e] / wmax >= TOPK_NEGLIGIBLE;
+    }
     double total = 0, wmin = 1;
-    for (int e = 0, j = 0; e < experts; e++) {
-        if (weights[e] > 0) {
-            t->id[j] = e;
-            t->w[j] = weights[e] / wmax;
-            if (!(t->w[j] > 0)) {
-                xnet_topk_destroy(t);
-                return xnet_fail(XNET_EINVAL,
-                                 "weight of expert %d (%g) is below 1e-308 times the largest "
-                                 "(%g); set it to 0",
-                                 e, weights[e], wmax);
-            }
-            wmin = fmin(wmin, t->w[j]);
-            total += t->w[j++];
+    int kept = 0;
+    for (int e = 0; e < experts; e++) {
+        double v = weights[e] / wmax;
+        if (weights[e] > 0 && (v >= TOPK_NEGLIGIBLE || above < top_k)) {
+            t->id[kept] = e;
+            t->w[kept] = v;
+            wmin = fmin(wmin, v);
+            total += t->w[kept++];
         }
+    }
+    t->n = n = kept;
+    if (n > top_k && wmin < TOPK_NEGLIGIBLE) {
+        xnet_topk_destroy(t);
+        return xnet_fail(XNET_EINVAL,
+                         "weights span more than 1e300 (the smallest of the %d experts top_k "
+                         "needs is %g times the largest); the exact evaluator cannot hold them",
+                         n, wmin);
     }
     if (n == top_k) {
         /* Every expert of positive weight is drawn. */
@@ -199,7 +216,8 @@ int xnet_topk_create(xnet_topk_t **out, int experts, int top_k, const double *we
         inclusion_on_grid(t, all, half, cum);
         converged = 1;
         for (int j = 0; j < n; j++) {
-            converged = converged && fabs(all[j] - half[j]) <= TOPK_TOL * all[j];
+            /* below 1e-280 the digits are subnormal: an absolute floor */
+            converged = converged && fabs(all[j] - half[j]) <= TOPK_TOL * all[j] + 1e-280;
         }
         rc = xnet_check_interrupt();
     }
@@ -228,17 +246,17 @@ int xnet_topk_create(xnet_topk_t **out, int experts, int top_k, const double *we
     first -= first % 2;
     /* Keep only the nodes E[max] needs, and only every second one: the
      * step 2h already met the tolerance (the check above compared it). */
-    int old = t->nodes, kept = (old - first + 1) / 2;
-    for (int i = 0; i < kept; i++) {
+    int old = t->nodes, used = (old - first + 1) / 2;
+    for (int i = 0; i < used; i++) {
         t->t[i] = t->t[first + 2 * i];
     }
     for (int j = 0; j < n; j++) {
-        for (int i = 0; i < kept; i++) {
-            t->rung[(size_t)j * kept + i] = t->rung[(size_t)j * old + first + 2 * i];
-            t->quiet[(size_t)j * kept + i] = t->quiet[(size_t)j * old + first + 2 * i];
+        for (int i = 0; i < used; i++) {
+            t->rung[(size_t)j * used + i] = t->rung[(size_t)j * old + first + 2 * i];
+            t->quiet[(size_t)j * used + i] = t->quiet[(size_t)j * old + first + 2 * i];
         }
     }
-    t->nodes = kept;
+    t->nodes = used;
     t->h *= 2;
     *out = t;
     return XNET_OK;

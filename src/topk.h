@@ -38,8 +38,9 @@ typedef struct {
     double *inclusion; /* experts: probability of being in the set; sums to top_k */
 } xnet_topk_t;
 
-/* From weights[experts] (>= 0, finite, at least top_k positive, the largest
- * at most 1e308 times the smallest positive). Time O(nodes n k) with
+/* From weights[experts] (>= 0, finite, at least top_k positive; a weight
+ * below 1e-300 of the largest is left out when top_k others remain). Time
+ * O(nodes n k) with
  * nodes ~ (40 + log(max w / min w)) / h. */
 int xnet_topk_create(xnet_topk_t **out, int experts, int top_k, const double *weights);
 void xnet_topk_destroy(xnet_topk_t *t);

@@ -191,8 +191,20 @@ static void test_extremes(void)
     CHECK(xnet_topk_create(&t, 3, 2, bad) == XNET_EINVAL && t == NULL);
     double few[3] = {1, 0, 0};
     CHECK(xnet_topk_create(&t, 3, 2, few) == XNET_EINVAL);
+    /* Weights below 1e-300 of the largest are left out when enough others
+     * remain (the limit), kept when they must be drawn. */
     double span[3] = {1e300, 1e-300, 1};
-    CHECK(xnet_topk_create(&t, 3, 2, span) == XNET_EINVAL);
+    CHECK(xnet_topk_create(&t, 3, 2, span) == XNET_OK);
+    CHECK(t->inclusion[0] == 1 && t->inclusion[1] == 0 && t->inclusion[2] == 1);
+    xnet_topk_destroy(t);
+    double forced[3] = {1, 1e-310, 0};
+    CHECK(xnet_topk_create(&t, 3, 2, forced) == XNET_OK);
+    CHECK(t->inclusion[0] == 1 && t->inclusion[1] == 1 && t->inclusion[2] == 0);
+    xnet_topk_destroy(t);
+    double wide[4] = {1, 1e-305, 0.5, 0.25};
+    CHECK(xnet_topk_create(&t, 4, 2, wide) == XNET_OK);
+    CHECK(t->inclusion[1] == 0 && fabs(t->inclusion[0] + t->inclusion[2] + t->inclusion[3] - 2) < 1e-12);
+    xnet_topk_destroy(t);
 }
 
 int main(void)
