@@ -1,9 +1,9 @@
 /* SGP4: the NORAD analytic propagator for two-line element sets, as revised
  * by Vallado, Crawford, Hujsak and Kelso, "Revisiting Spacetrack Report #3"
  * (AIAA 2006-6753) with its later corrections ("improved" operation mode),
- * WGS-72 constants. Near-Earth model only: element sets with a period of
- * 225 minutes or more need the deep-space model (SDP4), which is not
- * implemented, and are refused with an error naming the satellite.
+ * WGS-72 constants. Element sets with a period of 225 minutes or more use
+ * the deep-space model (SDP4: lunar-solar periodics and the 12-hour and
+ * one-day resonances).
  * Output: position (km) and velocity (km/s) in the TEME frame of the epoch
  * (true equator, mean equinox). */
 #ifndef XNET_SGP4_H
@@ -36,10 +36,16 @@ typedef struct {
     int isimp;
     double aycof, con41, cc1, cc4, cc5, d2, d3, d4, delmo, eta, argpdot, omgcof, sinmao,
         t2cof, t3cof, t4cof, t5cof, x1mth2, x7thm1, mdot, nodedot, xlcof, xmcof, nodecf;
+    /* deep space (SDP4): lunar-solar periodics, secular rates and resonances */
+    int deep, irez;
+    double gsto, e3, ee2, se2, se3, sgh2, sgh3, sgh4, sh2, sh3, si2, si3, sl2, sl3, sl4, xgh2,
+        xgh3, xgh4, xh2, xh3, xi2, xi3, xl2, xl3, xl4, zmol, zmos;
+    double d2201, d2211, d3210, d3222, d4410, d4422, d5220, d5232, d5421, d5433, dedt, didt,
+        dmdt, dnodt, domdt, del1, del2, del3, xfact, xlamo;
 } xnet_sgp4_t;
 
 /* Initialise from an element set. Errors (XNET_EINVAL) name the satellite:
- * deep-space elements, and any SGP4 error at the epoch. O(1). */
+ * any SGP4 error at the epoch. O(1). */
 int xnet_sgp4_init(xnet_sgp4_t *s, const xnet_tle_t *el);
 
 /* Position (km) and velocity (km/s), TEME, tsince_min minutes after the

@@ -105,7 +105,7 @@ def { "con:tle", section = "network", sig = "con:tle{ first_satnum = 1 }",
   returns = "TLE text, one named set per satellite in id order" }
 def { "xnet.tle", section = "network", sig = "xnet.tle(path | text)",
   about = "Two-line element sets (title lines optional, checksums checked), propagated by SGP4 "
-    .. "(near-Earth; deep-space sets are refused). Text is anything with a newline.",
+    .. "(near-Earth and deep space). Text is anything with a newline.",
   returns = "TleSet; a bad line raises `source:line: reason`; an unreadable file gives "
     .. "`nil, \"path: reason\"`" }
 def { "set:elements", section = "network", sig = "set:elements(i)",

@@ -52,7 +52,7 @@ int main(void)
           && back[0].epoch_day == el[0].epoch_day);
     free(back);
 
-    /* Errors: checksum, truncation, eccentricity outside [0, 1), deep space. */
+    /* Errors: checksum, truncation, eccentricity outside [0, 1). */
     char bad[256];
     strcpy(bad, vanguard);
     bad[68] = '4';
@@ -64,9 +64,26 @@ int main(void)
     xnet_tle_t e = el[0];
     e.eccentricity = 1.2;
     CHECK(xnet_sgp4_init(&s, &e) == XNET_EINVAL && strstr(xnet_errmsg(), "satellite 5: SGP4 error 1"));
-    e = el[0];
-    e.mean_motion_rev_day = 2.0;
-    CHECK(xnet_sgp4_init(&s, &e) == XNET_EINVAL && strstr(xnet_errmsg(), "deep-space"));
+    free(el);
+
+    /* Deep space: MOLNIYA 1-36, a 12-hour resonant orbit (tcppver.out). */
+    static const char *const molniya =
+        "1 09880U 77021A   06176.56157475  .00000421  00000-0  10000-3 0  9814\n"
+        "2 09880  64.5968 349.3786 7069051 270.0229  16.3320  2.00813614112380\n";
+    static const double want_deep[2][7] = {
+        {0, 13020.06750784, -2449.07193500, 1.15896030, 4.247363935, 1.597178501, 4.956708611},
+        {120, 19190.32482476, 9249.01266902, 26596.71345328, -0.624960193, 1.324550562,
+         2.495697637}};
+    CHECK(parse(molniya, &el, &n) == XNET_OK && xnet_sgp4_init(&s, &el[0]) == XNET_OK && s.deep
+          && s.irez == 2);
+    for (int k = 0; k < 2; k++) {
+        double r[3], v[3];
+        CHECK(xnet_sgp4_propagate(&s, want_deep[k][0], r, v) == 0);
+        for (int i = 0; i < 3; i++) {
+            CHECK_NEAR(r[i], want_deep[k][1 + i], 1e-8);
+            CHECK_NEAR(v[i], want_deep[k][4 + i], 1e-9);
+        }
+    }
     free(el);
     return check_done();
 }
