@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static int workers_in_force = 0; /* 0: not decided yet */
+static int workers_in_force = 0;  /* 0: not decided yet */
+static const char *bad_env = NULL; /* an unusable SPACEXNET_WORKERS */
 
 int xnet_workers(void)
 {
@@ -15,12 +16,26 @@ int xnet_workers(void)
         const char *env = getenv("SPACEXNET_WORKERS");
         char *end = NULL;
         long n = env ? strtol(env, &end, 10) : 0;
-        if (!env || end == env || *end != '\0' || n < 1 || n > XNET_MAX_WORKERS) {
+        if (env && (end == env || *end != '\0' || n < 1 || n > XNET_MAX_WORKERS)) {
+            bad_env = env;
+        }
+        if (!env || bad_env) {
             n = sysconf(_SC_NPROCESSORS_ONLN);
         }
         workers_in_force = n < 1 ? 1 : n > XNET_MAX_WORKERS ? XNET_MAX_WORKERS : (int)n;
     }
     return workers_in_force;
+}
+
+int xnet_workers_check(void)
+{
+    xnet_workers();
+    if (bad_env) {
+        return xnet_fail(XNET_ELIMIT,
+                         "SPACEXNET_WORKERS must be an integer in [1, %d], got '%.40s'",
+                         XNET_MAX_WORKERS, bad_env);
+    }
+    return XNET_OK;
 }
 
 int xnet_set_workers(int n)
@@ -29,6 +44,7 @@ int xnet_set_workers(int n)
         return xnet_fail(XNET_EINVAL, "workers must be in [1, %d], got %d", XNET_MAX_WORKERS, n);
     }
     workers_in_force = n;
+    bad_env = NULL;
     return XNET_OK;
 }
 

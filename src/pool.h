@@ -9,6 +9,9 @@
 /* Worker threads used by kernels; default one per online processor, or
  * SPACEXNET_WORKERS from the environment, or xnet.limits{ workers = N }. */
 int xnet_workers(void);
+/* XNET_ELIMIT naming SPACEXNET_WORKERS when it is set but unusable (and
+ * xnet_set_workers has not been called), else XNET_OK. */
+int xnet_workers_check(void);
 /* XNET_EINVAL unless 1 <= n <= XNET_MAX_WORKERS. */
 int xnet_set_workers(int n);
 #define XNET_MAX_WORKERS 256

@@ -542,6 +542,9 @@ int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, d
     if (engine_in_force == XNET_PATHS_IGRAPH) {
         return run_igraph(net, q, t0, t1, out);
     }
+    if ((rc = xnet_workers_check())) {
+        return rc;
+    }
     int workers = xnet_workers(), tasks = t1 - t0;
     workers = workers > tasks ? (tasks > 0 ? tasks : 1) : workers;
     workspace_set_t *set = NULL;

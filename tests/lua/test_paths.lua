@@ -96,7 +96,14 @@ end
 t.check(xnet.limits{ workers = 3 }.workers == 3)
 t.check(xnet.limits().paths == "csr")
 t.check_error("workers must be in [1, 256], got 0", xnet.limits, { workers = 0 })
-t.check_error("paths must be 'csr', 'heap' or 'igraph', got 'fast'", xnet.limits, { paths = "fast" })
+t.check_error("paths must be 'csr', 'heap' or 'igraph', got 'fast'", xnet.limits,
+              { paths = "fast" })
 t.check_error("unknown option 'worker' for xnet.limits", xnet.limits, { worker = 2 })
 xnet.limits{ workers = saved.workers, paths = saved.paths }
+-- an unusable SPACEXNET_WORKERS is refused by name, not ignored
+local probe = "print(xnet.network(xnet.walker{ planes = 3, sats = 4 }):latency(0, 0)[1])"
+local p = io.popen(string.format("SPACEXNET_WORKERS=two %q -e %q 2>&1", arg[-1], probe))
+local out = p:read("a")
+p:close()
+t.check(out:find("SPACEXNET_WORKERS must be an integer in [1, 256], got 'two'", 1, true), out)
 t.done()
