@@ -420,12 +420,18 @@ static double exhaustive(layer_search *s, int *best)
     return best_f;
 }
 
-/* Improving moves and swaps until none improves or passes run out. */
-static void local_search(layer_search *s, int passes)
+/* Improving moves and swaps until none improves or passes run out; an
+ * interrupt stops it between experts (the plan so far stands). A pass costs
+ * O(E C sets_with_e T k^2). */
+static int local_search(layer_search *s, int passes)
 {
     for (int pass = 0; pass < passes; pass++) {
         int improved = 0;
         for (int e = 0; e < s->E; e++) {
+            int rc = xnet_check_interrupt();
+            if (rc) {
+                return rc;
+            }
             for (int c = 0; c < s->C; c++) {
                 int from = s->assign[e];
                 if (c == from) {
@@ -459,10 +465,11 @@ static void local_search(layer_search *s, int passes)
                 }
             }
         }
-        if (!improved || xnet_check_interrupt()) {
+        if (!improved) {
             break;
         }
     }
+    return XNET_OK;
 }
 
 int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
@@ -551,7 +558,9 @@ int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xne
         if (pow(C, E) <= 20000) {
             *after_s += exhaustive(&s, best);
         } else {
-            local_search(&s, params->passes);
+            if ((rc = local_search(&s, params->passes))) {
+                break;
+            }
             *after_s += layer_objective(&s);
         }
         for (int e = 0; e < E; e++) {

@@ -52,8 +52,9 @@ typedef struct {
  * with common random numbers). Small layers (candidates^experts <= 20000)
  * are searched exhaustively, so the optimum is found; larger ones by local
  * search (move an expert to a satellite with room, swap two experts) from the
- * generalised sorted rule. *before_s and *after_s: the objective summed over
- * layers, sorted rule and result. */
+ * generalised sorted rule (a pass costs O(E C sets_with_e T k^2), so large
+ * models take long: passes bounds it, Ctrl-C stops it). *before_s and
+ * *after_s: the objective summed over layers, sorted rule and result. */
 int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
                                const xnet_profile_t *profile, xnet_route_t route,
                                const xnet_hosting_t *hosting, double expert_bytes,

@@ -191,5 +191,20 @@ do
                       .. "sorted rule's %.6f s (%.2f%% lower)", ls.after_s, ls.before_s,
                       (1 - ls.after_s / ls.before_s) * 100))
 end
+
+-- experiments/modern_moe.lua runs end to end on a small case
+do
+  local bin = arg[-1]:sub(1, 1) == "/" and arg[-1] or (os.getenv("PWD") .. "/" .. arg[-1])
+  local cmd = string.format("'%s' '%s' --models olmoe-1b-7b,mixtral-8x22b --memory-gb 0.5 "
+                            .. "--snapshots 2 --tokens 20 --out '%s' 2>/dev/null", bin,
+                            xnet.root .. "/experiments/modern_moe.lua", dir)
+  local p = io.popen(cmd)
+  local out = p:read("a")
+  p:close()
+  t.check(out:find("| paper 33x32 star     | olmoe-1b-7b | spacexnet", 1, true)
+          and out:find("mixtral-8x22b on paper 33x32 star: memory_bytes 5e+08 is smaller than "
+                       .. "one expert", 1, true)
+          and out:find("(8 rows, 2 models that do not fit)", 1, true), out)
+end
 t.rmtree(dir)
 t.done()
