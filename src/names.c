@@ -5,9 +5,9 @@
 
 #define NAME_MAX_LEN 255
 
-size_t xnet_name_distance(const char *a, const char *b)
+/* The distance between the first n bytes of a and the first m of b. */
+static size_t distance(const char *a, size_t n, const char *b, size_t m)
 {
-    size_t n = strlen(a), m = strlen(b);
     n = n > NAME_MAX_LEN ? NAME_MAX_LEN : n;
     m = m > NAME_MAX_LEN ? NAME_MAX_LEN : m;
     /* Three rows of the dynamic programme: i-2, i-1, i. */
@@ -37,6 +37,11 @@ size_t xnet_name_distance(const char *a, const char *b)
     return rows[n % 3][m];
 }
 
+size_t xnet_name_distance(const char *a, const char *b)
+{
+    return distance(a, strlen(a), b, strlen(b));
+}
+
 int xnet_nearest_name(const char *name, const char *const *candidates, size_t n)
 {
     size_t len = strlen(name);
@@ -44,6 +49,12 @@ int xnet_nearest_name(const char *name, const char *const *candidates, size_t n)
     size_t best_d = 1 + len / 3 + 1; /* one more than the largest accepted */
     for (size_t i = 0; i < n; i++) {
         size_t d = xnet_name_distance(name, candidates[i]);
+        /* a misspelt start of a longer name: "starlnk" for "starlink-gen1" */
+        size_t m = strlen(candidates[i]);
+        if (len >= 4 && m > len + 1) {
+            size_t p = distance(name, len, candidates[i], len + 1);
+            d = p < d ? p : d;
+        }
         if (d < best_d) {
             best_d = d;
             best = (int)i;

@@ -12,8 +12,10 @@
 size_t xnet_name_distance(const char *a, const char *b);
 
 /* Index of the candidate nearest to name, or -1 when none is close enough
- * to be a likely misspelling (distance at most 1 + len(name) / 3, or name is
- * a prefix of exactly one candidate). Ties go to the earlier candidate. */
+ * to be a likely misspelling (distance at most 1 + len(name) / 3 to the
+ * candidate or, for a name of 4 or more bytes, to the candidate's first
+ * len(name) + 1 bytes; or name is a prefix of exactly one candidate). Ties
+ * go to the earlier candidate. */
 int xnet_nearest_name(const char *name, const char *const *candidates, size_t n);
 
 #endif

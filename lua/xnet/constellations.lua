@@ -32,7 +32,7 @@ local function entry(xnet, name)
   local chunk, err = loadfile(path, "t", {})
   if not chunk then
     if err:find("No such file", 1, true) or err:find("cannot open", 1, true) then
-      error(string.format("unknown constellation '%s' (xnet.constellations() lists them)", name), 3)
+      error(xnet.unknown_name("constellation", name, M.names(xnet)), 3)
     end
     error(err, 3)
   end

@@ -22,7 +22,11 @@ int main(void)
     const char *const models[] = {"llama-moe-3.5b", "llama-moe-3.5b-4of16", "mixtral-8x7b"};
     CHECK(xnet_nearest_name("mixtrl-8x7b", models, 3) == 2);
     CHECK(xnet_nearest_name("mixtral", models, 3) == 2); /* the only name it starts */
-    CHECK(xnet_nearest_name("llama", models, 3) == -1);  /* starts two: no guess */
+    CHECK(xnet_nearest_name("llama", models, 3) == 0);   /* two start so: the earlier */
+    const char *const shells[] = {"iridium-next", "kuiper", "oneweb", "starlink-gen1"};
+    CHECK(xnet_nearest_name("starlnk", shells, 4) == 3); /* a misspelt start */
+    CHECK(xnet_nearest_name("one", shells, 4) == 2);     /* the only one it starts */
+    CHECK(xnet_nearest_name("xyz", shells, 4) == -1);
 
     char long_name[400];
     for (int i = 0; i < 399; i++) {

@@ -98,6 +98,8 @@ t.check_error("unknown method 'spacexnt' (did you mean 'spacexnet'?", require("x
 t.check_error("unknown option 'repeat' for xnet.study (did you mean 'repeats'?", xnet.study,
               { name = "x", ["repeat"] = 2, run = function() end })
 t.check_error("unknown model 'mixtral-8x7' (did you mean 'mixtral-8x7b'?", xnet.model, "mixtral-8x7")
+t.check_error("unknown constellation 'starlnk' (did you mean 'starlink-gen1'?", xnet.constellation,
+              "starlnk")
 local methods = xnet.place.methods()
 t.check(#methods == 5 and methods[1] == "spacexnet" and tostring(methods):find("randplace%s+Baseline"))
 for _, name in ipairs(methods) do t.check(type(xnet.place[name]) == "function", name) end

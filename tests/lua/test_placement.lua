@@ -20,7 +20,8 @@ local custom = xnet.model{ layers = 2, experts = 4, top_k = 2, hidden = 8, bytes
                            gateway_flops = 1e6, expert_flops = 1e6 }
 t.check(custom.utilisation == 0.70 and custom.flops_per_s == 10.4e9, "the model's defaults")
 t.check(xnet.model(m, { ctx_flops = 1e9 }).ctx_flops == 1e9)
-t.check_error("unknown model 'gpt-9' (allowed: deepseek-v2-lite, ", xnet.model, "gpt-9")
+t.check_error("unknown model 'gpt-9' (did you mean 'gpt-oss-120b'? allowed: deepseek-v2-lite, ", xnet.model, "gpt-9")
+t.check_error("unknown model 'bert' (allowed: deepseek-v2-lite, ", xnet.model, "bert") -- nothing close: no guess
 t.check_error("unknown model 'mixtrl-8x7b' (did you mean 'mixtral-8x7b'?", xnet.model, "mixtrl-8x7b")
 t.check_error("unknown option 'expert' for xnet.model", xnet.model,
               { layers = 2, experts = 4, top_k = 2, hidden = 8, bytes_per_value = 2,
