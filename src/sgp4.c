@@ -33,8 +33,9 @@ int xnet_sgp4_fail(const xnet_sgp4_t *s, int code, double tsince_min)
         [XNET_SGP4_PECC] = "perturbed eccentricity left [0, 1]",
         [XNET_SGP4_SEMILATUS] = "semi-latus rectum became negative",
         [XNET_SGP4_DECAYED] = "satellite has decayed (radius below the Earth's)",
+        [XNET_SGP4_TIME] = "time more than 100 years from the element epoch",
     };
-    const char *why = code >= 1 && code <= XNET_SGP4_DECAYED && reasons[code] ? reasons[code]
+    const char *why = code >= 1 && code <= XNET_SGP4_TIME && reasons[code] ? reasons[code]
                                                                                : "unknown error";
     return xnet_fail(XNET_EINVAL, "satellite %ld%s%s%s: SGP4 error %d at %.6g min from epoch: %s",
                      s->satnum, s->name[0] ? " (" : "", s->name, s->name[0] ? ")" : "", code,
@@ -547,6 +548,9 @@ int xnet_sgp4_propagate(const xnet_sgp4_t *s, double t, double r_km[3], double v
 {
     const double x2o3 = 2.0 / 3.0, ke = xke(), twopi = two_pi();
     const double vkmpersec = XNET_WGS72_RADIUS_KM * ke / 60.0;
+    if (!(fabs(t) <= XNET_SGP4_MAX_MINUTES)) {
+        return XNET_SGP4_TIME;
+    }
 
     /* Secular gravity and atmospheric drag. */
     double xmdf = s->mo + s->mdot * t;

@@ -24,8 +24,13 @@ enum {
     XNET_SGP4_MOTION = 2, /* mean motion <= 0 */
     XNET_SGP4_PECC = 3,   /* perturbed eccentricity outside [0, 1] (deep space) */
     XNET_SGP4_SEMILATUS = 4,
-    XNET_SGP4_DECAYED = 6 /* radius below one Earth radius */
+    XNET_SGP4_DECAYED = 6, /* radius below one Earth radius */
+    XNET_SGP4_TIME = 7     /* time not within XNET_SGP4_MAX_MINUTES of the epoch (spacexnet's) */
 };
+
+/* Propagation is refused beyond a century from the element epoch: the
+ * deep-space resonance integration takes one step per 720 minutes. */
+#define XNET_SGP4_MAX_MINUTES (100 * 366 * 1440.0)
 
 typedef struct {
     long satnum;

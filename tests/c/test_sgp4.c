@@ -84,6 +84,11 @@ int main(void)
             CHECK_NEAR(v[i], want_deep[k][4 + i], 1e-9);
         }
     }
+    double r[3], v[3];
+    CHECK(xnet_sgp4_propagate(&s, 1e15, r, v) == XNET_SGP4_TIME);
+    CHECK(xnet_sgp4_propagate(&s, NAN, r, v) == XNET_SGP4_TIME);
+    CHECK(xnet_sgp4_fail(&s, XNET_SGP4_TIME, 1e15) == XNET_EINVAL
+          && strstr(xnet_errmsg(), "satellite 9880: SGP4 error 7"));
     free(el);
     return check_done();
 }
