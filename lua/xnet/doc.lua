@@ -403,6 +403,27 @@ def { "xnet.serve", section = "model", sig = "xnet.serve(net, plan, prof, { stre
     .. "utilisation }, ... }, bottleneck, bottleneck_utilisation, stable, status, tokens, "
     .. "delivered, events, how, ... }`: tokens/s and seconds per delivered token" }
 
+def { "xnet.fail", section = "model",
+  sig = "xnet.fail(net, { satellites = { ids } } | { rate = r, seed = 1 })",
+  about = "Takes satellites out: a new Network where every link touching them is down in every "
+    .. "snapshot, so their gateways and experts are unreachable and the tokens that need them "
+    .. "undelivered (evaluate, serve). `rate`: each satellite fails with that probability, "
+    .. "drawn from (seed, satellite) alone. Failing a failed network adds to its failures.",
+  options = { { "satellites", "", "", "the satellite ids that fail (each in [0, N))" },
+              { "rate", "", "", "the probability each satellite fails, in [0, 1]" },
+              { "seed", "1", "", "with rate: seed of the draws" } },
+  returns = "Network, and the sorted list of failed satellites" }
+def { "xnet.failed", section = "model", sig = "xnet.failed(net)",
+  returns = "the sorted list of satellites `xnet.fail` took out of net (empty for others)" }
+def { "xnet.place.repair", section = "model", sig = "xnet.place.repair(net, ring, plan, prof, { variant = \"A\" })",
+  about = "Re-places what failures took from a plan (one expert per satellite) with the fewest "
+    .. "moves: a failed gateway goes to the surviving free member of its subnet nearest it in "
+    .. "the ring's order; each lost expert, the most activated first, to the surviving free "
+    .. "member of its layer's subnet with the lowest expected path latency. Nothing else moves.",
+  options = { VARIANT },
+  returns = "Plan (method `<method>+repair`), and `{ experts_moved, gateways_moved, bytes, "
+    .. "lost = { { layer, expert, from, to }, ... } }` (bytes: the experts' weights to upload)" }
+
 -- Results, files, limits, help ---------------------------------------------------
 
 def { "xnet.export", section = "results", sig = "xnet.export(value, path)",

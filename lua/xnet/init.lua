@@ -119,6 +119,8 @@ function xnet.constellation(name, shell, opts) return catalogue.load(xnet, name,
 -- One calling convention for placements, xnet.place.<method>(net, ring,
 -- profile, opts), and methods registered from Lua (lua/xnet/place_methods.lua).
 require("xnet.place_methods").install(xnet.place)
+-- Satellite failures and the repair of plans (lua/xnet/failures.lua).
+require("xnet.failures").install(xnet)
 
 -- xnet.evaluate (src/l_latency.c), with the seeds of both outage draws in the
 -- result: outage_seed (the network's: what the plan is scored on) and
