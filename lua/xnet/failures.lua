@@ -19,14 +19,21 @@ local function integer(v)
                                         and math.abs(v) < 2 ^ 53)
 end
 
+-- Raise "bad argument #n to 'fname' (Type expected, got ...)" unless v is of type mt.
+local function check_arg(v, mt, n, fname)
+  local m = getmetatable(v)
+  if type(m) ~= "table" or m.__name ~= mt then
+    error(string.format("bad argument #%d to '%s' (%s expected, got %s)", n, fname,
+                        mt:gsub("^xnet%.", ""), type(v)), 3)
+  end
+end
+
 function failures.install(xnet)
   local failed_of = setmetatable({}, { __mode = "k" })
 
   -- xnet.fail(net, { satellites = { ids } } | { rate = r, seed = s }) -> Network, { ids }
   function xnet.fail(net, o)
-    if getmetatable(net) == nil or getmetatable(net).__name ~= "xnet.Network" then
-      error("bad argument #1 to 'xnet.fail' (Network expected, got " .. type(net) .. ")", 2)
-    end
+    check_arg(net, "xnet.Network", 1, "xnet.fail")
     if type(o) ~= "table" then
       error("bad argument #2 to 'xnet.fail' (options table expected, got " .. type(o) .. ")", 2)
     end
@@ -90,6 +97,7 @@ function failures.install(xnet)
 
   -- xnet.failed(net) -> the sorted list of satellites xnet.fail took out
   function xnet.failed(net)
+    check_arg(net, "xnet.Network", 1, "xnet.failed")
     local list = {}
     for s in pairs(failed_of[net] or {}) do list[#list + 1] = s end
     table.sort(list)
@@ -102,7 +110,15 @@ function failures.install(xnet)
   -- to a surviving free member of its layer's subnet, the most frequently
   -- activated first onto the lowest expected path latency. Nothing else moves.
   function xnet.place.repair(net, ring, plan, prof, o)
+    check_arg(net, "xnet.Network", 1, "xnet.place.repair")
+    check_arg(ring, "xnet.Ring", 2, "xnet.place.repair")
+    check_arg(plan, "xnet.Plan", 3, "xnet.place.repair")
+    check_arg(prof, "xnet.Profile", 4, "xnet.place.repair")
     o = o or {}
+    if type(o) ~= "table" then
+      error("bad argument #5 to 'xnet.place.repair' (options table expected, got "
+            .. type(o) .. ")", 2)
+    end
     for k in pairs(o) do
       if k ~= "variant" then
         error(xnet.unknown_name("option", tostring(k), { "variant" }, "xnet.place.repair"), 2)
