@@ -181,10 +181,13 @@ end
 local function interrupted_run(name, signal, extra)
   local dir = tmp .. "/" .. name
   local pidf, rcf = tmp .. "/" .. name .. ".pid", tmp .. "/" .. name .. ".rc"
+  -- The pid and status files appear whole (written aside, then renamed), so a
+  -- poll never reads one half-written.
   os.execute(string.format("(STUDY_TEST_DELAY=0.25 %s study run %s --out %s %s >%s 2>&1 & "
-                           .. "echo $! >%s; wait $!; echo $? >%s) >/dev/null 2>&1 &", q(BIN),
-                           q(TOY), q(dir), extra, q(tmp .. "/" .. name .. ".log"), q(pidf),
-                           q(rcf)))
+                           .. "echo $! >%s.w; mv %s.w %s; wait $!; echo $? >%s.w; mv %s.w %s) "
+                           .. ">/dev/null 2>&1 &", q(BIN), q(TOY), q(dir), extra,
+                           q(tmp .. "/" .. name .. ".log"), q(pidf), q(pidf), q(pidf), q(rcf),
+                           q(rcf), q(rcf)))
   local deadline = xnet.clock() + 60
   local function wait_for(cond)
     while not cond() and xnet.clock() < deadline do xnet.sleep(0.02) end
