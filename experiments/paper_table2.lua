@@ -64,28 +64,59 @@ for _, path in ipairs(opts.traces) do
   profiles[#profiles + 1] = prof
 end
 
--- The baselines do not look at the profile: one seeded plan each.
+-- The baselines do not look at the profile; each is drawn DRAWS times
+-- (placement seeds seed .. seed + DRAWS - 1) and reported as the mean over
+-- the draws, with the spread (standard deviation) of the exact figure.
+local DRAWS = 5
 local baselines = {}
 for i = 2, #paper.METHODS do
-  baselines[#baselines + 1] = paper.plan(setup, paper.METHODS[i], nil, { seed = opts.seed })
+  local draws = {}
+  for d = 0, DRAWS - 1 do
+    draws[#draws + 1] = paper.plan(setup, paper.METHODS[i], nil, { seed = opts.seed + d })
+  end
+  baselines[#baselines + 1] = draws
+end
+
+-- xnet.evaluate over a list of plans: the mean of every number, and the
+-- standard deviation of `exact` across them.
+local function evaluate_draws(plans, prof)
+  local sum, exacts = {}, {}
+  for _, plan in ipairs(plans) do
+    local r = xnet.evaluate(net, plan, prof, { tokens = opts.tokens, seed = opts.seed,
+                                               variant = opts.variant })
+    for _, k in ipairs{ "mean", "p99", "exact", "undelivered", "stderr", "lost",
+                        "delivered_mean" } do
+      sum[k] = (sum[k] or 0) + (r[k] or 0 / 0)
+    end
+    exacts[#exacts + 1] = r.exact
+  end
+  local out, n = {}, #plans
+  for k, v in pairs(sum) do out[k] = v / n end
+  local sd = 0
+  for _, x in ipairs(exacts) do sd = sd + (x - out.exact) ^ 2 end
+  out.exact_sd = n > 1 and math.sqrt(sd / (n - 1)) or 0
+  out.draws = n
+  return out
 end
 
 local rows, ordered = {}, 0
 for _, prof in ipairs(profiles) do
-  local plans = { paper.plan(setup, "spacexnet", prof, { variant = opts.variant }),
+  local plans = { { paper.plan(setup, "spacexnet", prof, { variant = opts.variant }) },
                   table.unpack(baselines) }
   for _, name in ipairs(opts.methods) do
-    plans[#plans + 1] = paper.plan(setup, name, prof, { seed = opts.seed, variant = opts.variant })
+    plans[#plans + 1] = { paper.plan(setup, name, prof, { seed = opts.seed,
+                                                          variant = opts.variant }) }
   end
   local base, means = nil, {}
-  for i, plan in ipairs(plans) do
-    local r = xnet.evaluate(net, plan, prof, { tokens = opts.tokens, seed = opts.seed,
-                                               variant = opts.variant })
+  for i, draws in ipairs(plans) do
+    local r = evaluate_draws(draws, prof)
     base = base or r.mean
     means[#means + 1] = r.mean
-    rows[#rows + 1] = { method = opts.methods[i - 4] or plan:method(), profile = prof:name(), mean_s = r.mean,
-                        p99_s = r.p99, exact_s = r.exact, undelivered = r.undelivered,
-                        x_vs_spacexnet = r.mean / base, stderr_s = r.stderr }
+    rows[#rows + 1] = { method = opts.methods[i - 4] or draws[1]:method(), profile = prof:name(),
+                        mean_s = r.mean, p99_s = r.p99, exact_s = r.exact,
+                        exact_sd = r.exact_sd, draws = r.draws, undelivered = r.undelivered,
+                        delivered_mean_s = r.delivered_mean, x_vs_spacexnet = r.mean / base,
+                        stderr_s = r.stderr }
   end
   -- randplace > randintra > randintra_cg > spacexnet
   if means[4] > means[3] and means[3] > means[2] and means[2] > means[1] then
@@ -93,8 +124,10 @@ for _, prof in ipairs(profiles) do
   end
 end
 
-local columns = { "method", "profile", "mean_s", "p99_s", "exact_s", "undelivered",
-                  "x_vs_spacexnet" }
+-- mean_s, p99_s, exact_s: seconds per token with lost tokens charged their
+-- wait; delivered_mean_s: over the tokens whose paths existed at once.
+local columns = { "method", "profile", "draws", "mean_s", "p99_s", "exact_s", "exact_sd",
+                  "undelivered", "delivered_mean_s", "x_vs_spacexnet" }
 print(report.markdown(rows, columns))
 print()
 print(string.format("ordering randplace > randintra > randintra_cg > spacexnet: %d of %d profiles",

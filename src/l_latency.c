@@ -8,6 +8,7 @@
 #include "latency.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,7 @@ static void set_number(lua_State *L, const char *field, double v)
 static int l_evaluate(lua_State *L)
 {
     static const char *const allowed[] = {"tokens", "seed", "variant", "snapshot", "exact",
-                                          "user", NULL};
+                                          "user", "retry_s", NULL};
     luaL_checkudata(L, 1, XNET_NETWORK_MT);
     luaL_checkudata(L, 2, XNET_PLAN_MT);
     luaL_checkudata(L, 3, XNET_PROFILE_MT);
@@ -84,6 +85,11 @@ static int l_evaluate(lua_State *L)
     lua_pop(L, 1);
     lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", 0);
     int want_exact = xnet_l_opt_boolean(L, 4, "exact", 1);
+    double retry_s = xnet_l_opt_number(L, 4, "retry_s", 0);
+    if (xnet_l_rawfield(L, 4, "retry_s") != LUA_TNIL && !(retry_s > 0 && isfinite(retry_s))) {
+        return luaL_error(L, "retry_s must be > 0 and finite, got %f", retry_s);
+    }
+    lua_pop(L, 1);
     int has_user = xnet_l_rawfield(L, 4, "user") != LUA_TNIL;
     xnet_site_t user;
     if (has_user) {
@@ -92,7 +98,9 @@ static int l_evaluate(lua_State *L)
     lua_pop(L, 1);
     lua_getiuservalue(L, 3, 1);
     const xnet_model_t *model = xnet_l_check_model(L, -1);
-    xnet_compute_t compute = {xnet_model_gateway_s(model), xnet_model_expert_s(model)};
+    xnet_compute_t compute = {.gateway_s = xnet_model_gateway_s(model),
+                              .expert_s = xnet_model_expert_s(model),
+                              .head_s = xnet_model_head_s(model)};
     lua_pop(L, 1);
 
     /* The plan's cache owns the cost, and the plan is on the stack: the
@@ -102,8 +110,16 @@ static int l_evaluate(lua_State *L)
     if (has_snapshot && (snapshot < 0 || snapshot >= T)) {
         return luaL_error(L, "snapshot %I out of range [0, %d)", snapshot, T);
     }
+    {
+        xnet_network_t *net = xnet_l_check_network(L, 1);
+        compute.dt_s = xnet_network_time_s(net, 1 % T) - xnet_network_time_s(net, 0);
+        if (T == 1) {
+            compute.dt_s = xnet_network_params(net)->horizon_s;
+        }
+    }
+    compute.retry_s = retry_s > 0 ? retry_s : compute.dt_s;
     void **box = xnet_l_box(L);
-    double *per_layer = *box = malloc(sizeof(double) * 2 * (size_t)layers);
+    double *per_layer = *box = malloc(sizeof(double) * 4 * (size_t)layers);
     if (!per_layer) {
         return luaL_error(L, "out of memory");
     }
@@ -142,22 +158,39 @@ static int l_evaluate(lua_State *L)
         return luaL_error(L, "the plan has %d layers x %d experts, the profile %d x %d",
                           cost->layers, cost->experts, prof->layers, prof->experts);
     }
-    xnet_sample_result_t mc = {.per_layer_s = per_layer};
+    xnet_sample_result_t mc = {.per_layer_s = per_layer,
+                               .wait_per_layer_s = per_layer + 2 * layers};
     xnet_exact_result_t ex = {.per_layer_s = per_layer + layers};
+    xnet_wait_result_t exw = {.per_layer_s = per_layer + 3 * layers};
     if (!has_snapshot) {
         snapshot = -1;
     }
     if (xnet_latency_sample(cost, prof, compute, (size_t)tokens, (uint64_t)seed, (int)snapshot,
                             &mc)
-        || (want_exact && xnet_latency_exact(cost, prof, compute, (int)snapshot, &ex))) {
+        || (want_exact && xnet_latency_exact(cost, prof, compute, (int)snapshot, &ex))
+        || (want_exact && xnet_latency_exact_wait(cost, prof, compute, (int)snapshot, &exw))) {
         return xnet_l_raise(L);
     }
-    lua_createtable(L, 0, 20);
-    set_number(L, "mean", mc.mean_s);
-    set_number(L, "p50", mc.p50_s);
-    set_number(L, "p95", mc.p95_s);
-    set_number(L, "p99", mc.p99_s);
-    set_number(L, "stderr", mc.stderr_s);
+    lua_createtable(L, 0, 32);
+    /* The headline charges lost tokens their wait; delivered_* is the
+     * conditional over tokens whose paths existed at once. */
+    const char *const names[] = {"mean", "p50", "p95", "p99", "stderr"};
+    const double charged[] = {mc.wait_mean_s, mc.wait_p50_s, mc.wait_p95_s, mc.wait_p99_s,
+                              mc.wait_stderr_s};
+    const double conditional[] = {mc.mean_s, mc.p50_s, mc.p95_s, mc.p99_s, mc.stderr_s};
+    for (int i = 0; i < 5; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "delivered_%s", names[i]);
+        set_number(L, names[i], charged[i]);
+        set_number(L, name, conditional[i]);
+    }
+    lua_pushnumber(L, mc.lost);
+    lua_setfield(L, -2, "lost");
+    if (!isnan(mc.wait_mean_s)) {
+        push_layers(L, mc.wait_per_layer_s, layers, "per_layer");
+    }
+    lua_pushnumber(L, compute.retry_s);
+    lua_setfield(L, -2, "retry_s");
     lua_pushnumber(L, mc.undelivered);
     lua_setfield(L, -2, "undelivered");
     lua_pushinteger(L, (lua_Integer)mc.tokens);
@@ -165,31 +198,49 @@ static int l_evaluate(lua_State *L)
     lua_pushinteger(L, (lua_Integer)mc.delivered);
     lua_setfield(L, -2, "delivered");
     if (mc.delivered) {
-        push_layers(L, mc.per_layer_s, layers, "per_layer");
+        push_layers(L, mc.per_layer_s, layers, "delivered_per_layer");
     }
     if (want_exact && ex.unavailable) {
         lua_pushstring(L, "co-located experts queue and the top-k sets are not enumerated: "
                           "Monte Carlo only");
         lua_setfield(L, -2, "exact_note");
     } else if (want_exact) {
-        set_number(L, "exact", ex.mean_s);
+        set_number(L, "exact_delivered", ex.mean_s);
         lua_pushnumber(L, ex.undelivered);
         lua_setfield(L, -2, "exact_undelivered");
         if (!isnan(ex.mean_s)) {
-            push_layers(L, ex.per_layer_s, layers, "exact_per_layer");
+            push_layers(L, ex.per_layer_s, layers, "exact_delivered_per_layer");
         }
+    }
+    if (want_exact && !exw.unavailable) {
+        set_number(L, "exact", exw.mean_s);
+        lua_pushnumber(L, exw.lost);
+        lua_setfield(L, -2, "exact_lost");
+        if (!isnan(exw.mean_s)) {
+            push_layers(L, exw.per_layer_s, layers, "exact_per_layer");
+        }
+    } else if (want_exact && !ex.unavailable && ex.undelivered == 0) {
+        /* Nothing is ever cut: no token waits, and the two agree exactly. */
+        set_number(L, "exact", ex.mean_s);
+        lua_pushnumber(L, 0);
+        lua_setfield(L, -2, "exact_lost");
+        push_layers(L, ex.per_layer_s, layers, "exact_per_layer");
+    } else if (want_exact && !ex.unavailable) {
+        lua_pushstring(L, "the exact charge of lost tokens needs enumerated top-k sets and no "
+                          "ground user: exact_delivered only");
+        lua_setfield(L, -2, "exact_note");
     }
     if (has_user) {
         /* The split of a delivered token: access (ground links and the routes
          * to and from the gateways), compute (every layer's gateway and
          * expert), and the ring (the rest: paths between gateways and experts). */
-        double compute_s = layers * (compute.gateway_s + compute.expert_s);
+        double compute_s = layers * (compute.gateway_s + compute.expert_s) + compute.head_s;
         lua_pushstring(L, user.name);
         lua_setfield(L, -2, "user");
         set_number(L, "access", mc.access_s);
         set_number(L, "compute", compute_s);
         set_number(L, "ring", mc.mean_s - mc.access_s - compute_s);
-        if (want_exact) {
+        if (want_exact && !ex.unavailable) {
             set_number(L, "exact_access", ex.access_s);
             set_number(L, "exact_ring", ex.mean_s - ex.access_s - compute_s);
         }

@@ -55,6 +55,7 @@ static const model_field model_fields[] = {
     FIELD(expert_bytes, 0, 0, 0, XNET_MODEL_GIVEN_EXPERT_BYTES),
     FIELD(flops_per_s, 0, 0, 10.4e9, 0),
     FIELD(utilisation, 0, 0, 0.70, 0),
+    FIELD(vocab, 0, 0, 0, 0),
 };
 #undef FIELD
 #define MODEL_FIELD_COUNT (sizeof model_fields / sizeof model_fields[0])
@@ -70,22 +71,20 @@ static const char *const attention_names[] = {"mha", "gqa", "mla", NULL};
  *   bytes not given are derived from the dimensions. */
 static int l_model(lua_State *L)
 {
-    static const char *allowed[MODEL_FIELD_COUNT + 6];
+    static const char *allowed[MODEL_FIELD_COUNT + 5];
     for (size_t i = 0; i < MODEL_FIELD_COUNT; i++) {
         allowed[i] = model_fields[i].name;
     }
     allowed[MODEL_FIELD_COUNT] = "name";
-    allowed[MODEL_FIELD_COUNT + 1] = "vocab";
-    allowed[MODEL_FIELD_COUNT + 2] = "description";
-    allowed[MODEL_FIELD_COUNT + 3] = "source";
-    allowed[MODEL_FIELD_COUNT + 4] = "attention";
-    allowed[MODEL_FIELD_COUNT + 5] = NULL;
+    allowed[MODEL_FIELD_COUNT + 1] = "description";
+    allowed[MODEL_FIELD_COUNT + 2] = "source";
+    allowed[MODEL_FIELD_COUNT + 3] = "attention";
+    allowed[MODEL_FIELD_COUNT + 4] = NULL;
     luaL_checktype(L, 1, LUA_TTABLE);
     xnet_l_check_options(L, 1, "xnet.model", allowed);
     xnet_model_t m;
     memset(&m, 0, sizeof m);
     snprintf(m.name, sizeof m.name, "%s", xnet_l_opt_string(L, 1, "name", "custom"));
-    xnet_l_opt_number(L, 1, "vocab", 0);
     xnet_l_opt_string(L, 1, "description", "");
     xnet_l_opt_string(L, 1, "source", "");
     const char *attention = xnet_l_opt_string(L, 1, "attention", "mha");
@@ -154,6 +153,8 @@ static int l_model_index(lua_State *L)
         lua_pushstring(L, attention_names[m->attention]);
     } else if (strcmp(key, "gateway_s") == 0) {
         lua_pushnumber(L, xnet_model_gateway_s(m));
+    } else if (strcmp(key, "head_s") == 0) {
+        lua_pushnumber(L, xnet_model_head_s(m));
     } else if (strcmp(key, "expert_s") == 0) {
         lua_pushnumber(L, xnet_model_expert_s(m));
     } else if (strcmp(key, "message_bits") == 0) {

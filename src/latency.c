@@ -190,6 +190,40 @@ static inline double set_latency(const xnet_cost_t *cost, int l, const double *p
     return layer_latency(path, members, k, base, expert_s);
 }
 
+double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
+                        xnet_compute_t compute)
+{
+    int L = cost->layers, E = cost->experts;
+    const double *path = cost->path_s + ((size_t)snap * L + l) * E;
+    double base = compute.gateway_s + cost->hop_s[(size_t)snap * L + l]
+                + (l == L - 1 ? compute.head_s : 0);
+    return set_latency(cost, l, path, members, k, base, compute.expert_s);
+}
+
+int xnet_retry_snapshot(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
+                        xnet_compute_t compute, int *next, double *wait_s)
+{
+    int T = cost->snapshots;
+    *next = snap;
+    *wait_s = 0;
+    if (isfinite(xnet_set_latency(cost, l, snap, members, k, compute))) {
+        return 0;
+    }
+    /* Retry j runs at time t_snap + j retry_s, in snapshot floor(snap + j q)
+     * (mod T, the series repeating); retries stop after one horizon. */
+    double q = compute.retry_s / compute.dt_s;
+    long most = (long)ceil(T / q);
+    for (long j = 1; j <= most; j++) {
+        int s = (int)((snap + (long)floor(j * q + 1e-9)) % T);
+        if (isfinite(xnet_set_latency(cost, l, s, members, k, compute))) {
+            *next = s;
+            *wait_s = j * compute.retry_s;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static int compare_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -227,26 +261,44 @@ static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng
 }
 
 /* One token at snapshot tau: its latency (access included) and per layer in
- * layer[L]; +inf when a path is cut (the token is not delivered). */
+ * layer[L]; +inf when a path is cut (the token is not delivered). With
+ * charge set, also the token charged for cut paths (docs/model.md section
+ * 9): *charged and wlayer[L], the token waiting where a layer's paths are
+ * cut and going on from the snapshot its retry found; +inf when lost. */
 static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                            xnet_compute_t compute, int tau, xnet_rng_t *rng, double *layer)
+                            xnet_compute_t compute, int tau, xnet_rng_t *rng, double *layer,
+                            int charge, double *charged, double *wlayer)
 {
-    int L = cost->layers, E = cost->experts, drawn[XNET_MAX_TOP_K];
+    int L = cost->layers, E = cost->experts, k = profile->top_k, drawn[XNET_MAX_TOP_K];
     const double *path = cost->path_s + (size_t)tau * L * E;
     const double *hop = cost->hop_s + (size_t)tau * L;
     double total = cost->access_s ? cost->access_s[tau] : 0;
+    *charged = HUGE_VAL;
     if (!isfinite(total)) {
         return HUGE_VAL;
     }
-    for (int l = 0; l < L; l++) {
+    double wtotal = total;
+    int sigma = tau, through = charge;
+    for (int l = 0; l < L && (isfinite(total) || through); l++) {
         const int *members = draw_set(profile, l, rng, drawn);
-        double v = set_latency(cost, l, path + (size_t)l * E, members, profile->top_k,
-                               compute.gateway_s + hop[l], compute.expert_s);
-        if (!isfinite(v)) {
-            return HUGE_VAL;
-        }
+        double v = set_latency(cost, l, path + (size_t)l * E, members, k,
+                               compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0),
+                               compute.expert_s);
         layer[l] = v;
         total += v;
+        int next;
+        double wait;
+        if (through && xnet_retry_snapshot(cost, l, sigma, members, k, compute, &next, &wait)) {
+            through = 0;
+        } else if (through) {
+            wlayer[l] = wait + (next == tau ? v : xnet_set_latency(cost, l, next, members, k,
+                                                                   compute));
+            wtotal += wlayer[l];
+            sigma = next;
+        }
+    }
+    if (through) {
+        *charged = wtotal;
     }
     return total;
 }
@@ -302,25 +354,32 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     if ((rc = xnet_limit_check((double)tokens * sizeof(double), "the token latency samples"))) {
         return rc;
     }
+    int charge = compute.retry_s > 0;
     double *lat = malloc(sizeof(double) * tokens);
-    double *layer = malloc(sizeof(double) * (size_t)L);
-    if (!lat || !layer) {
+    double *wlat = charge ? malloc(sizeof(double) * tokens) : NULL;
+    double *layer = malloc(sizeof(double) * 3 * (size_t)L);
+    if (!lat || !layer || (charge && !wlat)) {
         free(lat);
+        free(wlat);
         free(layer);
         return xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
     }
+    double *wlayer = layer + L, *wsum_layer = layer + 2 * L;
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = 0;
+        wsum_layer[l] = 0;
     }
     xnet_rng_t rng;
     xnet_rng_seed(&rng, seed);
-    sample_sums sums = {0, 0, 0, 0};
+    sample_sums sums = {0, 0, 0, 0}, wsums = {0, 0, 0, 0};
     for (size_t i = 0; i < tokens; i++) {
         if ((i & 0xffff) == 0 && (rc = xnet_check_interrupt())) {
             break;
         }
         int tau = snapshot >= 0 ? snapshot : (int)(i % (size_t)T);
-        double total = token_latency(cost, profile, compute, tau, &rng, layer);
+        double charged;
+        double total = token_latency(cost, profile, compute, tau, &rng, layer, charge, &charged,
+                                     wlayer);
         if (isfinite(total)) {
             lat[sums.delivered++] = total;
             sums.access_sum += cost->access_s ? cost->access_s[tau] : 0;
@@ -330,12 +389,35 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                 res->per_layer_s[l] += layer[l];
             }
         }
+        if (isfinite(charged)) {
+            wlat[wsums.delivered++] = charged;
+            wsums.sum += charged;
+            wsums.sumsq += charged * charged;
+            for (int l = 0; l < L; l++) {
+                wsum_layer[l] += wlayer[l];
+            }
+        }
     }
-    free(layer);
     if (!rc) {
         summarise_samples(lat, &sums, tokens, L, res);
+        /* The charged figures by the same summary. */
+        xnet_sample_result_t w = {.per_layer_s = wsum_layer};
+        if (charge) {
+            summarise_samples(wlat, &wsums, tokens, L, &w);
+        }
+        res->lost = charge ? w.undelivered : NAN;
+        res->wait_mean_s = charge ? w.mean_s : NAN;
+        res->wait_stderr_s = charge ? w.stderr_s : NAN;
+        res->wait_p50_s = charge ? w.p50_s : NAN;
+        res->wait_p95_s = charge ? w.p95_s : NAN;
+        res->wait_p99_s = charge ? w.p99_s : NAN;
+        for (int l = 0; res->wait_per_layer_s && l < L; l++) {
+            res->wait_per_layer_s[l] = charge && wsums.delivered ? wsum_layer[l] : NAN;
+        }
     }
+    free(layer);
     free(lat);
+    free(wlat);
     return rc;
 }
 
@@ -451,12 +533,15 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
             if (anyk) {
                 const double *pw = anyk + 2 * ((size_t)(tau - t0) * L + l);
                 p = pw[0];
-                m = p * (compute.gateway_s + hop[l] + compute.expert_s) + pw[1];
+                m = p * (compute.gateway_s + hop[l] + compute.expert_s
+                         + (l == L - 1 ? compute.head_s : 0)) + pw[1];
                 cut = p < 1;
             }
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
                 double v = set_latency(cost, l, path + (size_t)l * E, profile->members + s * k, k,
-                                         compute.gateway_s + hop[l], compute.expert_s);
+                                       compute.gateway_s + hop[l]
+                                           + (l == L - 1 ? compute.head_s : 0),
+                                       compute.expert_s);
                 if (isfinite(v)) {
                     p += profile->prob[s];
                     m += profile->prob[s] * v;

@@ -33,9 +33,13 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
                     xnet_route_t route);
 void xnet_cost_destroy(xnet_cost_t *cost);
 
-/* Compute time per layer: at the gateway (attention + router) and at one expert. */
+/* Compute time per layer: at the gateway (attention + router) and at one
+ * expert; head_s, the output projection, at the last layer only. A token
+ * whose path is cut retries every retry_s (snapshots dt_s apart) until it
+ * exists (docs/model.md section 9); retry_s = 0: no such charge computed. */
 typedef struct {
-    double gateway_s, expert_s;
+    double gateway_s, expert_s, head_s;
+    double dt_s, retry_s;
 } xnet_compute_t;
 
 typedef struct {
@@ -44,6 +48,11 @@ typedef struct {
     double undelivered;                           /* fraction of tokens */
     double *per_layer_s; /* caller's array of L: mean per layer over delivered tokens */
     double access_s;     /* mean access part over delivered tokens (0 without access) */
+    /* Lost tokens charged: every token that gets through within one horizon
+     * of retries, its waits included (NaN when none does or retry_s = 0). */
+    double wait_mean_s, wait_stderr_s, wait_p50_s, wait_p95_s, wait_p99_s;
+    double lost;             /* fraction of tokens not through within one horizon */
+    double *wait_per_layer_s; /* caller's array of L (waits included), or NULL */
 } xnet_sample_result_t;
 
 /* Monte Carlo: token i at snapshot i mod T (or at `snapshot` when >= 0),
@@ -66,6 +75,28 @@ typedef struct {
  * `snapshot` when >= 0): O(T L sets k). */
 int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
                        xnet_compute_t compute, int snapshot, xnet_exact_result_t *res);
+
+/* Latency of layer l for one top-k set at snapshot snap: inf when cut. */
+double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
+                        xnet_compute_t compute);
+
+/* The first retry that finds the set's paths of layer l, for a token that
+ * reaches layer l in snapshot snap: the snapshot it runs in (*next) and the
+ * time waited (*wait_s; 0 when nothing is cut); -1 when no retry within one
+ * horizon gets through. */
+int xnet_retry_snapshot(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
+                        xnet_compute_t compute, int *next, double *wait_s);
+
+typedef struct {
+    double mean_s;       /* E[T_token incl. waits | not lost] */
+    double lost;         /* P(lost) */
+    double *per_layer_s; /* caller's array of L: E[T_l 1{not lost}] / P(not lost) */
+    int unavailable;     /* 1: no enumerated sets (or queued co-location): none computed */
+} xnet_wait_result_t;
+
+/* The same charge exactly: a chain over snapshots, layer by layer (src/wait.c). */
+int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                            xnet_compute_t compute, int snapshot, xnet_wait_result_t *res);
 
 /* Sort n values ascending; the percentile q in [0, 1] of sorted values,
  * interpolating linearly between order statistics (R type 7). */

@@ -62,6 +62,9 @@ int xnet_model_check(const xnet_model_t *m)
                              positive[i].zero_ok ? ">= 0" : "> 0", v);
         }
     }
+    if (!(m->vocab >= 0) || !isfinite(m->vocab)) {
+        return xnet_fail(XNET_EINVAL, "vocab must be >= 0 and finite, got %g", m->vocab);
+    }
     if (!(m->utilisation > 0 && m->utilisation <= 1)) {
         return xnet_fail(XNET_EINVAL, "utilisation must be in (0, 1], got %g", m->utilisation);
     }
@@ -164,6 +167,11 @@ double xnet_model_gateway_s(const xnet_model_t *m)
 double xnet_model_expert_s(const xnet_model_t *m)
 {
     return m->expert_flops / effective_flops(m);
+}
+
+double xnet_model_head_s(const xnet_model_t *m)
+{
+    return 2.0 * m->hidden * m->vocab / effective_flops(m);
 }
 
 double xnet_model_message_bits(const xnet_model_t *m)

@@ -50,6 +50,7 @@ typedef struct {
     double expert_bytes;     /* one expert's weights: 3 * hidden * expert_ffn * bytes_per_weight */
     double flops_per_s;      /* nominal on-board compute */
     double utilisation;      /* fraction of nominal achieved */
+    double vocab;            /* vocabulary: the output projection runs once per token */
     unsigned given;          /* XNET_MODEL_GIVEN_* */
 } xnet_model_t;
 
@@ -66,6 +67,9 @@ double xnet_model_attention_flops(const xnet_model_t *m);
 double xnet_model_gateway_s(const xnet_model_t *m);
 /* Seconds of compute per token at one routed expert. */
 double xnet_model_expert_s(const xnet_model_t *m);
+/* Seconds of the output projection onto the vocabulary, 2 * hidden * vocab
+ * FLOPs, once per token at the last layer's gateway. */
+double xnet_model_head_s(const xnet_model_t *m);
 /* Bits of one hidden state on a link: hidden * bytes_per_value * 8. */
 double xnet_model_message_bits(const xnet_model_t *m);
 

@@ -63,7 +63,7 @@ static int latency(model_t *m, const double *wait_s, double *mean_s, double *und
             }
         }
     }
-    xnet_compute_t compute = {sys->gateway_s, sys->expert_s};
+    xnet_compute_t compute = {.gateway_s = sys->gateway_s, .expert_s = sys->expert_s};
     double total = 0, delivered = 0, sum = 0;
     for (int k = 0; k < T; k++) {
         if (m->weight[k] == 0) {

@@ -41,7 +41,7 @@ doc.classes = {
                                   "dense_ffn", "shared_experts", "shared_ffn", "bytes_per_weight",
                                   "bytes_per_value", "gateway_flops", "ctx_flops", "expert_flops",
                                   "expert_bytes", "flops_per_s", "utilisation", "gateway_s",
-                                  "expert_s", "message_bits" } },
+                                  "expert_s", "head_s", "vocab", "message_bits" } },
   Profile = { var = "prof" },
   Ring = { var = "ring" },
   Plan = { var = "plan" },
@@ -366,13 +366,18 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
     { "tokens", "100000", "", "Monte Carlo tokens" }, SEED, VARIANT,
     { "snapshot", "nil", "", "evaluate every token at this snapshot only, in [0, T); nil (the default): token i at snapshot i mod T" },
     { "exact", "true", "", "also compute the exact expectation" },
+    { "retry_s", "dt", "s", "a token whose path is cut retries this often (default: the snapshot "
+      .. "spacing, i.e. it waits for the next snapshot in which its path exists)" },
     { "user", "nil", "", "a Terminal (xnet.ground): add its uplink to layer 0's gateway and the "
       .. "downlink back, per snapshot; no visible satellite makes the token undelivered" },
   },
-  returns = "Result `{ mean, p50, p95, p99, stderr, undelivered, per_layer, exact, "
-    .. "exact_undelivered, exact_per_layer, tokens, delivered, outage_seed, placement_seed, "
-    .. "... }`, seconds per token "
-    .. "(prints a summary); with a user also `access`, `ring`, `compute` (the split of `mean`) "
+  returns = "Result `{ mean, p50, p95, p99, stderr, per_layer, lost, exact, exact_lost, "
+    .. "exact_per_layer` (cut tokens charged their wait), `delivered_mean, delivered_p50, "
+    .. "delivered_p95, delivered_p99, delivered_stderr, delivered_per_layer, undelivered, "
+    .. "exact_delivered, exact_undelivered, exact_delivered_per_layer` (over tokens whose paths "
+    .. "existed at once), `tokens, delivered, retry_s, outage_seed, placement_seed, ... }`, "
+    .. "seconds per token "
+    .. "(prints a summary); with a user also `access`, `ring`, `compute` (the split of `delivered_mean`) "
     .. "and `exact_access`, `exact_ring`. Co-located experts queue (plan:hosting()); where they "
     .. "may and the sets are not enumerated, `exact` is absent and `exact_note` says Monte "
     .. "Carlo only" }

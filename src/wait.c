@@ -1,0 +1,127 @@
+/* Lost tokens charged, exactly (docs/model.md section 9): a token reaches
+ * layer l in some snapshot; its set's paths either exist there or the token
+ * retries until they do, and goes on from the snapshot that worked. The
+ * snapshot a token is in after each layer is a Markov chain over the
+ * snapshots, so the expectation is a forward pass (where the token is) and
+ * a backward pass (whether it gets through the remaining layers), each
+ * O(L * sets * T) plus the retry searches. */
+#include "latency.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct {
+    int next;      /* snapshot the layer runs in, -1: lost */
+    double cost_s; /* wait + layer latency there */
+} step_t;
+
+/* For every set of layer l and every snapshot: where the layer runs and what it costs. */
+static void layer_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                        xnet_compute_t compute, int l, step_t *steps)
+{
+    int T = cost->snapshots, k = profile->top_k;
+    for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
+        const int *members = profile->members + s * k;
+        for (int t = 0; t < T; t++) {
+            step_t *st = &steps[(s - profile->first[l]) * (size_t)T + t];
+            double wait;
+            if (xnet_retry_snapshot(cost, l, t, members, k, compute, &st->next, &wait)) {
+                st->next = -1;
+                st->cost_s = NAN;
+            } else {
+                st->cost_s = wait + xnet_set_latency(cost, l, st->next, members, k, compute);
+            }
+        }
+    }
+}
+
+int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                            xnet_compute_t compute, int snapshot, xnet_wait_result_t *res)
+{
+    int L = cost->layers, T = cost->snapshots;
+    res->unavailable = profile->topk != NULL || cost->access_s != NULL || !(compute.retry_s > 0);
+    for (int l = 0; cost->serial && l < L; l++) {
+        res->unavailable |= cost->serial[l] != 0;
+    }
+    res->mean_s = res->lost = NAN;
+    for (int l = 0; l < L; l++) {
+        res->per_layer_s[l] = NAN;
+    }
+    if (res->unavailable) {
+        return XNET_OK;
+    }
+    size_t most = 0;
+    for (int l = 0; l < L; l++) {
+        size_t n = profile->first[l + 1] - profile->first[l];
+        most = n > most ? n : most;
+    }
+    step_t *steps = malloc(sizeof *steps * most * (size_t)T);
+    double *beta = malloc(sizeof(double) * (size_t)(L + 1) * (size_t)T);
+    double *pi = malloc(sizeof(double) * 2 * (size_t)T);
+    if (!steps || !beta || !pi) {
+        free(steps);
+        free(beta);
+        free(pi);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the exact charge of lost tokens");
+    }
+    /* beta[l][t]: P(through layers l.. | reaching layer l in snapshot t) */
+    int rc = XNET_OK;
+    for (int t = 0; t < T; t++) {
+        beta[(size_t)L * T + t] = 1;
+    }
+    for (int l = L - 1; l >= 0 && !(rc = xnet_check_interrupt()); l--) {
+        layer_steps(cost, profile, compute, l, steps);
+        for (int t = 0; t < T; t++) {
+            double b = 0;
+            for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
+                const step_t *st = &steps[(s - profile->first[l]) * (size_t)T + t];
+                if (st->next >= 0) {
+                    b += profile->prob[s] * beta[(size_t)(l + 1) * T + st->next];
+                }
+            }
+            beta[(size_t)l * T + t] = b;
+        }
+    }
+    /* Forward: pi[t] is the probability of reaching the layer in snapshot t. */
+    double *cur = pi, *nxt = pi + T, through = 0, total = 0;
+    for (int t = 0; t < T; t++) {
+        cur[t] = snapshot < 0 ? 1.0 / T : t == snapshot;
+        through += cur[t] * beta[t];
+    }
+    for (int l = 0; l < L && !rc && through > 0; l++) {
+        layer_steps(cost, profile, compute, l, steps);
+        double part = 0;
+        for (int t = 0; t < T; t++) {
+            nxt[t] = 0;
+        }
+        for (int t = 0; t < T; t++) {
+            if (cur[t] == 0) {
+                continue;
+            }
+            for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
+                const step_t *st = &steps[(s - profile->first[l]) * (size_t)T + t];
+                if (st->next >= 0) {
+                    double w = cur[t] * profile->prob[s];
+                    part += w * st->cost_s * beta[(size_t)(l + 1) * T + st->next];
+                    nxt[st->next] += w;
+                }
+            }
+        }
+        res->per_layer_s[l] = part / through;
+        total += part;
+        double *swap = cur;
+        cur = nxt;
+        nxt = swap;
+    }
+    free(steps);
+    free(beta);
+    free(pi);
+    if (rc) {
+        return rc;
+    }
+    res->lost = 1 - through;
+    res->mean_s = through > 0 ? total / through : NAN;
+    return XNET_OK;
+}
