@@ -4,6 +4,7 @@
 #include "memlimit.h"
 #include "query.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 int xnet_paths_check(const xnet_network_t *net, int snap, const int *ids, int count)
@@ -26,6 +27,10 @@ int xnet_paths_latency(xnet_network_t *net, int snap, const int *src, int nsrc, 
     if ((rc = xnet_paths_check(net, snap, src, nsrc))
         || (rc = xnet_limit_check(2.0 * sizeof(int) * nsrc * n, "the latency rows query"))) {
         return rc;
+    }
+    if ((double)nsrc * n > INT_MAX) {
+        return xnet_fail(XNET_EINVAL, "%d sources x %d satellites is over %d latencies per call",
+                         nsrc, n, INT_MAX);
     }
     /* a full row is the targeted query with every satellite as a target */
     size_t pairs = (size_t)nsrc * (size_t)n;
