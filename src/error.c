@@ -1,8 +1,10 @@
 #include "error.h"
 
 #include <igraph.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 volatile sig_atomic_t xnet_interrupt_requested = 0;
 
@@ -15,6 +17,20 @@ int xnet_errcode(void)
     return last_code;
 }
 
+void xnet_nan_unsigned(char *text)
+{
+    /* printf writes a NaN's sign bit ("-nan" for 0/0 on x86), which means
+     * nothing to a reader: every message says "nan". */
+    char *at = text;
+    while ((at = strstr(at, "-nan")) != NULL) {
+        if (at > text && (isalnum((unsigned char)at[-1]) || at[-1] == '_')) {
+            at += 4; /* part of a word, not a number */
+            continue;
+        }
+        memmove(at, at + 1, strlen(at + 1) + 1);
+    }
+}
+
 int xnet_fail(int code, const char *fmt, ...)
 {
     last_code = code;
@@ -23,6 +39,7 @@ int xnet_fail(int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
+    xnet_nan_unsigned(last_error);
     return code;
 }
 

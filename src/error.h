@@ -21,6 +21,10 @@ enum xnet_status {
 int xnet_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Rewrites every "-nan" number in text (NUL-terminated) as "nan", in place:
+ * the one spelling of NaN in every message. O(length). */
+void xnet_nan_unsigned(char *text);
+
 /* The reason recorded by the last failing call, and its code. */
 const char *xnet_errmsg(void);
 int xnet_errcode(void);

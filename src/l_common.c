@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,17 @@ int xnet_l_raise(lua_State *L)
         lua_sethook(L, NULL, 0, 0); /* this error delivers the Ctrl-C: once */
     }
     return luaL_error(L, "%s", xnet_errmsg());
+}
+
+int xnet_l_error(lua_State *L, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    xnet_nan_unsigned(msg);
+    return luaL_error(L, "%s", msg);
 }
 
 void xnet_l_push_unknown(lua_State *L, const char *kind, const char *name, const char *context,
@@ -118,7 +130,7 @@ lua_Integer xnet_l_opt_integer(lua_State *L, int idx, const char *key, lua_Integ
         if (!lua_isinteger(L, -1)) {
             double d = lua_tonumber(L, -1);
             if (!(d == floor(d) && fabs(d) < 9.0e15)) {
-                luaL_error(L, "option '%s' must be an integer, got %f", key, d);
+                xnet_l_error(L, "option '%s' must be an integer, got %.14g", key, d);
             }
             v = (lua_Integer)d;
         } else {
@@ -214,7 +226,7 @@ lua_Integer xnet_l_check_integer(lua_State *L, int arg, const char *name)
         if (d == floor(d) && fabs(d) < 9.0e15) {
             return (lua_Integer)d;
         }
-        return luaL_error(L, "%s must be an integer, got %f", name, d);
+        return xnet_l_error(L, "%s must be an integer, got %.14g", name, d);
     }
     return luaL_error(L, "%s must be an integer, got %s", name, luaL_typename(L, arg));
 }
@@ -391,7 +403,7 @@ double xnet_l_check_epoch(lua_State *L, int idx, const char *key, double def)
     } else if (t == LUA_TNUMBER) {
         jd = lua_tonumber(L, at);
         if (!(jd >= 2436934.5 && jd < 5373484.5)) { /* 1960-01-01 .. 9999-12-31 */
-            luaL_error(L, "epoch must be a Julian date in [2436934.5, 5373484.5), got %f", jd);
+            xnet_l_error(L, "epoch must be a Julian date in [2436934.5, 5373484.5), got %.14g", jd);
         }
     } else if (t != LUA_TNIL && t != LUA_TNONE) {
         luaL_error(L, "epoch must be a UTC time string or a Julian date, got %s",

@@ -25,6 +25,10 @@
 int xnet_l_raise(lua_State *L);
 extern lua_Hook xnet_l_interrupt_hook;
 
+/* luaL_error with printf's format (%g for numbers), NaN spelled "nan"
+ * (xnet_nan_unsigned) like every kernel message. Never returns. */
+int xnet_l_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Push "unknown KIND 'NAME'[ for CONTEXT] (did you mean 'X'? allowed: ...)",
  * the one message for every unknown name (options, models, methods, topics;
  * more than 40 valid names are counted, not listed);

@@ -50,7 +50,12 @@ static int l_ground(lua_State *L)
                                           NULL};
     static const char *const site_keys[] = {"name", "lat_deg", "lon_deg", "alt_m", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
+    if (lua_gettop(L) > 1) {
+        return luaL_error(L, "xnet.ground takes one table, got %d arguments: options go beside "
+                             "the terminals, xnet.ground{ {name =, lat_deg =, lon_deg =}, "
+                             "min_elevation_deg = 10 }",
+                          lua_gettop(L));
+    }
     check_ground_keys(L, 1, allowed);
     xnet_link_params_t link = xnet_link_params_default();
     double min_el = xnet_l_opt_number(L, 1, "min_elevation_deg", 25);
@@ -96,6 +101,11 @@ static int l_ground(lua_State *L)
         if (xnet_site_init(s, name, lat, lon, alt_m / 1000, min_el, rate, proc, pol)) {
             return xnet_l_raise(L);
         }
+        if (lua_getfield(L, -3, s->name) != LUA_TNIL) {
+            return luaL_error(L, "terminal %I: duplicate name '%s' (names key the result)", i,
+                              s->name);
+        }
+        lua_pop(L, 1);
         lua_pushvalue(L, -1);
         lua_rawseti(L, -4, i);
         lua_setfield(L, -3, s->name);
@@ -111,7 +121,7 @@ static int l_visible(lua_State *L)
     xnet_walker_t *w = luaL_checkudata(L, 2, XNET_CONSTELLATION_MT);
     double t = luaL_optnumber(L, 3, 0);
     if (!isfinite(t)) {
-        return luaL_error(L, "time must be finite, got %f", t);
+        return xnet_l_error(L, "time must be finite, got %.14g", t);
     }
     int n = xnet_walker_count(w), count;
     void **box = xnet_l_box(L);

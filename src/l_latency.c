@@ -93,7 +93,12 @@ static int l_evaluate(lua_State *L)
     int has_user = xnet_l_rawfield(L, 4, "user") != LUA_TNIL;
     xnet_site_t user;
     if (has_user) {
-        user = *xnet_l_check_terminal(L, -1); /* copied: no Lua code can change it later */
+        const xnet_site_t *site = luaL_testudata(L, -1, XNET_TERMINAL_MT);
+        if (!site) {
+            return luaL_error(L, "option 'user' must be a Terminal (from xnet.ground), got %s",
+                              luaL_typename(L, -1));
+        }
+        user = *site; /* copied: no Lua code can change it later */
     }
     lua_pop(L, 1);
     lua_getiuservalue(L, 3, 1);

@@ -151,6 +151,10 @@ static void read_link_rules(lua_State *L, const xnet_walker_t *w, xnet_network_p
             lua_pushinteger(L, k);
             lua_pushnumber(L, time_s);
             lua_call(L, 4, 1);
+            if (!lua_isboolean(L, -1)) {
+                luaL_error(L, "link_rule must return true or false, got %s for link (%d, %d) "
+                              "at snapshot %d", luaL_typename(L, -1), cand[i].a, cand[i].b, k);
+            }
             allowed[(size_t)k * count + i] = (uint8_t)lua_toboolean(L, -1);
             lua_pop(L, 1);
         }
@@ -180,7 +184,7 @@ static int l_network(lua_State *L)
     p.snapshots = (int)snapshots;
     p.horizon_s = xnet_l_opt_number(L, 2, "horizon_s", xnet_walker_period_s(w));
     if (!(p.horizon_s > 0) || !isfinite(p.horizon_s)) {
-        return luaL_error(L, "horizon_s must be > 0 and finite, got %f", p.horizon_s);
+        return xnet_l_error(L, "horizon_s must be > 0 and finite, got %.14g", p.horizon_s);
     }
     p.link.survival = xnet_l_opt_number(L, 2, "survival", p.link.survival);
     p.link.omega_max_rad_s = xnet_l_opt_number(L, 2, "omega_max", p.link.omega_max_rad_s);

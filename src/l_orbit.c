@@ -63,7 +63,7 @@ static double check_time(lua_State *L, int arg)
 {
     double t = luaL_optnumber(L, arg, 0);
     if (!isfinite(t)) {
-        luaL_error(L, "time must be finite, got %f", t);
+        xnet_l_error(L, "time must be finite, got %.14g", t);
     }
     return t;
 }

@@ -311,7 +311,7 @@ static int hosting_options(lua_State *L, int idx, xnet_hosting_t *h)
     h->parallel_experts = (int)p;
     h->gateway_hosts = xnet_l_opt_boolean(L, idx, "gateway_hosts", 0);
     if (!(h->memory_bytes > 0) || !isfinite(h->memory_bytes)) {
-        luaL_error(L, "memory_bytes must be > 0 and finite, got %f", h->memory_bytes);
+        xnet_l_error(L, "memory_bytes must be > 0 and finite, got %.14g", h->memory_bytes);
     }
     return 1;
 }

@@ -156,7 +156,7 @@ static int l_poll(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     double timeout = luaL_checknumber(L, 2);
     if (!(timeout >= 0)) {
-        return luaL_error(L, "timeout_s must be >= 0, got %f", timeout);
+        return xnet_l_error(L, "timeout_s must be >= 0, got %.14g", timeout);
     }
     lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     if (n < 0 || n > 65536) {
@@ -268,7 +268,7 @@ static int l_sleep(lua_State *L)
 {
     double s = luaL_checknumber(L, 1);
     if (!(s >= 0) || !isfinite(s)) {
-        return luaL_error(L, "seconds must be >= 0 and finite, got %f", s);
+        return xnet_l_error(L, "seconds must be >= 0 and finite, got %.14g", s);
     }
     xnet_sleep(s);
     return 0;

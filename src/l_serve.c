@@ -40,7 +40,7 @@ static void read_options(lua_State *L, int idx, serve_options_t *o)
         luaL_error(L, "streams must be in [1, 10000000], got %I", streams);
     }
     if (has_rate && !(rate > 0 && isfinite(rate))) {
-        luaL_error(L, "rate_tokens_s must be > 0 and finite, got %f", rate);
+        xnet_l_error(L, "rate_tokens_s must be > 0 and finite, got %.14g", rate);
     }
     o->par.streams = (int)streams;
     o->par.rate_tokens_s = rate;

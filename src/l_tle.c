@@ -115,7 +115,7 @@ static int l_teme(lua_State *L)
     int i = check_index(L, ud, 2);
     double t = luaL_checknumber(L, 3);
     if (!isfinite(t)) {
-        return luaL_error(L, "minutes must be finite, got %f", t);
+        return xnet_l_error(L, "minutes must be finite, got %.14g", t);
     }
     xnet_sgp4_t s;
     double rv[6];

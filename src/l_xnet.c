@@ -28,7 +28,7 @@ static int l_limits(lua_State *L)
             engine++;
         }
         if (!(mb > 0) || mb > 1e12) {
-            return luaL_error(L, "memory_mb must be in (0, 1e12], got %f", mb);
+            return xnet_l_error(L, "memory_mb must be in (0, 1e12], got %.14g", mb);
         }
         if (workers < 1 || workers > XNET_MAX_WORKERS) {
             return luaL_error(L, "workers must be in [1, %d], got %I", XNET_MAX_WORKERS, workers);

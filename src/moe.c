@@ -118,6 +118,10 @@ int xnet_model_finish(xnet_model_t *m)
 {
     /* head_dim defaults to hidden / heads, as in the public configurations. */
     if (m->heads > 0 && m->head_dim == 0 && m->attention != XNET_ATTENTION_MLA) {
+        int rc = check_count("hidden", m->hidden, 1, 1000000); /* before it divides */
+        if (rc) {
+            return rc;
+        }
         if (m->hidden % m->heads != 0) {
             return xnet_fail(XNET_EINVAL, "head_dim is needed: hidden %d is not a multiple of "
                              "heads %d", m->hidden, m->heads);

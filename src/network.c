@@ -34,6 +34,49 @@ struct xnet_network {
 /* Serial numbers tell networks apart in caches. */
 static unsigned long next_serial = 1;
 
+/* A user link as its unordered pair and its position in the list. */
+typedef struct {
+    int lo, hi, index;
+} pair_at_t;
+
+static int pair_order(const void *x, const void *y)
+{
+    const pair_at_t *a = x, *b = y;
+    if (a->lo != b->lo) {
+        return a->lo < b->lo ? -1 : 1;
+    }
+    if (a->hi != b->hi) {
+        return a->hi < b->hi ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* XNET_EINVAL when two of the user's links join the same two satellites
+ * (in either order): a pair has one link. O(n log n). */
+static int check_links_distinct(const xnet_link_t *links, int n)
+{
+    pair_at_t *pairs = malloc(sizeof *pairs * (size_t)n);
+    if (!pairs) {
+        return xnet_fail(XNET_ENOMEM, "out of memory checking %d links", n);
+    }
+    for (int k = 0; k < n; k++) {
+        int a = links[k].a, b = links[k].b;
+        pairs[k] = (pair_at_t){a < b ? a : b, a < b ? b : a, k};
+    }
+    qsort(pairs, (size_t)n, sizeof *pairs, pair_order);
+    int rc = XNET_OK;
+    for (int k = 1; k < n && !rc; k++) {
+        if (pairs[k].lo == pairs[k - 1].lo && pairs[k].hi == pairs[k - 1].hi) {
+            const xnet_link_t *first = &links[pairs[k - 1].index], *again = &links[pairs[k].index];
+            rc = xnet_fail(XNET_EINVAL, "link %d (%d, %d) repeats link %d (%d, %d): a pair of "
+                           "satellites has one link", pairs[k].index, again->a, again->b,
+                           pairs[k - 1].index, first->a, first->b);
+        }
+    }
+    free(pairs);
+    return rc;
+}
+
 xnet_network_params_t xnet_network_params_default(void)
 {
     xnet_network_params_t p = {.snapshots = 200, .horizon_s = 0,
@@ -67,6 +110,9 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
                 return xnet_fail(XNET_EINVAL, "link %d (%d, %d): ends must be two different "
                                  "satellites in [0, %d)", k, a, b, nodes);
             }
+        }
+        if ((rc = check_links_distinct(p->custom_links, candidates))) {
+            return rc;
         }
     } else if ((rc = xnet_links_candidate_count(w, &candidates))) {
         return rc;

@@ -125,8 +125,9 @@ def { "xnet.constellation", section = "network", sig = "xnet.constellation(name,
   returns = "with a shell number (from 1), its Constellation; without, `{ name, description, "
     .. "min_elevation_deg, inter_shell_links = \"none\", shells = { con, ... } }`" }
 def { "xnet.ground", section = "network", sig = "xnet.ground{ {name =, lat_deg =, lon_deg =, "
-    .. "alt_m = 0}, ..., ... }",
-  about = "Ground terminals on the rotating Earth (geodetic WGS-84 coordinates). A terminal sees "
+    .. "alt_m = 0}, ..., min_elevation_deg = 25, ... }",
+  about = "Ground terminals on the rotating Earth (geodetic WGS-84 coordinates); the options go "
+    .. "in the same table as the terminals, whose names must differ. A terminal sees "
     .. "a satellite at or above the minimum elevation; a ground hop costs range / c + bits / "
     .. "rate + processing (bits: the network's).",
   options = {
@@ -177,10 +178,11 @@ def { "xnet.network", section = "network", sig = "xnet.network(con, { ... })",
     SEED,
     { "cross_plane_max_lat_deg", "math.huge", "deg", "cross-plane links off while an end is "
       .. "above this |latitude| (as Iridium near the poles); none by default" },
-    { "links", "+Grid", "", "your own candidate links `{ {a, b}, ... }`, still checked for line "
-      .. "of sight, tracking, range and survival" },
-    { "link_rule", "nil", "", "function(a, b, snap, t_s) -> false to switch a candidate link off "
-      .. "in a snapshot" },
+    { "links", "+Grid", "", "your own candidate links `{ {a, b}, ... }`, one per pair (a repeated "
+      .. "pair, in either order, is an error), still checked for line of sight, tracking, range "
+      .. "and survival" },
+    { "link_rule", "nil", "", "function(a, b, snap, t_s) -> true, or false to switch a candidate "
+      .. "link off in a snapshot (any other result is an error)" },
   },
   returns = "Network of T snapshots" }
 def { "net:reseed", section = "network", sig = "net:reseed(seed)",
@@ -566,7 +568,8 @@ def { "xnet.plot.aggregate", section = "studies", sig = 'require("xnet.plot").ag
 -- Modules ----------------------------------------------------------------------------
 
 def { "xnet.report.markdown", section = "modules", sig = "report.markdown(rows, columns)",
-  returns = "a Markdown table of rows (tables keyed by column), numbers right-aligned" }
+  returns = "a Markdown table of rows (tables keyed by column), numbers right-aligned, nan "
+    .. "shown as `-`" }
 def { "xnet.report.provenance", section = "modules", sig = "report.provenance(extra)",
   returns = "`{ spacexnet_version, revision, lua_version, igraph_version, host }` plus extra "
     .. "(study manifests and run logs carry the same fields)" }

@@ -9,14 +9,14 @@ local report = {}
 local function cell(v)
   if type(v) == "number" then
     if math.type(v) == "integer" then return tostring(v) end
-    if v ~= v then return "nan" end
+    if v ~= v then return "-" end -- no value (an unreachable user, say), as the README's tables
     return string.format("%.6g", v)
   end
   return tostring(v == nil and "" or v)
 end
 
 -- report.markdown(rows, columns) -> string; rows are tables keyed by column.
--- Numbers in %.6g, right-aligned when the first row's value is a number.
+-- Numbers in %.6g (nan as "-"), right-aligned when the first row's value is a number.
 function report.markdown(rows, columns)
   local widths, lines = {}, {}
   for i, c in ipairs(columns) do
