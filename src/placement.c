@@ -381,7 +381,8 @@ static int check_ring_fits(const xnet_ring_t *ring, int experts)
         if (len < experts + 1) {
             return xnet_fail(XNET_EINVAL,
                              "subnet %d has %d satellites; it needs experts + 1 = %d (one "
-                             "gateway and one satellite per expert)",
+                             "gateway and one satellite per expert); give the placement "
+                             "memory_bytes per satellite to hold several experts on one",
                              l, len, experts + 1);
         }
     }

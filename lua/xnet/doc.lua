@@ -125,7 +125,8 @@ def { "xnet.constellation", section = "network", sig = "xnet.constellation(name,
   returns = "with a shell number (from 1), its Constellation; without, `{ name, description, "
     .. "min_elevation_deg, inter_shell_links = \"none\", shells = { con, ... } }`" }
 def { "xnet.ground", section = "network", sig = "xnet.ground{ {name =, lat_deg =, lon_deg =, "
-    .. "alt_m = 0}, ..., min_elevation_deg = 25, ... }",
+    .. "alt_m = 0}, ..., min_elevation_deg = 25, rate_bps = 100e9, proc_s = 0, "
+    .. "policy = \"elevation\" }",
   about = "Ground terminals on the rotating Earth (geodetic WGS-84 coordinates); the options go "
     .. "in the same table as the terminals, whose names must differ. A terminal sees "
     .. "a satellite at or above the minimum elevation; a ground hop costs range / c + bits / "
@@ -232,7 +233,9 @@ def { "row:snapshot", section = "network", sig = "row:snapshot()", returns = "th
 def { "xnet.model", section = "model", sig = "xnet.model(name | { ... }, overrides)",
   about = "A MoE model from the catalogue in lib/models/ (`llama-moe-3.5b` = `-2of8`), from a "
     .. "table of fields, or one with some fields changed. FLOPs and bytes per expert are derived "
-    .. "from the dimensions unless given, so overrides of `hidden` or `expert_ffn` re-derive them.",
+    .. "from the dimensions unless given, so overrides of `hidden` or `expert_ffn` re-derive them. "
+    .. "A table must give `layers`, `experts`, `top_k`, `hidden` and `bytes_per_value` (bytes per "
+    .. "hidden-state value on a link: 2 for 16-bit); docs/model.md section 5 lists the others.",
   returns = "Model (fields `m.layers`, `m.gateway_s`, ...; see `help(m)`)" }
 def { "xnet.models", section = "model", sig = "xnet.models()",
   returns = "the catalogue's names; printed, one line per model" }
@@ -259,7 +262,9 @@ def { "xnet.profile.trace", section = "model", sig = "xnet.profile.trace(m, path
 def { "prof:inclusion", section = "model", sig = "prof:inclusion(l)",
   returns = "`{[e] = p}`, the inclusion probabilities of layer l (sum to k)" }
 def { "prof:sets", section = "model", sig = "prof:sets(l)",
-  returns = "`{ {experts = {...}, p = ...}, ... }`, the top-k sets of layer l" }
+  returns = "`{ {experts = {...}, p = ...}, ... }`, the top-k sets of layer l; raises when the "
+    .. "layer's sets are not enumerated (over 10^6 (set, order) terms, as top-8 of 64: use "
+    .. "`prof:inclusion(l)`, `xnet.evaluate` and the placements, which need no sets)" }
 def { "prof:name", section = "model", sig = "prof:name()", returns = '"zipf-1", "trace:PATH", ...' }
 def { "prof:model", section = "model", sig = "prof:model()", returns = "its Model" }
 def { "prof:layers", section = "model", sig = "prof:layers()", returns = "L" }
@@ -287,7 +292,7 @@ def { "ring:gateway", section = "model", sig = "ring:gateway(l)", returns = "gat
 def { "ring:layers", section = "model", sig = "ring:layers()", returns = "L (also `#ring`)" }
 def { "ring:close", section = "model", sig = "ring:close()", returns = "nothing; frees it now" }
 def { "xnet.place.spacexnet", section = "model",
-  sig = "xnet.place.spacexnet(net, ring, prof, { variant = \"A\" })",
+  sig = "xnet.place.spacexnet(net, ring, prof, { ... })",
   about = "The paper's sorted rule: frequent experts on the candidates with the lowest expected "
     .. "path latency. With `memory_bytes`, generalised: experts by probability fill the "
     .. "candidates of least mean path latency plus expected wait behind the experts already "
@@ -306,16 +311,16 @@ def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, 
   returns = "Plan, stats (`stats.before_s`, `after_s`: the objective, path latency only, "
     .. "summed over layers)" }
 def { "xnet.place.randintra_cg", section = "model",
-  sig = "xnet.place.randintra_cg(net, ring, prof, { seed = 1 })",
+  sig = "xnet.place.randintra_cg(net, ring, prof, { ... })",
   about = "Baseline: central gateways, experts random inside each subnet (with `memory_bytes`: "
     .. "on random free slots, the same budget).",
   options = { SEED, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.randintra", section = "model",
-  sig = "xnet.place.randintra(net, ring, prof, { seed = 1 })",
+  sig = "xnet.place.randintra(net, ring, prof, { ... })",
   about = "Baseline: gateway and experts random inside each subnet.",
   options = { SEED, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.randplace", section = "model",
-  sig = "xnet.place.randplace(net, ring, prof, { seed = 1 })",
+  sig = "xnet.place.randplace(net, ring, prof, { ... })",
   about = "Baseline: gateways and experts random over the whole constellation (the ring is not "
     .. "used). Every method takes (net, ring, profile, opts) and accepts `seed` and `variant`; "
     .. "the baselines also take a Model for the profile, and randplace the older (net, m, opts).",

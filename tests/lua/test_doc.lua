@@ -104,4 +104,23 @@ local methods = xnet.place.methods()
 t.check(#methods == 5 and methods[1] == "spacexnet" and tostring(methods):find("randplace%s+Baseline"))
 for _, name in ipairs(methods) do t.check(type(xnet.place[name]) == "function", name) end
 
+-- the README's rows for the placements and xnet.ground name every option help() shows
+local doc = require "xnet.doc"
+for _, name in ipairs { "xnet.place.spacexnet", "xnet.place.optimize", "xnet.place.randintra_cg",
+                        "xnet.place.randintra", "xnet.place.randplace", "xnet.ground" } do
+  local row = doc.markdown(doc.by_name[name].section):match("\n| `" .. name:gsub("%p", "%%%0")
+                                                            .. "[^\n]*")
+  local missing = {}
+  for _, o in ipairs(doc.by_name[name].options) do
+    if not row:find(o[1], 1, true) then missing[#missing + 1] = o[1] end
+  end
+  t.check(#missing == 0, name .. " row lacks " .. table.concat(missing, ", "))
+end
+
+-- the README's study snippet labelled experiments/survival.lua is that file
+local readme = assert(xnet.read_file(xnet.root .. "/README.md"))
+local snippet = readme:match("```lua\n%-%- experiments/survival%.lua\n(.-)```")
+t.check(snippet == assert(xnet.read_file(xnet.root .. "/experiments/survival.lua")),
+        "README's survival snippet differs from experiments/survival.lua")
+
 t.done()
