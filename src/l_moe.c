@@ -313,8 +313,8 @@ static void read_number_list(lua_State *L, int idx, int n, double *out, int row)
 }
 
 /* xnet.profile.table(model, rows | path, { kind = "weights" | "probability" })
- * -> Profile. rows[l] (l = 0..L-1, or 1..L) lists E weights; "probability"
- * requires each row to sum to 1 (within 1e-9) instead of normalising it.
+ * -> Profile. rows[l] (l = 0..L-1, or 1..L) lists E weights; "probability":
+ * E inclusion probabilities summing to k, turned into the weights that give them.
  * A path reads a CSV weight table: Profile, or nil, "path:line: reason". */
 static int l_profile_table(lua_State *L)
 {
@@ -353,7 +353,7 @@ static int l_profile_table(lua_State *L)
         }
         snprintf(desc, sizeof desc, "table");
     }
-    if (strict && xnet_weights_check_probabilities(m->layers, m->experts, w)) {
+    if (strict && xnet_weights_from_inclusion(m->layers, m->experts, m->top_k, w)) {
         return xnet_l_raise(L);
     }
     lua_settop(L, box);

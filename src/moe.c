@@ -634,18 +634,99 @@ int xnet_profile_from_sets(xnet_profile_t **out, int layers, int experts, int to
     return XNET_OK;
 }
 
-int xnet_weights_check_probabilities(int layers, int experts, const double *weights)
+/* Weights whose top_k sequential draws include each expert with probability
+ * p[e] (one layer): the fixed point w_e <- w_e sqrt(odds(p_e) / odds(pi_e)),
+ * pi from the exact evaluator (src/topk.c); half a step in log odds, since a
+ * whole one overshoots through the other experts' share. */
+static int weights_for_inclusion(int layer, int experts, int top_k, const double *p, double *w)
+{
+    enum { MAX_ROUNDS = 2000 };
+    const double tolerance = 1e-10;
+    int positive = 0;
+    for (int e = 0; e < experts; e++) {
+        positive += p[e] > 0;
+        w[e] = p[e];
+    }
+    if (positive == top_k) {
+        return XNET_OK; /* the k experts are always drawn, whatever their weights */
+    }
+    for (int e = 0; e < experts; e++) {
+        if (p[e] >= 1) {
+            return xnet_fail(XNET_EINVAL,
+                             "layer %d expert %d: inclusion probability 1 is reachable only with "
+                             "exactly k = %d experts of positive probability, not %d (it needs "
+                             "an infinite weight)",
+                             layer, e, top_k, positive);
+        }
+    }
+    double worst = INFINITY;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+        xnet_topk_t *t;
+        int rc = xnet_topk_create(&t, experts, top_k, w);
+        if (rc) {
+            return rc;
+        }
+        worst = 0;
+        double largest = 0;
+        for (int e = 0; e < experts; e++) {
+            if (p[e] > 0) {
+                worst = fmax(worst, fabs(t->inclusion[e] - p[e]));
+                /* by the ratio of the odds, p / (1 - p): near 1, where 1 - pi falls
+                 * as 1 / w, a ratio of probabilities would barely move; a weight the
+                 * evaluator left out (below 1e-300 of the largest) grows */
+                double pi = t->inclusion[e];
+                double step = pi > 0 && pi < 1 ? p[e] * (1 - pi) / ((1 - p[e]) * pi) : 1e6;
+                w[e] *= sqrt(fmin(fmax(step, 1e-6), 1e6));
+                largest = fmax(largest, w[e]);
+            }
+        }
+        xnet_topk_destroy(t);
+        for (int e = 0; e < experts; e++) {
+            w[e] /= largest; /* the scale is free: keep it near 1 */
+        }
+        if (worst <= tolerance) {
+            return XNET_OK;
+        }
+        if ((rc = xnet_check_interrupt())) {
+            return rc;
+        }
+    }
+    return xnet_fail(XNET_EINVAL,
+                     "layer %d: no weights give these inclusion probabilities (still %.3g off "
+                     "after %d rounds); probabilities near 1 beside many others are not "
+                     "reachable by weighted draws",
+                     layer, worst, (int)MAX_ROUNDS);
+}
+
+int xnet_weights_from_inclusion(int layers, int experts, int top_k, double *weights)
 {
     for (int l = 0; l < layers; l++) {
-        double sum = 0;
+        double *row = weights + (size_t)l * experts, sum = 0;
         for (int e = 0; e < experts; e++) {
-            sum += weights[(size_t)l * experts + e];
+            if (!(row[e] >= 0 && row[e] <= 1)) {
+                return xnet_fail(XNET_EINVAL,
+                                 "layer %d expert %d: inclusion probability must be in [0, 1], "
+                                 "got %g",
+                                 l, e, row[e]);
+            }
+            sum += row[e];
         }
-        if (!(fabs(sum - 1) <= 1e-9)) {
+        if (!(fabs(sum - top_k) <= 1e-9 * top_k)) {
             return xnet_fail(XNET_EINVAL,
-                             "layer %d probabilities sum to %.14g, expected 1 (use kind = "
-                             "'weights' to normalise)",
-                             l, sum);
+                             "layer %d inclusion probabilities sum to %.14g, expected k = %d "
+                             "(use kind = 'weights' for weights to normalise)",
+                             l, sum, top_k);
+        }
+        double *p = malloc(sizeof *p * (size_t)experts);
+        if (!p) {
+            return xnet_fail(XNET_ENOMEM, "out of memory for %d inclusion probabilities",
+                             experts);
+        }
+        memcpy(p, row, sizeof *p * (size_t)experts);
+        int rc = weights_for_inclusion(l, experts, top_k, p, row);
+        free(p);
+        if (rc) {
+            return rc;
         }
     }
     return XNET_OK;

@@ -102,9 +102,14 @@ int xnet_profile_from_sets(xnet_profile_t **out, int layers, int experts, int to
 
 void xnet_profile_destroy(xnet_profile_t *p);
 
-/* XNET_EINVAL unless every layer's row of weights sums to 1 within 1e-9
- * (a table given as probabilities, not to be normalised). */
-int xnet_weights_check_probabilities(int layers, int experts, const double *weights);
+/* In place, per layer: inclusion probabilities (each in [0, 1], a layer
+ * summing to top_k within 1e-9 k) -> weights whose top_k sequential draws
+ * include every expert with that probability, to 1e-10 (docs/model.md
+ * section 6). XNET_EINVAL names the layer and the value when a probability is
+ * out of range, a sum is not k, or the probabilities cannot be reached (1
+ * beside more than k - 1 other positive ones). Each round costs one exact
+ * evaluation (src/topk.h); a few tens of rounds in practice. */
+int xnet_weights_from_inclusion(int layers, int experts, int top_k, double *weights);
 
 /* Weight generators for named profiles; weights is layers x experts.
  * zipf: w = 1 / rank^s, ranks permuted per layer by the seeded generator.

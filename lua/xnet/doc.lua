@@ -252,8 +252,10 @@ def { "xnet.profile.dirichlet", section = "model",
   options = { SEED }, returns = "Profile" }
 def { "xnet.profile.table", section = "model", sig = "xnet.profile.table(m, rows | path, { ... })",
   about = "Per-layer weights from a list of rows (one per layer) or a CSV file.",
-  options = { { "kind", '"weights"', "", '"weights" (normalised per layer) or "probability" '
-                .. "(inclusion probabilities, each layer summing to k)" } },
+  options = { { "kind", '"weights"', "", '"weights" (draw weights, normalised per layer) or '
+                .. '"probability" (inclusion probabilities in [0, 1], each layer summing to k: '
+                .. "the weights that give exactly them are found; a 1 beside more than k - 1 "
+                .. "other positive entries cannot be reached and is an error)" } },
   returns = "Profile; or `nil, \"path:line: reason\"` for a file" }
 def { "xnet.profile.trace", section = "model", sig = "xnet.profile.trace(m, path)",
   about = "A routing trace: CSV or CSV.gz rows `token,layer,expert_1,...,expert_k` "

@@ -64,9 +64,25 @@ local tab = xnet.profile.table(small, { { 5, 3, 2 }, { 1, 1, 1 } })
 t.near(tab:inclusion(1)[0], 2 / 3, 1e-15)
 local tab0 = xnet.profile.table(small, { [0] = { [0] = 5, 3, 2 }, { 1, 1, 1 } })
 t.check(tab0:inclusion(0)[0] == tab:inclusion(0)[0], "0-based rows work too")
-t.check(xnet.profile.table(small, { { 0.5, 0.3, 0.2 }, { 0.2, 0.2, 0.6 } }, { kind = "probability" }))
-t.check_error("layer 1 probabilities sum to 1.1, expected 1", xnet.profile.table, small,
-              { { 0.5, 0.3, 0.2 }, { 0.5, 0.3, 0.3 } }, { kind = "probability" })
+-- kind = "probability": inclusion probabilities summing to k, reproduced by the weights found
+local inc = { { 0.9, 0.6, 0.5 }, { 2 / 3, 2 / 3, 2 / 3 } }
+local byp = xnet.profile.table(small, inc, { kind = "probability" })
+for l = 0, 1 do
+  for e = 0, 2 do t.near(byp:inclusion(l)[e], inc[l + 1][e + 1], 1e-10, "inclusion " .. l .. e) end
+end
+-- by hand, k = 2 of 3: P(e left out) = P(the other two drawn); weights 2:1:1 give
+-- P(0 in) = 1 - 2 * (1/4)(1/3) = 5/6 and P(1 in) = P(2 in) = 7/12
+local hand = xnet.profile.table(small, { { 5 / 6, 7 / 12, 7 / 12 }, { 1, 1, 0 } },
+                                { kind = "probability" })
+local same = xnet.profile.table(small, { { 2, 1, 1 }, { 1, 1, 0 } })
+for e = 0, 2 do t.near(hand:inclusion(0)[e], same:inclusion(0)[e], 1e-10, "2:1:1 " .. e) end
+t.check(hand:inclusion(1)[2] == 0 and hand:inclusion(1)[0] == 1, "exactly k experts: always drawn")
+t.check_error("layer 1 inclusion probabilities sum to 1, expected k = 2", xnet.profile.table, small,
+              { { 0.9, 0.6, 0.5 }, { 0.5, 0.3, 0.2 } }, { kind = "probability" })
+t.check_error("layer 0 expert 0: inclusion probability must be in [0, 1], got 1.5",
+              xnet.profile.table, small, { { 1.5, 0.5, 0 }, { 1, 1, 0 } }, { kind = "probability" })
+t.check_error("layer 0 expert 0: inclusion probability 1 is reachable only with exactly k = 2",
+              xnet.profile.table, small, { { 1, 0.5, 0.5 }, { 1, 1, 0 } }, { kind = "probability" })
 t.check_error("profile table row 0 has 2 entries, expected 3", xnet.profile.table, small,
               { { 1, 2 }, { 1, 1, 1 } })
 t.check_error("profile table has 1 rows, expected 2 (one per layer)", xnet.profile.table, small,
