@@ -61,13 +61,6 @@ return xnet.study{
         sums[method] = (sums[method] or 0) + r.exact / #paper.PROFILES
       end
     end
-    local metrics, d2 = {}, 0
-    for _, method in ipairs(paper.METHODS) do
-      metrics[method] = sums[method]
-      d2 = d2 + math.log(sums[method] / paper.REPORTED[method]) ^ 2
-    end
-    metrics.distance = math.sqrt(d2 / #paper.METHODS)
-    metrics.gap = sums.randintra_cg / sums.spacexnet
-    return metrics
+    return paper.fit(sums)
   end,
 }

@@ -43,13 +43,7 @@ return xnet.study{
         undelivered = math.max(undelivered, r.exact_undelivered)
       end
     end
-    local metrics, d2 = {}, 0
-    for _, method in ipairs(paper.METHODS) do
-      metrics[method] = sums[method]
-      d2 = d2 + math.log(sums[method] / paper.REPORTED[method]) ^ 2
-    end
-    metrics.distance = math.sqrt(d2 / #paper.METHODS)
-    metrics.gap = sums.randintra_cg / sums.spacexnet
+    local metrics = paper.fit(sums)
     metrics.gap_randplace = sums.randplace / sums.spacexnet
     metrics.undelivered = undelivered
     metrics.latitude_cut = s.net:links(0).latitude

@@ -634,6 +634,8 @@ def { "xnet.paper.evaluate", section = "modules", sig = "paper.evaluate(setup, p
   returns = "`{ [method] = evaluate result }` for the four methods on one network (paired)" }
 def { "xnet.paper.metrics", section = "modules", sig = "paper.metrics(setup, prof, seed)",
   returns = "a study point's metrics: `<method>` (exact s/token) and `<method>_undelivered`" }
+def { "xnet.paper.fit", section = "modules", sig = "paper.fit(means)",
+  returns = "metrics: `<method>` (the given s/token), `distance` (rms log distance to the paper's means), `gap` (RandIntra-CG / Space-XNet)" }
 def { "xnet.paper.long", section = "modules", sig = "paper.long(rows, params, suffix)",
   returns = "`{ rows, params }` with one row per method (`method`, `value` columns), for plots" }
 

@@ -97,6 +97,20 @@ function paper.metrics(s, prof, seed)
   return metrics
 end
 
+-- paper.fit(means) -> metrics: each method's seconds per token ("<method>"),
+-- the rms log distance of the four to the paper's reported means
+-- ("distance") and the RandIntra-CG / Space-XNet ratio ("gap").
+function paper.fit(means)
+  local metrics, d2 = {}, 0
+  for _, method in ipairs(paper.METHODS) do
+    metrics[method] = means[method]
+    d2 = d2 + math.log(means[method] / paper.REPORTED[method]) ^ 2
+  end
+  metrics.distance = math.sqrt(d2 / #paper.METHODS)
+  metrics.gap = means.randintra_cg / means.spacexnet
+  return metrics
+end
+
 -- paper.long(rows, params, metric) -> rows in long form for plotting by
 -- method: every row's "<method><suffix>" metric becomes a row of its own
 -- with `method` and `value` columns. suffix defaults to "".

@@ -44,6 +44,17 @@ function harness.check_error(pattern, f, ...)
   return good
 end
 
+-- A stream that keeps what is written to it (text), for progress output.
+function harness.sink()
+  local s = { text = {} }
+  function s:write(...)
+    for _, x in ipairs { ... } do self.text[#self.text + 1] = x end
+    return self
+  end
+  function s:flush() end
+  return s
+end
+
 -- A fresh temporary directory, removed by the caller with harness.rmtree.
 function harness.tmpdir()
   local p = io.popen("mktemp -d /tmp/spacexnet-test.XXXXXX")

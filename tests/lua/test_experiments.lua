@@ -20,6 +20,12 @@ local res = paper.evaluate(s, prof, { seed = 2, tokens = 1000 })
 t.check(res.spacexnet.exact < res.randintra_cg.exact and res.randintra_cg.exact < res.randplace.exact)
 
 -- long form: one row per method
+-- The fit to the paper: zero distance at its own means, e times off in every method gives 1.
+local fit = paper.fit(paper.REPORTED)
+t.check(fit.distance == 0 and math.abs(fit.gap - 3.35 / 1.05) < 1e-15 and fit.randplace == 5.29)
+local off = {}
+for m, v in pairs(paper.REPORTED) do off[m] = v * math.exp(1) end
+t.near(paper.fit(off).distance, 1, 1e-12)
 local long = paper.long({ { altitude_km = 550, ["repeat"] = 1, spacexnet = 1, randintra_cg = 2,
                             randintra = 3, randplace = 4 } }, { "altitude_km" })
 t.check(#long.rows == 4 and long.rows[2].method == "randintra_cg" and long.rows[2].value == 2)

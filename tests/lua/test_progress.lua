@@ -6,15 +6,7 @@ package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
 local progress = require "xnet.progress"
 
-local function sink()
-  local s = { text = {} }
-  function s:write(...)
-    for _, x in ipairs { ... } do self.text[#self.text + 1] = x end
-    return self
-  end
-  function s:flush() end
-  return s
-end
+local sink = t.sink
 
 -- 20 points: size "small" costs 1 s, "large" 10 s; two seeds each value of x
 local points, cost = {}, {}

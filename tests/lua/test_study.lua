@@ -370,15 +370,7 @@ t.check(stats.summary({ 4 }).sd == 0 and stats.summary({}).mean ~= stats.summary
 t.check(stats.mean { 1, 2, 6 } == 3)
 
 -- progress: a bar on a terminal, plain lines elsewhere
-local function fake_stream()
-  local s = { text = {} }
-  function s:write(...)
-    for _, x in ipairs { ... } do self.text[#self.text + 1] = x end
-    return self
-  end
-  function s:flush() end
-  return s
-end
+local fake_stream = t.sink
 local now = 0
 local clock = function() return now end
 local out = fake_stream()
