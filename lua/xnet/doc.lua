@@ -446,7 +446,8 @@ def { "xnet.export", section = "results", sig = "xnet.export(value, path)",
     .. "lists of rows, plans (CSV: the plan file `xnet.plan.load` reads), rings (CSV: layer, "
     .. "position, satellite, gateway), per_layer tables and Rows (CSV: index, value), "
     .. "study results. Tables keyed from 0 become arrays in order; infinities and NaN become "
-    .. "null (JSON) or an empty cell (CSV).",
+    .. "null (JSON: strict, and an object also lists them in its member `nonfinite`, see "
+    .. "json.encode's `exact`) or an empty cell (CSV).",
   returns = "`true`, or `nil, \"path: reason\"`" }
 def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data, { gzip = false })",
   about = "Writes atomically: a temporary file, fsync, rename.",
@@ -609,13 +610,18 @@ def { "xnet.util.describe", section = "modules", sig = "util.describe(v)",
 def { "xnet.util.strict", section = "modules", sig = "util.strict(fallback)",
   returns = "a metatable for a globals table: undeclared names raise (xnet.strict, study files)" }
 def { "xnet.json.encode", section = "modules", sig = "json.encode(value, { ... })",
-  about = "Deterministic JSON: sorted keys, shortest exact numbers, tables keyed from 0 as "
-    .. "arrays, infinities and NaN as null; raises on what JSON cannot hold, naming where.",
+  about = "Deterministic, strict JSON (RFC 8259): sorted keys, shortest exact numbers, tables "
+    .. "keyed from 0 as arrays, infinities and NaN as null; raises on what JSON cannot hold, "
+    .. "naming where.",
   options = { { "indent", "nil", "", "indentation string (compact without)" },
-              { "nonfinite", "false", "", "NaN, Infinity, -Infinity instead of null (exact; "
-                .. "study point files)" } },
+              { "exact", "false", "", "when value is an object holding NaN or infinities: add "
+                .. "the member `nonfinite`, `{ [JSON Pointer] = \"inf\" | \"-inf\" | "
+                .. "\"nan\" }` (study files, xnet.export)" } },
   returns = "string" }
-def { "xnet.json.decode", section = "modules", sig = "json.decode(text)",
+def { "xnet.json.decode", section = "modules", sig = "json.decode(text, { ... })",
+  about = "Also reads NaN, Infinity and -Infinity (Python's json writes them).",
+  options = { { "exact", "false", "", "put back the NaN and infinities a top-level "
+                .. "`nonfinite` member lists, and drop it" } },
   returns = "value (null as `json.null`), or `nil, message`" }
 def { "xnet.json.array", section = "modules", sig = "json.array(t)",
   returns = "t, marked to encode as an array even when empty" }

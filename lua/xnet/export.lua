@@ -199,7 +199,7 @@ function export.write(value, path)
   local format = path:gsub("%.gz$", ""):match("%.(%w+)$")
   local text
   if format == "json" then
-    text = json.encode(export.tree(value), { indent = "  " }) .. "\n"
+    text = json.encode(export.tree(value), { indent = "  ", exact = true }) .. "\n"
   elseif format == "csv" and type_name(value) == "xnet.Plan" then
     if not gzip then return value:save(path) end -- a plan file xnet.plan.load reads
     local tmp = path .. ".export-tmp"

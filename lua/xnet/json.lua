@@ -4,9 +4,13 @@
 --
 -- Numbers: integers as integers; floats in the shortest of %.15g, %.16g,
 -- %.17g that reads back exactly, with ".0" added to integral floats so the
--- type survives a round trip. NaN and infinities are written null (JSON has
--- no such numbers); the reader still accepts NaN, Infinity and -Infinity, as
--- Python's json writes them.
+-- type survives a round trip. What is written is strict JSON (RFC 8259), which
+-- has no NaN or infinities: they are written null. For an exact round trip
+-- (study files that are read back), json.encode(v, { exact = true }) also
+-- lists each of them in a top-level member "nonfinite": { [JSON Pointer
+-- (RFC 6901)] = "inf" | "-inf" | "nan" }, and json.decode(text, { exact =
+-- true }) puts them back. The reader also accepts NaN, Infinity and -Infinity
+-- (Python's json writes them, and so did spacexnet's point files before).
 -- Tables: a non-empty sequence is an array, and so is a table keyed exactly
 -- 0 .. n-1 (a per-layer table), in order; anything else is an object with
 -- string keys; json.array(t) marks a table (even empty) as an array.
@@ -62,7 +66,33 @@ local function array_range(t)
   return nil
 end
 
-local NONFINITE = { nan = "NaN", inf = "Infinity", ["-inf"] = "-Infinity" }
+local NONFINITE = { nan = 0 / 0, inf = math.huge, ["-inf"] = -math.huge }
+
+local function nonfinite(x)
+  return x ~= x or x == math.huge or x == -math.huge
+end
+
+local function pointer_token(k)
+  return (tostring(k):gsub("~", "~0"):gsub("/", "~1"))
+end
+
+-- Every non-finite number in v, as found[JSON Pointer] = "inf" | "-inf" | "nan"
+local function find_nonfinite(v, ptr, found, seen)
+  if type(v) == "number" then
+    if nonfinite(v) then found[ptr] = json.number(v) end
+  elseif type(v) == "table" and v ~= json.null and not seen[v] then
+    seen[v] = true
+    local base, last = array_range(v)
+    if base then
+      for i = base, last do find_nonfinite(v[i], ptr .. "/" .. (i - base), found, seen) end
+    else
+      for k, x in pairs(v) do
+        if type(k) == "string" then find_nonfinite(x, ptr .. "/" .. pointer_token(k), found, seen) end
+      end
+    end
+    seen[v] = nil
+  end
+end
 
 -- o: json.encode's options
 local function encode(v, out, o, depth, seen, where)
@@ -73,8 +103,7 @@ local function encode(v, out, o, depth, seen, where)
   elseif tv == "boolean" then
     out[#out + 1] = v and "true" or "false"
   elseif tv == "number" then
-    local s = json.number(v)
-    out[#out + 1] = NONFINITE[s] and (o.nonfinite and NONFINITE[s] or "null") or s
+    out[#out + 1] = nonfinite(v) and "null" or json.number(v)
   elseif tv == "string" then
     out[#out + 1] = json.string(v)
   elseif tv == "table" then
@@ -121,13 +150,28 @@ local function encode(v, out, o, depth, seen, where)
   end
 end
 
--- json.encode(value, { indent = "  ", nonfinite = false }) -> string; raises
--- on a value JSON cannot hold (a function, a non-string key, a cycle), naming
--- where it is. nonfinite: write NaN, Infinity and -Infinity (as Python's json
--- does, and json.decode reads) instead of null, for an exact round trip.
+-- json.encode(value, { indent = "  ", exact = false }) -> string (strict
+-- JSON); raises on a value JSON cannot hold (a function, a non-string key, a
+-- cycle), naming where it is. exact: when value is an object holding NaN or
+-- infinities, add the member "nonfinite" that lists them (see the top);
+-- raises if value already has a member of that name.
 function json.encode(v, opts)
+  opts = opts or {}
+  if opts.exact and type(v) == "table" and v ~= json.null and not array_range(v) then
+    local found = {}
+    find_nonfinite(v, "", found, {})
+    if next(found) then
+      if v.nonfinite ~= nil then
+        error("json: $.nonfinite is taken; it cannot list the NaN and infinities", 0)
+      end
+      local copy = {}
+      for k, x in pairs(v) do copy[k] = x end
+      copy.nonfinite = found
+      v = copy
+    end
+  end
   local out = {}
-  encode(v, out, opts or {}, 0, {}, "$")
+  encode(v, out, opts, 0, {}, "$")
   return table.concat(out)
 end
 
@@ -188,7 +232,7 @@ local function read_string(s, i)
 end
 
 local literals = { ["true"] = true, ["false"] = false, ["null"] = json.null,
-                   NaN = 0 / 0, Infinity = math.huge, ["-Infinity"] = -math.huge }
+                   NaN = NONFINITE.nan, Infinity = NONFINITE.inf, ["-Infinity"] = NONFINITE["-inf"] }
 
 local read_value
 
@@ -243,9 +287,45 @@ function read_value(s, i, depth)
   return v, i + #num
 end
 
--- json.decode(text) -> value | nil, "line N: reason"
--- Arrays come back marked with json.array, null as json.null.
-function json.decode(s)
+-- Puts back the numbers a top-level "nonfinite" member lists (see the top).
+local function restore_nonfinite(v)
+  local list = v.nonfinite
+  if type(list) ~= "table" or getmetatable(list) == array_mt then
+    return nil, "nonfinite must be an object of JSON Pointers"
+  end
+  for ptr, what in pairs(list) do
+    if NONFINITE[what] == nil then
+      return nil, string.format("nonfinite %s must be \"inf\", \"-inf\" or \"nan\", got %s",
+                                json.string(ptr), json.encode(what))
+    end
+    local parent, tokens = v, {}
+    for token in ptr:gmatch("/([^/]*)") do
+      tokens[#tokens + 1] = (token:gsub("~1", "/"):gsub("~0", "~"))
+    end
+    for i, token in ipairs(ptr:sub(1, 1) == "/" and tokens or {}) do
+      local key = token
+      if getmetatable(parent) == array_mt then key = token:match("^%d+$") and tonumber(token) + 1 end
+      if i == #tokens then
+        if key ~= nil and parent[key] == json.null then
+          parent[key], tokens = NONFINITE[what], nil
+        end
+        break
+      end
+      parent = key ~= nil and parent[key]
+      if type(parent) ~= "table" or parent == json.null then break end
+    end
+    if tokens then
+      return nil, string.format("nonfinite %s names no null in the document", json.string(ptr))
+    end
+  end
+  v.nonfinite = nil
+  return v
+end
+
+-- json.decode(text, { exact = false }) -> value | nil, "line N: reason"
+-- Arrays come back marked with json.array, null as json.null. exact: put
+-- back the NaN and infinities a top-level "nonfinite" member lists.
+function json.decode(s, opts)
   local ok, v, i = pcall(read_value, s, 1, 0)
   if not ok then
     if type(v) == "table" and v.json_error then return nil, v.json_error end
@@ -253,6 +333,10 @@ function json.decode(s)
   end
   i = skip(s, i)
   if i <= #s then return nil, where(s, i, "trailing characters") end
+  if opts and opts.exact and type(v) == "table" and getmetatable(v) ~= array_mt
+     and v.nonfinite ~= nil then
+    return restore_nonfinite(v)
+  end
   return v
 end
 

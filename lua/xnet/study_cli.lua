@@ -323,7 +323,7 @@ end
 -- The points of the slice still to run, after moving aside the files that
 -- do not count. -> todo | nil, exit status
 local function pending(st, dir, m, slice, label)
-  local scan, err = study_dir.scan(dir, m, slice)
+  local scan, err = study_dir.scan(dir, m, slice, { upgrade = true })
   if not scan then return nil, failure(err) end
   local nbad = #scan.bad
   if nbad > 0 then
@@ -417,8 +417,9 @@ end
 
 -- Merge, status -------------------------------------------------------------------
 
+-- "-" for what is not a number one can print (an unreachable city's latency)
 local function fmt_stat(x)
-  if x ~= x or x == math.huge or x == -math.huge then return json.number(x) end
+  if x ~= x or x == math.huge or x == -math.huge then return "-" end
   return string.format("%.4g", x)
 end
 
@@ -457,7 +458,8 @@ local function markdown_summary(res, limit)
         row[name] = other ~= nil and tostring(other) or ""
       else
         local st = stats.summary(values)
-        row[name] = fmt_stat(st.mean) .. (st.n > 1 and (" ± " .. fmt_stat(st.sd)) or "")
+        local spread = st.n > 1 and st.sd == st.sd -- NaN when a value is not finite
+        row[name] = fmt_stat(st.mean) .. (spread and (" ± " .. fmt_stat(st.sd)) or "")
       end
     end
     rows[i] = row

@@ -3,7 +3,9 @@
 --   manifest.json       what the study is (see manifest_for) and when it ran
 --   study.lua           a copy of the study file (study-<hash>.lua: earlier ones)
 --   points/<id>.json    one result: {"id","metrics","params","repeat","seed",
---                       "study_hash"}; deterministic bytes, written atomically
+--                       "study_hash"}; deterministic bytes, written atomically;
+--                       strict JSON: a NaN or infinity is null, and listed in
+--                       "nonfinite" to be read back exactly (xnet.json)
 --   runs/<start>-<host>-<pid>.json   one per `study run`: shard, jobs, status,
 --                       times, and each point's elapsed_s
 --
@@ -36,9 +38,9 @@ local function read_json(path)
   local text, rerr = f:read("a")
   f:close()
   if not text then return nil, path .. ": " .. rerr end
-  local v, jerr = json.decode(text)
+  local v, jerr = json.decode(text, { exact = true })
   if v == nil then return nil, path .. ": " .. jerr end
-  return v
+  return v, text
 end
 
 local function exists(path)
@@ -96,7 +98,8 @@ function D.manifest_points(m)
 end
 
 local function write_manifest(dir, m)
-  return core.write_file(dir .. "/manifest.json", json.encode(m, { indent = "  " }) .. "\n")
+  return core.write_file(dir .. "/manifest.json",
+                         json.encode(m, { indent = "  ", exact = true }) .. "\n")
 end
 
 -- The study hashes whose point files count: the manifest's, and every one
@@ -241,13 +244,13 @@ end
 -- Point files ------------------------------------------------------------------
 
 -- study_dir.point_json(p, metrics, study_hash) -> the bytes of a point file
--- (deterministic, and exact: NaN and infinities as NaN, Infinity, -Infinity);
--- raises if the metrics are not valid for p
+-- (deterministic strict JSON, and exact: NaN and infinities are null and
+-- listed in "nonfinite"); raises if the metrics are not valid for p
 function D.point_json(p, metrics, study_hash)
   local err = study.check_metrics(metrics, p.params)
   if err then error(err, 0) end
   return json.encode({ id = p.id, params = p.params, ["repeat"] = p.rep, seed = p.seed,
-                       metrics = metrics, study_hash = study_hash }, { nonfinite = true }) .. "\n"
+                       metrics = metrics, study_hash = study_hash }, { exact = true }) .. "\n"
 end
 
 -- study_dir.check_record(rec, p) -> nil | why the decoded point file rec is not
@@ -272,11 +275,13 @@ function D.is_interrupt()
   return core.interrupted()
 end
 
--- study_dir.scan(dir, m, points, { keep = false }) -> {
+-- study_dir.scan(dir, m, points, { keep = false, upgrade = false }) -> {
 --   done = { [id] = true, or the metrics with keep }, ndone =,
 --   bad = { { point =, path =, reason = } } (damaged, or from another study file),
 --   extra = n (files of points not in the list) } | nil, message
--- Every file of a listed point is read and checked.
+-- Every file of a listed point is read and checked. upgrade: rewrite a good
+-- file that is not in today's form (older versions wrote NaN and Infinity,
+-- which are not JSON) as point_json writes it; the numbers stay the same.
 function D.scan(dir, m, points, opts)
   local names, err = core.list_dir(dir .. "/points")
   if not names then return nil, err end
@@ -292,13 +297,20 @@ function D.scan(dir, m, points, opts)
     if present[p.id] then
       listed = listed + 1
       local path = point_path(dir, p.id)
-      local rec, why = read_json(path)
-      why = why and why:gsub("^" .. path:gsub("%p", "%%%0") .. ": ", "")
+      local rec, text = read_json(path)
+      local why
       if rec then
         why = D.check_record(rec, p)
         if not why and not hashes[rec.study_hash] then
           why = "computed by another study file (hash " .. rec.study_hash .. ")"
         end
+        if not why and opts and opts.upgrade then
+          -- a failed rewrite leaves the old file, which still reads correctly
+          local ok, bytes = pcall(D.point_json, p, rec.metrics, rec.study_hash)
+          if ok and bytes ~= text then core.write_file(path, bytes) end
+        end
+      else
+        why = text:gsub("^" .. path:gsub("%p", "%%%0") .. ": ", "")
       end
       if why then
         res.bad[#res.bad + 1] = { point = p, path = path, reason = why }
@@ -396,7 +408,7 @@ function RunLog:save(status, force, fields)
   self.saved = now
   if status then self.data.status = status end
   if status and status ~= "running" then self.data.finished = report.timestamp() end
-  return core.write_file(self.path, json.encode(self.data, { indent = " " }) .. "\n")
+  return core.write_file(self.path, json.encode(self.data, { indent = " ", exact = true }) .. "\n")
 end
 
 -- study_dir.read_runs(dir) -> list of run logs (oldest first) | nil, message

@@ -45,7 +45,7 @@ t.check(doc.readme(stale_readme) ~= stale_readme and doc.readme(stale_readme):fi
 t.check_error("unknown API section 'nope'", doc.readme, "<!-- api:nope -->\n<!-- /api -->")
 
 -- the README's input file examples read as they say
-local inputs = readme:match("### Input files: one CSV dialect(.-)\n## ")
+local inputs = readme:match("### Input files: one CSV dialect(.-)\n##")
 local examples = {}
 for block in (inputs or ""):gmatch("```\n(.-)```") do examples[#examples + 1] = block end
 t.check(#examples == 3, #examples .. " input examples in README.md")
@@ -83,7 +83,7 @@ h = help_text(xnet.walker())
 t.check(h:find("^Constellation %(con%) methods") and h:find("con:position(id, t)", 1, true), h)
 t.check(help_text("Network"):find("net:latency(src, snap)", 1, true))
 t.check(help_text(xnet.place):find("xnet.place.randintra_cg", 1, true))
-t.check(help_text("xnet.json"):find("json.decode(text)", 1, true))
+t.check(help_text("xnet.json"):find("json.decode(text, { ... })", 1, true))
 t.check(help_text(require("xnet.study").collect):find("collect(dir)", 1, true))
 t.check(help_text("close"):find("6 functions are called 'close'", 1, true))
 h = help_text("evalute")
