@@ -13,18 +13,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct {
     xnet_serve_params_t par;
     xnet_route_t route;
-    int snapshot, exponential, analytic, busiest;
+    int snapshot, exponential, analytic, busiest, progress;
+    double retry_s; /* 0: the snapshot spacing */
 } serve_options_t;
 
 static void read_options(lua_State *L, int idx, serve_options_t *o)
 {
     static const char *const allowed[] = {"streams", "rate_tokens_s", "duration_s", "warmup_s",
                                           "seed", "replications", "variant", "snapshot",
-                                          "service", "method", "max_tokens", "busiest", NULL};
+                                          "service", "method", "max_tokens", "busiest", "retry_s",
+                                          "progress", NULL};
     xnet_l_options(L, idx, "xnet.serve", allowed);
     memset(o, 0, sizeof *o);
     int has_streams = xnet_l_rawfield(L, idx, "streams") != LUA_TNIL;
@@ -52,7 +55,13 @@ static void read_options(lua_State *L, int idx, serve_options_t *o)
         luaL_error(L, "replications must be in [1, 10000], got %I", r);
     }
     o->par.replications = (int)r;
-    o->par.max_tokens = xnet_l_opt_number(L, idx, "max_tokens", 1e8);
+    o->par.max_tokens = xnet_l_opt_number(L, idx, "max_tokens", 1e7);
+    o->retry_s = xnet_l_opt_number(L, idx, "retry_s", 0);
+    if (xnet_l_rawfield(L, idx, "retry_s") != LUA_TNIL && !(o->retry_s > 0 && isfinite(o->retry_s))) {
+        xnet_l_error(L, "retry_s must be > 0 and finite, got %.14g", o->retry_s);
+    }
+    lua_pop(L, 1);
+    o->progress = xnet_l_opt_boolean(L, idx, "progress", 1);
     o->route = xnet_l_route_option(L, idx);
     lua_Integer snap = xnet_l_opt_integer(L, idx, "snapshot", -1);
     if (snap < -1 || snap > XNET_MAX_SNAPSHOTS) {
@@ -113,6 +122,36 @@ static int build_legs(xnet_network_t *net, const xnet_plan_t *plan, xnet_route_t
         *kept = b;
     }
     return XNET_OK;
+}
+
+/* A long simulation says how far it is on stderr, at most every 5 s once
+ * it has run 5 s (no Lua call: the kernel's pointers must stay valid). */
+typedef struct {
+    double began_s, shown_s, duration_s;
+    int replications;
+} progress_t;
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void show_progress(void *ctx, int replication, double t_s)
+{
+    progress_t *pr = ctx;
+    double now = wall_s();
+    if (now - pr->shown_s < 5) {
+        return;
+    }
+    pr->shown_s = now;
+    double done = (replication + fmin(t_s / pr->duration_s, 1)) / pr->replications;
+    double left = done > 0 ? (now - pr->began_s) * (1 - done) / done : NAN;
+    fprintf(stderr, "xnet.serve: replication %d/%d, %.0f of %.0f s simulated, %.0f%% done, "
+                    "about %.0f s left\n",
+            replication + 1, pr->replications, fmin(t_s, pr->duration_s), pr->duration_s,
+            100 * done, left);
 }
 
 static void set_number(lua_State *L, const char *field, double v)
@@ -176,6 +215,7 @@ static int l_serve(lua_State *L)
     lua_getiuservalue(L, 3, 1);
     const xnet_model_t *model = xnet_l_check_model(L, -1);
     double gateway_s = xnet_model_gateway_s(model), expert_s = xnet_model_expert_s(model);
+    double head_s = xnet_model_head_s(model);
     lua_pop(L, 1);
     int T = xnet_network_snapshots(xnet_l_check_network(L, 1));
     int n = xnet_network_nodes(xnet_l_check_network(L, 1));
@@ -211,13 +251,25 @@ static int l_serve(lua_State *L)
         .snapshot_s = T > 1 ? xnet_network_time_s(net, 1) - xnet_network_time_s(net, 0)
                             : INFINITY,
         .snapshot = o.snapshot, .in_s = in_s, .out_s = out_s, .hop_s = hop_s,
-        .profile = prof};
+        .profile = prof, .head_s = head_s};
+    /* cut tokens wait for the first retry that finds their paths, as in
+     * xnet.evaluate: every snapshot by default (one horizon with one) */
+    sys.dt_s = T > 1 ? sys.snapshot_s : xnet_network_params(net)->horizon_s;
+    sys.retry_s = o.retry_s > 0 ? o.retry_s : sys.dt_s;
+    progress_t pr = {.began_s = wall_s(), .duration_s = o.par.duration_s,
+                     .replications = o.par.replications};
+    pr.shown_s = pr.began_s;
+    if (o.progress) {
+        o.par.progress = show_progress;
+        o.par.progress_ctx = &pr;
+    }
     xnet_serve_result_t sim = {.utilisation = util};
     xnet_queue_result_t model_res = {.utilisation = util, .wait_s = wait};
     xnet_cost_t *cost = NULL;
     int rc = xnet_serve_check(&sys, &o.par);
     if (!rc) {
         rc = build_legs(net, plan, o.route, in_s, out_s, hop_s, &cost);
+        sys.cost = cost;
     }
     if (!rc) {
         rc = o.analytic ? xnet_queue_solve(&sys, cost, &o.par, &model_res)
@@ -233,7 +285,8 @@ static int l_serve(lua_State *L)
         sim.bottleneck_utilisation = model_res.bottleneck_utilisation;
         sim.throughput_tokens_s = model_res.throughput_tokens_s;
         sim.mean_s = model_res.mean_s;
-        sim.undelivered = model_res.undelivered;
+        sim.lost = model_res.undelivered;
+        sim.undelivered = NAN;
         sim.throughput_stderr = sim.mean_stderr = sim.p50_s = sim.p95_s = sim.p99_s = NAN;
         sim.p99_stderr = sim.in_system = NAN;
     }
@@ -255,7 +308,10 @@ static int l_serve(lua_State *L)
     }
     lua_pushboolean(L, !sim.unstable);
     lua_setfield(L, -2, "stable");
-    if (sim.unstable) {
+    int nothing = !sim.unstable && sim.lost == 1;
+    if (nothing) {
+        lua_pushstring(L, "nothing delivered (every token needed a path that no snapshot has)");
+    } else if (sim.unstable) {
         char status[96];
         snprintf(status, sizeof status, "unstable (utilisation %.3g at satellite %d)",
                  sim.bottleneck_utilisation, sim.bottleneck);
@@ -277,6 +333,7 @@ static int l_serve(lua_State *L)
     set_number(L, "p99", sim.p99_s);
     set_number(L, "p99_stderr", sim.p99_stderr);
     set_number(L, "undelivered", sim.undelivered);
+    set_number(L, "lost", sim.lost);
     set_number(L, "in_system", sim.in_system);
     if (!o.analytic) {
         lua_pushnumber(L, sim.tokens);
@@ -301,7 +358,15 @@ static int l_serve(lua_State *L)
     lua_setfield(L, -2, "gateway_s");
     lua_pushnumber(L, expert_s);
     lua_setfield(L, -2, "expert_s");
+    lua_pushnumber(L, head_s);
+    lua_setfield(L, -2, "head_s");
+    lua_pushnumber(L, sys.retry_s);
+    lua_setfield(L, -2, "retry_s");
     push_utilisation(L, util, n, o.busiest, order);
+    if (nothing) {
+        xnet_l_warn(L, "xnet.serve: none of the tokens was delivered (a path each needed exists "
+                       "in no snapshot); throughput is 0 and mean, percentiles are absent");
+    }
     return 1;
 }
 

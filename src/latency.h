@@ -97,6 +97,11 @@ typedef struct {
 /* The same charge exactly: a chain over snapshots, layer by layer (src/wait.c). */
 int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, int snapshot, xnet_wait_result_t *res);
+/* The same from tokens that start in snapshot t with weight start[t] (T
+ * weights, not all 0; NULL: as snapshot says). */
+int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                                 xnet_compute_t compute, int snapshot, const double *start,
+                                 xnet_wait_result_t *res);
 
 /* Sort n values ascending; the percentile q in [0, 1] of sorted values,
  * interpolating linearly between order statistics (R type 7). */

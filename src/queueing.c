@@ -49,10 +49,7 @@ static int latency(model_t *m, const double *wait_s, double *mean_s, double *und
     const xnet_serve_system_t *sys = m->sys;
     int T = sys->snapshots, L = sys->layers, E = sys->experts;
     xnet_cost_t *c = &m->with_wait;
-    for (int k = 0; k < T; k++) {
-        if (m->weight[k] == 0) {
-            continue;
-        }
+    for (int k = 0; k < T; k++) { /* every snapshot: a retry may move a token anywhere */
         for (int l = 0; l < L; l++) {
             size_t row = (size_t)k * L + l;
             double gw = wait_s ? wait_s[sys->gateway[l]] : 0;
@@ -63,8 +60,21 @@ static int latency(model_t *m, const double *wait_s, double *mean_s, double *und
             }
         }
     }
-    xnet_compute_t compute = {.gateway_s = sys->gateway_s, .expert_s = sys->expert_s};
-    double total = 0, delivered = 0, sum = 0;
+    xnet_compute_t compute = {.gateway_s = sys->gateway_s, .expert_s = sys->expert_s,
+                              .head_s = sys->head_s, .dt_s = sys->dt_s,
+                              .retry_s = sys->cost ? sys->retry_s : 0};
+    if (compute.retry_s > 0) {
+        /* cut paths charged as the simulation does (retries): the chain over
+         * snapshots from the window's start weights, where it can be computed */
+        xnet_wait_result_t wr = {.per_layer_s = m->per_layer};
+        int rc = xnet_latency_exact_wait_from(c, sys->profile, compute, -1, m->weight, &wr);
+        if (rc || !wr.unavailable) {
+            *mean_s = wr.mean_s;
+            *undelivered = fmax(0, wr.lost);
+            return rc;
+        }
+    }
+    double total = 0, delivered = 0, sum = 0; /* otherwise cut tokens are lost */
     for (int k = 0; k < T; k++) {
         if (m->weight[k] == 0) {
             continue;
@@ -86,7 +96,7 @@ static int latency(model_t *m, const double *wait_s, double *mean_s, double *und
             sum += d * ex.mean_s;
         }
     }
-    *undelivered = 1 - delivered / total;
+    *undelivered = fmax(0, 1 - delivered / total);
     *mean_s = delivered > 0 ? sum / delivered : NAN;
     return XNET_OK;
 }
@@ -101,9 +111,10 @@ static void loads(const xnet_serve_system_t *sys, double *visits, double *demand
     }
     for (int l = 0; l < sys->layers; l++) {
         int s = sys->gateway[l];
+        double gl = g + (l == sys->layers - 1 ? sys->head_s : 0);
         visits[s] += 1;
-        demand[s] += g;
-        second[s] += m2 * g * g;
+        demand[s] += gl;
+        second[s] += m2 * gl * gl;
         for (int e = 0; e < sys->experts; e++) {
             double p = sys->profile->inclusion[(size_t)l * sys->experts + e];
             s = sys->satellite[l * sys->experts + e];

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EV_ARRIVAL, EV_START, EV_GATEWAY, EV_EXPERT, EV_DONE };
+enum { EV_ARRIVAL, EV_START, EV_GATEWAY, EV_EXPERT, EV_RETRY, EV_DONE };
 
 /* Events leave the heap by time, then by the order they were scheduled in:
  * ties are broken the same way on every run. */
@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
     double start_s, gather_s; /* when it started; the latest result of its layer so far */
     int layer, pending, snap, stream, measured, alive;
+    int met_cut; /* some layer's set needed a cut path (then a retry) */
 } token_t;
 
 typedef struct {
@@ -48,7 +49,7 @@ typedef struct {
     double *busy_s;          /* per satellite: server-seconds inside the window */
     double *lat;             /* measured latencies */
     size_t lat_n, lat_cap;
-    double started, lost, area;
+    double started, lost, met_cut, area;
     uint64_t events;
     double window_lo, window_hi;
     int failed; /* an error code; the run stops */
@@ -216,7 +217,10 @@ static void free_token(sim_t *s, int id, double t)
 static void start_service(sim_t *s, double t, int sat, int job)
 {
     const xnet_serve_system_t *sys = s->sys;
-    double d = s->job[job].member < 0 ? sys->gateway_s : sys->expert_s;
+    double d = sys->expert_s;
+    if (s->job[job].member < 0) {
+        d = sys->gateway_s + (s->tok[s->job[job].token].layer == sys->layers - 1 ? sys->head_s : 0);
+    }
     if (sys->exponential) {
         d *= -log1p(-xnet_rng_uniform(&s->rng));
     }
@@ -305,32 +309,66 @@ static int counts(const sim_t *s, const token_t *tk, double end_s)
     return s->par->streams > 0 ? end_s >= s->window_lo && end_s <= s->window_hi : tk->measured;
 }
 
-static void gateway_done(sim_t *s, double t, int id)
+/* The token's experts of its layer leave the gateway at t, in its snapshot. */
+static void dispatch(sim_t *s, double t, int id)
 {
     const xnet_serve_system_t *sys = s->sys;
     token_t *tk = &s->tok[id];
-    int l = tk->layer, k = sys->top_k, E = sys->experts;
-    int *m = s->members + (size_t)id * k;
-    draw_set(sys->profile, l, &s->rng, m);
-    size_t base = ((size_t)tk->snap * sys->layers + l) * E;
-    int cut = !isfinite(sys->hop_s[(size_t)tk->snap * sys->layers + l]);
-    for (int j = 0; j < k; j++) {
-        cut |= !isfinite(sys->in_s[base + m[j]]) || !isfinite(sys->out_s[base + m[j]]);
-    }
-    if (cut) {
-        if (counts(s, tk, t)) {
-            s->lost++;
-        }
-        token_t copy = *tk;
-        free_token(s, id, t);
-        next_of_stream(s, &copy, t);
-        return;
-    }
+    int k = sys->top_k;
+    const int *m = s->members + (size_t)id * k;
+    size_t base = ((size_t)tk->snap * sys->layers + tk->layer) * sys->experts;
     tk->pending = k;
     tk->gather_s = -INFINITY;
     for (int j = 0; j < k; j++) {
         push_event(s, t + sys->in_s[base + m[j]], EV_EXPERT, id, j);
     }
+}
+
+static int set_is_cut(const xnet_serve_system_t *sys, int snap, int l, const int *m)
+{
+    size_t base = ((size_t)snap * sys->layers + l) * sys->experts;
+    int cut = !isfinite(sys->hop_s[(size_t)snap * sys->layers + l]);
+    for (int j = 0; j < sys->top_k; j++) {
+        cut |= !isfinite(sys->in_s[base + m[j]]) || !isfinite(sys->out_s[base + m[j]]);
+    }
+    return cut;
+}
+
+/* The gateway computed; the layer's set is drawn. A set that needs a cut
+ * path waits there for the first retry that finds its paths (section 9's
+ * charge) and goes on in that snapshot; with none within a horizon the
+ * token is lost. */
+static void gateway_done(sim_t *s, double t, int id)
+{
+    const xnet_serve_system_t *sys = s->sys;
+    token_t *tk = &s->tok[id];
+    int l = tk->layer, k = sys->top_k;
+    int *m = s->members + (size_t)id * k;
+    draw_set(sys->profile, l, &s->rng, m);
+    if (!set_is_cut(sys, tk->snap, l, m)) {
+        dispatch(s, t, id);
+        return;
+    }
+    tk->met_cut = 1;
+    int next;
+    double wait_s;
+    if (sys->cost && !xnet_retry_snapshot(sys->cost, l, tk->snap, m, k,
+                                          (xnet_compute_t){.gateway_s = sys->gateway_s,
+                                                           .expert_s = sys->expert_s,
+                                                           .dt_s = sys->dt_s,
+                                                           .retry_s = sys->retry_s},
+                                          &next, &wait_s)) {
+        tk->snap = next;
+        push_event(s, t + wait_s, EV_RETRY, id, 0);
+        return;
+    }
+    if (counts(s, tk, t)) {
+        s->lost++;
+        s->met_cut++;
+    }
+    token_t copy = *tk;
+    free_token(s, id, t);
+    next_of_stream(s, &copy, t);
 }
 
 static void expert_done(sim_t *s, double t, int id, int j)
@@ -351,6 +389,7 @@ static void expert_done(sim_t *s, double t, int id, int j)
     }
     if (counts(s, tk, next)) {
         record(s, next - tk->start_s);
+        s->met_cut += tk->met_cut;
     }
     token_t copy = *tk;
     free_token(s, id, next);
@@ -395,12 +434,12 @@ static void sim_free(sim_t *s)
 }
 
 typedef struct {
-    double throughput, mean, p50, p95, p99, tokens, delivered, in_system;
+    double throughput, mean, p50, p95, p99, tokens, delivered, met_cut, in_system;
 } replication_t;
 
 /* One replication; busy_s (nodes) receives its server-seconds in the window. */
-static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p, uint64_t seed,
-                    double *busy_s, replication_t *out, double *events)
+static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p, int replication,
+                    uint64_t seed, double *busy_s, replication_t *out, double *events)
 {
     int n = sys->nodes;
     sim_t s = {.sys = sys, .par = p, .tok_free = -1, .job_free = -1};
@@ -428,8 +467,13 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
     }
     int rc = XNET_OK;
     while (s.heap_n > 0 && !s.failed) {
-        if ((s.events & 0xffff) == 0 && (rc = xnet_check_interrupt())) {
-            break;
+        if ((s.events & 0xffff) == 0) {
+            if ((rc = xnet_check_interrupt())) {
+                break;
+            }
+            if (p->progress && s.events > 0) {
+                p->progress(p->progress_ctx, replication, s.heap[0].t);
+            }
         }
         event_t e = pop_event(&s);
         if (p->streams > 0 && e.t > p->duration_s) {
@@ -447,6 +491,9 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
         }
         case EV_START:
             start_token(&s, e.t, e.a);
+            break;
+        case EV_RETRY:
+            dispatch(&s, e.t, e.a);
             break;
         case EV_GATEWAY:
             arrive(&s, e.t, sys->gateway[s.tok[e.a].layer], e.a, -1);
@@ -476,6 +523,7 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
     *events += (double)s.events;
     out->delivered = (double)s.lat_n;
     out->tokens = (double)s.lat_n + s.lost;
+    out->met_cut = s.met_cut;
     out->throughput = (double)s.lat_n / window;
     out->in_system = s.area / window;
     out->mean = out->p50 = out->p95 = out->p99 = NAN;
@@ -501,7 +549,7 @@ void xnet_serve_demand(const xnet_serve_system_t *sys, double *demand_s)
         demand_s[i] = 0;
     }
     for (int l = 0; l < sys->layers; l++) {
-        demand_s[sys->gateway[l]] += sys->gateway_s;
+        demand_s[sys->gateway[l]] += sys->gateway_s + (l == sys->layers - 1 ? sys->head_s : 0);
         for (int e = 0; e < sys->experts; e++) {
             demand_s[sys->satellite[l * sys->experts + e]] +=
                 sys->expert_s * prof->inclusion[(size_t)l * sys->experts + e];
@@ -520,9 +568,13 @@ int xnet_serve_check(const xnet_serve_system_t *sys, const xnet_serve_params_t *
     if (sys->parallel < 1) {
         return xnet_fail(XNET_EINVAL, "parallel experts must be >= 1, got %d", sys->parallel);
     }
-    if (!(sys->gateway_s >= 0 && sys->expert_s >= 0 && isfinite(sys->gateway_s + sys->expert_s))) {
-        return xnet_fail(XNET_EINVAL, "compute times must be finite and >= 0, got %g and %g s",
-                         sys->gateway_s, sys->expert_s);
+    if (!(sys->gateway_s >= 0 && sys->expert_s >= 0 && sys->head_s >= 0
+          && isfinite(sys->gateway_s + sys->expert_s + sys->head_s))) {
+        return xnet_fail(XNET_EINVAL, "compute times must be finite and >= 0, got %g, %g and %g s",
+                         sys->gateway_s, sys->expert_s, sys->head_s);
+    }
+    if (sys->cost && !(sys->retry_s > 0 && sys->dt_s > 0 && isfinite(sys->retry_s + sys->dt_s))) {
+        return xnet_fail(XNET_EINVAL, "retry_s must be > 0 and finite, got %g", sys->retry_s);
     }
     if (sys->gateway_s + sys->expert_s <= 0) {
         return xnet_fail(XNET_EINVAL, "a token would take no compute time (gateway and expert "
@@ -615,6 +667,7 @@ int xnet_serve_simulate(const xnet_serve_system_t *sys, const xnet_serve_params_
     if (res->unstable) {
         res->throughput_tokens_s = res->throughput_stderr = res->mean_s = res->mean_stderr = NAN;
         res->p50_s = res->p95_s = res->p99_s = res->p99_stderr = res->undelivered = NAN;
+        res->lost = NAN;
         res->in_system = NAN;
         res->tokens = res->delivered = 0;
         for (int i = 0; i < n; i++) {
@@ -624,9 +677,27 @@ int xnet_serve_simulate(const xnet_serve_system_t *sys, const xnet_serve_params_
         free(rep);
         return XNET_OK;
     }
-    double window = p->duration_s - p->warmup_s, tokens = 0, delivered = 0;
+    /* Refuse before running what would take hours: at most the bottleneck's
+     * capacity (closed) or the arrivals (open) start per replication. */
+    double capacity = demand[res->bottleneck] > 0 ? sys->parallel / demand[res->bottleneck]
+                                                  : INFINITY;
+    double expected = p->streams > 0 ? p->streams + fmin(capacity, 1e300) * p->duration_s
+                                     : p->rate_tokens_s * p->duration_s;
+    if (expected > p->max_tokens) {
+        free(demand);
+        free(rep);
+        return xnet_fail(XNET_ELIMIT,
+                         "the run would start about %.3g tokens per replication (%s), more "
+                         "than max_tokens = %.0f tokens; shorten duration_s, use fewer streams or "
+                         "raise max_tokens",
+                         expected,
+                         p->streams > 0 ? "streams + the bottleneck's capacity x duration_s"
+                                        : "rate_tokens_s x duration_s",
+                         p->max_tokens);
+    }
+    double window = p->duration_s - p->warmup_s, tokens = 0, delivered = 0, met_cut = 0;
     for (int r = 0; r < R && !rc; r++) {
-        rc = run_once(sys, p, xnet_mix64(p->seed ^ xnet_mix64((uint64_t)r + 1)), busy, &rep[r],
+        rc = run_once(sys, p, r, xnet_mix64(p->seed ^ xnet_mix64((uint64_t)r + 1)), busy, &rep[r],
                       &res->events);
         for (int i = 0; !rc && i < n; i++) {
             res->utilisation[i] += busy[i] / (sys->parallel * window) / R;
@@ -634,6 +705,7 @@ int xnet_serve_simulate(const xnet_serve_system_t *sys, const xnet_serve_params_
         if (!rc) {
             tokens += rep[r].tokens;
             delivered += rep[r].delivered;
+            met_cut += rep[r].met_cut;
         }
     }
     free(demand);
@@ -654,7 +726,8 @@ int xnet_serve_simulate(const xnet_serve_system_t *sys, const xnet_serve_params_
     }
     res->tokens = tokens;
     res->delivered = delivered;
-    res->undelivered = tokens > 0 ? (tokens - delivered) / tokens : NAN;
+    res->lost = tokens > 0 ? (tokens - delivered) / tokens : NAN;
+    res->undelivered = tokens > 0 ? met_cut / tokens : NAN;
     free(rep);
     return XNET_OK;
 }

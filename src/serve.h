@@ -13,6 +13,7 @@
 #ifndef XNET_SERVE_H
 #define XNET_SERVE_H
 
+#include "latency.h"
 #include "moe.h"
 
 #include <stddef.h>
@@ -25,6 +26,7 @@ typedef struct {
     const int *satellite; /* layers x experts */
     int parallel;         /* jobs a satellite computes at once, >= 1 */
     double gateway_s, expert_s;
+    double head_s;     /* the output projection: added to the last layer's gateway job */
     int exponential;   /* 1: service times exponential with those means; 0: constant */
     double snapshot_s; /* a token starting at t uses snapshot floor(t / snapshot_s) mod T */
     int snapshot;      /* >= 0: every token uses this snapshot */
@@ -32,7 +34,16 @@ typedef struct {
     const double *out_s; /* T x L x E: variant A D(s_e, g_{l+1}), B D(s_e, g_l); +inf cut */
     const double *hop_s; /* T x L: after the results gather (B: D(g_l, g_{l+1}); A: 0) */
     const xnet_profile_t *profile;
+    /* Cut paths: a token whose set needs a cut path waits at the gateway for
+     * the first retry that finds them (xnet_retry_snapshot with cost, dt_s,
+     * retry_s) and goes on in that snapshot; none within a horizon: lost.
+     * cost NULL: such a token is lost at once. */
+    const xnet_cost_t *cost;
+    double dt_s, retry_s;
 } xnet_serve_system_t;
+
+/* Called every 2^16 events: replication r (from 0) has simulated up to t_s. */
+typedef void (*xnet_serve_progress_fn)(void *ctx, int replication, double t_s);
 
 typedef struct {
     int streams;          /* > 0: closed loop, a stream's next token starts when one ends */
@@ -42,6 +53,8 @@ typedef struct {
     uint64_t seed;
     int replications;  /* independent runs, seeds derived from seed */
     double max_tokens; /* bound on the tokens one replication may start */
+    xnet_serve_progress_fn progress; /* NULL: none */
+    void *progress_ctx;
 } xnet_serve_params_t;
 
 typedef struct {
@@ -49,9 +62,10 @@ typedef struct {
     int bottleneck;                /* the satellite of highest offered utilisation */
     double bottleneck_utilisation; /* its offered utilisation (open: rate x demand / parallel) */
     double throughput_tokens_s, throughput_stderr; /* delivered tokens per second */
-    double mean_s, mean_stderr;                     /* latency of delivered tokens */
+    double mean_s, mean_stderr; /* latency of the tokens through, retries' waits included */
     double p50_s, p95_s, p99_s, p99_stderr;         /* means over replications */
-    double undelivered;         /* fraction of the measured tokens */
+    double undelivered;         /* fraction of the measured tokens that met a cut path */
+    double lost;                /* fraction of the measured tokens never through */
     double tokens, delivered;   /* measured, summed over replications */
     double in_system;           /* time-average tokens in the system (Little's law) */
     double events;              /* events simulated, all replications */
@@ -59,7 +73,8 @@ typedef struct {
 } xnet_serve_result_t;
 
 /* Server-seconds per token each satellite does: gateway_s per layer it is
- * the gateway of, expert_s x inclusion probability per expert it holds.
+ * the gateway of (plus head_s at the last layer's), expert_s x inclusion
+ * probability per expert it holds.
  * demand_s has nodes entries. O(N + L E). */
 void xnet_serve_demand(const xnet_serve_system_t *sys, double *demand_s);
 

@@ -40,6 +40,13 @@ static void layer_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
 int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, int snapshot, xnet_wait_result_t *res)
 {
+    return xnet_latency_exact_wait_from(cost, profile, compute, snapshot, NULL, res);
+}
+
+int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                                 xnet_compute_t compute, int snapshot, const double *start,
+                                 xnet_wait_result_t *res)
+{
     int L = cost->layers, T = cost->snapshots;
     res->unavailable = profile->topk != NULL || cost->access_s != NULL || !(compute.retry_s > 0);
     for (int l = 0; cost->serial && l < L; l++) {
@@ -85,9 +92,12 @@ int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profi
         }
     }
     /* Forward: pi[t] is the probability of reaching the layer in snapshot t. */
-    double *cur = pi, *nxt = pi + T, through = 0, total = 0;
+    double *cur = pi, *nxt = pi + T, through = 0, total = 0, start_sum = 0;
+    for (int t = 0; start && t < T; t++) {
+        start_sum += start[t];
+    }
     for (int t = 0; t < T; t++) {
-        cur[t] = snapshot < 0 ? 1.0 / T : t == snapshot;
+        cur[t] = start ? start[t] / start_sum : snapshot < 0 ? 1.0 / T : t == snapshot;
         through += cur[t] * beta[t];
     }
     for (int l = 0; l < L && !rc && through > 0; l++) {

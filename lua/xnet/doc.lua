@@ -393,29 +393,39 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
 
 def { "xnet.serve", section = "model", sig = "xnet.serve(net, plan, prof, { streams = N | rate_tokens_s = x, ... })",
   about = "Many tokens at once: gateways and expert satellites are FIFO servers with the "
-    .. "model's compute times (parallel_experts at a time), links pure delays, each token on "
-    .. "the paths of the snapshot it starts in (docs/model.md section 12). A seeded "
+    .. "model's compute times (parallel_experts at a time; the output projection head_s on the "
+    .. "last layer's gateway), links pure delays, each token on the paths of the snapshot it "
+    .. "starts in; a token whose set needs a cut path waits at the gateway for the first retry "
+    .. "that finds them, as in xnet.evaluate (docs/model.md section 12). A seeded "
     .. "discrete-event simulation (the same seed, the same bits), or the queueing "
     .. "approximation (M/G/1 per satellite for open arrivals, mean value analysis for "
-    .. "streams). An open system past its capacity is not run: `status` says where.",
+    .. "streams). An open system past its capacity is not run: `status` says where; a run "
+    .. "that delivers nothing says so in `status` and warns.",
   options = {
-    { "streams", "", "", "closed loop: N decoding streams, each starting its next token when one ends" },
-    { "rate_tokens_s", "", "1/s", "open: Poisson token arrivals (exactly one of the two)" },
+    { "streams", "", "", "closed loop: N decoding streams (1 to 1e7), each starting its next "
+      .. "token when one ends" },
+    { "rate_tokens_s", "", "tokens/s", "open: Poisson token arrivals (exactly one of the two)" },
     { "duration_s", "600", "s", "arrivals (open) or the run (closed) cover [0, duration_s)" },
-    { "warmup_s", "duration_s / 10", "s", "figures from here on" },
+    { "warmup_s", "duration_s / 10", "s", "figures from here on, in [0, duration_s)" },
     SEED,
-    { "replications", "4", "", "independent runs; stderr is their spread / sqrt(R)" },
+    { "replications", "4", "", "independent runs (1 to 10000); stderr is their spread / sqrt(R)" },
     VARIANT,
     { "snapshot", "nil", "", "every token at this snapshot; nil: the one it starts in" },
     { "service", '"constant"', "", '"exponential": service times exponential with the same means' },
     { "method", '"simulate"', "", '"analytic": the queueing approximation (means only)' },
-    { "max_tokens", "1e8", "", "a replication starting more tokens raises" },
+    { "retry_s", "snapshot spacing", "s", "a token whose paths are cut retries this often "
+      .. "until they exist (one horizon at most, then it is lost)" },
+    { "max_tokens", "1e7", "tokens", "per replication: a run expected to start more (streams + "
+      .. "capacity x duration_s, or rate x duration_s) is refused before it starts" },
+    { "progress", "true", "", "a simulation running over 5 s prints how far it is on stderr "
+      .. "every 5 s" },
     { "busiest", "10", "", "satellites listed in `busiest`" },
   },
   returns = "`{ throughput, throughput_stderr, mean, stderr, p50, p95, p99, p99_stderr, "
-    .. "undelivered, in_system, utilisation = { [sat] = u }, busiest = { { satellite, "
-    .. "utilisation }, ... }, bottleneck, bottleneck_utilisation, stable, status, tokens, "
-    .. "delivered, events, how, ... }`: tokens/s and seconds per delivered token" }
+    .. "undelivered (met a cut path), lost (never through), in_system, utilisation = { [sat] = u }, "
+    .. "busiest = { { satellite, utilisation }, ... }, bottleneck, bottleneck_utilisation, "
+    .. "stable, status, tokens, delivered, events, gateway_s, expert_s, head_s, retry_s, how, "
+    .. "... }`: tokens/s, and seconds per token through (retry waits included)" }
 
 def { "xnet.fail", section = "model",
   sig = "xnet.fail(net, { satellites = { ids } } | { rate = r, seed = 1 })",

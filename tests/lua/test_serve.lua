@@ -38,6 +38,37 @@ local slow = xnet.serve(net, plan, prof, { rate_tokens_s = 0.01, duration_s = 4 
 t.near(slow.mean, ev.exact, 4 * slow.stderr, "open arrivals at vanishing load")
 t.near(slow.undelivered, ev.exact_undelivered, 0.05, "undelivered at vanishing load")
 
+-- The same model terms as evaluate: the output projection at the last
+-- layer's gateway, and cut tokens that wait for the first retry that finds
+-- their paths (a sparse network cuts many).
+local mv = xnet.model(m, { vocab = 32000 })
+local pv = xnet.profile.zipf(mv, 1, { seed = 2 })
+local sparse = xnet.network(con, { snapshots = 12, survival = 0.7, seed = 4 })
+local pl = xnet.place.spacexnet(sparse, xnet.ring(sparse, mv.layers, { warn = false }), pv)
+local evc = xnet.evaluate(sparse, pl, pv, { tokens = 1000 })
+t.check(evc.exact_undelivered > 0.02 and evc.exact_lost < 0.5, "the sparse network cuts paths")
+local trickle = xnet.serve(sparse, pl, pv, { rate_tokens_s = 0.02, duration_s = 8 * period,
+                                              warmup_s = 0, replications = 8 })
+t.check(trickle.head_s > 0)
+t.near(trickle.mean, evc.exact, 4 * trickle.stderr, "cut tokens wait as in evaluate")
+t.near(trickle.undelivered, evc.exact_undelivered, 0.05, "tokens that met a cut path")
+t.near(trickle.lost, evc.exact_lost, 0.05, "tokens lost")
+local atr = xnet.serve(sparse, pl, pv, { rate_tokens_s = 0.02, duration_s = 8 * period,
+                                          warmup_s = 0, method = "analytic" })
+t.near(atr.mean, evc.exact, 1e-6 * evc.exact, "the approximation charges the same waits")
+
+-- nothing delivered is said, in the status and as a warning
+local dead = xnet.network(xnet.walker{ planes = 8, sats = 12 }, { snapshots = 2, survival = 0 })
+local dplan = xnet.place.randplace(dead, xnet.ring(dead, m.layers, { warn = false }), prof)
+warn("@off")
+local r0 = xnet.serve(dead, dplan, prof, { streams = 2, duration_s = 10 })
+warn("@on")
+t.check(r0.status:match("^nothing delivered") and r0.throughput == 0 and r0.lost == 1
+        and r0.mean == nil, r0.status)
+-- a run that would take hours is refused before it starts, naming the bound
+t.check_error("tokens per replication (streams + the bottleneck's capacity x duration_s), more than max_tokens = 10000000 tokens", xnet.serve, net, plan,
+              prof, { streams = 1000000, duration_s = 1e6 })
+
 -- same seed, same bits; another seed, other bits
 local o = { streams = 20, duration_s = 200, seed = 5, replications = 2 }
 local r1, r2 = xnet.serve(net, plan, prof, o), xnet.serve(net, plan, prof, o)

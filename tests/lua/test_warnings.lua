@@ -34,6 +34,10 @@ t.check(err:find("spacexnet: warning: xnet.network: the links split the 100 sate
 t.check(err:find("spacexnet: warning: xnet.place.spacexnet: %d of 4 subnets have fewer satellites "
                  .. "connected to their gateways in any snapshot than the 8 experts"), err)
 t.check(err:find("spacexnet: warning: xnet.evaluate: none of the 1000 tokens was delivered", 1, true), err)
+-- so does a serving run that delivers nothing
+out, err = run(setup:format("0") .. "print(xnet.serve(net, plan, prof, { streams = 2, duration_s = 10 }).status)")
+t.check(out:match("^nothing delivered"), out)
+t.check(err:find("spacexnet: warning: xnet.serve: none of the tokens was delivered", 1, true), err)
 -- a sound setup says nothing
 out, err = run(setup:format("1") .. "print(r.mean > 0)")
 t.check(out == "true\n" and err == "", err)
