@@ -6,9 +6,18 @@
 #include "query.h"
 #include "rng.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Monte Carlo tokens per block: each block draws from its own stream,
+ * seeded from (seed, block) alone (docs/model.md section 9), so the
+ * results do not depend on the number of workers. */
+#define SAMPLE_BLOCK_TOKENS 4096
+/* The sampler's (snapshot, set) table is never larger than this. */
+#define STEP_TABLE_MAX_BYTES (256.0 * 1024 * 1024)
 
 void xnet_cost_destroy(xnet_cost_t *cost)
 {
@@ -242,6 +251,20 @@ double xnet_percentile(const double *sorted, size_t n, double q)
     return i + 1 < n ? sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
 }
 
+/* Layer l's activated set for one token, drawn from the alias table over
+ * its sets: the set's index in the profile. */
+static inline size_t draw_set_index(const xnet_profile_t *profile, int l, xnet_rng_t *rng)
+{
+    size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+    double x = xnet_rng_uniform(rng) * (double)n;
+    size_t s = (size_t)x;
+    s = s < n ? s : n - 1;
+    if (x - (double)s >= profile->alias_prob[lo + s]) {
+        s = profile->alias_index[lo + s];
+    }
+    return lo + s;
+}
+
 /* The members of layer l's activated set for one token, drawn from the
  * profile: by the exact top-k sampler, or the alias table over its sets. */
 static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng, int *drawn)
@@ -250,28 +273,32 @@ static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng
         xnet_topk_draw(profile->topk[l], rng, drawn);
         return drawn;
     }
-    size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-    double x = xnet_rng_uniform(rng) * (double)n;
-    size_t s = (size_t)x;
-    s = s < n ? s : n - 1;
-    if (x - (double)s >= profile->alias_prob[lo + s]) {
-        s = profile->alias_index[lo + s];
-    }
-    return profile->members + (lo + s) * profile->top_k;
+    return profile->members + draw_set_index(profile, l, rng) * (size_t)profile->top_k;
 }
+
+/* What a token that draws one set in one snapshot meets at that layer. */
+typedef struct {
+    double latency_s; /* the layer's latency there, +inf when a path is cut */
+    double charged_s; /* the wait for the first retry that gets through + the latency there */
+    int next;         /* that retry's snapshot; -1: none within one horizon */
+} set_step_t;
 
 /* One token at snapshot tau: its latency (access included) and per layer in
  * layer[L]; +inf when a path is cut (the token is not delivered). With
  * charge set, also the token charged for cut paths (docs/model.md section
  * 9): *charged and wlayer[L], the token waiting where a layer's paths are
- * cut and going on from the snapshot its retry found; +inf when lost. */
+ * cut and going on from the snapshot its retry found; +inf when lost. With
+ * steps (snapshot x sets, enumerated sets only), every drawn set's outcome
+ * is read from the table instead of computed: the same draws, the same bits. */
 static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                            xnet_compute_t compute, int tau, xnet_rng_t *rng, double *layer,
-                            int charge, double *charged, double *wlayer)
+                            xnet_compute_t compute, const set_step_t *steps, int tau,
+                            xnet_rng_t *rng, double *layer, int charge, double *charged,
+                            double *wlayer)
 {
     int L = cost->layers, E = cost->experts, k = profile->top_k, drawn[XNET_MAX_TOP_K];
     const double *path = cost->path_s + (size_t)tau * L * E;
     const double *hop = cost->hop_s + (size_t)tau * L;
+    size_t sets = profile->first[L];
     double total = cost->access_s ? cost->access_s[tau] : 0;
     *charged = HUGE_VAL;
     if (!isfinite(total)) {
@@ -280,20 +307,40 @@ static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profi
     double wtotal = total;
     int sigma = tau, through = charge;
     for (int l = 0; l < L && (isfinite(total) || through); l++) {
-        const int *members = draw_set(profile, l, rng, drawn);
-        double v = set_latency(cost, l, path + (size_t)l * E, members, k,
-                               compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0),
-                               compute.expert_s);
+        const int *members = NULL;
+        size_t s = 0;
+        double v;
+        if (steps) {
+            s = draw_set_index(profile, l, rng);
+            v = steps[(size_t)tau * sets + s].latency_s;
+        } else {
+            members = draw_set(profile, l, rng, drawn);
+            v = set_latency(cost, l, path + (size_t)l * E, members, k,
+                            compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0),
+                            compute.expert_s);
+        }
         layer[l] = v;
         total += v;
+        if (!through) {
+            continue;
+        }
         int next;
-        double wait;
-        if (through && xnet_retry_snapshot(cost, l, sigma, members, k, compute, &next, &wait)) {
+        double wait, cost_s = 0;
+        if (steps) {
+            const set_step_t *st = &steps[(size_t)sigma * sets + s];
+            next = st->next;
+            cost_s = st->charged_s;
+        } else if (xnet_retry_snapshot(cost, l, sigma, members, k, compute, &next, &wait)) {
+            next = -1;
+        } else {
+            cost_s = wait + (next == tau ? v : xnet_set_latency(cost, l, next, members, k,
+                                                                 compute));
+        }
+        if (next < 0) {
             through = 0;
-        } else if (through) {
-            wlayer[l] = wait + (next == tau ? v : xnet_set_latency(cost, l, next, members, k,
-                                                                   compute));
-            wtotal += wlayer[l];
+        } else {
+            wlayer[l] = cost_s;
+            wtotal += cost_s;
             sigma = next;
         }
     }
@@ -303,14 +350,130 @@ static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profi
     return total;
 }
 
+typedef struct {
+    const xnet_cost_t *cost;
+    const xnet_profile_t *profile;
+    xnet_compute_t compute;
+    int charge;
+    set_step_t *steps;
+} steps_job;
+
+/* One snapshot's row of the table: every layer's sets. */
+static int fill_steps(void *ctx, int worker, int t)
+{
+    (void)worker;
+    const steps_job *j = ctx;
+    const xnet_profile_t *p = j->profile;
+    int L = j->cost->layers, k = p->top_k;
+    set_step_t *row = j->steps + (size_t)t * p->first[L];
+    for (int l = 0; l < L; l++) {
+        for (size_t s = p->first[l]; s < p->first[l + 1]; s++) {
+            const int *members = p->members + s * (size_t)k;
+            set_step_t *st = &row[s];
+            double wait;
+            st->latency_s = xnet_set_latency(j->cost, l, t, members, k, j->compute);
+            st->charged_s = HUGE_VAL;
+            if (!j->charge
+                || xnet_retry_snapshot(j->cost, l, t, members, k, j->compute, &st->next, &wait)) {
+                st->next = -1;
+            } else {
+                st->charged_s = wait + (st->next == t ? st->latency_s
+                                                      : xnet_set_latency(j->cost, l, st->next,
+                                                                         members, k, j->compute));
+            }
+        }
+    }
+    return XNET_OK;
+}
+
+static int step_tables_allowed = 1;
+
+void xnet_latency_set_step_table(int allowed)
+{
+    step_tables_allowed = allowed != 0;
+}
+
+/* The (snapshot, set) table when the profile enumerates its sets and the
+ * tokens draw each entry about once or more (then it costs less than
+ * computing every draw); *out NULL otherwise. Rows on every worker. */
+static int build_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                       xnet_compute_t compute, int charge, size_t tokens, set_step_t **out)
+{
+    *out = NULL;
+    int T = cost->snapshots, L = cost->layers;
+    double entries = (double)profile->first[L] * T, bytes = entries * sizeof(set_step_t);
+    if (profile->topk || !step_tables_allowed || entries > (double)tokens * L
+        || bytes > STEP_TABLE_MAX_BYTES || bytes > xnet_memory_limit_bytes() / 4) {
+        return XNET_OK;
+    }
+    steps_job j = {cost, profile, compute, charge, malloc((size_t)bytes + 1)};
+    if (!j.steps) {
+        return XNET_OK; /* the sampler computes every draw instead */
+    }
+    int rc = xnet_pool_run(T, xnet_workers(), fill_steps, &j);
+    if (rc) {
+        free(j.steps);
+        return rc;
+    }
+    *out = j.steps;
+    return XNET_OK;
+}
+
 /* Running sums over the delivered tokens. */
 typedef struct {
     size_t delivered;
     double sum, sumsq, access_sum;
 } sample_sums;
 
-/* Mean, standard error, percentiles (lat is sorted here) and per-layer means
- * from the sums; NaN everywhere when nothing was delivered. */
+/* Exchange-based selection (Hoare, Wirth's "find"): afterwards v[k] holds
+ * the k-th smallest, nothing before it is greater, nothing after smaller. */
+static void select_nth(double *v, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, at = (ptrdiff_t)k;
+    while (lo < hi) {
+        /* median of three: sorted or constant runs stay linear */
+        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        ptrdiff_t i = lo, j = hi;
+        do {
+            while (v[i] < pivot) {
+                i++;
+            }
+            while (pivot < v[j]) {
+                j--;
+            }
+            if (i <= j) {
+                double x = v[i];
+                v[i++] = v[j];
+                v[j--] = x;
+            }
+        } while (i <= j);
+        if (j < at) {
+            lo = i;
+        }
+        if (at < i) {
+            hi = j;
+        }
+    }
+}
+
+double xnet_percentile_unsorted(double *v, size_t n, double q)
+{
+    double h = (double)(n - 1) * q;
+    size_t i = (size_t)h;
+    select_nth(v, n, i);
+    if (i + 1 >= n) {
+        return v[i];
+    }
+    double above = v[i + 1];
+    for (size_t j = i + 2; j < n; j++) {
+        above = v[j] < above ? v[j] : above;
+    }
+    return v[i] + (h - (double)i) * (above - v[i]);
+}
+
+/* Mean, standard error, percentiles (lat is reordered here) and per-layer
+ * means from the sums; NaN everywhere when nothing was delivered. */
 static void summarise_samples(double *lat, const sample_sums *s, size_t tokens, int L,
                               xnet_sample_result_t *res)
 {
@@ -333,10 +496,90 @@ static void summarise_samples(double *lat, const sample_sums *s, size_t tokens, 
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] /= d;
     }
-    xnet_sort_doubles(lat, s->delivered);
-    res->p50_s = xnet_percentile(lat, s->delivered, 0.50);
-    res->p95_s = xnet_percentile(lat, s->delivered, 0.95);
-    res->p99_s = xnet_percentile(lat, s->delivered, 0.99);
+    res->p50_s = xnet_percentile_unsorted(lat, s->delivered, 0.50);
+    res->p95_s = xnet_percentile_unsorted(lat, s->delivered, 0.95);
+    res->p99_s = xnet_percentile_unsorted(lat, s->delivered, 0.99);
+}
+
+/* Blocks of SAMPLE_BLOCK_TOKENS tokens, each on its own stream. */
+typedef struct {
+    const xnet_cost_t *cost;
+    const xnet_profile_t *profile;
+    xnet_compute_t compute;
+    const set_step_t *steps; /* NULL: every draw computed */
+    size_t tokens;
+    uint64_t seed;
+    int snapshot, charge;
+    double *lat, *wlat;        /* block b's delivered tokens from b * SAMPLE_BLOCK_TOKENS */
+    sample_sums *sums, *wsums; /* per block */
+    double *layer_sums;        /* per block: L delivered, L charged */
+    double *scratch;           /* per worker: 2 L */
+} sample_job;
+
+/* Block b's stream: splitmix64 of splitmix64(seed) xor b, distinct for
+ * distinct blocks (both steps are bijections). */
+static uint64_t sample_block_seed(uint64_t seed, uint64_t block)
+{
+    return xnet_mix64(xnet_mix64(seed) ^ block);
+}
+
+static int sample_block(void *ctx, int worker, int b)
+{
+    const sample_job *j = ctx;
+    int L = j->cost->layers, T = j->cost->snapshots;
+    size_t i0 = (size_t)b * SAMPLE_BLOCK_TOKENS;
+    size_t i1 = j->tokens - i0 > SAMPLE_BLOCK_TOKENS ? i0 + SAMPLE_BLOCK_TOKENS : j->tokens;
+    double *layer = j->scratch + (size_t)worker * 2 * L, *wlayer = layer + L;
+    double *sum_layer = j->layer_sums + (size_t)b * 2 * L, *wsum_layer = sum_layer + L;
+    double *lat = j->lat + i0, *wlat = j->charge ? j->wlat + i0 : NULL;
+    sample_sums s = {0, 0, 0, 0}, ws = {0, 0, 0, 0};
+    for (int l = 0; l < 2 * L; l++) {
+        sum_layer[l] = 0;
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, sample_block_seed(j->seed, (uint64_t)b));
+    for (size_t i = i0; i < i1; i++) {
+        int tau = j->snapshot >= 0 ? j->snapshot : (int)(i % (size_t)T);
+        double charged;
+        double total = token_latency(j->cost, j->profile, j->compute, j->steps, tau, &rng, layer,
+                                     j->charge, &charged, wlayer);
+        if (isfinite(total)) {
+            lat[s.delivered++] = total;
+            s.access_sum += j->cost->access_s ? j->cost->access_s[tau] : 0;
+            s.sum += total;
+            s.sumsq += total * total;
+            for (int l = 0; l < L; l++) {
+                sum_layer[l] += layer[l];
+            }
+        }
+        if (isfinite(charged)) {
+            wlat[ws.delivered++] = charged;
+            ws.sum += charged;
+            ws.sumsq += charged * charged;
+            for (int l = 0; l < L; l++) {
+                wsum_layer[l] += wlayer[l];
+            }
+        }
+    }
+    j->sums[b] = s;
+    j->wsums[b] = ws;
+    return XNET_OK;
+}
+
+/* Block b's sums onto *into and its delivered values moved down to
+ * follow the earlier blocks': blocks are combined in order, so the result
+ * does not depend on which worker ran which. */
+static void combine_block(double *v, size_t i0, const sample_sums *b, sample_sums *into,
+                          const double *layer_sums, double *layer_into, int L)
+{
+    memmove(v + into->delivered, v + i0, sizeof(double) * b->delivered);
+    into->delivered += b->delivered;
+    into->sum += b->sum;
+    into->sumsq += b->sumsq;
+    into->access_sum += b->access_sum;
+    for (int l = 0; l < L; l++) {
+        layer_into[l] += layer_sums[l];
+    }
 }
 
 int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
@@ -344,66 +587,62 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                         xnet_sample_result_t *res)
 {
     int rc = check_shapes(cost, profile, snapshot);
-    int L = cost->layers, T = cost->snapshots;
+    int L = cost->layers;
     if (rc) {
         return rc;
     }
     if (tokens < 1) {
         return xnet_fail(XNET_EINVAL, "tokens must be >= 1, got %zu", tokens);
     }
-    if ((rc = xnet_limit_check((double)tokens * sizeof(double), "the token latency samples"))) {
+    int charge = compute.retry_s > 0;
+    size_t blocks = (tokens - 1) / SAMPLE_BLOCK_TOKENS + 1;
+    int workers = xnet_workers();
+    double per_block = 2.0 * sizeof(sample_sums) + 2.0 * L * sizeof(double);
+    if ((rc = xnet_limit_check((double)tokens * sizeof(double) * (charge ? 2 : 1)
+                                   + (double)blocks * per_block,
+                               "the token latency samples"))) {
         return rc;
     }
-    int charge = compute.retry_s > 0;
-    double *lat = malloc(sizeof(double) * tokens);
-    double *wlat = charge ? malloc(sizeof(double) * tokens) : NULL;
-    double *layer = malloc(sizeof(double) * 3 * (size_t)L);
-    if (!lat || !layer || (charge && !wlat)) {
-        free(lat);
-        free(wlat);
-        free(layer);
-        return xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
+    if (blocks > INT_MAX) {
+        return xnet_fail(XNET_EINVAL, "tokens must be <= %zu, got %zu",
+                         (size_t)INT_MAX * SAMPLE_BLOCK_TOKENS, tokens);
     }
-    double *wlayer = layer + L, *wsum_layer = layer + 2 * L;
-    for (int l = 0; l < L; l++) {
-        res->per_layer_s[l] = 0;
-        wsum_layer[l] = 0;
-    }
-    xnet_rng_t rng;
-    xnet_rng_seed(&rng, seed);
-    sample_sums sums = {0, 0, 0, 0}, wsums = {0, 0, 0, 0};
-    for (size_t i = 0; i < tokens; i++) {
-        if ((i & 0xffff) == 0 && (rc = xnet_check_interrupt())) {
-            break;
-        }
-        int tau = snapshot >= 0 ? snapshot : (int)(i % (size_t)T);
-        double charged;
-        double total = token_latency(cost, profile, compute, tau, &rng, layer, charge, &charged,
-                                     wlayer);
-        if (isfinite(total)) {
-            lat[sums.delivered++] = total;
-            sums.access_sum += cost->access_s ? cost->access_s[tau] : 0;
-            sums.sum += total;
-            sums.sumsq += total * total;
-            for (int l = 0; l < L; l++) {
-                res->per_layer_s[l] += layer[l];
-            }
-        }
-        if (isfinite(charged)) {
-            wlat[wsums.delivered++] = charged;
-            wsums.sum += charged;
-            wsums.sumsq += charged * charged;
-            for (int l = 0; l < L; l++) {
-                wsum_layer[l] += wlayer[l];
-            }
-        }
+    sample_job j = {cost, profile, compute, NULL, tokens, seed, snapshot, charge,
+                    malloc(sizeof(double) * tokens),
+                    charge ? malloc(sizeof(double) * tokens) : NULL,
+                    malloc(sizeof(sample_sums) * 2 * blocks), NULL,
+                    malloc(sizeof(double) * 2 * (size_t)L * blocks),
+                    malloc(sizeof(double) * 2 * (size_t)L * (size_t)workers)};
+    double *wsum_layer = malloc(sizeof(double) * ((size_t)L + 1));
+    if (!j.lat || (charge && !j.wlat) || !j.sums || !j.layer_sums || !j.scratch || !wsum_layer) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
+    } else {
+        j.wsums = j.sums + blocks;
+        rc = build_steps(cost, profile, compute, charge, tokens, (set_step_t **)&j.steps);
     }
     if (!rc) {
-        summarise_samples(lat, &sums, tokens, L, res);
+        rc = xnet_pool_run((int)blocks, workers, sample_block, &j);
+    }
+    if (!rc) {
+        sample_sums sums = {0, 0, 0, 0}, wsums = {0, 0, 0, 0};
+        for (int l = 0; l < L; l++) {
+            res->per_layer_s[l] = 0;
+            wsum_layer[l] = 0;
+        }
+        for (size_t b = 0; b < blocks; b++) {
+            const double *layer_sums = j.layer_sums + b * 2 * (size_t)L;
+            combine_block(j.lat, b * SAMPLE_BLOCK_TOKENS, &j.sums[b], &sums, layer_sums,
+                          res->per_layer_s, L);
+            if (charge) {
+                combine_block(j.wlat, b * SAMPLE_BLOCK_TOKENS, &j.wsums[b], &wsums,
+                              layer_sums + L, wsum_layer, L);
+            }
+        }
+        summarise_samples(j.lat, &sums, tokens, L, res);
         /* The charged figures by the same summary. */
         xnet_sample_result_t w = {.per_layer_s = wsum_layer};
         if (charge) {
-            summarise_samples(wlat, &wsums, tokens, L, &w);
+            summarise_samples(j.wlat, &wsums, tokens, L, &w);
         }
         res->lost = charge ? w.undelivered : NAN;
         res->wait_mean_s = charge ? w.mean_s : NAN;
@@ -415,9 +654,13 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
             res->wait_per_layer_s[l] = charge && wsums.delivered ? wsum_layer[l] : NAN;
         }
     }
-    free(layer);
-    free(lat);
-    free(wlat);
+    free((void *)j.steps);
+    free(j.lat);
+    free(j.wlat);
+    free(j.sums);
+    free(j.layer_sums);
+    free(j.scratch);
+    free(wsum_layer);
     return rc;
 }
 

@@ -56,11 +56,19 @@ typedef struct {
 } xnet_sample_result_t;
 
 /* Monte Carlo: token i at snapshot i mod T (or at `snapshot` when >= 0),
- * each layer's top-k set drawn from the profile with the seeded generator.
- * Percentiles interpolate linearly between order statistics. */
+ * each layer's top-k set drawn from the profile. Tokens come in blocks of
+ * 4096, block b drawing from its own stream seeded from (seed, b), run on
+ * every worker and combined in block order: the same bits for any number
+ * of workers. Percentiles interpolate linearly between order statistics.
+ * With enumerated sets every (snapshot, set)'s outcome is tabled first when
+ * the tokens draw each about once or more: O(T sets + tokens L). */
 int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                         xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
                         xnet_sample_result_t *res);
+/* For tests and benchmarks: 0 makes the sampler compute every draw's
+ * latency instead of reading its table (the same bits, slower); 1 (the
+ * default) lets it table when that pays. */
+void xnet_latency_set_step_table(int allowed);
 
 typedef struct {
     double mean_s;       /* E[T_token | delivered] */
@@ -107,5 +115,8 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
  * interpolating linearly between order statistics (R type 7). */
 void xnet_sort_doubles(double *v, size_t n);
 double xnet_percentile(const double *sorted, size_t n, double q);
+/* The same value from unsorted values, by selection in O(n) expected time;
+ * reorders v. */
+double xnet_percentile_unsorted(double *v, size_t n, double q);
 
 #endif

@@ -17,30 +17,6 @@ void xnet_rng_seed(xnet_rng_t *rng, uint64_t seed)
     }
 }
 
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-uint64_t xnet_rng_next(xnet_rng_t *rng)
-{
-    uint64_t *s = rng->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double xnet_rng_uniform(xnet_rng_t *rng)
-{
-    return (double)(xnet_rng_next(rng) >> 11) * 0x1.0p-53;
-}
-
 uint64_t xnet_rng_below(xnet_rng_t *rng, uint64_t n)
 {
     /* Rejection on the top of the range removes modulo bias. */

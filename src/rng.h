@@ -14,9 +14,32 @@ typedef struct {
 } xnet_rng_t;
 
 void xnet_rng_seed(xnet_rng_t *rng, uint64_t seed);
-uint64_t xnet_rng_next(xnet_rng_t *rng);
+
+/* Inline: the Monte Carlo sampler draws tens of millions per run. */
+static inline uint64_t xnet_rng_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t xnet_rng_next(xnet_rng_t *rng)
+{
+    uint64_t *s = rng->s;
+    uint64_t result = xnet_rng_rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = xnet_rng_rotl(s[3], 45);
+    return result;
+}
+
 /* Uniform on [0, 1) with 53 random bits. */
-double xnet_rng_uniform(xnet_rng_t *rng);
+static inline double xnet_rng_uniform(xnet_rng_t *rng)
+{
+    return (double)(xnet_rng_next(rng) >> 11) * 0x1.0p-53;
+}
 /* Uniform integer in [0, n), n >= 1, without modulo bias. */
 uint64_t xnet_rng_below(xnet_rng_t *rng, uint64_t n);
 

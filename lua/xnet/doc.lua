@@ -372,7 +372,8 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
   about = "Token latency: Monte Carlo over tokens (token i at snapshot i mod T) and the exact "
     .. "expectation over the top-k sets.",
   options = {
-    { "tokens", "100000", "", "Monte Carlo tokens" }, SEED, VARIANT,
+    { "tokens", "100000", "", "Monte Carlo tokens (blocks of 4,096 on streams of their own)" },
+    SEED, VARIANT,
     { "snapshot", "nil", "", "evaluate every token at this snapshot only, in [0, T); nil (the default): token i at snapshot i mod T" },
     { "exact", "true", "", "also compute the exact expectation" },
     { "retry_s", "dt", "s", "a token whose path is cut retries this often (default: the snapshot "
@@ -467,10 +468,12 @@ def { "xnet.read_file", section = "results", sig = "xnet.read_file(path)",
   returns = "the contents (plain or gzip), or `nil, \"path: reason\"`" }
 def { "xnet.limits", section = "results",
   sig = "xnet.limits{ memory_mb = N, workers = N, paths = \"csr\" }",
-  about = "The memory limit checked before large allocations, and the shortest-path kernel's "
-       .. "threads and engine (results are the same bits for any number of workers).",
+  about = "The memory limit checked before large allocations, the threads of the "
+       .. "shortest-path kernel and the Monte Carlo sampler, and the path engine (results are "
+       .. "the same bits for any number of workers).",
   options = { { "memory_mb", "4096", "MiB", "largest object (or SPACEXNET_MEMORY_LIMIT_MB)" },
-              { "workers", "processors", "", "threads of the path kernel (or SPACEXNET_WORKERS)" },
+              { "workers", "processors", "", "threads of the path kernel and of Monte Carlo "
+                .. "(blocks of 4,096 tokens; or SPACEXNET_WORKERS)" },
               { "paths", "\"csr\"", "", "\"csr\" (buckets, or a binary heap when link latencies "
                 .. "are too uneven), \"heap\", or \"igraph\" (igraph's Dijkstra on one thread, "
                 .. "the reference)" } },

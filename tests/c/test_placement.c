@@ -4,6 +4,7 @@
 #include "error.h"
 #include "latency.h"
 #include "placement.h"
+#include "pool.h"
 #include "planio.h"
 #include "rng.h"
 
@@ -286,6 +287,93 @@ static void test_latency_by_hand(void)
     xnet_profile_destroy(p);
 }
 
+/* Every field of two sample results has the same bits. */
+static int same_sample(const xnet_sample_result_t *a, const xnet_sample_result_t *b, int L)
+{
+    const double x[] = {a->mean_s, a->stderr_s, a->p50_s, a->p95_s, a->p99_s, a->undelivered,
+                        a->access_s, a->wait_mean_s, a->wait_stderr_s, a->wait_p50_s,
+                        a->wait_p95_s, a->wait_p99_s, a->lost};
+    const double y[] = {b->mean_s, b->stderr_s, b->p50_s, b->p95_s, b->p99_s, b->undelivered,
+                        b->access_s, b->wait_mean_s, b->wait_stderr_s, b->wait_p50_s,
+                        b->wait_p95_s, b->wait_p99_s, b->lost};
+    return a->tokens == b->tokens && a->delivered == b->delivered
+        && memcmp(x, y, sizeof x) == 0
+        && memcmp(a->per_layer_s, b->per_layer_s, sizeof(double) * (size_t)L) == 0
+        && memcmp(a->wait_per_layer_s, b->wait_per_layer_s, sizeof(double) * (size_t)L) == 0;
+}
+
+static void test_sampler_streams(void)
+{
+    /* 7 snapshots, 3 layers, 5 experts (top 2), some paths cut, lost
+     * tokens charged: the (snapshot, set) table and per-draw latencies give
+     * the same bits, and so do 1, 2 and 3 workers (blocks on their own
+     * streams, combined in block order). */
+    enum { T = 7, L = 3, E = 5 };
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, 11);
+    double w[L * E], path[T * L * E], hop[T * L];
+    for (int i = 0; i < L * E; i++) {
+        w[i] = 0.1 + xnet_rng_uniform(&rng);
+    }
+    for (int i = 0; i < T * L * E; i++) {
+        path[i] = xnet_rng_uniform(&rng) < 0.15 ? HUGE_VAL : 0.01 + 0.1 * xnet_rng_uniform(&rng);
+    }
+    for (int t = 0; t < T; t++) {
+        path[(t * L + 1) * E + 4] = HUGE_VAL; /* never there: its tokens are lost */
+    }
+    for (int i = 0; i < T * L; i++) {
+        hop[i] = 0;
+    }
+    xnet_profile_t *p;
+    CHECK(xnet_profile_from_weights(&p, L, E, 2, w) == XNET_OK);
+    xnet_cost_t cost = {.snapshots = T, .layers = L, .experts = E, .route = XNET_ROUTE_A,
+                        .path_s = path, .hop_s = hop};
+    xnet_compute_t compute = {.gateway_s = 0.5, .expert_s = 0.25, .head_s = 0.125,
+                              .dt_s = 1.0, .retry_s = 1.0};
+    double per[6][2 * L];
+    xnet_sample_result_t r[6];
+    for (int i = 0; i < 6; i++) {
+        r[i] = (xnet_sample_result_t){.per_layer_s = per[i], .wait_per_layer_s = per[i] + L};
+    }
+    /* 20,000 tokens: 5 blocks, the last one short */
+    int workers = xnet_workers();
+    for (int i = 0; i < 6; i++) {
+        xnet_latency_set_step_table(i < 3);
+        xnet_set_workers(1 + i % 3);
+        CHECK(xnet_latency_sample(&cost, p, compute, 20000, 5, -1, &r[i]) == XNET_OK);
+    }
+    xnet_latency_set_step_table(1);
+    xnet_set_workers(workers);
+    CHECK(r[0].delivered < 20000 && r[0].lost > 0 && r[0].lost < r[0].undelivered);
+    for (int i = 1; i < 6; i++) {
+        CHECK(same_sample(&r[0], &r[i], L));
+    }
+    /* another seed, another sample */
+    xnet_sample_result_t other = {.per_layer_s = per[1], .wait_per_layer_s = per[1] + L};
+    CHECK(xnet_latency_sample(&cost, p, compute, 20000, 6, -1, &other) == XNET_OK);
+    CHECK(other.mean_s != r[0].mean_s);
+    xnet_profile_destroy(p);
+
+    /* percentiles by selection equal those of the sorted values, with ties */
+    int ok = 1;
+    for (int trial = 0; trial < 200; trial++) {
+        size_t n = 1 + xnet_rng_below(&rng, 300);
+        double v[300], sorted[300];
+        for (size_t i = 0; i < n; i++) {
+            v[i] = trial % 3 == 0 ? (double)xnet_rng_below(&rng, 4) : xnet_rng_uniform(&rng);
+            v[i] = trial % 7 == 0 ? (double)i : v[i]; /* already sorted */
+            sorted[i] = v[i];
+        }
+        xnet_sort_doubles(sorted, n);
+        const double q[] = {0, 0.5, 0.95, 0.99, 1};
+        for (int j = 0; j < 5; j++) {
+            double got = xnet_percentile_unsorted(v, n, q[j]);
+            ok = ok && memcmp(&got, &(double){xnet_percentile(sorted, n, q[j])}, 8) == 0;
+        }
+    }
+    CHECK(ok);
+}
+
 static void test_end_to_end(void)
 {
     /* the paper's network with fewer snapshots: Space-XNet's expected
@@ -349,6 +437,7 @@ int main(void)
     test_sorted_rule();
     test_plans();
     test_latency_by_hand();
+    test_sampler_streams();
     test_end_to_end();
     return check_done();
 }

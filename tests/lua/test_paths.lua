@@ -1,5 +1,6 @@
 -- The shortest-path stage through the Lua API: the same bits for any number
--- of workers (placement, expected latencies, cost tables, full rows), igraph's
+-- of workers (placement, expected latencies, cost tables, full rows, Monte
+-- Carlo tokens in blocks on their own streams), igraph's
 -- Dijkstra as the reference engine, and the limits' errors.
 package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
@@ -29,8 +30,10 @@ local function results(pattern)
                     xnet.place.randplace(net, m, { seed = 2 }),
                     (xnet.place.optimize(net, ring, prof, { variant = variant })) }
     for _, plan in ipairs(plans) do
-      local r = xnet.evaluate(net, plan, prof, { tokens = 2000, seed = 5, variant = variant })
-      out[#out + 1] = string.format("%a %a %a %a", r.mean, r.exact, r.undelivered, r.p99)
+      -- 10,000 tokens: three blocks of tokens, the last one short
+      local r = xnet.evaluate(net, plan, prof, { tokens = 10000, seed = 5, variant = variant })
+      out[#out + 1] = string.format("%a %a %a %a %a %a %a", r.mean, r.exact, r.undelivered,
+                                    r.p99, r.lost, r.delivered_mean, r.delivered_p50)
     end
   end
   for snap = 0, 23, 7 do
