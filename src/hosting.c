@@ -36,6 +36,32 @@ int xnet_hosting_capacity(const xnet_hosting_t *h, double expert_bytes, int *cap
     return XNET_OK;
 }
 
+/* A copy of expert e of layer l on satellite s: in range, on no other
+ * layer's gateway (nor its own without gateway_hosts), within memory. */
+static int hold_expert(const xnet_plan_t *plan, const int *gateway_of, int *held, int cap, int l,
+                       int e, int copy, int s)
+{
+    int n = plan->nodes;
+    const char *what = copy ? "expert copy" : "expert";
+    if (s < 0 || s >= n) {
+        return xnet_fail(XNET_EINVAL, "layer %d %s %d: satellite %d out of range [0, %d)", l,
+                         what, e, s, n);
+    }
+    if (gateway_of[s] >= 0 && (gateway_of[s] != l || !plan->hosting.gateway_hosts)) {
+        return xnet_fail(XNET_EINVAL,
+                         "layer %d %s %d is on satellite %d, the gateway of layer %d%s", l, what,
+                         e, s, gateway_of[s],
+                         gateway_of[s] == l ? " (allow it with gateway_hosts = true)" : "");
+    }
+    if (++held[s] > cap) {
+        return xnet_fail(XNET_EINVAL,
+                         "satellite %d holds more than %d experts (layer %d %s %d is one too "
+                         "many): %.6g bytes of memory hold %d of %.6g bytes",
+                         s, cap, l, what, e, plan->hosting.memory_bytes, cap, plan->expert_bytes);
+    }
+    return XNET_OK;
+}
+
 int xnet_plan_check_hosted(const xnet_plan_t *plan)
 {
     int cap, rc = xnet_hosting_capacity(&plan->hosting, plan->expert_bytes, &cap);
@@ -65,20 +91,14 @@ int xnet_plan_check_hosted(const xnet_plan_t *plan)
         }
     }
     for (int i = 0; i < L * E && !rc; i++) {
-        int l = i / E, e = i % E, s = plan->satellite[i];
-        if (s < 0 || s >= n) {
-            rc = xnet_fail(XNET_EINVAL, "layer %d expert %d: satellite %d out of range [0, %d)",
-                           l, e, s, n);
-        } else if (gateway_of[s] >= 0 && (gateway_of[s] != l || !plan->hosting.gateway_hosts)) {
-            rc = xnet_fail(XNET_EINVAL,
-                           "layer %d expert %d is on satellite %d, the gateway of layer %d%s", l,
-                           e, s, gateway_of[s],
-                           gateway_of[s] == l ? " (allow it with gateway_hosts = true)" : "");
-        } else if (++held[s] > cap) {
-            rc = xnet_fail(XNET_EINVAL,
-                           "satellite %d holds more than %d experts (layer %d expert %d is one "
-                           "too many): %.6g bytes of memory hold %d of %.6g bytes",
-                           s, cap, l, e, plan->hosting.memory_bytes, cap, plan->expert_bytes);
+        rc = hold_expert(plan, gateway_of, held, cap, i / E, i % E, 0, plan->satellite[i]);
+    }
+    /* every extra copy takes memory like its first */
+    for (int i = 0; i < L * E && !rc; i++) {
+        for (int c = 1; c < xnet_plan_copies(plan, i) && !rc; c++) {
+            rc = xnet_plan_check_copy(plan, i, c);
+            rc = rc ? rc : hold_expert(plan, gateway_of, held, cap, i / E, i % E, c,
+                                       xnet_plan_copy(plan, i, c));
         }
     }
     free(gateway_of);

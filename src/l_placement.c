@@ -10,7 +10,9 @@
 #include "optimize.h"
 #include "placement.h"
 #include "planio.h"
+#include "replicas.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,6 +372,44 @@ static int l_plan_satellite(lua_State *L)
     return 1;
 }
 
+/* plan:copies(l, e) -> { satellite ids }: every copy of expert e of layer
+ * l, the first (plan:satellite(l, e)) first */
+static int l_plan_copies(lua_State *L)
+{
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    int l = (int)xnet_l_check_range(L, 2, "layer", 0, p->layers - 1);
+    int e = (int)xnet_l_check_range(L, 3, "expert", 0, p->experts - 1);
+    int i = l * p->experts + e, n = xnet_plan_copies(p, i);
+    lua_createtable(L, n, 0);
+    for (int c = 0; c < n; c++) {
+        lua_pushinteger(L, xnet_plan_copy(p, i, c));
+        lua_rawseti(L, -2, c + 1);
+    }
+    return 1;
+}
+
+/* plan:replicas() -> { { layer =, expert =, satellite = }, ... }: the extra
+ * copies, by layer and expert (empty without replicas) */
+static int l_plan_replicas(lua_State *L)
+{
+    const xnet_plan_t *p = xnet_l_check_plan(L, 1);
+    lua_createtable(L, p->replicas, 0);
+    int row = 0;
+    for (int i = 0; i < p->layers * p->experts; i++) {
+        for (int c = 1; c < xnet_plan_copies(p, i); c++) {
+            lua_createtable(L, 0, 3);
+            lua_pushinteger(L, i / p->experts);
+            lua_setfield(L, -2, "layer");
+            lua_pushinteger(L, i % p->experts);
+            lua_setfield(L, -2, "expert");
+            lua_pushinteger(L, xnet_plan_copy(p, i, c));
+            lua_setfield(L, -2, "satellite");
+            lua_rawseti(L, -2, ++row);
+        }
+    }
+    return 1;
+}
+
 /* plan:method(), plan:layers(), plan:experts() */
 static int l_plan_method(lua_State *L)
 {
@@ -427,13 +467,62 @@ static int l_plan_load(lua_State *L)
     return 1;
 }
 
-/* xnet.plan.new{ method =, satellites = N, gateways = {...}, experts = { {...}, ... } }
+/* The list `replicas` of the table at idx, { { layer =, expert =, satellite
+ * = }, ... }, into the plan (not yet visible to Lua). */
+static void read_replicas(lua_State *L, int idx, xnet_plan_t *plan)
+{
+    if (xnet_l_rawfield(L, idx, "replicas") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        luaL_error(L, "replicas must be a list of { layer =, expert =, satellite = }, got %s",
+                   luaL_typename(L, -1));
+    }
+    int list = lua_gettop(L);
+    lua_Integer n;
+    int base = xnet_l_list_base(L, list, &n, "replicas");
+    if (n > (lua_Integer)plan->layers * plan->experts * (lua_Integer)plan->nodes) {
+        luaL_error(L, "replicas lists %I copies, more than %d layers x %d experts x %d "
+                      "satellites", n, plan->layers, plan->experts, plan->nodes);
+    }
+    void **box = xnet_l_box(L);
+    int *slot = *box = malloc(sizeof(int) * (2 * (size_t)n + 1));
+    if (!slot) {
+        luaL_error(L, "out of memory for %I replicas", n);
+    }
+    int *sat = slot + n;
+    static const char *const fields[] = {"layer", "expert", "satellite"};
+    for (lua_Integer j = 0; j < n; j++) {
+        if (lua_rawgeti(L, list, j + base) != LUA_TTABLE) {
+            luaL_error(L, "replica %I must be a table { layer =, expert =, satellite = }, got %s",
+                       j + 1, luaL_typename(L, -1));
+        }
+        lua_Integer v[3], hi[3] = {plan->layers - 1, plan->experts - 1, plan->nodes - 1};
+        for (int f = 0; f < 3; f++) {
+            xnet_l_rawfield(L, -1, fields[f]);
+            v[f] = xnet_l_check_range(L, -1, fields[f], 0, hi[f]);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        slot[j] = (int)(v[0] * plan->experts + v[1]);
+        sat[j] = (int)v[2];
+    }
+    if (xnet_plan_set_replicas(plan, (int)n, slot, sat)) {
+        xnet_l_raise(L);
+    }
+    lua_settop(L, list - 1);
+}
+
+/* xnet.plan.new{ method =, satellites = N, gateways = {...}, experts = { {...}, ... },
+ *   replicas = { { layer =, expert =, satellite = }, ... } }
  * -> Plan from explicit ids (layer l's expert e is experts[l + 1][e + 1]) */
 static int l_plan_new(lua_State *L)
 {
     static const char *const allowed[] = {"method",       "satellites",       "gateways",
                                           "experts",      "model",            "memory_bytes",
-                                          "parallel_experts", "gateway_hosts", NULL};
+                                          "parallel_experts", "gateway_hosts", "replicas",
+                                          NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     xnet_l_check_options(L, 1, "xnet.plan.new", allowed);
     xnet_hosting_t hosting;
@@ -489,6 +578,7 @@ static int l_plan_new(lua_State *L)
         (*plan)->hosting = hosting;
         (*plan)->expert_bytes = expert_bytes;
     }
+    read_replicas(L, 1, *plan);
     if (xnet_plan_check(*plan)) {
         return xnet_l_raise(L);
     }
@@ -499,9 +589,13 @@ static int l_plan_new(lua_State *L)
 static int l_plan_tostring(lua_State *L)
 {
     const xnet_plan_t *p = xnet_l_check_plan(L, 1);
-    char buf[160];
-    snprintf(buf, sizeof buf, "plan %s: %d layers x %d experts on %d satellites (gateway of layer 0: %d)",
-             p->method, p->layers, p->experts, p->nodes, p->gateway[0]);
+    char buf[200], copies[48] = "";
+    if (p->replicas > 0) {
+        snprintf(copies, sizeof copies, " and %d replicas", p->replicas);
+    }
+    snprintf(buf, sizeof buf,
+             "plan %s: %d layers x %d experts%s on %d satellites (gateway of layer 0: %d)",
+             p->method, p->layers, p->experts, copies, p->nodes, p->gateway[0]);
     lua_pushstring(L, buf);
     return 1;
 }
@@ -512,7 +606,13 @@ static int l_plan_eq(lua_State *L)
     int same = a->layers == b->layers && a->experts == b->experts && a->nodes == b->nodes
             && memcmp(a->gateway, b->gateway, sizeof(int) * (size_t)a->layers) == 0
             && memcmp(a->satellite, b->satellite,
-                      sizeof(int) * (size_t)a->layers * (size_t)a->experts) == 0;
+                      sizeof(int) * (size_t)a->layers * (size_t)a->experts) == 0
+            && a->replicas == b->replicas
+            && (a->replicas == 0
+                || (memcmp(a->replica_first, b->replica_first,
+                           sizeof(int) * ((size_t)a->layers * (size_t)a->experts + 1)) == 0
+                    && memcmp(a->replica_satellite, b->replica_satellite,
+                              sizeof(int) * (size_t)a->replicas) == 0));
     lua_pushboolean(L, same);
     return 1;
 }
@@ -667,6 +767,51 @@ static int l_place_optimize(lua_State *L)
     return 2;
 }
 
+/* xnet.place.replicate(net, ring, plan, profile, { replicas = N | bytes = B,
+ *   variant = "A" }) -> Plan with N (or floor(B / expert_bytes)) more copies
+ *   of its hottest experts, each where it lowers their path latency most */
+static int l_place_replicate(lua_State *L)
+{
+    static const char *const allowed[] = {"replicas", "bytes", "variant", NULL};
+    luaL_checkudata(L, 1, XNET_NETWORK_MT);
+    luaL_checkudata(L, 2, XNET_RING_MT);
+    luaL_checkudata(L, 3, XNET_PLAN_MT);
+    luaL_checkudata(L, 4, XNET_PROFILE_MT);
+    luaL_checktype(L, 5, LUA_TTABLE);
+    xnet_l_options(L, 5, "xnet.place.replicate", allowed);
+    xnet_route_t route = xnet_l_route_option(L, 5);
+    int has_count = xnet_l_rawfield(L, 5, "replicas") != LUA_TNIL;
+    int has_bytes = xnet_l_rawfield(L, 5, "bytes") != LUA_TNIL;
+    lua_pop(L, 2);
+    if (has_count == has_bytes) {
+        return luaL_error(L, "xnet.place.replicate: give exactly one of replicas (extra copies "
+                             "in all) and bytes (their memory in all)");
+    }
+    double expert_bytes, expert_s;
+    profile_expert(L, 4, &expert_bytes, &expert_s);
+    lua_Integer count;
+    if (has_count) {
+        count = xnet_l_opt_integer(L, 5, "replicas", 0);
+    } else {
+        double bytes = xnet_l_opt_number(L, 5, "bytes", 0);
+        if (!(bytes >= 0 && bytes < 1e300)) {
+            return xnet_l_error(L, "bytes must be finite and >= 0, got %.14g", bytes);
+        }
+        double n = floor(bytes / expert_bytes);
+        count = n > (double)INT_MAX ? INT_MAX : (lua_Integer)n;
+    }
+    if (count < 0 || count > INT_MAX / 2) {
+        return luaL_error(L, "replicas must be in [0, %d], got %I", INT_MAX / 2, count);
+    }
+    xnet_plan_t **plan = new_plan(L);
+    if (xnet_place_replicate(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
+                             xnet_l_check_plan(L, 3), xnet_l_check_profile(L, 4), route,
+                             (int)count)) {
+        return xnet_l_raise(L);
+    }
+    return 1;
+}
+
 /* xnet.place.randplace(net, model, { seed = 1 }) -> Plan */
 static int l_place_randplace(lua_State *L)
 {
@@ -785,7 +930,7 @@ int luaopen_xnet_placement(lua_State *L)
                                          {"__tostring", l_ring_tostring}, {NULL, NULL}};
     static const luaL_Reg plan_methods[] = {
         {"gateway", l_plan_gateway}, {"satellite", l_plan_satellite}, {"method", l_plan_method},
-        {"hosting", l_plan_hosting},
+        {"hosting", l_plan_hosting}, {"copies", l_plan_copies}, {"replicas", l_plan_replicas},
         {"layers", l_plan_layers},   {"experts", l_plan_experts},     {"save", l_plan_save},
         {NULL, NULL}};
     static const luaL_Reg plan_meta[] = {{"__tostring", l_plan_tostring}, {"__eq", l_plan_eq},
@@ -794,7 +939,7 @@ int luaopen_xnet_placement(lua_State *L)
         {"spacexnet", l_place_spacexnet}, {"randplace", l_place_randplace},
         {"randintra", l_place_randintra}, {"randintra_cg", l_place_randintra_cg},
         {"expected", l_place_expected},   {"optimize", l_place_optimize},
-        {NULL, NULL}};
+        {"replicate", l_place_replicate}, {NULL, NULL}};
     static const luaL_Reg plan_functions[] = {{"load", l_plan_load}, {"new", l_plan_new},
                                               {NULL, NULL}};
     xnet_l_new_handle_type(L, XNET_RING_MT, ring_methods, ring_meta);

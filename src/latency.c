@@ -26,20 +26,24 @@ void xnet_cost_destroy(xnet_cost_t *cost)
         free(cost->hop_s);
         free(cost->serial);
         free(cost->satellite);
+        free(cost->copy_first);
+        free(cost->copy_satellite);
+        free(cost->copy_path_s);
         free(cost);
     }
 }
 
-/* Every expert of layer l in subnet l of the kept ring table: then the
- * plan's costs are entries of that table. */
-static int ring_covers(const xnet_ring_cost_t *ring, const xnet_plan_t *plan)
+/* Every copy of layer l's experts (sat[first[l] .. first[l + 1])) in subnet
+ * l of the kept ring table: then the plan's costs are entries of that table. */
+static int ring_covers(const xnet_ring_cost_t *ring, int nodes, int layers, const int *first,
+                       const int *sat)
 {
-    if (!ring || ring->nodes != plan->nodes) {
+    if (!ring || ring->nodes != nodes) {
         return 0;
     }
-    for (int l = 0; l < plan->layers; l++) {
-        for (int e = 0; e < plan->experts; e++) {
-            int i = ring->index_of[plan->satellite[l * plan->experts + e]];
+    for (int l = 0; l < layers; l++) {
+        for (int j = first[l]; j < first[l + 1]; j++) {
+            int i = ring->index_of[sat[j]];
             if (i < ring->first[l] || i >= ring->first[l + 1]) {
                 return 0;
             }
@@ -49,38 +53,95 @@ static int ring_covers(const xnet_ring_cost_t *ring, const xnet_plan_t *plan)
 }
 
 /* Layers where a satellite holds more than parallel_experts of the layer's
- * experts: there, co-activated experts may queue. */
-static int find_serial_layers(xnet_cost_t *c, const xnet_plan_t *plan)
+ * experts (copies count): there, co-activated experts may queue. With
+ * replicas the copy each snapshot uses is recorded (T x L x E). */
+static int find_serial_layers(xnet_cost_t *c, const xnet_plan_t *plan, const int *nearest)
 {
     int L = plan->layers, E = plan->experts, p = plan->hosting.parallel_experts, any = 0;
     unsigned char *serial = calloc((size_t)L, 1);
-    int *sat = malloc(sizeof(int) * (size_t)L * (size_t)E);
     int *count = calloc((size_t)plan->nodes, sizeof(int));
-    if (!serial || !sat || !count) {
+    if (!serial || !count) {
         free(serial);
-        free(sat);
         free(count);
         return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
     }
-    memcpy(sat, plan->satellite, sizeof(int) * (size_t)L * (size_t)E);
     for (int l = 0; l < L; l++) {
-        for (int e = 0; e < E; e++) {
-            serial[l] |= ++count[sat[l * E + e]] > p;
+        for (int i = l * E; i < (l + 1) * E; i++) {
+            for (int j = 0; j < xnet_plan_copies(plan, i); j++) {
+                serial[l] |= ++count[xnet_plan_copy(plan, i, j)] > p;
+            }
         }
-        for (int e = 0; e < E; e++) {
-            count[sat[l * E + e]] = 0;
+        for (int i = l * E; i < (l + 1) * E; i++) {
+            for (int j = 0; j < xnet_plan_copies(plan, i); j++) {
+                count[xnet_plan_copy(plan, i, j)] = 0;
+            }
         }
         any |= serial[l];
     }
     free(count);
     if (!any) {
         free(serial);
-        free(sat);
         return XNET_OK;
+    }
+    size_t cells = (size_t)L * E, rows = nearest ? (size_t)c->snapshots : 1;
+    int *sat = malloc(sizeof(int) * cells * rows);
+    if (!sat) {
+        free(serial);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    for (size_t k = 0; k < cells * rows; k++) {
+        sat[k] = nearest ? c->copy_satellite[nearest[k]] : plan->satellite[k];
     }
     c->parallel = p;
     c->serial = serial;
     c->satellite = sat;
+    c->satellite_stride = nearest ? cells : 0;
+    return XNET_OK;
+}
+
+/* The copies of a replicated plan, every expert's first copy first. */
+static int list_copies(xnet_cost_t *c, const xnet_plan_t *plan)
+{
+    int cells = plan->layers * plan->experts;
+    c->copies = cells + plan->replicas;
+    c->copy_first = malloc(sizeof(int) * ((size_t)cells + 1));
+    c->copy_satellite = malloc(sizeof(int) * (size_t)c->copies);
+    if (!c->copy_first || !c->copy_satellite) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    int j = 0;
+    for (int i = 0; i < cells; i++) {
+        c->copy_first[i] = j;
+        for (int k = 0; k < xnet_plan_copies(plan, i); k++) {
+            c->copy_satellite[j++] = xnet_plan_copy(plan, i, k);
+        }
+    }
+    c->copy_first[cells] = j;
+    return XNET_OK;
+}
+
+/* path_s from the copies' paths: the nearest copy per snapshot, ties to
+ * the earlier (so a copy beside its first changes nothing); *nearest (T x
+ * L x E, malloc'd) says which. */
+static int nearest_copies(xnet_cost_t *c, int **nearest)
+{
+    size_t cells = (size_t)c->layers * c->experts, T = (size_t)c->snapshots;
+    int *which = malloc(sizeof(int) * cells * T + 1);
+    if (!which) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    for (size_t k = 0; k < T; k++) {
+        const double *row = c->copy_path_s + k * (size_t)c->copies;
+        for (size_t i = 0; i < cells; i++) {
+            int best = c->copy_first[i];
+            for (int j = best + 1; j < c->copy_first[i + 1]; j++) {
+                best = row[j] < row[best] ? j : best;
+            }
+            which[k * cells + i] = best;
+            c->path_s[k * cells + i] = row[best];
+        }
+    }
+    *nearest = which;
     return XNET_OK;
 }
 
@@ -94,7 +155,9 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
         return xnet_fail(XNET_EINVAL, "the plan is for %d satellites, the network has %d",
                          plan->nodes, n);
     }
-    if ((rc = xnet_limit_check((double)T * L * (E + 1) * sizeof(double),
+    double copies = (double)L * E + plan->replicas;
+    if ((rc = xnet_limit_check((double)T * (L * (E + 1.0) + (plan->replicas ? copies : 0))
+                                   * sizeof(double),
                                "the path latency table"))) {
         return rc;
     }
@@ -111,33 +174,46 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
     c->layers = L;
     c->experts = E;
     c->route = route;
+    /* Copies of layer l are copy_first[l E] .. copy_first[(l + 1) E): the
+     * layer lists the path queries take. Without replicas, the plan's own. */
+    int *first = malloc(sizeof(int) * ((size_t)L + 1));
+    const int *sat = plan->satellite;
+    double *through = c->path_s;
+    rc = first ? XNET_OK : xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    if (!rc && plan->replicas > 0 && !(rc = list_copies(c, plan))) {
+        sat = c->copy_satellite;
+        through = c->copy_path_s = malloc(sizeof(double) * (size_t)T * (size_t)c->copies);
+        rc = through ? XNET_OK : xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
+    }
+    for (int l = 0; !rc && l <= L; l++) {
+        first[l] = c->copy_first ? c->copy_first[l * E] : l * E;
+    }
     const xnet_ring_cost_t *ring = xnet_ring_cost_find(net, plan->gateway, L, route);
-    if (ring_covers(ring, plan)) {
+    if (!rc && ring_covers(ring, n, L, first, sat)) {
         /* the same sums the query would give: the searches are the same */
+        int M = first[L];
         for (int k = 0; k < T; k++) {
-            const double *through = ring->through_s + (size_t)k * ring->members;
-            for (int i = 0; i < L * E; i++) {
-                c->path_s[(size_t)k * L * E + i] = through[ring->index_of[plan->satellite[i]]];
+            const double *row = ring->through_s + (size_t)k * ring->members;
+            for (int i = 0; i < M; i++) {
+                through[(size_t)k * M + i] = row[ring->index_of[sat[i]]];
             }
             for (int l = 0; l < L; l++) {
                 c->hop_s[(size_t)k * L + l] = ring->hop_s[(size_t)k * L + l];
             }
         }
-    } else {
-        int *first = malloc(sizeof(int) * ((size_t)L + 1));
-        for (int l = 0; first && l <= L; l++) {
-            first[l] = l * E;
-        }
-        rc = first ? xnet_path_through(net, plan->gateway, L, route, first, plan->satellite,
-                                       c->path_s, c->hop_s)
-                   : xnet_fail(XNET_ENOMEM, "out of memory for the path latency table");
-        free(first);
-        if (rc) {
-            xnet_cost_destroy(c);
-            return rc;
-        }
+    } else if (!rc) {
+        rc = xnet_path_through(net, plan->gateway, L, route, first, sat, through, c->hop_s);
     }
-    if (plan->hosting.memory_bytes > 0 && (rc = find_serial_layers(c, plan))) {
+    free(first);
+    int *nearest = NULL;
+    if (!rc && c->copy_path_s) {
+        rc = nearest_copies(c, &nearest);
+    }
+    if (!rc && plan->hosting.memory_bytes > 0) {
+        rc = find_serial_layers(c, plan, nearest);
+    }
+    free(nearest);
+    if (rc) {
         xnet_cost_destroy(c);
         return rc;
     }
@@ -188,13 +264,15 @@ static double layer_latency_queued(const double *path, const int *members, int k
     return base + worst;
 }
 
-/* Latency of layer l for one set, queueing where the plan co-locates. */
-static inline double set_latency(const xnet_cost_t *cost, int l, const double *path,
+/* Latency of layer l for one set at snapshot snap, queueing where the plan
+ * co-locates. */
+static inline double set_latency(const xnet_cost_t *cost, int l, int snap, const double *path,
                                  const int *members, int k, double base, double expert_s)
 {
     if (cost->serial && cost->serial[l] && k > cost->parallel) {
-        return layer_latency_queued(path, members, k, cost->satellite + (size_t)l * cost->experts,
-                                    cost->parallel, base, expert_s);
+        const int *sat = cost->satellite + (size_t)snap * cost->satellite_stride
+                       + (size_t)l * cost->experts;
+        return layer_latency_queued(path, members, k, sat, cost->parallel, base, expert_s);
     }
     return layer_latency(path, members, k, base, expert_s);
 }
@@ -206,7 +284,7 @@ double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *mem
     const double *path = cost->path_s + ((size_t)snap * L + l) * E;
     double base = compute.gateway_s + cost->hop_s[(size_t)snap * L + l]
                 + (l == L - 1 ? compute.head_s : 0);
-    return set_latency(cost, l, path, members, k, base, compute.expert_s);
+    return set_latency(cost, l, snap, path, members, k, base, compute.expert_s);
 }
 
 int xnet_retry_snapshot(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
@@ -315,7 +393,7 @@ static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profi
             v = steps[(size_t)tau * sets + s].latency_s;
         } else {
             members = draw_set(profile, l, rng, drawn);
-            v = set_latency(cost, l, path + (size_t)l * E, members, k,
+            v = set_latency(cost, l, tau, path + (size_t)l * E, members, k,
                             compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0),
                             compute.expert_s);
         }
@@ -781,7 +859,8 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
                 cut = p < 1;
             }
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                double v = set_latency(cost, l, path + (size_t)l * E, profile->members + s * k, k,
+                double v = set_latency(cost, l, tau, path + (size_t)l * E,
+                                       profile->members + s * k, k,
                                        compute.gateway_s + hop[l]
                                            + (l == L - 1 ? compute.head_s : 0),
                                        compute.expert_s);

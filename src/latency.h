@@ -22,7 +22,16 @@ typedef struct {
      * share a satellite run ceil(n / parallel) expert times there. */
     int parallel;
     unsigned char *serial; /* layers; NULL when no layer serialises */
-    int *satellite;        /* layers x experts, the plan's, with serial */
+    int *satellite;        /* with serial: layers x experts, the plan's satellites, or with
+                              replicas T x layers x experts, the copy each snapshot uses */
+    size_t satellite_stride; /* 0, or L E when satellite[] is per snapshot */
+    /* Replicated experts (NULL and 0 without): the copies of expert i = l E + e
+     * are copy_satellite[copy_first[i] .. copy_first[i + 1]), the plan's first
+     * copy first; copy_path_s (T x copies) is each copy's path, and path_s
+     * the least of its copies' (the nearest copy, ties to the earlier). */
+    int copies;
+    int *copy_first, *copy_satellite;
+    double *copy_path_s;
 } xnet_cost_t;
 
 /* From the ring's kept cost table when the plan uses its gateways and keeps

@@ -73,8 +73,115 @@ void xnet_plan_destroy(xnet_plan_t *plan)
     if (plan) {
         free(plan->gateway);
         free(plan->satellite);
+        free(plan->replica_first);
+        free(plan->replica_satellite);
         free(plan);
     }
+}
+
+int xnet_plan_set_replicas(xnet_plan_t *plan, int count, const int *slot, const int *satellite)
+{
+    int cells = plan->layers * plan->experts;
+    if (count < 0) {
+        return xnet_fail(XNET_EINVAL, "replicas must be >= 0, got %d", count);
+    }
+    for (int j = 0; j < count; j++) {
+        if (slot[j] < 0 || slot[j] >= cells) {
+            return xnet_fail(XNET_EINVAL, "replica %d: expert slot %d out of range [0, %d)", j,
+                             slot[j], cells);
+        }
+    }
+    int *first = NULL, *sat = NULL;
+    if (count > 0) {
+        first = calloc((size_t)cells + 1, sizeof(int));
+        sat = malloc(sizeof(int) * (size_t)count);
+        if (!first || !sat) {
+            free(first);
+            free(sat);
+            return xnet_fail(XNET_ENOMEM, "out of memory for %d replicas", count);
+        }
+        /* a stable counting sort by expert keeps each expert's order */
+        for (int j = 0; j < count; j++) {
+            first[slot[j] + 1]++;
+        }
+        for (int i = 0; i < cells; i++) {
+            first[i + 1] += first[i];
+        }
+        for (int j = 0; j < count; j++) {
+            sat[first[slot[j]]++] = satellite[j];
+        }
+        for (int i = cells; i > 0; i--) {
+            first[i] = first[i - 1];
+        }
+        first[0] = 0;
+    }
+    free(plan->replica_first);
+    free(plan->replica_satellite);
+    plan->replicas = count;
+    plan->replica_first = first;
+    plan->replica_satellite = sat;
+    return XNET_OK;
+}
+
+int xnet_plan_check_copy(const xnet_plan_t *plan, int i, int c)
+{
+    int s = xnet_plan_copy(plan, i, c);
+    for (int b = 0; b < c; b++) {
+        if (xnet_plan_copy(plan, i, b) == s) {
+            return xnet_fail(XNET_EINVAL, "layer %d expert %d has two copies on satellite %d",
+                             i / plan->experts, i % plan->experts, s);
+        }
+    }
+    return XNET_OK;
+}
+
+int xnet_plan_clone(xnet_plan_t **out, const xnet_plan_t *plan)
+{
+    int rc = xnet_plan_alloc(out, plan->layers, plan->experts, plan->nodes, plan->method);
+    if (rc) {
+        return rc;
+    }
+    xnet_plan_t *p = *out;
+    memcpy(p->gateway, plan->gateway, sizeof(int) * (size_t)plan->layers);
+    memcpy(p->satellite, plan->satellite, sizeof(int) * (size_t)plan->layers * plan->experts);
+    p->hosting = plan->hosting;
+    p->expert_bytes = plan->expert_bytes;
+    if (plan->replicas > 0) {
+        size_t cells = (size_t)plan->layers * plan->experts;
+        p->replica_first = malloc(sizeof(int) * (cells + 1));
+        p->replica_satellite = malloc(sizeof(int) * (size_t)plan->replicas);
+        if (!p->replica_first || !p->replica_satellite) {
+            xnet_plan_destroy(p);
+            *out = NULL;
+            return xnet_fail(XNET_ENOMEM, "out of memory for the plan");
+        }
+        p->replicas = plan->replicas;
+        memcpy(p->replica_first, plan->replica_first, sizeof(int) * (cells + 1));
+        memcpy(p->replica_satellite, plan->replica_satellite, sizeof(int) * (size_t)plan->replicas);
+    }
+    return XNET_OK;
+}
+
+/* Satellite s for slot (l * (E + 1) for a gateway, l * (E + 1) + 1 + e for
+ * an expert, copy > 0 for an extra copy) unless another slot has it. */
+static int claim(const xnet_plan_t *plan, int *use, int slot, int copy, int s)
+{
+    int n = plan->nodes, E = plan->experts, l = slot / (E + 1), e = slot % (E + 1) - 1;
+    if (s < 0 || s >= n) {
+        return xnet_fail(XNET_EINVAL, "layer %d %s: satellite %d out of range [0, %d)", l,
+                         e < 0 ? "gateway" : copy ? "expert copy" : "expert", s, n);
+    }
+    if (use[s] >= 0) {
+        int ol = use[s] / (E + 1), oe = use[s] % (E + 1) - 1;
+        char first[48], second[48];
+        snprintf(first, sizeof first, oe < 0 ? "the gateway of layer %d" : "layer %d expert %d",
+                 ol, oe);
+        snprintf(second, sizeof second, e < 0 ? "the gateway of layer %d" : "layer %d expert %d",
+                 l, e);
+        return xnet_fail(XNET_EINVAL, "satellite %d holds both %s and %s", s, first, second);
+    }
+    use[s] = slot;
+    return XNET_OK;
 }
 
 int xnet_plan_check(const xnet_plan_t *plan)
@@ -82,39 +189,34 @@ int xnet_plan_check(const xnet_plan_t *plan)
     if (plan->hosting.memory_bytes > 0) {
         return xnet_plan_check_hosted(plan);
     }
-    if ((long long)plan->layers * (plan->experts + 1) > plan->nodes) {
+    long long need = (long long)plan->layers * (plan->experts + 1) + plan->replicas;
+    if (need > plan->nodes) {
         return xnet_fail(XNET_EINVAL,
-                         "%d layers x (%d experts + 1 gateway) need %lld satellites, only %d "
+                         "%d layers x (%d experts + 1 gateway)%s need %lld satellites, only %d "
                          "(give a memory budget to put several experts on a satellite)",
-                         plan->layers, plan->experts,
-                         (long long)plan->layers * (plan->experts + 1), plan->nodes);
+                         plan->layers, plan->experts, plan->replicas ? " and the replicas" : "",
+                         need, plan->nodes);
     }
-    int n = plan->nodes;
-    int *use = malloc(sizeof(int) * (size_t)n);
+    int *use = malloc(sizeof(int) * (size_t)plan->nodes);
     if (!use) {
         return xnet_fail(XNET_ENOMEM, "out of memory checking the plan");
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < plan->nodes; i++) {
         use[i] = -1;
     }
-    int rc = XNET_OK, E = plan->experts;
-    /* use[s] = l * (E + 1) for a gateway, l * (E + 1) + 1 + e for an expert */
-    for (int slot = 0; slot < plan->layers * (E + 1) && !rc; slot++) {
-        int l = slot / (E + 1), e = slot % (E + 1) - 1;
-        int s = e < 0 ? plan->gateway[l] : plan->satellite[l * E + e];
-        if (s < 0 || s >= n) {
-            rc = xnet_fail(XNET_EINVAL, "layer %d %s: satellite %d out of range [0, %d)", l,
-                           e < 0 ? "gateway" : "expert", s, n);
-        } else if (use[s] >= 0) {
-            int ol = use[s] / (E + 1), oe = use[s] % (E + 1) - 1;
-            char first[48], second[48];
-            snprintf(first, sizeof first, oe < 0 ? "the gateway of layer %d" : "layer %d expert %d",
-                     ol, oe);
-            snprintf(second, sizeof second, e < 0 ? "the gateway of layer %d" : "layer %d expert %d",
-                     l, e);
-            rc = xnet_fail(XNET_EINVAL, "satellite %d holds both %s and %s", s, first, second);
-        } else {
-            use[s] = slot;
+    int rc = XNET_OK, E = plan->experts, cells = plan->layers * E;
+    for (int l = 0; l < plan->layers && !rc; l++) {
+        rc = claim(plan, use, l * (E + 1), 0, plan->gateway[l]);
+    }
+    for (int i = 0; i < cells && !rc; i++) {
+        rc = claim(plan, use, i / E * (E + 1) + 1 + i % E, 0, plan->satellite[i]);
+    }
+    /* a copy takes a satellite of its own like any expert */
+    for (int i = 0; i < cells && !rc; i++) {
+        for (int c = 1; c < xnet_plan_copies(plan, i) && !rc; c++) {
+            rc = xnet_plan_check_copy(plan, i, c);
+            rc = rc ? rc : claim(plan, use, i / E * (E + 1) + 1 + i % E, c,
+                                 xnet_plan_copy(plan, i, c));
         }
     }
     free(use);

@@ -35,7 +35,25 @@ typedef struct {
     char method[32];
     xnet_hosting_t hosting; /* all 0 unless several experts may share a satellite */
     double expert_bytes;    /* one expert's weights, with hosting */
+    /* Replicated experts (docs/model.md section 8): the extra copies of
+     * expert i = l E + e are replica_satellite[replica_first[i] ..
+     * replica_first[i + 1]); satellite[i] is its first copy. Both NULL and
+     * replicas 0 without. */
+    int replicas;
+    int *replica_first;     /* layers x experts + 1 */
+    int *replica_satellite; /* replicas */
 } xnet_plan_t;
+
+/* Copies of expert i = l E + e (1 + its extra copies), and copy c of it
+ * (c = 0: satellite[i]). */
+static inline int xnet_plan_copies(const xnet_plan_t *p, int i)
+{
+    return 1 + (p->replica_first ? p->replica_first[i + 1] - p->replica_first[i] : 0);
+}
+static inline int xnet_plan_copy(const xnet_plan_t *p, int i, int c)
+{
+    return c == 0 ? p->satellite[i] : p->replica_satellite[p->replica_first[i] + c - 1];
+}
 
 /* A plan of the given size, ids unset, named method: 1 to 31 letters,
  * digits, '_', '-', '.' or '+', so the plan file reads back. */
@@ -46,6 +64,16 @@ int xnet_plan_method_check(const char *method);
  * hosting: a gateway used twice, an expert on another layer's gateway or on
  * its own without gateway_hosts, a satellite over its memory). O(N + L E). */
 int xnet_plan_check(const xnet_plan_t *plan);
+/* Give the plan `count` extra copies: copy j of expert slot[j] (= l E + e)
+ * on satellite[j], kept in the order given per expert (count 0: none).
+ * XNET_EINVAL naming a slot out of range; the satellites are checked by
+ * xnet_plan_check. O(L E + count). */
+int xnet_plan_set_replicas(xnet_plan_t *plan, int count, const int *slot, const int *satellite);
+/* XNET_EINVAL when extra copy c (>= 1) of expert i is on the satellite of
+ * one of its earlier copies. O(copies). */
+int xnet_plan_check_copy(const xnet_plan_t *plan, int i, int c);
+/* A copy of the plan, replicas included. */
+int xnet_plan_clone(xnet_plan_t **out, const xnet_plan_t *plan);
 /* Experts one satellite holds, floor(memory_bytes / expert_bytes);
  * XNET_EINVAL when that is below one or a setting is out of range. */
 int xnet_hosting_capacity(const xnet_hosting_t *h, double expert_bytes, int *capacity);

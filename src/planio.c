@@ -10,7 +10,7 @@
 
 int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len)
 {
-    size_t rows = (size_t)plan->layers * (size_t)(plan->experts + 1);
+    size_t rows = (size_t)plan->layers * (size_t)(plan->experts + 1) + (size_t)plan->replicas;
     size_t cap = 256 + rows * 48;
     char *buf = malloc(cap);
     if (!buf) {
@@ -24,8 +24,12 @@ int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len)
     for (int l = 0; l < plan->layers; l++) {
         n += (size_t)snprintf(buf + n, cap - n, "%d,gateway,,%d\n", l, plan->gateway[l]);
         for (int e = 0; e < plan->experts; e++) {
-            n += (size_t)snprintf(buf + n, cap - n, "%d,expert,%d,%d\n", l, e,
-                                  plan->satellite[(size_t)l * (size_t)plan->experts + (size_t)e]);
+            int i = l * plan->experts + e;
+            n += (size_t)snprintf(buf + n, cap - n, "%d,expert,%d,%d\n", l, e, plan->satellite[i]);
+            for (int c = 1; c < xnet_plan_copies(plan, i); c++) {
+                n += (size_t)snprintf(buf + n, cap - n, "%d,replica,%d,%d\n", l, e,
+                                      xnet_plan_copy(plan, i, c));
+            }
         }
     }
     *text = buf;
@@ -144,16 +148,49 @@ static int read_preamble(xnet_csv_reader_t *r, plan_header *h)
     return XNET_OK;
 }
 
-/* One row: `layer,gateway,,satellite` or `layer,expert,e,satellite`, into
- * the plan, each slot once. */
-static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen)
+/* The replica rows read so far: expert slot and satellite of each. */
+typedef struct {
+    int *slot, *satellite;
+    size_t n, cap;
+} replica_rows;
+
+static int add_replica(const xnet_csv_reader_t *r, replica_rows *rows, int slot, int satellite)
+{
+    if (rows->n == rows->cap) {
+        size_t cap = rows->cap ? 2 * rows->cap : 64;
+        if (cap > (size_t)XNET_MAX_SATELLITES * 64) {
+            return xnet_fail(XNET_EINVAL, "%s:%ld: more than %d replica rows", r->name,
+                             r->number, XNET_MAX_SATELLITES * 64);
+        }
+        int *a = realloc(rows->slot, sizeof(int) * cap);
+        if (a) {
+            rows->slot = a;
+        }
+        int *b = a ? realloc(rows->satellite, sizeof(int) * cap) : NULL;
+        if (!b) {
+            return xnet_fail(XNET_ENOMEM, "%s: out of memory", r->name);
+        }
+        rows->satellite = b;
+        rows->cap = cap;
+    }
+    rows->slot[rows->n] = slot;
+    rows->satellite[rows->n++] = satellite;
+    return XNET_OK;
+}
+
+/* One row: `layer,gateway,,satellite`, `layer,expert,e,satellite` or
+ * `layer,replica,e,satellite`, into the plan, each gateway and expert once. */
+static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen,
+                    replica_rows *replicas)
 {
     xnet_csv_field_t f[5];
     int n = xnet_csv_split(r, f, 4), gateway = n == 4 && xnet_csv_is(f[1], "gateway");
-    if (n != 4 || (!gateway && !xnet_csv_is(f[1], "expert")) || (gateway && f[2].s != f[2].e)) {
+    int replica = n == 4 && xnet_csv_is(f[1], "replica");
+    if (n != 4 || (!gateway && !replica && !xnet_csv_is(f[1], "expert"))
+        || (gateway && f[2].s != f[2].e)) {
         return xnet_fail(XNET_EINVAL,
-                         "%s:%ld: expected 'layer,gateway,,satellite' or "
-                         "'layer,expert,e,satellite'",
+                         "%s:%ld: expected 'layer,gateway,,satellite', "
+                         "'layer,expert,e,satellite' or 'layer,replica,e,satellite'",
                          r->name, r->number);
     }
     const struct {
@@ -175,6 +212,9 @@ static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen)
             return xnet_fail(XNET_EINVAL, "%s:%ld: %s %lld out of range [0, %d)", r->name,
                              r->number, ids[i].name, v[i], ids[i].count);
         }
+    }
+    if (replica) {
+        return add_replica(r, replicas, (int)v[0] * plan->experts + (int)v[1], (int)v[2]);
     }
     size_t slot = (size_t)v[0] * (size_t)(plan->experts + 1) + (size_t)(v[1] + 1);
     if (seen[slot]) {
@@ -199,9 +239,17 @@ static int read_rows(xnet_csv_reader_t *r, xnet_plan_t *plan)
         return xnet_fail(XNET_ENOMEM, "%s: out of memory", r->name);
     }
     int rc = XNET_OK, more;
+    replica_rows replicas = {NULL, NULL, 0, 0};
     while (!rc && (more = xnet_csv_next(r)) != 0) {
-        rc = more < 0 ? XNET_EINVAL : *r->line == '#' ? XNET_OK : plan_row(r, plan, seen);
+        rc = more < 0                ? XNET_EINVAL
+           : *r->line == '#'         ? XNET_OK
+                                     : plan_row(r, plan, seen, &replicas);
     }
+    if (!rc) {
+        rc = xnet_plan_set_replicas(plan, (int)replicas.n, replicas.slot, replicas.satellite);
+    }
+    free(replicas.slot);
+    free(replicas.satellite);
     for (size_t i = 0; !rc && i < slots; i++) {
         if (!seen[i]) {
             int l = (int)(i / (size_t)(plan->experts + 1));

@@ -6,7 +6,10 @@
  *   layer,role,expert,satellite
  *   0,gateway,,528
  *   0,expert,0,529
- */
+ *   0,replica,0,530
+ *
+ * A `replica` row is one extra copy of a replicated expert (any number per
+ * expert, each on its own satellite); the `expert` row is its first copy. */
 #ifndef XNET_PLANIO_H
 #define XNET_PLANIO_H
 
@@ -18,7 +21,8 @@
 int xnet_plan_format(const xnet_plan_t *plan, char **text, size_t *len);
 
 /* Parse and validate (every gateway and expert exactly once, ids distinct and
- * in range). Errors give "name:line: reason". */
+ * in range, replica rows each a satellite no copy of their expert is on).
+ * Errors give "name:line: reason". */
 int xnet_plan_parse(xnet_plan_t **out, const char *name, const char *text, size_t len);
 /* The same for a plan whose satellites may hold several experts, checked
  * against hosting (see xnet_plan_check). */

@@ -327,6 +327,20 @@ def { "xnet.place.randplace", section = "model",
     .. "used). Every method takes (net, ring, profile, opts) and accepts `seed` and `variant`; "
     .. "the baselines also take a Model for the profile, and randplace the older (net, m, opts).",
   options = { SEED, HOSTING[1], HOSTING[2] }, returns = "Plan" }
+def { "xnet.place.replicate", section = "model",
+  sig = "xnet.place.replicate(net, ring, plan, prof, { replicas = N | bytes = B, ... })",
+  about = "Replicates hot experts, as expert-parallel load balancers do: one copy at a time to "
+    .. "the expert whose copies carry the most load each (inclusion probability / copies), "
+    .. "on the member of its layer's subnet with room that lowers its path latency most over "
+    .. "the snapshots (cut snapshots rescued first, then the summed reduction; the ring's cost "
+    .. "table). Without memory_bytes each copy takes a free satellite; with it, memory left "
+    .. "(docs/model.md section 8). Like the placements, it looks at outages on its own draws. "
+    .. "The plan must use the ring's gateways; fewer copies fitting "
+    .. "than asked is an error saying how many do.",
+  options = { { "replicas", "", "", "extra copies in all" },
+              { "bytes", "", "B", "or their memory in all: floor(bytes / expert_bytes) copies" },
+              VARIANT, PLACEMENT_SEED, IN_SAMPLE },
+  returns = "Plan (method `<method>+rep`) with the plan's copies and the new ones" }
 def { "xnet.place.methods", section = "model", sig = "xnet.place.methods()",
   returns = "the placement methods' names, built-in and registered; printed, one line each" }
 def { "xnet.place.method", section = "model", sig = "xnet.place.method(name)",
@@ -348,10 +362,17 @@ def { "plan:method", section = "model", sig = "plan:method()", returns = '"space
 def { "plan:hosting", section = "model", sig = "plan:hosting()",
   returns = "`{ memory_bytes, parallel_experts, gateway_hosts, expert_bytes }`, or nil for one "
     .. "expert per satellite" }
+def { "plan:copies", section = "model", sig = "plan:copies(l, e)",
+  returns = "`{ s_first, ... }`: every satellite holding expert e of layer l, its first copy "
+    .. "(plan:satellite(l, e)) first; a token uses the nearest in its snapshot" }
+def { "plan:replicas", section = "model", sig = "plan:replicas()",
+  returns = "`{ { layer, expert, satellite }, ... }`: the extra copies by layer and expert "
+    .. "(empty without replicas)" }
 def { "plan:layers", section = "model", sig = "plan:layers()", returns = "L" }
 def { "plan:experts", section = "model", sig = "plan:experts()", returns = "E" }
 def { "plan:save", section = "model", sig = "plan:save(path)",
-  returns = "`true` or `nil, \"path: reason\"`; CSV `layer,role,expert,satellite`, atomic" }
+  returns = "`true` or `nil, \"path: reason\"`; CSV `layer,role,expert,satellite` (role "
+    .. "gateway, expert, or replica for an extra copy), atomic" }
 def { "plan:close", section = "model", sig = "plan:close()", returns = "nothing; frees it now" }
 def { "xnet.plan.load", section = "model", sig = "xnet.plan.load(path, { ... })",
   about = "With `memory_bytes` (and `model`), satellites may hold several experts, checked "
@@ -365,6 +386,9 @@ def { "xnet.plan.new", section = "model", sig = "xnet.plan.new{ ... }",
               { "gateways", "required", "", "`{g_0, ...}`, one per layer" },
               { "experts", "required", "", "`{ {s_00, s_01, ...}, ... }`, one list per layer" },
               { "method", '"custom"', "", "the name it reports" },
+              { "replicas", "nil", "", "`{ { layer =, expert =, satellite = }, ... }`: extra "
+                .. "copies of experts, each on a satellite of its own (with memory_bytes: "
+                .. "within the budget); two copies of one expert on a satellite are an error" },
               { "model", "nil", "", "with memory_bytes: the Model whose expert_bytes count" },
               HOSTING[1], HOSTING[2], HOSTING[3] },
   returns = "Plan" }

@@ -10,7 +10,8 @@
 --   an evaluate result -- one row per layer: layer, per_layer, exact_per_layer,
 --     with the result's scalar fields repeated on every row (tidy form);
 --   a Plan -- the plan file plan:save writes (layer, role, expert, satellite
---     after two '#' lines), which xnet.plan.load reads back;
+--     after two '#' lines; role gateway, expert or replica), which
+--     xnet.plan.load reads back; JSON adds `replicas` when there are any;
 --   a Ring -- layer, position, satellite, gateway (true for the gateway);
 --   a list of numbers, a per_layer table or a Row -- index, value (keys as given);
 --   a table of scalars -- one row.
@@ -44,6 +45,8 @@ local function plan_tree(plan)
     for e = 0, plan:experts() - 1 do row[e + 1] = plan:satellite(l, e) end
     t.satellites[l + 1] = row
   end
+  local replicas = plan:replicas()
+  if #replicas > 0 then t.replicas = json.array(replicas) end
   return t
 end
 
@@ -131,7 +134,10 @@ function export.rows(v)
     for l = 0, v:layers() - 1 do
       rows[#rows + 1] = { layer = l, role = "gateway", expert = nil, satellite = v:gateway(l) }
       for e = 0, v:experts() - 1 do
-        rows[#rows + 1] = { layer = l, role = "expert", expert = e, satellite = v:satellite(l, e) }
+        for c, s in ipairs(v:copies(l, e)) do
+          rows[#rows + 1] = { layer = l, role = c == 1 and "expert" or "replica", expert = e,
+                              satellite = s }
+        end
       end
     end
     return rows, { "layer", "role", "expert", "satellite" }

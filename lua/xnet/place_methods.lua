@@ -163,6 +163,25 @@ end)
 local BUILTIN = {}
 for _, name in ipairs(order) do BUILTIN[name] = true end
 
+-- replicate(net, ring, plan, prof, opts): extra copies of hot experts,
+-- chosen on the placement's own outage draws like the methods above (the
+-- plan keeps the draws it was placed on).
+local function replicate(net, ring, plan, prof, o)
+  if o ~= nil and type(o) ~= "table" then
+    error("bad argument #5 to 'xnet.place.replicate' (options table expected, got " .. type(o)
+          .. ")", 2)
+  end
+  o = o or {}
+  local own = {}
+  for k, v in pairs(o) do
+    if k ~= "placement_seed" and k ~= "in_sample" then own[k] = v end
+  end
+  local pnet, seed = placement_network("replicate", net, o)
+  local copied = call(builtin.replicate, pnet, ring, plan, prof, own)
+  placed_on[copied] = seed
+  return copied
+end
+
 -- place.method(name) -> the method's function; an unknown name raises,
 -- listing the methods (with the nearest one).
 function place.method(name)
@@ -191,7 +210,7 @@ function place.register(name, fn, about)
     error("method name must be a Lua identifier, got " .. tostring(name), 2)
   end
   if BUILTIN[name] or name == "method" or name == "methods" or name == "register"
-     or name == "expected" then
+     or name == "expected" or name == "replicate" then
     error(string.format("'%s' is a built-in name of xnet.place", name), 2)
   end
   if type(fn) ~= "function" then
@@ -219,6 +238,7 @@ end
 -- registered later appear there too.
 function place.install(t)
   t.method, t.methods, t.register = place.method, place.methods, place.register
+  t.replicate = replicate
   for _, name in ipairs(order) do t[name] = methods[name].fn end
   installed = t
   return t

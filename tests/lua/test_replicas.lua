@@ -1,0 +1,142 @@
+-- Replicated experts: plans that hold copies (xnet.plan.new, files, export),
+-- xnet.place.replicate, the nearest-copy rule in xnet.evaluate, and the
+-- errors of bad copies.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local t = require "harness"
+local xnet = require "xnet"
+
+local con = xnet.walker{ planes = 12, sats = 12 }
+local net = xnet.network(con, { snapshots = 6, survival = 0.95, seed = 3 })
+local m = xnet.model{ layers = 4, experts = 8, top_k = 2, hidden = 1024, bytes_per_value = 2,
+                      expert_ffn = 2048, flops_per_s = 1e11 }
+local prof = xnet.profile.zipf(m, 1.2, { seed = 2 })
+local ring = xnet.ring(net, m.layers)
+local plan = xnet.place.spacexnet(net, ring, prof, { in_sample = true })
+local tmp = os.tmpname()
+
+-- replicate: copies go to the hottest experts first, each on a free member
+-- of its layer's subnet; the expected latency does not rise
+local base = xnet.evaluate(net, plan, prof, { tokens = 20000 })
+local rep = xnet.place.replicate(net, ring, plan, prof, { replicas = 12, in_sample = true })
+t.check(#rep:replicas() == 12 and rep:method() == "spacexnet+rep")
+t.check(tostring(rep):find("and 12 replicas", 1, true) ~= nil)
+local used, hottest = {}, { p = -1 }
+for l = 0, 3 do
+  used[plan:gateway(l)] = true
+  local incl = prof:inclusion(l)
+  for e = 0, 7 do
+    used[plan:satellite(l, e)] = true
+    if incl[e] > hottest.p then hottest = { p = incl[e], l = l, e = e } end
+  end
+end
+local in_subnet, fresh = true, true
+for _, r in ipairs(rep:replicas()) do
+  local member = false
+  for _, s in ipairs(ring:subnet(r.layer)) do member = member or s == r.satellite end
+  in_subnet = in_subnet and member
+  fresh = fresh and not used[r.satellite]
+  used[r.satellite] = true
+end
+t.check(in_subnet and fresh, "every copy on a free member of its subnet")
+t.check(#rep:copies(hottest.l, hottest.e) >= 2, "the hottest expert is replicated")
+local with = xnet.evaluate(net, rep, prof, { tokens = 20000 })
+t.check(with.exact_delivered <= base.exact_delivered + 1e-15 and with.exact <= base.exact + 1e-15)
+-- same seed, same draws: no token slower, so the mean and every percentile can only fall
+t.check(with.delivered_mean <= base.delivered_mean + 1e-15
+        and with.delivered_p99 <= base.delivered_p99 + 1e-15)
+-- bytes: floor(bytes / expert_bytes) copies; replicating again adds to them
+t.check(#xnet.place.replicate(net, ring, plan, prof,
+                              { bytes = 5.5 * m.expert_bytes }):replicas() == 5)
+t.check(#xnet.place.replicate(net, ring, rep, prof, { replicas = 3 }):replicas() == 15)
+t.check(xnet.place.replicate(net, ring, plan, prof, { replicas = 12, in_sample = true }) == rep,
+        "deterministic")
+
+-- a plan's file holds its copies, one `replica` row each, and reads back equal
+t.check(rep:save(tmp))
+local text = assert(xnet.read_file(tmp))
+local rows = 0
+for _ in text:gmatch("\n%d+,replica,%d+,%d+") do rows = rows + 1 end
+t.check(rows == 12, "one replica row per copy")
+t.check(xnet.plan.load(tmp) == rep and xnet.plan.load(tmp) ~= plan)
+t.check(assert(xnet.export(rep, tmp .. ".csv")) and xnet.plan.load(tmp .. ".csv") == rep)
+t.check(assert(xnet.export(rep, tmp .. ".json")))
+local tree = require("xnet.json").decode(assert(xnet.read_file(tmp .. ".json")))
+t.check(#tree.replicas == 12 and tree.replicas[1].satellite == rep:replicas()[1].satellite)
+
+-- xnet.plan.new with replicas: copies(l, e) lists the first copy first
+local function plan_of(replicas, extra)
+  local o = { satellites = 144, gateways = {}, experts = {}, replicas = replicas }
+  for l = 0, 3 do
+    o.gateways[l + 1] = plan:gateway(l)
+    o.experts[l + 1] = {}
+    for e = 0, 7 do o.experts[l + 1][e + 1] = plan:satellite(l, e) end
+  end
+  for k, v in pairs(extra or {}) do o[k] = v end
+  return xnet.plan.new(o)
+end
+local free = {}
+for s = 0, 143 do if not used[s] then free[#free + 1] = s end end
+local own = plan_of({ { layer = 1, expert = 3, satellite = free[1] },
+                      { layer = 1, expert = 3, satellite = free[2] } })
+local c = own:copies(1, 3)
+t.check(#c == 3 and c[1] == plan:satellite(1, 3) and c[2] == free[1] and c[3] == free[2])
+t.check(#own:copies(0, 0) == 1 and #plan_of({}):replicas() == 0 and plan_of({}) == plan)
+local first = plan_of({ { layer = 1, expert = 3, satellite = free[2] },
+                        { layer = 1, expert = 3, satellite = free[1] } })
+t.check(first ~= own, "the order of copies is part of the plan")
+t.near(xnet.evaluate(net, first, prof, { tokens = 100 }).exact,
+       xnet.evaluate(net, own, prof, { tokens = 100 }).exact, 1e-15, "the same copies, either order")
+
+-- errors: a copy beside another of its expert, on another expert's satellite
+-- (one expert per satellite), out of range, over the memory budget
+t.check_error("layer 1 expert 3 has two copies on satellite " .. plan:satellite(1, 3), plan_of,
+              { { layer = 1, expert = 3, satellite = plan:satellite(1, 3) } })
+t.check_error("layer 2 expert 0 has two copies on satellite " .. free[1], plan_of,
+              { { layer = 2, expert = 0, satellite = free[1] },
+                { layer = 2, expert = 0, satellite = free[1] } })
+t.check_error("satellite " .. plan:satellite(0, 1) .. " holds both layer 0 expert 1 and layer 1 expert 3",
+              plan_of, { { layer = 1, expert = 3, satellite = plan:satellite(0, 1) } })
+t.check_error("expert 8 out of range [0, 8)", plan_of, { { layer = 0, expert = 8, satellite = free[1] } })
+t.check_error("layer 4 out of range [0, 4)", plan_of, { { layer = 4, expert = 0, satellite = free[1] } })
+t.check_error("satellite 144 out of range [0, 144)", plan_of,
+              { { layer = 0, expert = 0, satellite = 144 } })
+t.check_error("replica 1 must be a table", plan_of, { 7 })
+t.check_error("replicas must be a list", plan_of, 7)
+local hosted = { memory_bytes = 2 * m.expert_bytes, model = m }
+t.check(#plan_of({ { layer = 0, expert = 0, satellite = plan:satellite(0, 1) } }, hosted):replicas() == 1)
+t.check_error("satellite " .. plan:satellite(0, 1) .. " holds more than 2 experts (layer 1 expert copy 0 "
+              .. "is one too many)", plan_of,
+              { { layer = 0, expert = 0, satellite = plan:satellite(0, 1) },
+                { layer = 1, expert = 0, satellite = plan:satellite(0, 1) } }, hosted)
+t.check_error("layer 0 expert copy 0 is on satellite " .. plan:gateway(1) .. ", the gateway of layer 1",
+              plan_of, { { layer = 0, expert = 0, satellite = plan:gateway(1) } }, hosted)
+
+-- files: an unknown expert, a duplicate copy, a bad role, over the budget
+local function load_text(extra, o)
+  local body = assert(xnet.read_file(tmp))
+  assert(xnet.write_file(tmp .. ".bad", body .. extra))
+  return xnet.plan.load(tmp .. ".bad", o)
+end
+local p, err = load_text("0,replica,9,5\n")
+t.check(p == nil and err:find("expert 9 out of range [0, 8)", 1, true) ~= nil, err)
+p, err = load_text(string.format("2,replica,1,%d\n", plan:satellite(2, 1)))
+t.check(p == nil and err:find("layer 2 expert 1 has two copies on satellite", 1, true) ~= nil, err)
+p, err = load_text("0,copy,1,5\n")
+t.check(p == nil and err:find("'layer,replica,e,satellite'", 1, true) ~= nil, err)
+p, err = load_text(string.format("0,replica,1,%d\n0,replica,2,%d\n", plan:satellite(3, 7),
+                                 plan:satellite(3, 7)), { memory_bytes = 2 * m.expert_bytes, model = m })
+t.check(p == nil and err:find("holds more than 2 experts", 1, true) ~= nil, err)
+
+-- replicate's errors: not the ring's gateways, no room left, both or neither budget
+t.check_error("only ", xnet.place.replicate, net, ring, plan, prof, { replicas = 1000 })
+t.check_error("give exactly one of replicas", xnet.place.replicate, net, ring, plan, prof, {})
+t.check_error("give exactly one of replicas", xnet.place.replicate, net, ring, plan, prof,
+              { replicas = 1, bytes = 1 })
+t.check_error("replicas must be in [0", xnet.place.replicate, net, ring, plan, prof, { replicas = -1 })
+local rp = xnet.place.randplace(net, ring, prof, { seed = 4 })
+t.check_error("the plan's gateway of layer 0 is satellite", xnet.place.replicate, net, ring, rp,
+              prof, { replicas = 1 })
+t.check_error("unknown option", xnet.place.replicate, net, ring, plan, prof, { replica = 1 })
+
+for _, f in ipairs{ tmp, tmp .. ".bad", tmp .. ".csv", tmp .. ".json" } do os.remove(f) end
+t.done()
