@@ -87,7 +87,7 @@ static int l_evaluate(lua_State *L)
     int want_exact = xnet_l_opt_boolean(L, 4, "exact", 1);
     double retry_s = xnet_l_opt_number(L, 4, "retry_s", 0);
     if (xnet_l_rawfield(L, 4, "retry_s") != LUA_TNIL && !(retry_s > 0 && isfinite(retry_s))) {
-        return luaL_error(L, "retry_s must be > 0 and finite, got %f", retry_s);
+        return xnet_l_error(L, "retry_s must be > 0 and finite, got %.14g", retry_s);
     }
     lua_pop(L, 1);
     int has_user = xnet_l_rawfield(L, 4, "user") != LUA_TNIL;

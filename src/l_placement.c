@@ -298,20 +298,23 @@ static xnet_plan_t **new_plan(lua_State *L)
 static int hosting_options(lua_State *L, int idx, xnet_hosting_t *h)
 {
     memset(h, 0, sizeof *h);
-    if (lua_type(L, idx) != LUA_TTABLE || xnet_l_rawfield(L, idx, "memory_bytes") == LUA_TNIL) {
-        if (lua_type(L, idx) == LUA_TTABLE) {
-            lua_pop(L, 1);
-        }
+    if (lua_type(L, idx) != LUA_TTABLE) {
         return 0;
     }
-    lua_pop(L, 1);
-    h->memory_bytes = xnet_l_opt_number(L, idx, "memory_bytes", 0);
+    /* checked even without memory_bytes: a wrong value is never ignored */
     lua_Integer p = xnet_l_opt_integer(L, idx, "parallel_experts", 1);
     if (p < 1 || p > XNET_MAX_TOP_K) {
         luaL_error(L, "parallel_experts must be in [1, %d], got %I", XNET_MAX_TOP_K, p);
     }
+    int gateway_hosts = xnet_l_opt_boolean(L, idx, "gateway_hosts", 0);
+    int has_memory = xnet_l_rawfield(L, idx, "memory_bytes") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (!has_memory) {
+        return 0;
+    }
+    h->memory_bytes = xnet_l_opt_number(L, idx, "memory_bytes", 0);
     h->parallel_experts = (int)p;
-    h->gateway_hosts = xnet_l_opt_boolean(L, idx, "gateway_hosts", 0);
+    h->gateway_hosts = gateway_hosts;
     if (!(h->memory_bytes > 0) || !isfinite(h->memory_bytes)) {
         xnet_l_error(L, "memory_bytes must be > 0 and finite, got %.14g", h->memory_bytes);
     }
@@ -323,13 +326,20 @@ static int plan_hosting_options(lua_State *L, int idx, const char *what, xnet_ho
                                 double *expert_bytes)
 {
     int hosted = hosting_options(L, idx, h);
-    if (hosted) {
-        if (xnet_l_rawfield(L, idx, "model") == LUA_TNIL) {
-            luaL_error(L, "%s: memory_bytes needs the model (its expert_bytes)", what);
-        }
-        *expert_bytes = xnet_l_check_model(L, -1)->expert_bytes;
-        lua_pop(L, 1);
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        return hosted;
     }
+    if (xnet_l_rawfield(L, idx, "model") != LUA_TNIL) { /* checked even when unused */
+        if (!luaL_testudata(L, -1, XNET_MODEL_MT)) {
+            luaL_error(L, "%s: option 'model' must be a Model, got %s", what, luaL_typename(L, -1));
+        }
+        if (hosted) {
+            *expert_bytes = xnet_l_check_model(L, -1)->expert_bytes;
+        }
+    } else if (hosted) {
+        luaL_error(L, "%s: memory_bytes needs the model (its expert_bytes)", what);
+    }
+    lua_pop(L, 1);
     return hosted;
 }
 

@@ -2,6 +2,8 @@
 -- shells as Walker constellations, each file citing the source of its numbers.
 -- A multi-shell constellation is a list of shells; spacexnet builds a network
 -- per shell and models no links between shells.
+local util = require "xnet.util"
+
 local M = {}
 
 -- Defaults for fields a catalogue shell may leave out.
@@ -72,7 +74,7 @@ function M.load(xnet, name, shell, opts)
   if shell ~= nil then
     if math.type(shell) ~= "integer" or shell < 1 or shell > #t.shells then
       error(string.format("shell must be an integer in [1, %d] for '%s', got %s", #t.shells, name,
-                          tostring(shell)), 2)
+                          util.describe(shell)), 2)
     end
     return walker(t.shells[shell])
   end

@@ -2,6 +2,8 @@
 -- link that touches them down in every snapshot, so their experts and
 -- gateways are unreachable and the tokens that need them undelivered), and
 -- xnet.place.repair re-places what a plan lost with the fewest moves.
+local util = require "xnet.util"
+
 local failures = {}
 
 -- Uniform on [0, 1) from (seed, i) alone: splitmix64 of the pair, so a
@@ -56,7 +58,7 @@ function failures.install(xnet)
       for i, s in ipairs(o.satellites) do
         if not integer(s) then
           error(string.format("xnet.fail: satellite %d must be an integer id, got %s", i,
-                              tostring(s)), 2)
+                              util.describe(s)), 2)
         end
         if s < 0 or s >= n then
           error(string.format("xnet.fail: satellite %d out of range [0, %d)", s, n), 2)
@@ -66,10 +68,10 @@ function failures.install(xnet)
     else
       local r, seed = o.rate, o.seed or 1
       if type(r) ~= "number" or not (r >= 0 and r <= 1) then
-        error("xnet.fail: rate must be in [0, 1], got " .. tostring(r), 2)
+        error("xnet.fail: rate must be in [0, 1], got " .. util.describe(r), 2)
       end
       if not integer(seed) or seed < 0 then
-        error("xnet.fail: seed must be an integer >= 0, got " .. tostring(seed), 2)
+        error("xnet.fail: seed must be an integer >= 0, got " .. util.describe(seed), 2)
       end
       seed = math.tointeger(seed)
       for s = 0, n - 1 do
@@ -123,6 +125,10 @@ function failures.install(xnet)
       if k ~= "variant" then
         error(xnet.unknown_name("option", tostring(k), { "variant" }, "xnet.place.repair"), 2)
       end
+    end
+    if o.variant ~= nil and o.variant ~= "A" and o.variant ~= "B" then
+      error("xnet.place.repair: option 'variant' must be \"A\" or \"B\", got "
+            .. util.describe(o.variant), 2)
     end
     local down = failed_of[net] or {}
     if plan:hosting() then

@@ -155,8 +155,30 @@ end
 -- cycle), naming where it is. exact: when value is an object holding NaN or
 -- infinities, add the member "nonfinite" that lists them (see the top);
 -- raises if value already has a member of that name.
+-- Options of encode and decode: name -> the Lua type of its value.
+local function check_options(opts, fname, allowed)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(string.format("%s: options must be a table, got %s", fname, type(opts)), 3)
+  end
+  for k, x in pairs(opts) do
+    if not allowed[k] then
+      local names = {}
+      for name in pairs(allowed) do names[#names + 1] = name end
+      table.sort(names)
+      error(string.format("%s: unknown option %s (allowed: %s)", fname, json.string(tostring(k)),
+                          table.concat(names, ", ")), 3)
+    end
+    if type(x) ~= allowed[k] then
+      error(string.format("%s: option '%s' must be a %s, got %s", fname, k, allowed[k],
+                          x ~= x and "nan" or type(x)), 3)
+    end
+  end
+  return opts
+end
+
 function json.encode(v, opts)
-  opts = opts or {}
+  opts = check_options(opts, "json.encode", { indent = "string", exact = "boolean" })
   if opts.exact and type(v) == "table" and v ~= json.null and not array_range(v) then
     local found = {}
     find_nonfinite(v, "", found, {})
@@ -326,6 +348,7 @@ end
 -- Arrays come back marked with json.array, null as json.null. exact: put
 -- back the NaN and infinities a top-level "nonfinite" member lists.
 function json.decode(s, opts)
+  opts = check_options(opts, "json.decode", { exact = "boolean" })
   local ok, v, i = pcall(read_value, s, 1, 0)
   if not ok then
     if type(v) == "table" and v.json_error then return nil, v.json_error end
@@ -333,7 +356,7 @@ function json.decode(s, opts)
   end
   i = skip(s, i)
   if i <= #s then return nil, where(s, i, "trailing characters") end
-  if opts and opts.exact and type(v) == "table" and getmetatable(v) ~= array_mt
+  if opts.exact and type(v) == "table" and getmetatable(v) ~= array_mt
      and v.nonfinite ~= nil then
     return restore_nonfinite(v)
   end

@@ -33,17 +33,23 @@ function paper.setup(o)
     end
     p[k] = v
   end
-  local model = xnet.model(p.model, { layers = p.layers, ctx_flops = p.ctx_flops,
-                                      utilisation = p.utilisation })
-  local con = xnet.walker{ pattern = p.pattern, planes = p.planes, sats = p.sats,
-                           phasing = p.phasing, altitude_km = p.altitude_km,
-                           inclination_deg = p.inclination_deg }
-  local net = xnet.network(con, { snapshots = p.snapshots, survival = p.survival,
-                                  omega_max = p.omega_max, max_range_km = p.max_range_km,
-                                  margin_km = p.margin_km, bits = model.message_bits,
-                                  rate_bps = p.rate_bps, proc_s = p.proc_s, seed = p.seed,
-                                  cross_plane_max_lat_deg = p.cross_plane_max_lat_deg })
-  return { con = con, net = net, model = model, ring = xnet.ring(net, model.layers), params = p }
+  -- A bad setting is reported at the caller's line, not at this function's.
+  local ok, res = pcall(function()
+    local model = xnet.model(p.model, { layers = p.layers, ctx_flops = p.ctx_flops,
+                                        utilisation = p.utilisation })
+    local con = xnet.walker{ pattern = p.pattern, planes = p.planes, sats = p.sats,
+                             phasing = p.phasing, altitude_km = p.altitude_km,
+                             inclination_deg = p.inclination_deg }
+    local net = xnet.network(con, { snapshots = p.snapshots, survival = p.survival,
+                                    omega_max = p.omega_max, max_range_km = p.max_range_km,
+                                    margin_km = p.margin_km, bits = model.message_bits,
+                                    rate_bps = p.rate_bps, proc_s = p.proc_s, seed = p.seed,
+                                    cross_plane_max_lat_deg = p.cross_plane_max_lat_deg })
+    return { con = con, net = net, model = model, ring = xnet.ring(net, model.layers),
+             params = p }
+  end)
+  if not ok then error((tostring(res):gsub("^[^:]*:%d+: ", "")), 2) end
+  return res
 end
 
 -- paper.plan(setup, method, profile, { seed =, variant = }) -> Plan: any

@@ -8,6 +8,7 @@
 -- Every method accepts `seed` and `variant` (a method that does not use one
 -- ignores it); other options are checked by name.
 local core = require "xnet.core"
+local util = require "xnet.util"
 
 local place = {}
 -- The kernel's functions, copied before install() puts the wrappers in
@@ -102,7 +103,7 @@ local function placement_network(name, net, o)
   if seed == nil then
     seed = params.seed + 1
   elseif math.type(seed) ~= "integer" or seed < 0 then
-    error(string.format("placement_seed must be an integer >= 0, got %s", tostring(seed)), 4)
+    error(string.format("placement_seed must be an integer >= 0, got %s", util.describe(seed)), 4)
   end
   if params.survival == 1 then return net, seed end -- no link can fail: the same network
   local per = placement_nets[net]

@@ -113,6 +113,31 @@ function plot.label(name)
   return (name:gsub("_", " "))
 end
 
+-- What the options of simple types hold (the others are checked where used);
+-- "or false": false is allowed too.
+local OPTION_TYPES = {
+  x = "string", by = "string", errors = "string", out = "string", title = "string",
+  xlabel = "string", ylabel = "string", where = "table", labels = "table", ground = "table",
+  logx = "boolean", logy = "boolean", links = "boolean", snapshot = "integer",
+  gnuplot = "string or false", coastlines = "string or false",
+}
+
+local function has_type(v, want)
+  if want == "integer" then return math.type(v) == "integer" end
+  return type(v) == want:match("^%a+") or (v == false and want:find("or false", 1, true) ~= nil)
+end
+
+local function check_types(o, fname)
+  for k, v in pairs(o) do
+    local want = OPTION_TYPES[k]
+    if want and not has_type(v, want) then
+      fail("option '%s' of %s must be a%s %s, got %s", k, fname,
+           want:match("^[aeiou]") and "n" or "", want,
+           type(v) == "number" and util.describe(v) or type(v))
+    end
+  end
+end
+
 -- plot.aggregate{ data =, x =, y =, by =, where =, errors = "sd", labels = }
 -- -> { xs = { x values }, series = { { y =, value =, label =, at = { [x] = stats } } },
 --      numeric_x = bool, errors =, n_min =, n_max = } | nil, message
@@ -123,9 +148,11 @@ end
 -- Raises on misuse; returns nil, message when the data cannot be read or no
 -- row matches.
 function plot.aggregate(o)
+  if type(o) ~= "table" then fail("plot.aggregate needs a table of options, got %s", type(o)) end
+  check_types(o, "xnet.plot.aggregate")
   local errors = o.errors or "sd"
   if not ERROR_TEXT[errors] then
-    fail("%s", core.unknown_name("errors", tostring(errors), ERRORS))
+    fail("%s", core.unknown_name("errors", errors, ERRORS))
   end
   local ys = type(o.y) == "table" and o.y or { o.y }
   if type(o.x) ~= "string" or #ys == 0 then
@@ -263,7 +290,9 @@ local function check_look(o)
   if type(o.size) ~= "table" or math.type(o.size[1]) ~= "integer"
      or math.type(o.size[2]) ~= "integer" or o.size[1] < 100 or o.size[2] < 100
      or o.size[1] > 10000 or o.size[2] > 10000 then
-    fail("size must be { width, height } in pixels, each an integer in [100, 10000]")
+    local got = type(o.size) ~= "table" and type(o.size)
+                or string.format("{ %s, %s }", util.describe(o.size[1]), util.describe(o.size[2]))
+    fail("size must be { width, height } in pixels, each an integer in [100, 10000], got %s", got)
   end
   o.formats = o.formats or { "svg", "png" }
   if type(o.formats) == "string" then o.formats = { o.formats } end
@@ -361,16 +390,17 @@ local ALLOWED = {
           "gnuplot", "ground", "links", "coastlines" },
 }
 
--- A misspelt option must not be silently ignored.
+-- A misspelt option must not be silently ignored, nor a value of the wrong type.
 local function check_options(o, kind)
   if type(o) ~= "table" then fail("plot.%s needs a table of options, got %s", kind, type(o)) end
   local known = {}
   for _, k in ipairs(ALLOWED[kind]) do known[k] = true end
-  for k in pairs(o) do
+  for k, v in pairs(o) do
     if not known[k] then
       fail("%s", core.unknown_name("option", tostring(k), ALLOWED[kind], "xnet.plot." .. kind))
     end
   end
+  check_types(o, "xnet.plot." .. kind)
 end
 
 -- Copy the options (the caller's table is left alone) and check the common ones.

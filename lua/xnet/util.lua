@@ -10,9 +10,13 @@ function util.sorted_keys(t)
   return keys
 end
 
--- util.describe(v) -> v for a message: strings quoted, the rest as tostring
+-- util.describe(v) -> v for a message: strings quoted, NaN as "nan" (as the
+-- kernel's messages say it: tostring gives "-nan" for 0/0 on x86, a sign that
+-- means nothing), the rest as tostring
 function util.describe(v)
-  return type(v) == "string" and string.format("%q", v) or tostring(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  if v ~= v then return "nan" end
+  return tostring(v)
 end
 
 -- util.copy(t) -> a shallow copy of t

@@ -64,4 +64,125 @@ t.check_error("link 2 (2, 3) repeats link 1 (2, 3)", xnet.network, w,
 t.check(xnet.network(w, { snapshots = 1, links = { { 0, 1 }, { 1, 2 }, { 0, 2 } } }),
         "distinct pairs are accepted")
 
+-- NaN in every option of every documented function, and in the numeric
+-- arguments: an error naming the option, "nan" never "-nan", raised at the
+-- caller (no location inside spacexnet's own modules, no Lua runtime error).
+do
+  local doc = require "xnet.doc"
+  local tmp = t.tmpdir()
+  local m2 = xnet.model("llama-moe-3.5b", { layers = 2 })
+  local prof2 = xnet.profile.uniform(m2)
+  local set = xnet.tle(w:tle())
+  local rows = { { x = 1, y = 2 } }
+  local function with(o, fields)
+    for k, v in pairs(fields) do if o[k] == nil then o[k] = v end end
+    return o
+  end
+  local calls = {
+    ["xnet.walker"] = function(o) return xnet.walker(o) end,
+    ["con:tle"] = function(o) return w:tle(o) end,
+    ["set:shell"] = function(o) return set:shell(with(o, { planes = 6 })) end,
+    ["xnet.ground"] = function(o) o[1] = site; return xnet.ground(o) end,
+    ["xnet.network"] = function(o) return xnet.network(w, with(o, { snapshots = 2 })) end,
+    ["row:mean"] = function(o) return net:latency(0, 0):mean(o) end,
+    ["xnet.profile.zipf"] = function(o) return xnet.profile.zipf(m2, 1, o) end,
+    ["xnet.profile.dirichlet"] = function(o) return xnet.profile.dirichlet(m2, 1, o) end,
+    ["xnet.profile.table"] = function(o)
+      local weights = {}
+      for l = 1, 2 do weights[l] = { 1, 1, 1, 1, 1, 1, 1, 1 } end
+      return xnet.profile.table(m2, weights, o)
+    end,
+    ["xnet.ring"] = function(o) return xnet.ring(net, 2, o) end,
+    ["xnet.place.expected"] = function(o) return xnet.place.expected(net, ring, o) end,
+    ["xnet.plan.load"] = function(o)
+      assert(plan:save(tmp .. "/plan.csv"))
+      return xnet.plan.load(tmp .. "/plan.csv", o)
+    end,
+    ["xnet.plan.new"] = function(o)
+      return xnet.plan.new(with(o, { satellites = 360, gateways = { 0, 1 },
+                                     experts = { { 2, 3 }, { 4, 5 } } }))
+    end,
+    ["xnet.place.repair"] = function(o) return xnet.place.repair(net, ring, plan, prof, o) end,
+    ["xnet.evaluate"] = function(o) return xnet.evaluate(net, plan, prof, with(o, { tokens = 100 })) end,
+    ["xnet.serve"] = function(o)
+      if o.streams == nil and o.rate_tokens_s == nil then o.streams = 2 end
+      return xnet.serve(net, plan, prof, with(o, { duration_s = 1 }))
+    end,
+    ["xnet.fail"] = function(o)
+      if o.satellites == nil and o.rate == nil then o.rate = 0.1 end
+      return xnet.fail(net, o)
+    end,
+    ["xnet.write_file"] = function(o) return xnet.write_file(tmp .. "/f", "x", o) end,
+    ["xnet.limits"] = function(o)
+      local saved = xnet.limits()
+      local ok, err = pcall(xnet.limits, o)
+      xnet.limits { memory_mb = saved.memory_mb, workers = saved.workers, paths = saved.paths }
+      if not ok then error(err, 0) end
+    end,
+    ["xnet.study"] = function(o)
+      return xnet.study(with(o, { name = "x", grid = { a = { 1 } }, run = print }))
+    end,
+    ["xnet.plot.aggregate"] = function(o)
+      return require("xnet.plot").aggregate(with(o, { data = rows, x = "x", y = "y" }))
+    end,
+    ["xnet.json.encode"] = function(o) return require("xnet.json").encode({}, o) end,
+    ["xnet.json.decode"] = function(o) return require("xnet.json").decode("{}", o) end,
+  }
+  for _, kind in ipairs { "lines", "bars" } do
+    calls["xnet.plot." .. kind] = function(o)
+      return xnet.plot[kind](with(o, { data = rows, x = "x", y = "y", out = tmp .. "/p" }))
+    end
+  end
+  calls["xnet.plot.map"] = function(o)
+    return xnet.plot.map(with(o, { net = net, ring = ring, out = tmp .. "/map" }))
+  end
+  for _, name in ipairs(xnet.place.methods()) do
+    calls["xnet.place." .. name] = function(o) return xnet.place[name](net, ring, prof, o) end
+  end
+  local function clear(err)
+    err = tostring(err)
+    return not err:find("-nan", 1, true) and not err:find("lua/xnet/", 1, true)
+           and not err:find("attempt to", 1, true) and not err:find("bad argument #1 to 'for", 1, true)
+  end
+  local uncovered, quiet, unclear, options = {}, {}, {}, 0
+  for _, e in ipairs(doc.entries) do
+    if e.options and #e.options > 0 then
+      local call = calls[e.name]
+      if not call then uncovered[#uncovered + 1] = e.name end
+      for _, opt in ipairs(call and e.options or {}) do
+        local name = opt[1]:match("^[%w_]+")
+        local ok, err = pcall(call, { [name] = nan })
+        options = options + 1
+        if ok then
+          quiet[#quiet + 1] = e.name .. " " .. name
+        elseif not clear(err) or not tostring(err):find(name, 1, true) then
+          unclear[#unclear + 1] = e.name .. " " .. name .. ": " .. tostring(err)
+        end
+      end
+    end
+  end
+  t.check(#uncovered == 0, "documented functions with options this test does not call: "
+          .. table.concat(uncovered, ", "))
+  t.check(options > 150 and #quiet == 0, options .. " options; NaN accepted by: "
+          .. table.concat(quiet, ", "))
+  t.check(#unclear == 0, "unclear messages for NaN:\n" .. table.concat(unclear, "\n"))
+
+  -- numeric arguments
+  local con = net:constellation()
+  local positional = {
+    { "layers", xnet.ring, net, nan }, { "exponent", xnet.profile.zipf, m2, nan },
+    { "alpha", xnet.profile.dirichlet, m2, nan }, { "seconds", xnet.sleep, nan },
+    { "snapshot", net.latency, net, 0, nan }, { "src", net.latency, net, nan, 0 },
+    { "snapshot", net.time, net, nan }, { "snapshot", net.links, net, nan },
+    { "id", con.position, con, nan, 0 }, { "t", con.position, con, 0, nan },
+    { "l", plan.gateway, plan, nan }, { "e", plan.satellite, plan, 0, nan },
+  }
+  for _, c in ipairs(positional) do
+    local ok, err = pcall(table.unpack(c, 2))
+    t.check(not ok and clear(err) and tostring(err):find("nan", 1, true), c[1] .. ": "
+            .. tostring(err))
+  end
+  t.rmtree(tmp)
+end
+
 t.done()
