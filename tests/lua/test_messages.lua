@@ -103,6 +103,10 @@ do
                                      experts = { { 2, 3 }, { 4, 5 } } }))
     end,
     ["xnet.place.repair"] = function(o) return xnet.place.repair(net, ring, plan, prof, o) end,
+    ["xnet.place.replicate"] = function(o)
+      if o.replicas == nil and o.bytes == nil then o.replicas = 1 end
+      return xnet.place.replicate(net, ring, plan, prof, o)
+    end,
     ["xnet.evaluate"] = function(o) return xnet.evaluate(net, plan, prof, with(o, { tokens = 100 })) end,
     ["xnet.serve"] = function(o)
       if o.streams == nil and o.rate_tokens_s == nil then o.streams = 2 end
