@@ -16,8 +16,6 @@
  * seeded from (seed, block) alone (docs/model.md section 9), so the
  * results do not depend on the number of workers. */
 #define SAMPLE_BLOCK_TOKENS 4096
-/* The sampler's (snapshot, set) table is never larger than this. */
-#define STEP_TABLE_MAX_BYTES (256.0 * 1024 * 1024)
 
 void xnet_cost_destroy(xnet_cost_t *cost)
 {
@@ -354,71 +352,81 @@ static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng
     return profile->members + draw_set_index(profile, l, rng) * (size_t)profile->top_k;
 }
 
-/* What a token that draws one set in one snapshot meets at that layer. */
-typedef struct {
-    double latency_s; /* the layer's latency there, +inf when a path is cut */
-    double charged_s; /* the wait for the first retry that gets through + the latency there */
-    int next;         /* that retry's snapshot; -1: none within one horizon */
-} set_step_t;
+/* The layers of token_latency from the table steps[snapshot x sets]: the
+ * same draws and the same bits, a lookup per layer. */
+static double token_from_table(const xnet_set_step_t *steps, const xnet_profile_t *profile,
+                               int L, int tau, xnet_rng_t *rng, double total, double *layer,
+                               int charge, double *charged, double *wlayer)
+{
+    size_t sets = profile->first[L];
+    /* row: the token's snapshot; at: where its charged twin runs */
+    const xnet_set_step_t *row = steps + (size_t)tau * sets, *at = row;
+    double wtotal = total;
+    int through = charge;
+    for (int l = 0; l < L; l++) {
+        size_t s = draw_set_index(profile, l, rng);
+        double v = row[s].latency_s;
+        layer[l] = v;
+        total += v;
+        if (through) {
+            const xnet_set_step_t *st = at + s;
+            if (st->next < 0) {
+                through = 0;
+            } else {
+                wlayer[l] = st->charged_s;
+                wtotal += st->charged_s;
+                at = steps + (size_t)st->next * sets;
+            }
+        }
+        if (!through && !isfinite(total)) {
+            break;
+        }
+    }
+    *charged = through ? wtotal : HUGE_VAL;
+    return total;
+}
 
 /* One token at snapshot tau: its latency (access included) and per layer in
  * layer[L]; +inf when a path is cut (the token is not delivered). With
  * charge set, also the token charged for cut paths (docs/model.md section
  * 9): *charged and wlayer[L], the token waiting where a layer's paths are
  * cut and going on from the snapshot its retry found; +inf when lost. With
- * steps (snapshot x sets, enumerated sets only), every drawn set's outcome
- * is read from the table instead of computed: the same draws, the same bits. */
+ * steps (enumerated sets only), every drawn set's outcome is read from the
+ * table (token_from_table). */
 static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                            xnet_compute_t compute, const set_step_t *steps, int tau,
+                            xnet_compute_t compute, const xnet_set_step_t *steps, int tau,
                             xnet_rng_t *rng, double *layer, int charge, double *charged,
                             double *wlayer)
 {
     int L = cost->layers, E = cost->experts, k = profile->top_k, drawn[XNET_MAX_TOP_K];
     const double *path = cost->path_s + (size_t)tau * L * E;
     const double *hop = cost->hop_s + (size_t)tau * L;
-    size_t sets = profile->first[L];
     double total = cost->access_s ? cost->access_s[tau] : 0;
     *charged = HUGE_VAL;
     if (!isfinite(total)) {
         return HUGE_VAL;
     }
+    if (steps) {
+        return token_from_table(steps, profile, L, tau, rng, total, layer, charge, charged,
+                                wlayer);
+    }
     double wtotal = total;
     int sigma = tau, through = charge;
     for (int l = 0; l < L && (isfinite(total) || through); l++) {
-        const int *members = NULL;
-        size_t s = 0;
-        double v;
-        if (steps) {
-            s = draw_set_index(profile, l, rng);
-            v = steps[(size_t)tau * sets + s].latency_s;
-        } else {
-            members = draw_set(profile, l, rng, drawn);
-            v = set_latency(cost, l, tau, path + (size_t)l * E, members, k,
-                            compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0),
-                            compute.expert_s);
-        }
+        const int *members = draw_set(profile, l, rng, drawn);
+        double v = set_latency(cost, l, tau, path + (size_t)l * E, members, k,
+                               compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0),
+                               compute.expert_s);
         layer[l] = v;
         total += v;
-        if (!through) {
-            continue;
-        }
         int next;
-        double wait, cost_s = 0;
-        if (steps) {
-            const set_step_t *st = &steps[(size_t)sigma * sets + s];
-            next = st->next;
-            cost_s = st->charged_s;
-        } else if (xnet_retry_snapshot(cost, l, sigma, members, k, compute, &next, &wait)) {
-            next = -1;
-        } else {
-            cost_s = wait + (next == tau ? v : xnet_set_latency(cost, l, next, members, k,
-                                                                 compute));
-        }
-        if (next < 0) {
+        double wait;
+        if (through && xnet_retry_snapshot(cost, l, sigma, members, k, compute, &next, &wait)) {
             through = 0;
-        } else {
-            wlayer[l] = cost_s;
-            wtotal += cost_s;
+        } else if (through) {
+            wlayer[l] = wait + (next == tau ? v : xnet_set_latency(cost, l, next, members, k,
+                                                                   compute));
+            wtotal += wlayer[l];
             sigma = next;
         }
     }
@@ -432,22 +440,23 @@ typedef struct {
     const xnet_cost_t *cost;
     const xnet_profile_t *profile;
     xnet_compute_t compute;
-    int charge;
-    set_step_t *steps;
+    int charge, l0, l1;
+    xnet_set_step_t *steps;
 } steps_job;
 
-/* One snapshot's row of the table: every layer's sets. */
+/* One snapshot's row of the table: the sets of layers [l0, l1). */
 static int fill_steps(void *ctx, int worker, int t)
 {
     (void)worker;
     const steps_job *j = ctx;
     const xnet_profile_t *p = j->profile;
-    int L = j->cost->layers, k = p->top_k;
-    set_step_t *row = j->steps + (size_t)t * p->first[L];
-    for (int l = 0; l < L; l++) {
+    int k = p->top_k;
+    size_t first = p->first[j->l0], n = p->first[j->l1] - first;
+    xnet_set_step_t *row = j->steps + (size_t)t * n;
+    for (int l = j->l0; l < j->l1; l++) {
         for (size_t s = p->first[l]; s < p->first[l + 1]; s++) {
             const int *members = p->members + s * (size_t)k;
-            set_step_t *st = &row[s];
+            xnet_set_step_t *st = &row[s - first];
             double wait;
             st->latency_s = xnet_set_latency(j->cost, l, t, members, k, j->compute);
             st->charged_s = HUGE_VAL;
@@ -464,6 +473,13 @@ static int fill_steps(void *ctx, int worker, int t)
     return XNET_OK;
 }
 
+int xnet_set_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                   xnet_compute_t compute, int charge, int l0, int l1, xnet_set_step_t *steps)
+{
+    steps_job j = {cost, profile, compute, charge, l0, l1, steps};
+    return xnet_pool_run(cost->snapshots, xnet_workers(), fill_steps, &j);
+}
+
 static int step_tables_allowed = 1;
 
 void xnet_latency_set_step_table(int allowed)
@@ -475,25 +491,25 @@ void xnet_latency_set_step_table(int allowed)
  * tokens draw each entry about once or more (then it costs less than
  * computing every draw); *out NULL otherwise. Rows on every worker. */
 static int build_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                       xnet_compute_t compute, int charge, size_t tokens, set_step_t **out)
+                       xnet_compute_t compute, int charge, size_t tokens, xnet_set_step_t **out)
 {
     *out = NULL;
     int T = cost->snapshots, L = cost->layers;
-    double entries = (double)profile->first[L] * T, bytes = entries * sizeof(set_step_t);
+    double entries = (double)profile->first[L] * T, bytes = entries * sizeof(xnet_set_step_t);
     if (profile->topk || !step_tables_allowed || entries > (double)tokens * L
-        || bytes > STEP_TABLE_MAX_BYTES || bytes > xnet_memory_limit_bytes() / 4) {
+        || bytes > XNET_STEP_TABLE_MAX_BYTES || bytes > xnet_memory_limit_bytes() / 4) {
         return XNET_OK;
     }
-    steps_job j = {cost, profile, compute, charge, malloc((size_t)bytes + 1)};
-    if (!j.steps) {
+    xnet_set_step_t *steps = malloc((size_t)bytes + 1);
+    if (!steps) {
         return XNET_OK; /* the sampler computes every draw instead */
     }
-    int rc = xnet_pool_run(T, xnet_workers(), fill_steps, &j);
+    int rc = xnet_set_steps(cost, profile, compute, charge, 0, L, steps);
     if (rc) {
-        free(j.steps);
+        free(steps);
         return rc;
     }
-    *out = j.steps;
+    *out = steps;
     return XNET_OK;
 }
 
@@ -584,7 +600,7 @@ typedef struct {
     const xnet_cost_t *cost;
     const xnet_profile_t *profile;
     xnet_compute_t compute;
-    const set_step_t *steps; /* NULL: every draw computed */
+    const xnet_set_step_t *steps; /* NULL: every draw computed */
     size_t tokens;
     uint64_t seed;
     int snapshot, charge;
@@ -599,6 +615,14 @@ typedef struct {
 static uint64_t sample_block_seed(uint64_t seed, uint64_t block)
 {
     return xnet_mix64(xnet_mix64(seed) ^ block);
+}
+
+/* sum[l] += x[l]; restrict lets the compiler vectorise it (the same bits). */
+static inline void add_layers(double *restrict sum, const double *restrict x, int n)
+{
+    for (int l = 0; l < n; l++) {
+        sum[l] += x[l];
+    }
 }
 
 static int sample_block(void *ctx, int worker, int b)
@@ -626,17 +650,13 @@ static int sample_block(void *ctx, int worker, int b)
             s.access_sum += j->cost->access_s ? j->cost->access_s[tau] : 0;
             s.sum += total;
             s.sumsq += total * total;
-            for (int l = 0; l < L; l++) {
-                sum_layer[l] += layer[l];
-            }
+            add_layers(sum_layer, layer, L);
         }
         if (isfinite(charged)) {
             wlat[ws.delivered++] = charged;
             ws.sum += charged;
             ws.sumsq += charged * charged;
-            for (int l = 0; l < L; l++) {
-                wsum_layer[l] += wlayer[l];
-            }
+            add_layers(wsum_layer, wlayer, L);
         }
     }
     j->sums[b] = s;
@@ -696,7 +716,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
         rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
     } else {
         j.wsums = j.sums + blocks;
-        rc = build_steps(cost, profile, compute, charge, tokens, (set_step_t **)&j.steps);
+        rc = build_steps(cost, profile, compute, charge, tokens, (xnet_set_step_t **)&j.steps);
     }
     if (!rc) {
         rc = xnet_pool_run((int)blocks, workers, sample_block, &j);

@@ -97,6 +97,23 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
 double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
                         xnet_compute_t compute);
 
+/* What a token that draws one enumerated set in one snapshot meets at that
+ * layer (docs/model.md section 9). */
+typedef struct {
+    double latency_s; /* the layer's latency there, +inf when a path is cut */
+    double charged_s; /* the wait for the first retry that gets through + the latency there */
+    int next;         /* that retry's snapshot; -1: none within one horizon (or charge 0) */
+} xnet_set_step_t;
+
+/* For every snapshot t and every set s of layers [l0, l1) (enumerated sets):
+ * steps[t * n + s - first[l0]], n = first[l1] - first[l0]; with charge 0 no
+ * retries are searched (next = -1, charged_s = inf). Snapshots on every
+ * worker: O(T n k) plus the retry searches. */
+int xnet_set_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                   xnet_compute_t compute, int charge, int l0, int l1, xnet_set_step_t *steps);
+/* Tables of steps are kept whole up to this size. */
+#define XNET_STEP_TABLE_MAX_BYTES (256.0 * 1024 * 1024)
+
 /* The first retry that finds the set's paths of layer l, for a token that
  * reaches layer l in snapshot snap: the snapshot it runs in (*next) and the
  * time waited (*wait_s; 0 when nothing is cut); -1 when no retry within one

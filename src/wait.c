@@ -8,33 +8,34 @@
 #include "latency.h"
 
 #include "error.h"
+#include "memlimit.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+/* Layer l's steps: the whole table once when it fits (steps of every
+ * layer, computed on the first call), else the layer's alone each call. */
 typedef struct {
-    int next;      /* snapshot the layer runs in, -1: lost */
-    double cost_s; /* wait + layer latency there */
-} step_t;
+    xnet_set_step_t *steps;
+    int whole, done;
+} steps_cache;
 
-/* For every set of layer l and every snapshot: where the layer runs and what it costs. */
-static void layer_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                        xnet_compute_t compute, int l, step_t *steps)
+static int layer_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                       xnet_compute_t compute, int l, steps_cache *c, const xnet_set_step_t **out,
+                       size_t *stride)
 {
-    int T = cost->snapshots, k = profile->top_k;
-    for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-        const int *members = profile->members + s * k;
-        for (int t = 0; t < T; t++) {
-            step_t *st = &steps[(s - profile->first[l]) * (size_t)T + t];
-            double wait;
-            if (xnet_retry_snapshot(cost, l, t, members, k, compute, &st->next, &wait)) {
-                st->next = -1;
-                st->cost_s = NAN;
-            } else {
-                st->cost_s = wait + xnet_set_latency(cost, l, st->next, members, k, compute);
-            }
+    int L = cost->layers, rc = XNET_OK;
+    if (c->whole) {
+        if (!c->done && !(rc = xnet_set_steps(cost, profile, compute, 1, 0, L, c->steps))) {
+            c->done = 1;
         }
+        *out = c->steps + profile->first[l];
+        *stride = profile->first[L];
+        return rc;
     }
+    *out = c->steps;
+    *stride = profile->first[l + 1] - profile->first[l];
+    return xnet_set_steps(cost, profile, compute, 1, l, l + 1, c->steps);
 }
 
 int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
@@ -64,26 +65,37 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
         size_t n = profile->first[l + 1] - profile->first[l];
         most = n > most ? n : most;
     }
-    step_t *steps = malloc(sizeof *steps * most * (size_t)T);
+    double whole = (double)profile->first[L] * T * sizeof(xnet_set_step_t);
+    steps_cache cache = {NULL, whole <= XNET_STEP_TABLE_MAX_BYTES, 0};
+    int rc = xnet_limit_check(cache.whole ? whole : (double)most * T * sizeof(xnet_set_step_t),
+                              "the exact charge of lost tokens");
+    if (rc) {
+        return rc;
+    }
+    cache.steps = malloc(cache.whole ? (size_t)whole + 1
+                                     : sizeof(xnet_set_step_t) * most * (size_t)T);
     double *beta = malloc(sizeof(double) * (size_t)(L + 1) * (size_t)T);
     double *pi = malloc(sizeof(double) * 2 * (size_t)T);
-    if (!steps || !beta || !pi) {
-        free(steps);
+    if (!cache.steps || !beta || !pi) {
+        free(cache.steps);
         free(beta);
         free(pi);
         return xnet_fail(XNET_ENOMEM, "out of memory for the exact charge of lost tokens");
     }
     /* beta[l][t]: P(through layers l.. | reaching layer l in snapshot t) */
-    int rc = XNET_OK;
+    const xnet_set_step_t *steps;
+    size_t stride;
     for (int t = 0; t < T; t++) {
         beta[(size_t)L * T + t] = 1;
     }
     for (int l = L - 1; l >= 0 && !(rc = xnet_check_interrupt()); l--) {
-        layer_steps(cost, profile, compute, l, steps);
+        if ((rc = layer_steps(cost, profile, compute, l, &cache, &steps, &stride))) {
+            break;
+        }
         for (int t = 0; t < T; t++) {
             double b = 0;
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                const step_t *st = &steps[(s - profile->first[l]) * (size_t)T + t];
+                const xnet_set_step_t *st = &steps[t * stride + s - profile->first[l]];
                 if (st->next >= 0) {
                     b += profile->prob[s] * beta[(size_t)(l + 1) * T + st->next];
                 }
@@ -101,7 +113,9 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
         through += cur[t] * beta[t];
     }
     for (int l = 0; l < L && !rc && through > 0; l++) {
-        layer_steps(cost, profile, compute, l, steps);
+        if ((rc = layer_steps(cost, profile, compute, l, &cache, &steps, &stride))) {
+            break;
+        }
         double part = 0;
         for (int t = 0; t < T; t++) {
             nxt[t] = 0;
@@ -111,10 +125,10 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
                 continue;
             }
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                const step_t *st = &steps[(s - profile->first[l]) * (size_t)T + t];
+                const xnet_set_step_t *st = &steps[t * stride + s - profile->first[l]];
                 if (st->next >= 0) {
                     double w = cur[t] * profile->prob[s];
-                    part += w * st->cost_s * beta[(size_t)(l + 1) * T + st->next];
+                    part += w * st->charged_s * beta[(size_t)(l + 1) * T + st->next];
                     nxt[st->next] += w;
                 }
             }
@@ -125,7 +139,7 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
         cur = nxt;
         nxt = swap;
     }
-    free(steps);
+    free(cache.steps);
     free(beta);
     free(pi);
     if (rc) {
