@@ -481,11 +481,14 @@ static int check_ring_fits(const xnet_ring_t *ring, int experts)
     for (int l = 0; l < ring->layers; l++) {
         int len = ring->first[l + 1] - ring->first[l];
         if (len < experts + 1) {
+            /* experts per satellite that would fit beside the gateway */
+            int per_sat = len > 1 ? (experts + len - 2) / (len - 1) : experts;
             return xnet_fail(XNET_EINVAL,
                              "subnet %d has %d satellites; it needs experts + 1 = %d (one "
-                             "gateway and one satellite per expert); give the placement "
-                             "memory_bytes per satellite to hold several experts on one",
-                             l, len, experts + 1);
+                             "gateway and one satellite per expert); to hold several experts "
+                             "on a satellite, give the placement memory_bytes per satellite: "
+                             "{ memory_bytes = %d * m.expert_bytes } holds %d experts each",
+                             l, len, experts + 1, per_sat, per_sat);
         }
     }
     return XNET_OK;

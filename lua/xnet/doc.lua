@@ -326,7 +326,7 @@ def { "xnet.place.randplace", section = "model",
   about = "Baseline: gateways and experts random over the whole constellation (the ring is not "
     .. "used). Every method takes (net, ring, profile, opts) and accepts `seed` and `variant`; "
     .. "the baselines also take a Model for the profile, and randplace the older (net, m, opts).",
-  options = { SEED, HOSTING[1], HOSTING[2] }, returns = "Plan" }
+  options = { SEED, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
 def { "xnet.place.replicate", section = "model",
   sig = "xnet.place.replicate(net, ring, plan, prof, { replicas = N | bytes = B, ... })",
   about = "Replicates hot experts, as expert-parallel load balancers do: one copy at a time to "

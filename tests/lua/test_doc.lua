@@ -61,6 +61,57 @@ if #examples == 3 then
   t.rmtree(dir)
 end
 
+-- the README's model from a table builds and prints what the README says
+local model_example = readme:match("A model of your own is a table.-```lua\n(.-)```")
+t.check(model_example ~= nil, "the README's model example")
+if model_example then
+  local code, said = model_example:match("^(.-)print%(m%) %-%-> ([^\n]*)")
+  local chunk = assert(load(code .. "\nreturn m", "=README"))
+  t.check(tostring(chunk()) == said, said)
+end
+
+-- `make deps`: the README names every package the Makefile and .ci/run install
+local function words(text)
+  local set, list = {}, {}
+  for w in text:gmatch("[%w][%w%.%-]*[%w]") do
+    if not set[w] then set[w], list[#list + 1] = true, w end
+  end
+  table.sort(list)
+  return table.concat(list, " ")
+end
+local makefile = assert(xnet.read_file(xnet.root .. "/Makefile"))
+local apt = words(makefile:match("APT_PKGS%s*:=%s*(.-[^\\])\n"):gsub("\\\n", " "))
+local ci = assert(xnet.read_file(xnet.root .. "/.ci/run"))
+local ci_apt = words((ci:match("apt%-get install %-y %-qq (.-)>/dev/null"):gsub("\\\n", " ")))
+t.check(apt ~= "" and ci_apt == words("make " .. apt), "the Makefile's APT_PKGS and .ci/run's "
+        .. "list differ:\n" .. apt .. "\n" .. ci_apt)
+local deps_text = readme:match("`make deps` installs the Debian packages spacexnet needs (.-) that are")
+local named = {}
+for pkg in (deps_text or ""):gmatch("`([%w%.%-]+)`") do named[#named + 1] = pkg end
+t.check(words(table.concat(named, " ")) == apt, "README's make deps list: "
+        .. table.concat(named, " ") .. "\nMakefile: " .. apt)
+
+-- every option a placement method accepts is in its entry (seed and variant,
+-- which every method accepts, may be left out where the method ignores them)
+do
+  local pnet = xnet.network(xnet.walker { planes = 6, sats = 60 }, { snapshots = 2 })
+  local pm = xnet.model("llama-moe-3.5b", { layers = 2 })
+  local pring, pprof = xnet.ring(pnet, 2), xnet.profile.uniform(pm)
+  for _, name in ipairs(xnet.place.methods()) do
+    local _, err = pcall(xnet.place[name], pnet, pring, pprof, { no_such_option = 1 })
+    local accepted = tostring(err):match("allowed: ([^)]*)%)") or tostring(err)
+    local e = doc.by_name["xnet.place." .. name]
+    local listed = { seed = true, variant = true }
+    for _, o in ipairs(e and e.options or {}) do listed[o[1]:match("^[%w_]+")] = true end
+    local missing = {}
+    for opt in accepted:gmatch("[%w_]+") do
+      if not listed[opt] then missing[#missing + 1] = opt end
+    end
+    t.check(e and #missing == 0, "xnet.place." .. name .. " accepts options its entry does not "
+            .. "list: " .. table.concat(missing, ", "))
+  end
+end
+
 -- help: capture what it prints
 local function help_text(x)
   local out = {}

@@ -173,8 +173,16 @@ local ri = xnet.place.randintra(net, ring, m, { seed = 2 })
 local rp = xnet.place.randplace(net, m, { seed = 2 })
 t.check(rp == xnet.place.randplace(net, m, { seed = 2 }), "same seed, same plan")
 t.check(rp ~= xnet.place.randplace(net, m, { seed = 3 }))
-t.check_error("subnet 0 has 3 satellites; it needs experts + 1 = 9", xnet.place.spacexnet, net,
-              xnet.ring(net, { { 0, 1, 2 } }), xnet.profile.uniform(xnet.model(m, { layers = 1 })))
+do -- too small a subnet: the message says what memory_bytes fits, and it does
+  local m1 = xnet.model(m, { layers = 1 })
+  local small_ring, uni = xnet.ring(net, { { 0, 1, 2 } }), xnet.profile.uniform(m1)
+  t.check_error("subnet 0 has 3 satellites; it needs experts + 1 = 9 (one gateway and one "
+                .. "satellite per expert); to hold several experts on a satellite, give the "
+                .. "placement memory_bytes per satellite: { memory_bytes = 4 * m.expert_bytes } "
+                .. "holds 4 experts each", xnet.place.spacexnet, net, small_ring, uni)
+  local fits = xnet.place.spacexnet(net, small_ring, uni, { memory_bytes = 4 * m1.expert_bytes })
+  t.check(fits:experts() == 8 and fits:hosting().memory_bytes == 4 * m1.expert_bytes)
+end
 t.check_error("variant must be 'A' or 'B', got 'C'", xnet.place.spacexnet, net, ring, zipf,
               { variant = "C" })
 t.check_error("the ring has 32 subnets, the model 2 layers", xnet.place.randintra, net, ring, small)
