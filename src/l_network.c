@@ -384,9 +384,10 @@ static int l_edges(lua_State *L)
         if (k >= xnet_network_candidate_count(net)) {
             break;
         }
-        if (xnet_network_link_states(net, snap)[k] == XNET_LINK_ACTIVE) {
+        const xnet_snapshot_t *s = xnet_network_at(net, snap);
+        if (s->state[k] == XNET_LINK_ACTIVE) {
             xnet_link_t link = xnet_network_candidates(net)[k];
-            double latency_s = xnet_network_link_latencies(net, snap)[k];
+            double latency_s = s->latency_s[k];
             lua_createtable(L, 3, 0);
             lua_pushinteger(L, link.a);
             lua_seti(L, -2, 1);
@@ -429,6 +430,25 @@ static int l_clear_cache(lua_State *L)
         xnet_network_attach(net, (xnet_attach_slot_t)i, NULL, NULL);
     }
     return 0;
+}
+
+/* net:bytes() -> total, { links =, outage_bits =, rule_bits =, counts =, buffer =, graphs = }:
+ * what the network holds now (snapshots are computed on demand, not kept) */
+static int l_bytes(lua_State *L)
+{
+    xnet_network_bytes_t b = xnet_network_bytes(xnet_l_check_network(L, 1));
+    const char *names[] = {"links", "outage_bits", "rule_bits", "counts", "buffer", "graphs"};
+    double values[] = {b.links, b.outage_bits, b.rule_bits, b.counts, b.buffer, b.graphs};
+    double total = 0;
+    lua_createtable(L, 0, 6);
+    for (int i = 0; i < 6; i++) {
+        lua_pushinteger(L, (lua_Integer)values[i]);
+        lua_setfield(L, -2, names[i]);
+        total += values[i];
+    }
+    lua_pushinteger(L, (lua_Integer)total);
+    lua_insert(L, -2);
+    return 2;
 }
 
 /* net:constellation() -> the Constellation it was built from */
@@ -639,7 +659,7 @@ int luaopen_xnet_network(lua_State *L)
         {"components", l_components}, {"links", l_links},   {"edges", l_edges},
         {"time", l_time},         {"snapshots", l_snapshots}, {"size", l_size},
         {"constellation", l_constellation}, {"params", l_params}, {"reseed", l_reseed},
-        {"clear_cache", l_clear_cache},
+        {"clear_cache", l_clear_cache}, {"bytes", l_bytes},
         {NULL, NULL}};
     static const luaL_Reg metamethods[] = {{"__len", l_size},
                                            {"__tostring", l_network_tostring}, {NULL, NULL}};

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Graph cache budget; the cache is direct-mapped by snapshot index. */
-#define GRAPH_CACHE_BYTES (256.0 * 1048576.0)
+#define GRAPH_CACHE_BYTES (64.0 * 1048576.0)
 
 typedef struct {
     int snap; /* -1 when empty */
@@ -21,10 +21,12 @@ struct xnet_network {
     xnet_network_params_t params;
     unsigned long serial;
     int nodes, candidates;
+    int words;                  /* 64-bit words per snapshot's row of link bits */
     xnet_link_t *links;
-    uint8_t *states;           /* snapshots x candidates */
-    double *latencies;         /* snapshots x candidates */
-    xnet_link_counts_t *counts; /* snapshots */
+    uint64_t *outage_up;        /* snapshots x words: the two-state chain (NULL: independent) */
+    uint64_t *user_on;          /* snapshots x words: the user's rule (NULL: none) */
+    xnet_link_counts_t *counts; /* snapshots; total < 0 until computed */
+    xnet_snapshot_t own;        /* the calling thread's snapshot (xnet_network_at) */
     int slot_count;
     graph_slot_t *slots;
     void *attachment[XNET_ATTACH_SLOTS];
@@ -84,6 +86,106 @@ xnet_network_params_t xnet_network_params_default(void)
     return p;
 }
 
+static double per_graph_bytes(int nodes, int candidates)
+{
+    return 48.0 * candidates + 16.0 * nodes + 256;
+}
+
+static int graph_slots(int nodes, int candidates, int snapshots)
+{
+    int count = (int)(GRAPH_CACHE_BYTES / per_graph_bytes(nodes, candidates));
+    return count < 1 ? 1 : count > snapshots ? snapshots : count;
+}
+
+static double row_bytes(int candidates)
+{
+    return 8.0 * ((candidates + 63) / 64);
+}
+
+/* Everything a network of C candidate links holds, the bit rows sized for
+ * the outage chain (markov) and the user's rule (rule); the graph cache
+ * counted full. */
+static double network_bytes(const xnet_walker_t *w, const xnet_network_params_t *p, int C,
+                            int markov, int rule)
+{
+    int n = xnet_walker_count(w), T = p->snapshots;
+    return 8.0 * C + (double)T * row_bytes(C) * (markov + rule)
+         + (double)T * sizeof(xnet_link_counts_t)
+         + 6.0 * sizeof(double) * n + (1.0 + sizeof(double)) * C
+         + graph_slots(n, C, T) * per_graph_bytes(n, C);
+}
+
+/* A network with its arrays allocated and nothing computed. */
+static int network_new(xnet_network_t **out, const xnet_walker_t *w,
+                       const xnet_network_params_t *p, int candidates, int markov, int rule)
+{
+    xnet_network_t *net = calloc(1, sizeof *net);
+    if (!net) {
+        return xnet_fail(XNET_ENOMEM, "out of memory creating the network");
+    }
+    int T = p->snapshots;
+    net->walker = *w;
+    net->params = *p;
+    net->params.custom_links = NULL; /* the caller's arrays: not kept */
+    net->params.user_allowed = NULL;
+    if (!(net->params.horizon_s > 0)) {
+        net->params.horizon_s = xnet_walker_period_s(w);
+    }
+    net->serial = next_serial++;
+    net->nodes = xnet_walker_count(w);
+    net->candidates = candidates;
+    net->words = (candidates + 63) / 64;
+    net->own.snap = -1;
+    size_t row = (size_t)T * (size_t)net->words;
+    net->links = malloc(sizeof(xnet_link_t) * (size_t)candidates);
+    net->outage_up = markov ? malloc(sizeof(uint64_t) * row) : NULL;
+    net->user_on = rule ? malloc(sizeof(uint64_t) * row) : NULL;
+    net->counts = malloc(sizeof(xnet_link_counts_t) * (size_t)T);
+    int slots = graph_slots(net->nodes, candidates, T);
+    net->slots = malloc(sizeof(graph_slot_t) * (size_t)slots);
+    if (!net->links || (markov && !net->outage_up) || (rule && !net->user_on) || !net->counts
+        || !net->slots || xnet_snapshot_alloc(&net->own, net)) {
+        xnet_network_destroy(net);
+        return xnet_fail(XNET_ENOMEM, "out of memory creating the network");
+    }
+    /* Counted only once marked empty: destroy reads slot_count slots. */
+    for (int i = 0; i < slots; i++) {
+        net->slots[i].snap = -1;
+    }
+    net->slot_count = slots;
+    for (int k = 0; k < T; k++) {
+        net->counts[k].total = -1;
+    }
+    *out = net;
+    return XNET_OK;
+}
+
+/* The two-state outage chain of every link, run forward through the
+ * snapshots (xnet_link_up), as bits. O(T * candidates). */
+static int draw_outages(xnet_network_t *net)
+{
+    int C = net->candidates, rc;
+    uint8_t *chain = calloc((size_t)C + 1, 1);
+    if (!chain) {
+        return xnet_fail(XNET_ENOMEM, "out of memory drawing the outages");
+    }
+    for (int k = 0; k < net->params.snapshots; k++) {
+        if ((rc = xnet_check_interrupt())) {
+            free(chain);
+            return rc;
+        }
+        double dt_s = k ? xnet_network_time_s(net, k) - xnet_network_time_s(net, k - 1) : 0;
+        uint64_t *row = net->outage_up + (size_t)k * (size_t)net->words;
+        memset(row, 0, sizeof(uint64_t) * (size_t)net->words);
+        for (int i = 0; i < C; i++) {
+            row[i >> 6] |= (uint64_t)xnet_link_up(&net->params.link, k, i, dt_s, chain)
+                        << (i & 63);
+        }
+    }
+    free(chain);
+    return XNET_OK;
+}
+
 int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
                         const xnet_network_params_t *p)
 {
@@ -117,69 +219,32 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
     } else if ((rc = xnet_links_candidate_count(w, &candidates))) {
         return rc;
     }
-    double T = p->snapshots;
-    double per_graph = 48.0 * candidates + 16.0 * nodes + 256;
-    double bytes = T * candidates * (sizeof(uint8_t) + sizeof(double)) + 8.0 * candidates
-                 + 48.0 * nodes + T * sizeof(xnet_link_counts_t);
-    int slot_count = (int)(GRAPH_CACHE_BYTES / per_graph);
-    slot_count = slot_count < 1 ? 1 : slot_count > p->snapshots ? p->snapshots : slot_count;
-    if ((rc = xnet_limit_check(bytes + slot_count * per_graph, "the snapshot series"))) {
+    int markov = p->link.outage_markov, rule = p->user_allowed != NULL;
+    if ((rc = xnet_limit_check(network_bytes(w, p, candidates, markov, rule),
+                               "the snapshot series"))) {
         return rc;
     }
-
-    xnet_network_t *net = calloc(1, sizeof *net);
-    double *scratch = malloc(sizeof(double) * 6 * (size_t)nodes + (size_t)candidates);
-    if (!net || !scratch) {
-        free(net);
-        free(scratch);
-        return xnet_fail(XNET_ENOMEM, "out of memory creating the network");
+    xnet_network_t *net;
+    if ((rc = network_new(&net, w, p, candidates, markov, rule))) {
+        return rc;
     }
-    net->walker = *w;
-    net->params = *p;
-    if (!(net->params.horizon_s > 0)) {
-        net->params.horizon_s = xnet_walker_period_s(w);
-    }
-    net->serial = next_serial++;
-    net->nodes = nodes;
-    net->candidates = candidates;
-    size_t cells = (size_t)p->snapshots * (size_t)candidates;
-    net->links = malloc(sizeof(xnet_link_t) * (size_t)candidates);
-    net->states = malloc(cells);
-    net->latencies = malloc(sizeof(double) * cells);
-    net->counts = malloc(sizeof(xnet_link_counts_t) * (size_t)p->snapshots);
-    net->slots = malloc(sizeof(graph_slot_t) * (size_t)slot_count);
-    if (!net->links || !net->states || !net->latencies || !net->counts || !net->slots) {
-        free(scratch);
-        xnet_network_destroy(net);
-        return xnet_fail(XNET_ENOMEM, "out of memory creating the network");
-    }
-    /* Counted only once marked empty: destroy reads slot_count slots. */
-    for (int i = 0; i < slot_count; i++) {
-        net->slots[i].snap = -1;
-    }
-    net->slot_count = slot_count;
     if (p->custom_links) {
         memcpy(net->links, p->custom_links, sizeof(xnet_link_t) * (size_t)candidates);
     } else {
         xnet_links_candidates(w, net->links);
     }
-    for (int k = 0; k < p->snapshots; k++) {
-        if ((rc = xnet_check_interrupt())) {
-            free(scratch);
-            xnet_network_destroy(net);
-            return rc;
+    for (int k = 0; rule && k < p->snapshots; k++) {
+        const uint8_t *allowed = p->user_allowed + (size_t)k * (size_t)candidates;
+        uint64_t *row = net->user_on + (size_t)k * (size_t)net->words;
+        memset(row, 0, sizeof(uint64_t) * (size_t)net->words);
+        for (int i = 0; i < candidates; i++) {
+            row[i >> 6] |= (uint64_t)(allowed[i] != 0) << (i & 63);
         }
-        size_t off = (size_t)k * (size_t)candidates;
-        double dt_s = k ? xnet_network_time_s(net, k) - xnet_network_time_s(net, k - 1) : 0;
-        xnet_links_evaluate(w, &net->params.link, net->links, candidates,
-                            xnet_network_time_s(net, k), k, dt_s,
-                            p->user_allowed ? p->user_allowed + off : NULL, scratch,
-                            (uint8_t *)(scratch + 6 * (size_t)nodes), net->states + off,
-                            net->latencies + off, &net->counts[k]);
     }
-    net->params.custom_links = NULL; /* the caller's arrays: not kept */
-    net->params.user_allowed = NULL;
-    free(scratch);
+    if (markov && (rc = draw_outages(net))) {
+        xnet_network_destroy(net);
+        return rc;
+    }
     *out = net;
     return XNET_OK;
 }
@@ -187,57 +252,26 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
 int xnet_network_reseed(xnet_network_t **out, const xnet_network_t *net, uint64_t seed)
 {
     *out = NULL;
-    int T = net->params.snapshots, C = net->candidates, rc;
-    size_t cells = (size_t)T * (size_t)C;
-    double per_graph = 48.0 * C + 16.0 * net->nodes + 256;
-    if ((rc = xnet_limit_check((double)cells * (1 + sizeof(double)) + 8.0 * C
-                                   + net->slot_count * per_graph,
+    int C = net->candidates, markov = net->outage_up != NULL, rule = net->user_on != NULL, rc;
+    xnet_network_params_t p = net->params;
+    p.link.seed = seed;
+    if ((rc = xnet_limit_check(network_bytes(&net->walker, &p, C, markov, rule),
                                "the snapshot series"))) {
         return rc;
     }
-    xnet_network_t *r = calloc(1, sizeof *r);
-    uint8_t *chain = calloc((size_t)C + 1, 1);
-    if (r) {
-        r->links = malloc(sizeof(xnet_link_t) * (size_t)C);
-        r->states = malloc(cells);
-        r->latencies = malloc(sizeof(double) * cells);
-        r->counts = malloc(sizeof(xnet_link_counts_t) * (size_t)T);
-        r->slots = malloc(sizeof(graph_slot_t) * (size_t)net->slot_count);
+    xnet_network_t *r;
+    if ((rc = network_new(&r, &net->walker, &p, C, markov, rule))) {
+        return rc;
     }
-    if (!r || !chain || !r->links || !r->states || !r->latencies || !r->counts || !r->slots) {
-        free(chain);
-        xnet_network_destroy(r);
-        return xnet_fail(XNET_ENOMEM, "out of memory copying the network");
-    }
-    r->walker = net->walker;
-    r->params = net->params;
-    r->params.link.seed = seed;
-    r->serial = next_serial++;
-    r->nodes = net->nodes;
-    r->candidates = C;
-    for (int i = 0; i < net->slot_count; i++) {
-        r->slots[i].snap = -1;
-    }
-    r->slot_count = net->slot_count;
     memcpy(r->links, net->links, sizeof(xnet_link_t) * (size_t)C);
-    memcpy(r->states, net->states, cells);
-    memcpy(r->latencies, net->latencies, sizeof(double) * cells);
-    memcpy(r->counts, net->counts, sizeof(xnet_link_counts_t) * (size_t)T);
-    for (int k = 0; k < T; k++) {
-        uint8_t *state = r->states + (size_t)k * (size_t)C;
-        double dt_s = k ? xnet_network_time_s(r, k) - xnet_network_time_s(r, k - 1) : 0;
-        xnet_link_counts_t *c = &r->counts[k];
-        c->active = c->outage = 0;
-        for (int i = 0; i < C; i++) {
-            int up = xnet_link_up(&r->params.link, k, i, dt_s, chain);
-            if (state[i] == XNET_LINK_ACTIVE || state[i] == XNET_LINK_OUTAGE) {
-                state[i] = up ? XNET_LINK_ACTIVE : XNET_LINK_OUTAGE;
-                c->active += up;
-                c->outage += !up;
-            }
-        }
+    if (rule) {
+        memcpy(r->user_on, net->user_on,
+               sizeof(uint64_t) * (size_t)p.snapshots * (size_t)net->words);
     }
-    free(chain);
+    if (markov && (rc = draw_outages(r))) {
+        xnet_network_destroy(r);
+        return rc;
+    }
     *out = r;
     return XNET_OK;
 }
@@ -260,9 +294,10 @@ void xnet_network_destroy(xnet_network_t *net)
     }
     free(net->slots);
     free(net->links);
-    free(net->states);
-    free(net->latencies);
+    free(net->outage_up);
+    free(net->user_on);
     free(net->counts);
+    xnet_snapshot_free(&net->own);
     free(net);
 }
 
@@ -279,26 +314,86 @@ double xnet_network_time_s(const xnet_network_t *net, int snap)
     return snap * net->params.horizon_s / net->params.snapshots;
 }
 
-const uint8_t *xnet_network_link_states(const xnet_network_t *net, int snap)
+double xnet_snapshot_bytes(const xnet_network_t *net)
 {
-    return net->states + (size_t)snap * (size_t)net->candidates;
+    return 6.0 * sizeof(double) * net->nodes + (1.0 + sizeof(double)) * net->candidates;
 }
 
-const double *xnet_network_link_latencies(const xnet_network_t *net, int snap)
+int xnet_snapshot_alloc(xnet_snapshot_t *s, const xnet_network_t *net)
 {
-    return net->latencies + (size_t)snap * (size_t)net->candidates;
+    s->snap = -1;
+    s->sat_state = malloc(sizeof(double) * 6 * (size_t)net->nodes);
+    s->state = malloc((size_t)net->candidates);
+    s->latency_s = malloc(sizeof(double) * (size_t)net->candidates);
+    if (!s->sat_state || !s->state || !s->latency_s) {
+        xnet_snapshot_free(s);
+        return xnet_fail(XNET_ENOMEM, "out of memory for a snapshot");
+    }
+    return XNET_OK;
 }
 
-const xnet_link_counts_t *xnet_network_counts(const xnet_network_t *net, int snap)
+void xnet_snapshot_free(xnet_snapshot_t *s)
 {
+    free(s->sat_state);
+    free(s->state);
+    free(s->latency_s);
+    s->sat_state = s->latency_s = NULL;
+    s->state = NULL;
+    s->snap = -1;
+}
+
+void xnet_network_fill(const xnet_network_t *net, int snap, xnet_snapshot_t *s)
+{
+    size_t row = (size_t)snap * (size_t)net->words;
+    xnet_links_evaluate(&net->walker, &net->params.link, net->links, net->candidates,
+                        xnet_network_time_s(net, snap), snap,
+                        net->user_on ? net->user_on + row : NULL,
+                        net->outage_up ? net->outage_up + row : NULL, s->sat_state, s->state,
+                        s->latency_s, &s->counts);
+    s->snap = snap;
+}
+
+const xnet_snapshot_t *xnet_network_at(xnet_network_t *net, int snap)
+{
+    if (net->own.snap != snap) {
+        xnet_network_fill(net, snap, &net->own);
+        net->counts[snap] = net->own.counts;
+    }
+    return &net->own;
+}
+
+const xnet_link_counts_t *xnet_network_counts(xnet_network_t *net, int snap)
+{
+    if (net->counts[snap].total < 0) {
+        xnet_network_at(net, snap);
+    }
     return &net->counts[snap];
 }
 
-static int build_graph(const xnet_network_t *net, int snap, graph_slot_t *slot)
+xnet_network_bytes_t xnet_network_bytes(const xnet_network_t *net)
 {
-    const uint8_t *state = xnet_network_link_states(net, snap);
-    const double *lat = xnet_network_link_latencies(net, snap);
-    int active = net->counts[snap].active;
+    double rows = (double)net->params.snapshots * row_bytes(net->candidates);
+    xnet_network_bytes_t b = {
+        .links = (double)sizeof(xnet_link_t) * net->candidates,
+        .outage_bits = net->outage_up ? rows : 0,
+        .rule_bits = net->user_on ? rows : 0,
+        .counts = (double)sizeof(xnet_link_counts_t) * net->params.snapshots,
+        .buffer = xnet_snapshot_bytes(net),
+    };
+    for (int i = 0; i < net->slot_count; i++) {
+        if (net->slots[i].snap >= 0) {
+            b.graphs += per_graph_bytes(net->nodes, net->candidates);
+        }
+    }
+    return b;
+}
+
+static int build_graph(xnet_network_t *net, int snap, graph_slot_t *slot)
+{
+    const xnet_snapshot_t *s = xnet_network_at(net, snap);
+    const uint8_t *state = s->state;
+    const double *lat = s->latency_s;
+    int active = s->counts.active;
     igraph_vector_int_t edges;
     IGRAPH_CHECK(igraph_vector_int_init(&edges, 2 * (igraph_integer_t)active));
     IGRAPH_FINALLY(igraph_vector_int_destroy, &edges);

@@ -1,7 +1,11 @@
 /* A series of T snapshot networks of a constellation (docs/model.md sections 2-3).
- * Link states and latencies for every snapshot are computed once at creation
- * (O(T * (N + E)) time, 9 bytes per candidate link per snapshot); the igraph
- * graph of a snapshot is built on demand and kept in a bounded cache. */
+ * A snapshot's satellite states, link states and latencies are computed on
+ * demand (O(N + E)) into a buffer its user owns, and released with it: the
+ * network keeps only what cannot be recomputed from the time alone, as bits
+ * per candidate link per snapshot (the two-state outage chain, which runs
+ * forward in time, and the user's link rule, which is Lua), plus a few
+ * counts per snapshot. The igraph graph of a snapshot is built on demand and
+ * kept in a cache of bounded size. */
 #ifndef XNET_NETWORK_H
 #define XNET_NETWORK_H
 
@@ -21,7 +25,8 @@ typedef struct {
     const xnet_link_t *custom_links;
     int custom_count;
     /* snapshots x candidates, 0 = the user's rule switches the link off in
-     * that snapshot (NULL: no such rule). Read during creation only. */
+     * that snapshot (NULL: no such rule). Read during creation only (kept
+     * as bits). */
     const uint8_t *user_allowed;
 } xnet_network_params_t;
 
@@ -48,10 +53,41 @@ unsigned long xnet_network_serial(const xnet_network_t *net);
 
 int xnet_network_candidate_count(const xnet_network_t *net);
 const xnet_link_t *xnet_network_candidates(const xnet_network_t *net);
-/* Per-snapshot state (xnet_link_state_t) and latency (s) of every candidate. */
-const uint8_t *xnet_network_link_states(const xnet_network_t *net, int snap);
-const double *xnet_network_link_latencies(const xnet_network_t *net, int snap);
-const xnet_link_counts_t *xnet_network_counts(const xnet_network_t *net, int snap);
+
+/* One snapshot's satellites and links, in a buffer its user owns. */
+typedef struct {
+    int snap;                 /* the snapshot held, -1 for none */
+    double *sat_state;        /* 6 per satellite: position (km), velocity (km/s) */
+    uint8_t *state;           /* per candidate link: xnet_link_state_t */
+    double *latency_s;        /* per candidate link */
+    xnet_link_counts_t counts;
+} xnet_snapshot_t;
+
+/* Bytes of one snapshot buffer of net. */
+double xnet_snapshot_bytes(const xnet_network_t *net);
+/* Allocate a buffer for net's snapshots (XNET_ENOMEM; counted against no
+ * limit: callers check xnet_snapshot_bytes first). */
+int xnet_snapshot_alloc(xnet_snapshot_t *s, const xnet_network_t *net);
+void xnet_snapshot_free(xnet_snapshot_t *s);
+/* Compute snapshot snap into s. Reads net only, so many threads may fill
+ * their own buffers at once; the same bits whoever computes it. O(N + E). */
+void xnet_network_fill(const xnet_network_t *net, int snap, xnet_snapshot_t *s);
+
+/* Snapshot snap in the network's own buffer (computed unless it already
+ * holds it): for the calling thread only; valid until the next call. */
+const xnet_snapshot_t *xnet_network_at(xnet_network_t *net, int snap);
+/* The link counts of snapshot snap (computed once, then kept). */
+const xnet_link_counts_t *xnet_network_counts(xnet_network_t *net, int snap);
+
+/* What the network holds, in bytes: links (the candidates), outage_bits
+ * (the two-state chain, 1 bit per link per snapshot; 0 for independent
+ * draws), rule_bits (the user's rule, likewise; 0 without one), counts
+ * (per snapshot), buffer (its own snapshot buffer) and graphs (igraph
+ * graphs in the cache now). */
+typedef struct {
+    double links, outage_bits, rule_bits, counts, buffer, graphs;
+} xnet_network_bytes_t;
+xnet_network_bytes_t xnet_network_bytes(const xnet_network_t *net);
 
 /* The undirected graph of snapshot snap (active links only) and its edge
  * weights in seconds. The pointers stay valid until the next call. */

@@ -146,3 +146,32 @@ void xnet_walker_state(const xnet_walker_t *w, int id, double t, double pos[3], 
         vel[2] = rn * si * cu;
     }
 }
+
+void xnet_walker_states(const xnet_walker_t *w, double t, double *state)
+{
+    if (w->ephemeris) {
+        for (int id = 0; id < xnet_walker_count(w); id++) {
+            xnet_ephemeris_state(w->ephemeris, id, t, state + 6 * id, state + 6 * id + 3);
+        }
+        return;
+    }
+    /* xnet_walker_state's expressions, term by term, so the sums round alike */
+    double n = w->mean_motion_rad_s, r = w->radius_km, rn = r * n, nt = n * t;
+    double ci = cos(w->inclination_rad), si = sin(w->inclination_rad);
+    for (int plane = 0; plane < w->planes; plane++) {
+        double phase = 2 * M_PI * (double)w->phasing * plane / ((double)w->planes * w->sats);
+        double raan = w->raan_spread_rad * plane / w->planes;
+        double cw = cos(raan), sw = sin(raan);
+        for (int slot = 0; slot < w->sats; slot++) {
+            double u = 2 * M_PI * slot / w->sats + phase + nt;
+            double cu = cos(u), su = sin(u);
+            double *s = state + 6 * ((size_t)plane * (size_t)w->sats + (size_t)slot);
+            s[0] = r * (cw * cu - sw * ci * su);
+            s[1] = r * (sw * cu + cw * ci * su);
+            s[2] = r * si * su;
+            s[3] = rn * (-cw * su - sw * ci * cu);
+            s[4] = rn * (-sw * su + cw * ci * cu);
+            s[5] = rn * si * cu;
+        }
+    }
+}

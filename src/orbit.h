@@ -64,4 +64,9 @@ int xnet_walker_pattern_parse(const char *name, xnet_walker_pattern_t *p);
  * xnet_ephemeris_check reports such failures by name beforehand. */
 void xnet_walker_state(const xnet_walker_t *w, int id, double t, double pos[3], double vel[3]);
 
+/* Every satellite's state at time t: state[6 id .. 6 id + 6) = position (km),
+ * velocity (km/s), the same bits as xnet_walker_state with a plane's
+ * angles computed once. O(count). */
+void xnet_walker_states(const xnet_walker_t *w, double t, double *state);
+
 #endif

@@ -164,6 +164,7 @@ typedef struct {
     int *bucket_head; /* BUCKETS_MAX: first entry of each bucket, or -1 */
     int *entry_next;  /* 2 x candidates + nodes: entries chained per bucket */
     int *entry_v;
+    xnet_snapshot_t snap; /* the snapshot being searched, computed here */
     double bucket_s;  /* bucket width of this snapshot, 0 for the heap */
     int buckets;      /* buckets in the ring */
     int nodes, stamp;
@@ -186,6 +187,7 @@ static void workspace_free(workspace_t *w)
     free(w->bucket_head);
     free(w->entry_next);
     free(w->entry_v);
+    xnet_snapshot_free(&w->snap);
     memset(w, 0, sizeof *w);
 }
 
@@ -198,9 +200,9 @@ static void workspace_set_free(void *p)
     free(set);
 }
 
-static double workspace_bytes(int nodes, int candidates)
+static double workspace_bytes(const xnet_network_t *net, int nodes, int candidates)
 {
-    return 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
+    return xnet_snapshot_bytes(net) + 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
          + (double)nodes * (7 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
 }
 
@@ -213,7 +215,7 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         *out = set;
         return XNET_OK;
     }
-    if ((rc = xnet_limit_check(workers * workspace_bytes(n, c), "the path search workspaces"))) {
+    if ((rc = xnet_limit_check(workers * workspace_bytes(net, n, c), "the path search workspaces"))) {
         return rc;
     }
     if (!set) {
@@ -239,8 +241,8 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
         w->nodes = n;
         w->stamp = 0;
-        if (!w->first || !w->head || !w->arc_s || !w->vx || !w->cursor
-            || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v) {
+        if (xnet_snapshot_alloc(&w->snap, net) || !w->first || !w->head || !w->arc_s || !w->vx
+            || !w->cursor || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v) {
             workspace_free(w);
             return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
         }
@@ -249,14 +251,15 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
     return XNET_OK;
 }
 
-/* The active links of snapshot k as arcs in both directions, grouped by tail
- * in candidate order. O(N + candidates). */
+/* Snapshot k computed in the workspace, and its active links as arcs in
+ * both directions, grouped by tail in candidate order. O(N + candidates). */
 static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
 {
     int n = xnet_network_nodes(net), c = xnet_network_candidate_count(net);
     const xnet_link_t *link = xnet_network_candidates(net);
-    const uint8_t *state = xnet_network_link_states(net, k);
-    const double *lat = xnet_network_link_latencies(net, k);
+    xnet_network_fill(net, k, &w->snap);
+    const uint8_t *state = w->snap.state;
+    const double *lat = w->snap.latency_s;
     int *first = w->first;
     memset(first, 0, sizeof(int) * ((size_t)n + 1));
     for (int i = 0; i < c; i++) {

@@ -211,8 +211,16 @@ static int mean_graph_build(mean_graph *g, xnet_network_t *net)
         return xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
     }
     for (int k = 0; k < T; k++) {
-        const uint8_t *state = xnet_network_link_states(net, k);
-        const double *lat = xnet_network_link_latencies(net, k);
+        int rc = xnet_check_interrupt();
+        if (rc) {
+            free(sum);
+            free(count);
+            mean_graph_free(g);
+            return rc;
+        }
+        const xnet_snapshot_t *s = xnet_network_at(net, k);
+        const uint8_t *state = s->state;
+        const double *lat = s->latency_s;
         for (int c = 0; c < C; c++) {
             if (state[c] == XNET_LINK_ACTIVE || state[c] == XNET_LINK_OUTAGE) {
                 sum[c] += lat[c];

@@ -141,19 +141,20 @@ int xnet_link_up(const xnet_link_params_t *p, int snap, int k, double dt_s, uint
 }
 
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
-                         const xnet_link_t *links, int count, double t, int snap, double dt_s,
-                         const uint8_t *user_allowed, double *state_scratch, uint8_t *chain,
-                         uint8_t *state, double *latency_s, xnet_link_counts_t *counts)
+                         const xnet_link_t *links, int count, double t, int snap,
+                         const uint64_t *user_on, const uint64_t *outage_up,
+                         double *state_scratch, uint8_t *state, double *latency_s,
+                         xnet_link_counts_t *counts)
 {
-    int n = xnet_walker_count(w);
-    for (int id = 0; id < n; id++) {
-        xnet_walker_state(w, id, t, state_scratch + 6 * id, state_scratch + 6 * id + 3);
-    }
+    xnet_walker_states(w, t, state_scratch);
     double floor_km = XNET_EARTH_RADIUS_KM + p->margin_km;
     double fixed_s = p->bits / p->rate_bps + p->proc_s;
-    /* |z| / r > sin(cut-off) is |latitude| > cut-off, without an asin per link. */
-    double sin_cut = p->cross_plane_max_lat_deg >= 90 ? 2
-                                                     : sin(p->cross_plane_max_lat_deg * M_PI / 180);
+    /* |z| / r > sin(cut-off) is |latitude| > cut-off, without an asin per link;
+     * no satellite is past a cut-off of 90 degrees or more. */
+    int cut = p->cross_plane_max_lat_deg < 90;
+    double sin_cut = cut ? sin(p->cross_plane_max_lat_deg * M_PI / 180) : 2;
+    /* the independent draw's hash of (seed, snapshot), shared by every link */
+    uint64_t drawn = xnet_mix64(xnet_mix64(p->seed) ^ (uint64_t)snap);
     xnet_link_counts_t c = {.total = count};
     for (int k = 0; k < count; k++) {
         const double *a = state_scratch + 6 * links[k].a, *b = state_scratch + 6 * links[k].b;
@@ -165,14 +166,18 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
         double cz = dr[0] * dv[1] - dr[1] * dv[0];
         double range = sqrt(r2);
         double omega = sqrt(cx * cx + cy * cy + cz * cz) / r2;
-        int up = xnet_link_up(p, snap, k, dt_s, chain);
+        /* the same draw as xnet_uniform_at(seed, snap, k) < survival */
+        int up = outage_up ? xnet_bit(outage_up, k)
+                           : (double)(xnet_mix64(drawn ^ (uint64_t)k) >> 11) * 0x1.0p-53
+                                 < p->survival;
         uint8_t s = XNET_LINK_ACTIVE;
         int cross = links[k].a / w->sats != links[k].b / w->sats;
-        if (cross && (fabs(a[2]) > sin_cut * sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
-                      || fabs(b[2]) > sin_cut * sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]))) {
+        if (cut && cross
+            && (fabs(a[2]) > sin_cut * sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+                || fabs(b[2]) > sin_cut * sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]))) {
             s = XNET_LINK_LATITUDE;
             c.latitude++;
-        } else if (user_allowed && !user_allowed[k]) {
+        } else if (user_on && !xnet_bit(user_on, k)) {
             s = XNET_LINK_USER;
             c.user++;
         } else if (!(segment_clearance_km(a, dr) > floor_km)) {

@@ -64,17 +64,25 @@ void xnet_links_candidates(const xnet_walker_t *w, xnet_link_t *links);
  * the new one. dt_s is the time since snapshot snap - 1. O(1). */
 int xnet_link_up(const xnet_link_params_t *p, int snap, int k, double dt_s, uint8_t *chain);
 
+/* Bit k of a row of 64-bit words (per-snapshot link decisions kept as bits). */
+static inline int xnet_bit(const uint64_t *row, int k)
+{
+    return (int)((row[k >> 6] >> (k & 63)) & 1);
+}
+
 /* Decide every candidate link at time t (snapshot index snap, used for the
  * survival draw) and write its state and latency (seconds; NaN unless the
  * link is active or lost only to the outage draw: a link a policy rule
- * removes, latitude or user, is not there at all). user_allowed[count] (NULL: every link) is the user's
- * rule for this snapshot, 0 = off. state_scratch holds 6 doubles per
- * satellite. chain[count] carries each link's up (1) or down (0) state
- * from snapshot snap - 1 to snap (written at every snapshot, read by the
- * two-state model); dt_s is the time since the previous snapshot. O(N + count). */
+ * removes, latitude or user, is not there at all). user_on (NULL: every
+ * link) is the user's rule for this snapshot as bits, 0 = off. outage_up
+ * (NULL: independent draws, made here) holds each link's up (1) or down (0)
+ * bit in this snapshot's outage process (xnet_link_up). state_scratch holds
+ * 6 doubles per satellite and gets their positions (km) and velocities
+ * (km/s). Reads nothing else: safe on many threads at once. O(N + count). */
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
-                         const xnet_link_t *links, int count, double t, int snap, double dt_s,
-                         const uint8_t *user_allowed, double *state_scratch, uint8_t *chain,
-                         uint8_t *state, double *latency_s, xnet_link_counts_t *counts);
+                         const xnet_link_t *links, int count, double t, int snap,
+                         const uint64_t *user_on, const uint64_t *outage_up,
+                         double *state_scratch, uint8_t *state, double *latency_s,
+                         xnet_link_counts_t *counts);
 
 #endif

@@ -213,6 +213,11 @@ def { "net:snapshots", section = "network", sig = "net:snapshots()", returns = "
 def { "net:clear_cache", section = "network", sig = "net:clear_cache()",
   returns = "nothing; frees the path search workspaces and the kept ring cost table "
          .. "(results unchanged)" }
+def { "net:bytes", section = "network", sig = "net:bytes()",
+  returns = "total, `{ links, outage_bits, rule_bits, counts, buffer, graphs }`: the bytes the "
+    .. "network holds. Snapshots are computed when needed, not kept: what grows with T is a bit "
+    .. "per link per snapshot for `outages = \"markov\"` and for a `link_rule`, and 32 bytes "
+    .. "of counts per snapshot (docs/model.md section 3)" }
 def { "net:close", section = "network", sig = "net:close()",
   returns = "nothing; frees the network now (also at garbage collection)" }
 def { "row:max", section = "network", sig = "row:max()",

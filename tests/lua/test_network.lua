@@ -136,8 +136,9 @@ t.check_error("satellite 2000 out of range [0, 1056)", function() return row[200
 t.check_error("satellite 1056 out of range [0, 1056)", con.position, con, 1056, 0)
 t.check_error("time must be finite", con.position, con, 0, math.huge)
 t.check_error("sats >= 3", xnet.network, xnet.walker{ sats = 2 })
+-- the two-state chain keeps a bit per link per snapshot: 5 GB here
 t.check_error("memory limit", xnet.network, xnet.walker{ planes = 1000, sats = 1000 },
-              { snapshots = 2000 })
+              { snapshots = 20000, outages = "markov" })
 -- the memory limit from the environment: a bad value is an error, not ignored
 local function run_with_limit(value)
   local p = io.popen(string.format("SPACEXNET_MEMORY_LIMIT_MB=%s %q -e %q 2>&1", value,
@@ -151,6 +152,51 @@ t.check(run_with_limit("64"):find("^64%.0\ttrue"), run_with_limit("64"))
 t.check(run_with_limit("abc"):find("SPACEXNET_MEMORY_LIMIT_MB must be a positive number of MiB, got 'abc'", 1, true))
 t.check(run_with_limit("-5"):find("got '-5'", 1, true))
 t.check(run_with_limit("0.001"):find("memory limit of 0.0 MiB", 1, true), run_with_limit("0.001"))
+
+-- Memory that does not grow with the snapshots: on a fixed shell, 50 or 400
+-- snapshots (each one computed, searched and placed on) leave the network
+-- holding the same bytes but for 32 bytes of counts per snapshot; the
+-- two-state chain adds exactly one bit per link per snapshot.
+do
+  local held = {}
+  for _, T in ipairs{ 50, 400 } do
+    local n = xnet.network(xnet.walker{ planes = 12, sats = 12 }, { snapshots = T })
+    local ring = xnet.ring(n, 4, { cut = "slot", warn = false })
+    local m = xnet.model{ layers = 4, experts = 8, top_k = 2, hidden = 64, expert_ffn = 128,
+                          bytes_per_value = 2 }
+    local prof = xnet.profile.zipf(m, 1.0, { seed = 1 })
+    xnet.evaluate(n, xnet.place.spacexnet(n, ring, prof), prof, { tokens = 100, seed = 1 })
+    for k = 0, T - 1 do n:links(k) end
+    local total, parts = n:bytes()
+    held[T] = { total = total, parts = parts }
+    local mk = xnet.network(xnet.walker{ planes = 12, sats = 12 },
+                            { snapshots = T, outages = "markov" })
+    local _, mparts = mk:bytes()
+    t.check(mparts.outage_bits == T * ((12 * 12 + 11 * 12 + 63) // 64) * 8,
+            "markov: one bit per link per snapshot, got " .. mparts.outage_bits)
+    t.check(parts.outage_bits == 0 and parts.rule_bits == 0, "independent draws keep no bits")
+  end
+  t.check(held[400].total - held[50].total == 350 * 32,
+          string.format("bytes held: %d at 50 snapshots, %d at 400", held[50].total,
+                        held[400].total))
+  -- the process's peak resident set, each in a fresh process: the snapshot
+  -- series of this shell took 180 kB per snapshot when it was kept (63 MB
+  -- more at 400 snapshots); now only the counts grow
+  local function peak_kb(T)
+    local p = io.popen(string.format("%q -e %q 2>&1", xnet.executable(), string.format(
+      "local n = xnet.network(xnet.walker{ planes = 100, sats = 100 }, { snapshots = %d }) "
+      .. "for k = 0, %d do n:links(k) end "
+      .. "local f = io.open('/proc/self/status') print(f:read('a'):match('VmHWM:%%s*(%%d+)'))",
+      T, T - 1)))
+    local out = p:read("a")
+    p:close()
+    return tonumber(out:match("(%d+)%s*$")), out
+  end
+  local lo, out_lo = peak_kb(50)
+  local hi, out_hi = peak_kb(400)
+  t.check(lo and hi and hi - lo < 4096, string.format("peak resident set: %s kB at 50 "
+          .. "snapshots, %s kB at 400\n%s%s", tostring(lo), tostring(hi), out_lo, out_hi))
+end
 
 net:close()
 t.check_error("attempt to use a closed network", net.latency, net, 0, 0)

@@ -7,7 +7,8 @@
 #                                         Ctrl-C typed as a byte, readline live
 #   tests/sh/interrupt.sh BIN script CASE `spacexnet -e` interrupted with kill -INT
 #
-# CASE is the long call: network (the snapshot loop in the kernel), latency
+# CASE is the long call: network (the snapshot loop in the kernel that runs
+# the two-state outage chains forward), latency
 # (many Dijkstra sources in one call), paths (path queries on two worker
 # threads), lua (a pure Lua loop), fifo (reading a FIFO no one writes), calls (a Lua
 # loop of short C calls). XNET_WRAP (e.g. valgrind) prefixes the program.
@@ -33,7 +34,7 @@ trap cleanup EXIT
 case $case in
   network) setup=""
            long="net = xnet.network(xnet.walker{ planes = 200, sats = 200 },"
-           long="$long { snapshots = 800 })" ;;
+           long="$long { snapshots = 20000, outages = \"markov\" })" ;;
   latency) setup="big = xnet.network(xnet.walker{ planes = 100, sats = 100 }, { snapshots = 1 });"
            setup="$setup srcs = {}; for i = 1, 3000 do srcs[i] = i - 1 end"
            long="net = big:latency(srcs, 0)" ;;
@@ -43,7 +44,7 @@ case $case in
   lua)     setup="" long="n = 0; while true do n = n + 1 end" ;;
   pcall)   setup="" # the kernel's "interrupted" is one error, caught like any other
            long="ok, e = pcall(xnet.network, xnet.walker{ planes = 200, sats = 200 },"
-           long="$long { snapshots = 800 }); io.stderr:write('CAUGHT=', tostring(ok), ' ', e, '\\n')" ;;
+           long="$long { snapshots = 20000, outages = \"markov\" }); io.stderr:write('CAUGHT=', tostring(ok), ' ', e, '\\n')" ;;
   fifo)    mkfifo "$dir/never" # no writer ever comes: open() blocks
            setup="" long="s = xnet.read_file('$dir/never')" ;;
   calls)   setup="small = xnet.network(xnet.walker{ planes = 3, sats = 12 }, { snapshots = 2 })"
