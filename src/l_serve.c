@@ -18,7 +18,7 @@
 typedef struct {
     xnet_serve_params_t par;
     xnet_route_t route;
-    int snapshot, exponential, analytic, busiest, progress;
+    int snapshot, exponential, analytic, busiest, progress, replica;
     double retry_s; /* 0: the snapshot spacing */
 } serve_options_t;
 
@@ -27,7 +27,7 @@ static void read_options(lua_State *L, int idx, serve_options_t *o)
     static const char *const allowed[] = {"streams", "rate_tokens_s", "duration_s", "warmup_s",
                                           "seed", "replications", "variant", "snapshot",
                                           "service", "method", "max_tokens", "busiest", "retry_s",
-                                          "progress", NULL};
+                                          "progress", "replica", NULL};
     xnet_l_options(L, idx, "xnet.serve", allowed);
     memset(o, 0, sizeof *o);
     int has_streams = xnet_l_rawfield(L, idx, "streams") != LUA_TNIL;
@@ -78,6 +78,11 @@ static void read_options(lua_State *L, int idx, serve_options_t *o)
         luaL_error(L, "method must be \"simulate\" or \"analytic\", got \"%s\"", method);
     }
     o->analytic = method[0] == 'a';
+    const char *replica = xnet_l_opt_string(L, idx, "replica", "nearest");
+    if (strcmp(replica, "nearest") != 0 && strcmp(replica, "shortest_wait") != 0) {
+        luaL_error(L, "replica must be \"nearest\" or \"shortest_wait\", got \"%s\"", replica);
+    }
+    o->replica = replica[0] == 's' ? XNET_REPLICA_SHORTEST_WAIT : XNET_REPLICA_NEAREST;
     lua_Integer busiest = xnet_l_opt_integer(L, idx, "busiest", 10);
     if (busiest < 0 || busiest > 1000000) {
         luaL_error(L, "busiest must be in [0, 1000000], got %I", busiest);
@@ -88,8 +93,27 @@ static void read_options(lua_State *L, int idx, serve_options_t *o)
 /* Split the plan's path sums into legs: variant B's through-path is
  * D(g_l, s) + D(s, g_l) = 2 D(g_l, s) (links are undirected); variant A's
  * is D(g_l, s) + D(s, g_{l+1}). */
+static void split_legs(const double *b, const double *a, size_t cells, double *in_s,
+                       double *out_s)
+{
+    for (size_t i = 0; i < cells; i++) {
+        in_s[i] = b[i] / 2;
+        if (!a) {
+            out_s[i] = in_s[i];
+        } else if (!isfinite(a[i]) || !isfinite(in_s[i])) {
+            out_s[i] = INFINITY;
+        } else {
+            double v = a[i] - in_s[i];
+            out_s[i] = v > 0 ? v : 0;
+        }
+    }
+}
+
+/* in_s, out_s: the nearest copy's legs (T x L x E); copy_in_s, copy_out_s:
+ * every copy's (T x copies), for plans with replicas. */
 static int build_legs(xnet_network_t *net, const xnet_plan_t *plan, xnet_route_t route,
-                      double *in_s, double *out_s, double *hop_s, xnet_cost_t **kept)
+                      double *in_s, double *out_s, double *copy_in_s, double *copy_out_s,
+                      double *hop_s, xnet_cost_t **kept)
 {
     xnet_cost_t *b = NULL, *a = NULL;
     int rc = xnet_cost_build(&b, net, plan, XNET_ROUTE_B);
@@ -100,17 +124,11 @@ static int build_legs(xnet_network_t *net, const xnet_plan_t *plan, xnet_route_t
         xnet_cost_destroy(b);
         return rc;
     }
-    size_t cells = (size_t)b->snapshots * b->layers * b->experts;
-    for (size_t i = 0; i < cells; i++) {
-        in_s[i] = b->path_s[i] / 2;
-        if (!a) {
-            out_s[i] = in_s[i];
-        } else if (!isfinite(a->path_s[i]) || !isfinite(in_s[i])) {
-            out_s[i] = INFINITY;
-        } else {
-            double v = a->path_s[i] - in_s[i];
-            out_s[i] = v > 0 ? v : 0;
-        }
+    split_legs(b->path_s, a ? a->path_s : NULL, (size_t)b->snapshots * b->layers * b->experts,
+               in_s, out_s);
+    if (copy_in_s) { /* every copy's legs, for the routing among them */
+        split_legs(b->copy_path_s, a ? a->copy_path_s : NULL, (size_t)b->snapshots * b->copies,
+                   copy_in_s, copy_out_s);
     }
     for (size_t i = 0; i < (size_t)b->snapshots * b->layers; i++) {
         hop_s[i] = a ? 0 : b->hop_s[i];
@@ -202,7 +220,8 @@ static void push_utilisation(lua_State *L, const double *u, int nodes, int busie
 
 /* xnet.serve(net, plan, prof, { streams = N | rate_tokens_s = x, duration_s = 600,
  *   warmup_s = duration_s / 10, seed = 1, replications = 4, variant = "A", snapshot = nil,
- *   service = "constant", method = "simulate" | "analytic", max_tokens = 1e8, busiest = 10 })
+ *   service = "constant", method = "simulate" | "analytic", max_tokens = 1e8, busiest = 10,
+ *   replica = "nearest" | "shortest_wait" })
  *   -> { throughput =, mean =, p50 =, p95 =, p99 =, stderr =, undelivered =, utilisation =,
  *        busiest =, stable =, status =, ... } */
 static int l_serve(lua_State *L)
@@ -237,6 +256,21 @@ static int l_serve(lua_State *L)
     double *out_s = in_s + cells, *hop_s = out_s + cells, *util = hop_s + (size_t)T * layers;
     double *wait = util + n;
     int *order = (int *)(wait + n);
+    int copies = layers * experts + plan->replicas;
+    double *copy_in_s = NULL;
+    if (plan->replicas > 0) {
+        if (o.analytic) {
+            return luaL_error(L, "xnet.serve: method = \"analytic\" does not model replicated "
+                                 "experts (the plan has %d replicas); use the simulation",
+                              plan->replicas);
+        }
+        void **copy_box = xnet_l_box(L);
+        copy_in_s = *copy_box = malloc(sizeof(double) * 2 * (size_t)T * copies);
+        if (!copy_in_s) {
+            return luaL_error(L, "out of memory for the serving tables");
+        }
+    }
+    double *copy_out_s = copy_in_s ? copy_in_s + (size_t)T * copies : NULL;
     /* No Lua call from here to the kernel's return: the pointers stay valid. */
     xnet_network_t *net = xnet_l_check_network(L, 1);
     plan = xnet_l_check_plan(L, 2);
@@ -251,7 +285,7 @@ static int l_serve(lua_State *L)
         .snapshot_s = T > 1 ? xnet_network_time_s(net, 1) - xnet_network_time_s(net, 0)
                             : INFINITY,
         .snapshot = o.snapshot, .in_s = in_s, .out_s = out_s, .hop_s = hop_s,
-        .profile = prof, .head_s = head_s};
+        .profile = prof, .head_s = head_s, .replica = o.replica};
     /* cut tokens wait for the first retry that finds their paths, as in
      * xnet.evaluate: every snapshot by default (one horizon with one) */
     sys.dt_s = T > 1 ? sys.snapshot_s : xnet_network_params(net)->horizon_s;
@@ -268,8 +302,15 @@ static int l_serve(lua_State *L)
     xnet_cost_t *cost = NULL;
     int rc = xnet_serve_check(&sys, &o.par);
     if (!rc) {
-        rc = build_legs(net, plan, o.route, in_s, out_s, hop_s, &cost);
+        rc = build_legs(net, plan, o.route, in_s, out_s, copy_in_s, copy_out_s, hop_s, &cost);
         sys.cost = cost;
+    }
+    if (!rc && copy_in_s) {
+        sys.copies = cost->copies;
+        sys.copy_first = cost->copy_first;
+        sys.copy_satellite = cost->copy_satellite;
+        sys.copy_in_s = copy_in_s;
+        sys.copy_out_s = copy_out_s;
     }
     if (!rc) {
         rc = o.analytic ? xnet_queue_solve(&sys, cost, &o.par, &model_res)
@@ -295,6 +336,10 @@ static int l_serve(lua_State *L)
     lua_setfield(L, -2, "how");
     lua_pushstring(L, method);
     lua_setfield(L, -2, "method");
+    if (copy_in_s) {
+        lua_pushstring(L, o.replica == XNET_REPLICA_NEAREST ? "nearest" : "shortest_wait");
+        lua_setfield(L, -2, "replica");
+    }
     lua_getiuservalue(L, 3, 2);
     lua_setfield(L, -2, "profile");
     lua_pushstring(L, o.route == XNET_ROUTE_A ? "A" : "B");

@@ -41,11 +41,13 @@ typedef struct {
     uint64_t seq;
     token_t *tok;
     int *members; /* tokens x top_k: the current layer's activated experts */
+    int *chosen;  /* with replicas, tokens x top_k: the copy each of them uses */
     int tok_cap, tok_free;
     int *tok_next_free;
     job_t *job;
     int job_cap, job_free;
     int *head, *tail, *busy; /* per satellite: FIFO of waiting jobs, servers in use */
+    int *owed_expert, *owed_gateway; /* per satellite: jobs sent or queued, not done */
     double *busy_s;          /* per satellite: server-seconds inside the window */
     double *lat;             /* measured latencies */
     size_t lat_n, lat_cap;
@@ -158,10 +160,13 @@ static int new_token(sim_t *s, double t, int stream)
             s->failed = xnet_fail(XNET_ELIMIT, "more than 2^30 tokens in the system at once");
             return -1;
         }
-        size_t c1 = cap, c2 = cap, c3 = cap;
+        size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap;
         int rc = grow((void **)&s->tok, sizeof(token_t), &c1, cap + 1, "the tokens in flight");
         if (!rc) {
             rc = grow((void **)&s->members, sizeof(int) * k, &c2, c1, "the tokens in flight");
+        }
+        if (!rc && s->sys->copy_first) {
+            rc = grow((void **)&s->chosen, sizeof(int) * k, &c4, c1, "the tokens in flight");
         }
         if (!rc) {
             rc = grow((void **)&s->tok_next_free, sizeof(int), &c3, c1, "the tokens in flight");
@@ -252,6 +257,9 @@ static void arrive(sim_t *s, double t, int sat, int token, int member)
     }
     s->job_free = s->job[id].next;
     s->job[id] = (job_t){token, member, -1};
+    if (member < 0) {
+        s->owed_gateway[sat]++; /* expert jobs are owed from their dispatch on */
+    }
     if (s->busy[sat] < s->sys->parallel) {
         start_service(s, t, sat, id);
     } else if (s->tail[sat] < 0) {
@@ -309,18 +317,69 @@ static int counts(const sim_t *s, const token_t *tk, double end_s)
     return s->par->streams > 0 ? end_s >= s->window_lo && end_s <= s->window_hi : tk->measured;
 }
 
-/* The token's experts of its layer leave the gateway at t, in its snapshot. */
+/* The copy of expert i = l E + e a token in snapshot snap uses (replicas
+ * only): the policy's least cost, ties to the earlier copy. */
+static int choose_copy(const sim_t *s, int snap, int i)
+{
+    const xnet_serve_system_t *sys = s->sys;
+    const double *in = sys->copy_in_s + (size_t)snap * sys->copies;
+    const double *out = sys->copy_out_s + (size_t)snap * sys->copies;
+    int best = -1;
+    double best_s = INFINITY;
+    for (int c = sys->copy_first[i]; c < sys->copy_first[i + 1]; c++) {
+        double v = in[c] + out[c];
+        if (sys->replica == XNET_REPLICA_SHORTEST_WAIT && isfinite(v)) {
+            int sat = sys->copy_satellite[c];
+            v += (s->owed_expert[sat] * sys->expert_s + s->owed_gateway[sat] * sys->gateway_s)
+               / sys->parallel;
+        }
+        if (best < 0 || v < best_s) {
+            best = c;
+            best_s = v;
+        }
+    }
+    return best;
+}
+
+/* Satellite and legs of member j of token id's set (its chosen copy with
+ * replicas). */
+static int member_satellite(const sim_t *s, int id, int j)
+{
+    const xnet_serve_system_t *sys = s->sys;
+    size_t at = (size_t)id * sys->top_k + (size_t)j;
+    if (sys->copy_first) {
+        return sys->copy_satellite[s->chosen[at]];
+    }
+    return sys->satellite[s->tok[id].layer * sys->experts + s->members[at]];
+}
+
+static double member_leg(const sim_t *s, int id, int j, const double *leg, const double *copy_leg)
+{
+    const xnet_serve_system_t *sys = s->sys;
+    const token_t *tk = &s->tok[id];
+    size_t at = (size_t)id * sys->top_k + (size_t)j;
+    if (sys->copy_first) {
+        return copy_leg[(size_t)tk->snap * sys->copies + (size_t)s->chosen[at]];
+    }
+    return leg[((size_t)tk->snap * sys->layers + tk->layer) * sys->experts + s->members[at]];
+}
+
+/* The token's experts of its layer leave the gateway at t, in its snapshot,
+ * each to the copy the routing picks (owed there from now on). */
 static void dispatch(sim_t *s, double t, int id)
 {
     const xnet_serve_system_t *sys = s->sys;
     token_t *tk = &s->tok[id];
     int k = sys->top_k;
     const int *m = s->members + (size_t)id * k;
-    size_t base = ((size_t)tk->snap * sys->layers + tk->layer) * sys->experts;
     tk->pending = k;
     tk->gather_s = -INFINITY;
     for (int j = 0; j < k; j++) {
-        push_event(s, t + sys->in_s[base + m[j]], EV_EXPERT, id, j);
+        if (sys->copy_first) {
+            s->chosen[(size_t)id * k + j] = choose_copy(s, tk->snap, tk->layer * sys->experts + m[j]);
+        }
+        s->owed_expert[member_satellite(s, id, j)]++;
+        push_event(s, t + member_leg(s, id, j, sys->in_s, sys->copy_in_s), EV_EXPERT, id, j);
     }
 }
 
@@ -375,9 +434,8 @@ static void expert_done(sim_t *s, double t, int id, int j)
 {
     const xnet_serve_system_t *sys = s->sys;
     token_t *tk = &s->tok[id];
-    int l = tk->layer, e = s->members[(size_t)id * sys->top_k + j];
-    size_t row = (size_t)tk->snap * sys->layers + l;
-    double back = t + sys->out_s[row * sys->experts + e];
+    size_t row = (size_t)tk->snap * sys->layers + tk->layer;
+    double back = t + member_leg(s, id, j, sys->out_s, sys->copy_out_s);
     tk->gather_s = back > tk->gather_s ? back : tk->gather_s;
     if (--tk->pending > 0) {
         return;
@@ -399,6 +457,11 @@ static void expert_done(sim_t *s, double t, int id, int j)
 static void job_done(sim_t *s, double t, int job, int sat)
 {
     s->busy[sat]--;
+    if (s->job[job].member < 0) {
+        s->owed_gateway[sat]--;
+    } else {
+        s->owed_expert[sat]--;
+    }
     int w = s->head[sat];
     if (w >= 0) {
         s->head[sat] = s->job[w].next;
@@ -427,6 +490,7 @@ static void sim_free(sim_t *s)
     free(s->heap);
     free(s->tok);
     free(s->members);
+    free(s->chosen);
     free(s->tok_next_free);
     free(s->job);
     free(s->head);
@@ -446,16 +510,18 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
     s.window_lo = p->warmup_s;
     s.window_hi = p->duration_s;
     xnet_rng_seed(&s.rng, seed);
-    s.head = malloc(sizeof(int) * 3 * (size_t)n);
+    s.head = malloc(sizeof(int) * 5 * (size_t)n);
     if (!s.head) {
         return xnet_fail(XNET_ENOMEM, "out of memory for %d satellites' queues", n);
     }
     s.tail = s.head + n;
     s.busy = s.tail + n;
+    s.owed_expert = s.busy + n;
+    s.owed_gateway = s.owed_expert + n;
     s.busy_s = busy_s;
     for (int i = 0; i < n; i++) {
         s.head[i] = s.tail[i] = -1;
-        s.busy[i] = 0;
+        s.busy[i] = s.owed_expert[i] = s.owed_gateway[i] = 0;
         busy_s[i] = 0;
     }
     if (p->streams > 0) {
@@ -498,12 +564,9 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
         case EV_GATEWAY:
             arrive(&s, e.t, sys->gateway[s.tok[e.a].layer], e.a, -1);
             break;
-        case EV_EXPERT: {
-            const token_t *tk = &s.tok[e.a];
-            int ex = s.members[(size_t)e.a * sys->top_k + e.b];
-            arrive(&s, e.t, sys->satellite[tk->layer * sys->experts + ex], e.a, e.b);
+        case EV_EXPERT:
+            arrive(&s, e.t, member_satellite(&s, e.a, e.b), e.a, e.b);
             break;
-        }
         default:
             job_done(&s, e.t, e.a, e.b);
         }
@@ -542,6 +605,44 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
     return XNET_OK;
 }
 
+/* Expert i's share of compute on its copies (replicas): NEAREST, the
+ * fraction of the snapshots used (all, or the one fixed) in which a copy is
+ * the nearest of those not cut; SHORTEST_WAIT, an equal share each, the
+ * balance that policy aims at. */
+static void copy_demand(const xnet_serve_system_t *sys, int i, double work_s, double *demand_s)
+{
+    int lo = sys->copy_first[i], n = sys->copy_first[i + 1] - lo;
+    if (sys->replica == XNET_REPLICA_SHORTEST_WAIT) {
+        for (int c = lo; c < lo + n; c++) {
+            demand_s[sys->copy_satellite[c]] += work_s / n;
+        }
+        return;
+    }
+    int t0 = sys->snapshot >= 0 ? sys->snapshot : 0;
+    int t1 = sys->snapshot >= 0 ? sys->snapshot + 1 : sys->snapshots, reached = 0;
+    for (int pass = 0; pass < 2; pass++) { /* count the snapshots reached, then share */
+        for (int t = t0; t < t1; t++) {
+            const double *in = sys->copy_in_s + (size_t)t * sys->copies;
+            const double *out = sys->copy_out_s + (size_t)t * sys->copies;
+            int best = lo;
+            for (int c = lo + 1; c < lo + n; c++) {
+                best = in[c] + out[c] < in[best] + out[best] ? c : best;
+            }
+            if (isfinite(in[best] + out[best])) {
+                if (pass) {
+                    demand_s[sys->copy_satellite[best]] += work_s / reached;
+                } else {
+                    reached++;
+                }
+            }
+        }
+        if (!reached) { /* never reached: count it on the first copy */
+            demand_s[sys->copy_satellite[lo]] += work_s;
+            return;
+        }
+    }
+}
+
 void xnet_serve_demand(const xnet_serve_system_t *sys, double *demand_s)
 {
     const xnet_profile_t *prof = sys->profile;
@@ -551,8 +652,13 @@ void xnet_serve_demand(const xnet_serve_system_t *sys, double *demand_s)
     for (int l = 0; l < sys->layers; l++) {
         demand_s[sys->gateway[l]] += sys->gateway_s + (l == sys->layers - 1 ? sys->head_s : 0);
         for (int e = 0; e < sys->experts; e++) {
-            demand_s[sys->satellite[l * sys->experts + e]] +=
-                sys->expert_s * prof->inclusion[(size_t)l * sys->experts + e];
+            int i = l * sys->experts + e;
+            double work_s = sys->expert_s * prof->inclusion[i];
+            if (sys->copy_first) {
+                copy_demand(sys, i, work_s, demand_s);
+            } else {
+                demand_s[sys->satellite[i]] += work_s;
+            }
         }
     }
 }

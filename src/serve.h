@@ -40,6 +40,18 @@ typedef struct {
      * cost NULL: such a token is lost at once. */
     const xnet_cost_t *cost;
     double dt_s, retry_s;
+    /* Replicated experts (copy_first NULL without): the copies of expert
+     * i = l E + e are copy_satellite[copy_first[i] .. copy_first[i + 1]),
+     * with legs copy_in_s and copy_out_s (T x copies; in_s and out_s are
+     * then the nearest copy's). At dispatch a token's expert goes to the copy
+     * the policy picks: NEAREST, least in + out (docs/model.md section 9);
+     * SHORTEST_WAIT, least in + out + the compute already sent to that
+     * satellite and not done (expert_s per expert job, gateway_s per gateway
+     * job) / parallel. Ties to the earlier copy. */
+    int copies;
+    const int *copy_first, *copy_satellite;
+    const double *copy_in_s, *copy_out_s;
+    enum { XNET_REPLICA_NEAREST, XNET_REPLICA_SHORTEST_WAIT } replica;
 } xnet_serve_system_t;
 
 /* Called every 2^16 events: replication r (from 0) has simulated up to t_s. */

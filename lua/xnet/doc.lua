@@ -450,6 +450,9 @@ def { "xnet.serve", section = "model", sig = "xnet.serve(net, plan, prof, { stre
     { "progress", "true", "", "a simulation running over 5 s prints how far it is on stderr "
       .. "every 5 s" },
     { "busiest", "10", "", "satellites listed in `busiest`" },
+    { "replica", '"nearest"', "", "with replicated experts: each activated expert's copy is the "
+      .. "nearest in the token's snapshot, or with \"shortest_wait\" the least path + the compute "
+      .. "already sent there and not done, / parallel (simulation only)" },
   },
   returns = "`{ throughput, throughput_stderr, mean, stderr, p50, p95, p99, p99_stderr, "
     .. "undelivered (met a cut path), lost (never through), in_system, utilisation = { [sat] = u }, "

@@ -138,5 +138,48 @@ t.check_error("the plan's gateway of layer 0 is satellite", xnet.place.replicate
               prof, { replicas = 1 })
 t.check_error("unknown option", xnet.place.replicate, net, ring, plan, prof, { replica = 1 })
 
+-- serving: at vanishing load, either routing rule is evaluate's nearest copy
+local period = 2 * math.pi * math.sqrt((6371 + 550) ^ 3 / 398600.4418)
+local ev = xnet.evaluate(net, rep, prof, { tokens = 1000 })
+for _, policy in ipairs{ "nearest", "shortest_wait" } do
+  local one = xnet.serve(net, rep, prof, { streams = 1, snapshot = 2, duration_s = 60,
+                                           warmup_s = 0, replica = policy })
+  local ev2 = xnet.evaluate(net, rep, prof, { snapshot = 2, tokens = 1000 })
+  t.near(one.mean, ev2.exact, 4 * one.stderr + 1e-12, "a lone stream at snapshot 2, " .. policy)
+  local slow = xnet.serve(net, rep, prof, { rate_tokens_s = 0.05, duration_s = 4 * period,
+                                            warmup_s = 0, replica = policy, replications = 8 })
+  t.near(slow.mean, ev.exact, 4 * slow.stderr, "open arrivals at vanishing load, " .. policy)
+  t.check(slow.replica == policy)
+end
+t.check(xnet.serve(net, plan, prof, { streams = 1, duration_s = 10 }).replica == nil)
+-- under load the copies share the work: shortest_wait spreads the hot
+-- experts' jobs over their copies, so their busiest copy is less busy
+local ms = xnet.model{ layers = 4, experts = 8, top_k = 2, hidden = 1024, bytes_per_value = 2,
+                       expert_ffn = 2048 * 64, flops_per_s = 1e11 }
+local hot = xnet.profile.zipf(ms, 1.5, { seed = 2 })
+local hplan = xnet.place.spacexnet(net, ring, hot, { in_sample = true })
+local hrep = xnet.place.replicate(net, ring, hplan, hot, { replicas = 16, in_sample = true })
+local busy = {}
+for _, policy in ipairs{ "nearest", "shortest_wait" } do
+  local r = xnet.serve(net, hrep, hot, { streams = 32, duration_s = 60, replica = policy,
+                                         replications = 2 })
+  local hl, he = 0, 0
+  for l = 0, 3 do
+    local incl = hot:inclusion(l)
+    for e = 0, 7 do if incl[e] > hot:inclusion(hl)[he] then hl, he = l, e end end
+  end
+  local most = 0
+  for _, s in ipairs(hrep:copies(hl, he)) do most = math.max(most, r.utilisation[s] or 0) end
+  busy[policy] = { most = most, throughput = r.throughput }
+end
+t.check(busy.shortest_wait.most < busy.nearest.most,
+        string.format("hottest expert's busiest copy: %.3f (shortest_wait) vs %.3f (nearest)",
+                      busy.shortest_wait.most, busy.nearest.most))
+t.check(busy.shortest_wait.throughput >= busy.nearest.throughput)
+t.check_error('replica must be "nearest" or "shortest_wait", got "any"', xnet.serve, net, rep,
+              prof, { streams = 1, replica = "any" })
+t.check_error("does not model replicated experts", xnet.serve, net, rep, prof,
+              { streams = 1, method = "analytic" })
+
 for _, f in ipairs{ tmp, tmp .. ".bad", tmp .. ".csv", tmp .. ".json" } do os.remove(f) end
 t.done()
