@@ -475,11 +475,14 @@ def { "xnet.failed", section = "model", sig = "xnet.failed(net)",
 def { "xnet.place.repair", section = "model", sig = "xnet.place.repair(net, ring, plan, prof, { variant = \"A\" })",
   about = "Re-places what failures took from a plan (one expert per satellite) with the fewest "
     .. "moves: a failed gateway goes to the surviving free member of its subnet nearest it in "
-    .. "the ring's order; each lost expert, the most activated first, to the surviving free "
-    .. "member of its layer's subnet with the lowest expected path latency. Nothing else moves.",
+    .. "the ring's order; a replicated expert keeps its surviving copies (no upload) and drops "
+    .. "the failed ones; each expert with no copy left, the most activated first, goes to the "
+    .. "surviving free member of its layer's subnet with the lowest expected path latency. "
+    .. "Nothing else moves.",
   options = { VARIANT },
   returns = "Plan (method `<method>+repair`), and `{ experts_moved, gateways_moved, bytes, "
-    .. "lost = { { layer, expert, from, to }, ... } }` (bytes: the experts' weights to upload)" }
+    .. "copies_dropped, lost = { { layer, expert, from, to }, ... } }` (bytes: the experts' "
+    .. "weights to upload; copies_dropped: failed extra copies left out)" }
 
 -- Results, files, limits, help ---------------------------------------------------
 

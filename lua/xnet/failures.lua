@@ -108,9 +108,11 @@ function failures.install(xnet)
 
   -- xnet.place.repair(net, ring, plan, prof, { variant = "A" }) -> Plan, report:
   -- a failed gateway moves to the surviving free member of its subnet
-  -- nearest it in the ring's order; each expert on a failed satellite moves
-  -- to a surviving free member of its layer's subnet, the most frequently
-  -- activated first onto the lowest expected path latency. Nothing else moves.
+  -- nearest it in the ring's order; a replicated expert keeps its surviving
+  -- copies (no upload) and drops the failed ones; each expert with no copy
+  -- left moves to a surviving free member of its layer's subnet, the most
+  -- frequently activated first onto the lowest expected path latency.
+  -- Nothing else moves.
   function xnet.place.repair(net, ring, plan, prof, o)
     check_arg(net, "xnet.Network", 1, "xnet.place.repair")
     check_arg(ring, "xnet.Ring", 2, "xnet.place.repair")
@@ -139,17 +141,32 @@ function failures.install(xnet)
       error(string.format("xnet.place.repair: the ring has %d subnets, the plan %d layers",
                           #ring, L), 2)
     end
-    local gateways, experts, used = {}, {}, {}
+    -- A replicated expert keeps its surviving copies, the first of them
+    -- first; the failed ones are dropped. Only an expert with none moves.
+    local gateways, experts, used, replicas = {}, {}, {}, {}
+    local report = { experts_moved = 0, gateways_moved = 0, lost = {}, copies_dropped = 0 }
     for l = 0, L - 1 do
       gateways[l + 1] = plan:gateway(l)
       used[plan:gateway(l)] = true
       experts[l + 1] = {}
       for e = 0, E - 1 do
-        experts[l + 1][e + 1] = plan:satellite(l, e)
-        used[plan:satellite(l, e)] = true
+        local alive, copies = {}, plan:copies(l, e)
+        for _, s in ipairs(copies) do
+          used[s] = true
+          if not down[s] then alive[#alive + 1] = s end
+        end
+        -- the failed copies are dropped, but the first when none is left
+        report.copies_dropped = report.copies_dropped + #copies - math.max(#alive, 1)
+        if #alive == 0 then -- every copy failed: the first is re-placed below
+          experts[l + 1][e + 1] = plan:satellite(l, e)
+        else
+          experts[l + 1][e + 1] = alive[1]
+          for i = 2, #alive do
+            replicas[#replicas + 1] = { layer = l, expert = e, satellite = alive[i] }
+          end
+        end
       end
     end
-    local report = { experts_moved = 0, gateways_moved = 0, lost = {} }
     local subnets = {}
     for l = 0, L - 1 do
       local members = ring:subnet(l)
@@ -214,7 +231,7 @@ function failures.install(xnet)
     report.bytes = report.experts_moved * model.expert_bytes
     local method = (plan:method() .. "+repair"):sub(1, 31)
     return xnet.plan.new{ satellites = #net:constellation(), gateways = gateways,
-                          experts = experts, method = method }, report
+                          experts = experts, replicas = replicas, method = method }, report
   end
 end
 

@@ -181,5 +181,36 @@ t.check_error('replica must be "nearest" or "shortest_wait", got "any"', xnet.se
 t.check_error("does not model replicated experts", xnet.serve, net, rep, prof,
               { streams = 1, method = "analytic" })
 
+-- failures: a token uses a surviving copy; only when every copy of an
+-- activated expert failed is it undelivered
+local hl, he = hottest.l, hottest.e
+local copies = rep:copies(hl, he)
+local f1 = xnet.fail(net, { satellites = { copies[1] } })
+local single = xnet.evaluate(f1, plan, prof, { tokens = 100 })
+t.near(single.exact_undelivered, prof:inclusion(hl)[he], 1e-12, "without the replica: lost")
+local kept = xnet.evaluate(f1, rep, prof, { tokens = 2000 })
+t.check(kept.exact_undelivered == 0 and kept.undelivered == 0, "the replica serves them")
+t.check(kept.exact >= with.exact - 1e-15, "a surviving copy is no nearer than both were")
+local served = xnet.serve(f1, rep, prof, { rate_tokens_s = 0.5, duration_s = 2000, warmup_s = 0 })
+t.check(served.undelivered == 0, "served through the surviving copy")
+local fall = xnet.fail(net, { satellites = copies })
+t.near(xnet.evaluate(fall, rep, prof, { tokens = 100 }).exact_undelivered,
+       prof:inclusion(hl)[he], 1e-12, "every copy failed: lost")
+
+-- repair: an expert with a surviving copy needs no upload; one with none moves
+local fixed, report = xnet.place.repair(f1, ring, rep, prof)
+t.check(report.experts_moved == 0 and report.bytes == 0 and report.copies_dropped == 1)
+t.check(fixed:satellite(hl, he) == copies[2] and #fixed:copies(hl, he) == #copies - 1)
+t.check(#fixed:replicas() == #rep:replicas() - 1, "the other copies stay")
+t.check(xnet.evaluate(f1, fixed, prof, { tokens = 100 }).exact_undelivered == 0)
+fixed, report = xnet.place.repair(fall, ring, rep, prof)
+t.check(report.experts_moved == 1 and report.bytes == m.expert_bytes
+        and report.copies_dropped == #copies - 1 and #fixed:copies(hl, he) == 1)
+t.check(xnet.evaluate(fall, fixed, prof, { tokens = 100 }).exact_undelivered == 0)
+-- a surviving copy is not a free satellite: nothing lands on it
+local occupied = {}
+for _, r in ipairs(rep:replicas()) do occupied[r.satellite] = true end
+t.check(not occupied[report.lost[1].to], "the moved expert lands on a free satellite")
+
 for _, f in ipairs{ tmp, tmp .. ".bad", tmp .. ".csv", tmp .. ".json" } do os.remove(f) end
 t.done()
