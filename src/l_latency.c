@@ -22,7 +22,8 @@ static void destroy_cost(void *cost)
 /* The plan's cost table on this network for this route: built once and kept
  * in the plan's cache table (keyed by the network's serial number and the
  * route), which holds the only reference and lives as long as the plan. */
-static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xnet_route_t route)
+static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xnet_route_t route,
+                                    int hops)
 {
     lua_getiuservalue(L, plan_idx, 1);
     lua_pushfstring(L, "%d:%c", (int)xnet_network_serial(xnet_l_check_network(L, net_idx)),
@@ -30,14 +31,20 @@ static const xnet_cost_t *plan_cost(lua_State *L, int net_idx, int plan_idx, xne
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) == LUA_TUSERDATA) {
         /* The cache holds it; the caller's stack keeps the plan and so the cache. */
-        const xnet_cost_t *c = xnet_l_handle_check(L, -1, XNET_COST_MT);
+        xnet_cost_t *c = xnet_l_handle_check(L, -1, XNET_COST_MT);
+        if (hops && xnet_cost_hops(c, xnet_l_check_network(L, net_idx),
+                                   xnet_l_check_plan(L, plan_idx))) {
+            xnet_l_raise(L);
+        }
         lua_pop(L, 3);
         return c;
     }
     lua_pop(L, 1);
     xnet_l_handle_t *h = xnet_l_handle_new(L, XNET_COST_MT, 0, destroy_cost);
     if (xnet_cost_build((xnet_cost_t **)&h->ptr, xnet_l_check_network(L, net_idx),
-                        xnet_l_check_plan(L, plan_idx), route)) {
+                        xnet_l_check_plan(L, plan_idx), route)
+        || (hops && xnet_cost_hops(h->ptr, xnet_l_check_network(L, net_idx),
+                                   xnet_l_check_plan(L, plan_idx)))) {
         xnet_l_raise(L);
     }
     lua_rawset(L, -3); /* cache[key] = cost */
@@ -55,6 +62,35 @@ static void push_layers(lua_State *L, const double *v, int layers, const char *f
     lua_setfield(L, -2, field);
 }
 
+/* The breakdown (rows of XNET_PARTS: layers, then the token) as
+ * total_field = { propagation_s =, ... } and layers_field = {[0] = {...}};
+ * absent when not computed (NaN). */
+static void push_parts(lua_State *L, const double *parts, int layers, const char *total_field,
+                       const char *layers_field)
+{
+    if (isnan(parts[(size_t)layers * XNET_PARTS])) {
+        return;
+    }
+    for (int row = layers; row >= 0; row--) {
+        if (row == layers - 1) {
+            lua_createtable(L, layers, 1);
+        }
+        lua_createtable(L, 0, XNET_PARTS);
+        for (int c = 0; c < XNET_PARTS; c++) {
+            if (row == layers || c != XNET_PART_ACCESS) { /* access is the token's */
+                lua_pushnumber(L, parts[(size_t)row * XNET_PARTS + c]);
+                lua_setfield(L, -2, xnet_part_names[c]);
+            }
+        }
+        if (row == layers) {
+            lua_setfield(L, -2, total_field);
+        } else {
+            lua_seti(L, -2, row);
+        }
+    }
+    lua_setfield(L, -2, layers_field);
+}
+
 static void set_number(lua_State *L, const char *field, double v)
 {
     if (!isnan(v)) { /* nothing delivered: the field is absent, never a made-up number */
@@ -70,7 +106,7 @@ static void set_number(lua_State *L, const char *field, double v)
 static int l_evaluate(lua_State *L)
 {
     static const char *const allowed[] = {"tokens", "seed", "variant", "snapshot", "exact",
-                                          "user", "retry_s", NULL};
+                                          "user", "retry_s", "breakdown", NULL};
     luaL_checkudata(L, 1, XNET_NETWORK_MT);
     luaL_checkudata(L, 2, XNET_PLAN_MT);
     luaL_checkudata(L, 3, XNET_PROFILE_MT);
@@ -85,6 +121,7 @@ static int l_evaluate(lua_State *L)
     lua_pop(L, 1);
     lua_Integer snapshot = xnet_l_opt_integer(L, 4, "snapshot", 0);
     int want_exact = xnet_l_opt_boolean(L, 4, "exact", 1);
+    int want_parts = xnet_l_opt_boolean(L, 4, "breakdown", 0);
     double retry_s = xnet_l_opt_number(L, 4, "retry_s", 0);
     if (xnet_l_rawfield(L, 4, "retry_s") != LUA_TNIL && !(retry_s > 0 && isfinite(retry_s))) {
         return xnet_l_error(L, "retry_s must be > 0 and finite, got %.14g", retry_s);
@@ -110,7 +147,7 @@ static int l_evaluate(lua_State *L)
 
     /* The plan's cache owns the cost, and the plan is on the stack: the
      * pointer stays valid whatever Lua code runs. */
-    const xnet_cost_t *cost = plan_cost(L, 1, 2, route);
+    const xnet_cost_t *cost = plan_cost(L, 1, 2, route, want_parts);
     int layers = cost->layers, T = cost->snapshots;
     if (has_snapshot && (snapshot < 0 || snapshot >= T)) {
         return luaL_error(L, "snapshot %I out of range [0, %d)", snapshot, T);
@@ -124,10 +161,12 @@ static int l_evaluate(lua_State *L)
     }
     compute.retry_s = retry_s > 0 ? retry_s : compute.dt_s;
     void **box = xnet_l_box(L);
-    double *per_layer = *box = malloc(sizeof(double) * 4 * (size_t)layers);
+    size_t part_cells = ((size_t)layers + 1) * XNET_PARTS;
+    double *per_layer = *box = malloc(sizeof(double) * (4 * (size_t)layers + 4 * part_cells));
     if (!per_layer) {
         return luaL_error(L, "out of memory");
     }
+    double *parts = per_layer + 4 * layers; /* Monte Carlo, its stderr, exact, exact charged */
     /* A ground user: per snapshot, uplink to layer 0's gateway and downlink
      * from where the last layer's results gather (layer 0's gateway again in
      * variant A, where the ring wraps; the last layer's gateway in B). */
@@ -164,9 +203,13 @@ static int l_evaluate(lua_State *L)
                           cost->layers, cost->experts, prof->layers, prof->experts);
     }
     xnet_sample_result_t mc = {.per_layer_s = per_layer,
-                               .wait_per_layer_s = per_layer + 2 * layers};
-    xnet_exact_result_t ex = {.per_layer_s = per_layer + layers};
-    xnet_wait_result_t exw = {.per_layer_s = per_layer + 3 * layers};
+                               .wait_per_layer_s = per_layer + 2 * layers,
+                               .parts = want_parts ? parts : NULL,
+                               .parts_stderr = parts + part_cells};
+    xnet_exact_result_t ex = {.per_layer_s = per_layer + layers,
+                              .parts = want_parts ? parts + 2 * part_cells : NULL};
+    xnet_wait_result_t exw = {.per_layer_s = per_layer + 3 * layers,
+                              .parts = want_parts ? parts + 3 * part_cells : NULL};
     if (!has_snapshot) {
         snapshot = -1;
     }
@@ -193,6 +236,11 @@ static int l_evaluate(lua_State *L)
     lua_setfield(L, -2, "lost");
     if (!isnan(mc.wait_mean_s)) {
         push_layers(L, mc.wait_per_layer_s, layers, "per_layer");
+        if (want_parts) {
+            push_parts(L, mc.parts, layers, "breakdown", "per_layer_breakdown");
+            push_parts(L, mc.parts_stderr, layers, "breakdown_stderr",
+                       "per_layer_breakdown_stderr");
+        }
     }
     lua_pushnumber(L, compute.retry_s);
     lua_setfield(L, -2, "retry_s");
@@ -223,6 +271,9 @@ static int l_evaluate(lua_State *L)
         lua_setfield(L, -2, "exact_lost");
         if (!isnan(exw.mean_s)) {
             push_layers(L, exw.per_layer_s, layers, "exact_per_layer");
+            if (want_parts) {
+                push_parts(L, exw.parts, layers, "exact_breakdown", "exact_per_layer_breakdown");
+            }
         }
     } else if (want_exact && !ex.unavailable && ex.undelivered == 0) {
         /* Nothing is ever cut: no token waits, and the two agree exactly. */
@@ -230,6 +281,9 @@ static int l_evaluate(lua_State *L)
         lua_pushnumber(L, 0);
         lua_setfield(L, -2, "exact_lost");
         push_layers(L, ex.per_layer_s, layers, "exact_per_layer");
+        if (want_parts) {
+            push_parts(L, ex.parts, layers, "exact_breakdown", "exact_per_layer_breakdown");
+        }
     } else if (want_exact && !ex.unavailable) {
         lua_pushstring(L, "the exact charge of lost tokens needs enumerated top-k sets and no "
                           "ground user: exact_delivered only");
@@ -283,6 +337,49 @@ static double raw_number(lua_State *L, int idx, const char *key)
     return v;
 }
 
+/* The field name of the result table at idx (raw), or NULL unless a table. */
+static int raw_table(lua_State *L, int idx, const char *key)
+{
+    lua_pushstring(L, key);
+    if (lua_rawget(L, idx) == LUA_TTABLE) {
+        return 1;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* The breakdown as a short table under the summary line, into text[size]
+ * ("" when the result has none): the parts that are not 0, Monte Carlo with
+ * its standard error, exact, and the share of the mean. Reads the result at
+ * index 1; leaves the stack as it was. */
+static void breakdown_text(lua_State *L, double mean, double exact, char *text, size_t size)
+{
+    text[0] = '\0';
+    if (!raw_table(L, 1, "breakdown")) {
+        return;
+    }
+    int mc = lua_gettop(L), se = raw_table(L, 1, "breakdown_stderr") ? lua_gettop(L) : 0;
+    int ex = raw_table(L, 1, "exact_breakdown") ? lua_gettop(L) : 0;
+    size_t used = (size_t)snprintf(text, size, "\n  %-16s %12s %10s %12s %7s", "breakdown (s)",
+                                   "mean", "stderr", "exact", "share");
+    for (int c = 0; c < XNET_PARTS && used < size; c++) {
+        double v = raw_number(L, mc, xnet_part_names[c]);
+        double e = se ? raw_number(L, se, xnet_part_names[c]) : NAN;
+        double x = ex ? raw_number(L, ex, xnet_part_names[c]) : NAN;
+        if (v == 0 && (isnan(x) || x == 0)) {
+            continue; /* a part this setting does not have */
+        }
+        int n = (int)strlen(xnet_part_names[c]) - 2; /* without "_s": the header says (s) */
+        used += (size_t)snprintf(text + used, size - used, "\n  %-16.*s %12.6g %10.2g %12.6g %6.1f%%",
+                                 n, xnet_part_names[c], v, e, x, 100 * v / mean);
+    }
+    if (used < size) {
+        snprintf(text + used, size - used, "\n  %-16s %12.6g %10s %12.6g", "total", mean, "",
+                 exact);
+    }
+    lua_settop(L, mc - 1);
+}
+
 /* tostring(result): one line, the figures a reader looks at first */
 static int l_result_tostring(lua_State *L)
 {
@@ -296,6 +393,8 @@ static int l_result_tostring(lua_State *L)
     }
     double tokens = raw_number(L, 1, "tokens"), mean = raw_number(L, 1, "mean");
     double undelivered = raw_number(L, 1, "undelivered"), exact = raw_number(L, 1, "exact");
+    char parts[(XNET_PARTS + 2) * 80];
+    breakdown_text(L, mean, exact, parts, sizeof parts);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     lua_pushfstring(L, "evaluate %s, profile %s, variant %s: %d tokens", text[0], text[1],
@@ -315,6 +414,7 @@ static int l_result_tostring(lua_State *L)
     }
     snprintf(line, sizeof line, ", undelivered %.3g%%", 100 * undelivered);
     luaL_addstring(&b, line);
+    luaL_addstring(&b, parts);
     luaL_pushresult(&b);
     return 1;
 }

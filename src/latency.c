@@ -17,9 +17,15 @@
  * results do not depend on the number of workers. */
 #define SAMPLE_BLOCK_TOKENS 4096
 
+const char *const xnet_part_names[XNET_PARTS] = {
+    "propagation_s",    "transmission_s", "processing_s", "ring_hop_s",
+    "gateway_compute_s", "expert_compute_s", "head_s",    "topk_wait_s",
+    "retry_wait_s",     "access_s"};
+
 void xnet_cost_destroy(xnet_cost_t *cost)
 {
     if (cost) {
+        free(cost->path_hops);
         free(cost->path_s);
         free(cost->hop_s);
         free(cost->serial);
@@ -172,6 +178,9 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
     c->layers = L;
     c->experts = E;
     c->route = route;
+    const xnet_link_params_t *link = &xnet_network_params(net)->link;
+    c->tx_s = link->bits / link->rate_bps;
+    c->proc_s = link->proc_s;
     /* Copies of layer l are copy_first[l E] .. copy_first[(l + 1) E): the
      * layer lists the path queries take. Without replicas, the plan's own. */
     int *first = malloc(sizeof(int) * ((size_t)L + 1));
@@ -200,7 +209,8 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
             }
         }
     } else if (!rc) {
-        rc = xnet_path_through(net, plan->gateway, L, route, first, sat, through, c->hop_s);
+        rc = xnet_path_through(net, plan->gateway, L, route, first, sat, through, c->hop_s, NULL,
+                               NULL);
     }
     free(first);
     int *nearest = NULL;
@@ -216,6 +226,64 @@ int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *p
         return rc;
     }
     *out = c;
+    return XNET_OK;
+}
+
+int xnet_cost_hops(xnet_cost_t *cost, xnet_network_t *net, const xnet_plan_t *plan)
+{
+    int T = cost->snapshots, L = cost->layers, E = cost->experts, rc;
+    if (cost->path_hops) {
+        return XNET_OK;
+    }
+    if (plan->nodes != xnet_network_nodes(net) || plan->layers != L || plan->experts != E
+        || xnet_network_snapshots(net) != T) {
+        return xnet_fail(XNET_EINVAL, "the path latency table is not for this plan and network");
+    }
+    /* The same lists the table's queries took: with replicas every copy,
+     * and then the count of the copy path_s took (the nearest, ties to the
+     * earlier, as nearest_copies). */
+    size_t cells = (size_t)L * E, M = cost->copies ? (size_t)cost->copies : cells;
+    size_t all = (size_t)T * M;
+    if ((rc = xnet_limit_check(((double)all + (double)T * L) * (sizeof(double) + sizeof(int))
+                                   + (double)T * cells * sizeof(int),
+                               "the path link counts"))) {
+        return rc;
+    }
+    /* The latencies come again and are dropped: the table's are the same sums. */
+    double *through = malloc(sizeof(double) * (all + (size_t)T * L + 1));
+    int *count = malloc(sizeof(int) * (all + 1));
+    int *hops = cost->copies ? malloc(sizeof(int) * ((size_t)T * cells + 1)) : count;
+    int *first = malloc(sizeof(int) * ((size_t)L + 1));
+    if (!through || !count || !hops || !first) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the path link counts");
+    } else {
+        for (int l = 0; l <= L; l++) {
+            first[l] = cost->copy_first ? cost->copy_first[l * E] : l * E;
+        }
+        rc = xnet_path_through(net, plan->gateway, L, cost->route, first,
+                               cost->copy_satellite ? cost->copy_satellite : plan->satellite,
+                               through, through + all, count, NULL);
+    }
+    for (size_t k = 0; !rc && cost->copies && k < (size_t)T; k++) {
+        const double *row = cost->copy_path_s + k * M;
+        for (size_t i = 0; i < cells; i++) {
+            int best = cost->copy_first[i];
+            for (int j = best + 1; j < cost->copy_first[i + 1]; j++) {
+                best = row[j] < row[best] ? j : best;
+            }
+            hops[k * cells + i] = count[k * M + (size_t)best];
+        }
+    }
+    free(through);
+    free(first);
+    if (hops != count) {
+        free(count);
+    }
+    if (rc) {
+        free(hops);
+        return rc;
+    }
+    cost->path_hops = hops;
     return XNET_OK;
 }
 
@@ -273,6 +341,52 @@ static inline double set_latency(const xnet_cost_t *cost, int l, int snap, const
         return layer_latency_queued(path, members, k, sat, cost->parallel, base, expert_s);
     }
     return layer_latency(path, members, k, base, expert_s);
+}
+
+double xnet_set_parts(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
+                      xnet_compute_t compute, double *parts)
+{
+    int L = cost->layers, E = cost->experts;
+    size_t at = ((size_t)snap * L + l) * E;
+    const double *path = cost->path_s + at;
+    const int *hops = cost->path_hops + at;
+    const int *sat = cost->serial && cost->serial[l] && k > cost->parallel
+                   ? cost->satellite + (size_t)snap * cost->satellite_stride + (size_t)l * E
+                   : NULL;
+    double path_sum = 0, expert_sum = 0, worst = -INFINITY;
+    long hop_sum = 0;
+    for (int j = 0; j < k; j++) {
+        double expert = compute.expert_s;
+        if (sat) { /* co-located experts queue, as layer_latency_queued */
+            int n = 0;
+            for (int i = 0; i < k; i++) {
+                n += sat[members[i]] == sat[members[j]];
+            }
+            expert *= (n + cost->parallel - 1) / cost->parallel;
+        }
+        double v = path[members[j]];
+        worst = fmax(worst, v + expert);
+        path_sum += v;
+        expert_sum += expert;
+        hop_sum += hops[members[j]];
+    }
+    double hop = cost->hop_s[(size_t)snap * L + l];
+    double latency = xnet_set_latency(cost, l, snap, members, k, compute);
+    if (!isfinite(latency)) {
+        return latency;
+    }
+    double links = (double)hop_sum / k;
+    parts[XNET_PART_TRANSMISSION] = links * cost->tx_s;
+    parts[XNET_PART_PROCESSING] = links * cost->proc_s;
+    parts[XNET_PART_PROPAGATION] = path_sum / k - links * (cost->tx_s + cost->proc_s);
+    parts[XNET_PART_RING_HOP] = hop;
+    parts[XNET_PART_GATEWAY] = compute.gateway_s;
+    parts[XNET_PART_EXPERT] = expert_sum / k;
+    parts[XNET_PART_HEAD] = l == L - 1 ? compute.head_s : 0;
+    parts[XNET_PART_TOPK_WAIT] = worst - (path_sum + expert_sum) / k;
+    parts[XNET_PART_RETRY_WAIT] = 0;
+    parts[XNET_PART_ACCESS] = 0;
+    return latency;
 }
 
 double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
@@ -392,11 +506,12 @@ static double token_from_table(const xnet_set_step_t *steps, const xnet_profile_
  * 9): *charged and wlayer[L], the token waiting where a layer's paths are
  * cut and going on from the snapshot its retry found; +inf when lost. With
  * steps (enumerated sets only), every drawn set's outcome is read from the
- * table (token_from_table). */
+ * table (token_from_table). With wparts (L x XNET_PARTS, else NULL; not with
+ * steps), the charged layers' parts. */
 static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, const xnet_set_step_t *steps, int tau,
                             xnet_rng_t *rng, double *layer, int charge, double *charged,
-                            double *wlayer)
+                            double *wlayer, double *wparts)
 {
     int L = cost->layers, E = cost->experts, k = profile->top_k, drawn[XNET_MAX_TOP_K];
     const double *path = cost->path_s + (size_t)tau * L * E;
@@ -428,6 +543,10 @@ static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profi
                                                                    compute));
             wtotal += wlayer[l];
             sigma = next;
+            if (wparts) {
+                xnet_set_parts(cost, l, next, members, k, compute, wparts + l * XNET_PARTS);
+                wparts[l * XNET_PARTS + XNET_PART_RETRY_WAIT] = wait;
+            }
         }
     }
     if (through) {
@@ -607,8 +726,17 @@ typedef struct {
     double *lat, *wlat;        /* block b's delivered tokens from b * SAMPLE_BLOCK_TOKENS */
     sample_sums *sums, *wsums; /* per block */
     double *layer_sums;        /* per block: L delivered, L charged */
-    double *scratch;           /* per worker: 2 L */
+    double *scratch;           /* per worker: 2 L, and with parts (L + 1) x XNET_PARTS */
+    /* The breakdown, or NULL: per block, for each of (L + 1) x XNET_PARTS
+     * cells (the charged layers', then the token's), the block's first
+     * token's value (shift: a part that never varies gets a standard error
+     * of exactly 0), the sum and the sum of squares of the values less it. */
+    double *parts;
 } sample_job;
+
+#define PART_STATS 3 /* shift, sum, sum of squares */
+
+
 
 /* Block b's stream: splitmix64 of splitmix64(seed) xor b, distinct for
  * distinct blocks (both steps are bijections). */
@@ -625,13 +753,72 @@ static inline void add_layers(double *restrict sum, const double *restrict x, in
     }
 }
 
+/* One token's parts (its layers' in wparts, the token's row made here) into
+ * a block's stats. */
+static void add_token_parts(double *wparts, int L, double access_s, int first, double *stats)
+{
+    size_t P = XNET_PARTS, cells = ((size_t)L + 1) * P;
+    double *token = wparts + (size_t)L * P;
+    for (size_t c = 0; c < P; c++) {
+        token[c] = 0;
+    }
+    for (size_t i = 0; i < (size_t)L * P; i++) {
+        token[i % P] += wparts[i];
+    }
+    token[XNET_PART_ACCESS] = access_s;
+    for (size_t i = 0; i < cells; i++) {
+        double *st = stats + i * PART_STATS;
+        st[0] = first ? wparts[i] : st[0];
+        double x = wparts[i] - st[0];
+        st[1] += x;
+        st[2] += x * x;
+    }
+}
+
+/* The blocks' stats, in block order, into means and standard errors: with
+ * K the first block's shift, mean = K + sum_b (n_b (K_b - K) + S_b) / n and
+ * the squares about it by the parallel (Chan et al.) combination. */
+static void combine_parts(const double *parts, const sample_sums *wsums, size_t blocks,
+                          size_t cells, double *mean, double *stderr_s)
+{
+    for (size_t i = 0; i < cells; i++) {
+        double n = 0, k0 = NAN, acc = 0;
+        for (size_t b = 0; b < blocks; b++) {
+            const double *st = parts + (b * cells + i) * PART_STATS;
+            double nb = (double)wsums[b].delivered;
+            if (nb > 0) {
+                k0 = isnan(k0) ? st[0] : k0;
+                acc += nb * (st[0] - k0) + st[1];
+                n += nb;
+            }
+        }
+        double m = n > 0 ? k0 + acc / n : NAN, m2 = 0;
+        for (size_t b = 0; b < blocks && n > 1; b++) {
+            const double *st = parts + (b * cells + i) * PART_STATS;
+            double nb = (double)wsums[b].delivered;
+            if (nb > 0) {
+                double mb = st[0] + st[1] / nb;
+                m2 += st[2] - st[1] * st[1] / nb + nb * (mb - m) * (mb - m);
+            }
+        }
+        mean[i] = m;
+        stderr_s[i] = n > 1 ? sqrt((m2 > 0 ? m2 : 0) / (n - 1) / n) : n > 0 ? 0 : NAN;
+    }
+}
+
 static int sample_block(void *ctx, int worker, int b)
 {
     const sample_job *j = ctx;
     int L = j->cost->layers, T = j->cost->snapshots;
     size_t i0 = (size_t)b * SAMPLE_BLOCK_TOKENS;
     size_t i1 = j->tokens - i0 > SAMPLE_BLOCK_TOKENS ? i0 + SAMPLE_BLOCK_TOKENS : j->tokens;
-    double *layer = j->scratch + (size_t)worker * 2 * L, *wlayer = layer + L;
+    size_t cells = ((size_t)L + 1) * XNET_PARTS;
+    double *layer = j->scratch + (size_t)worker * (2 * L + (j->parts ? cells : 0));
+    double *wlayer = layer + L, *wparts = j->parts ? wlayer + L : NULL;
+    double *stats = j->parts ? j->parts + (size_t)b * cells * PART_STATS : NULL;
+    for (size_t c = 0; stats && c < cells * PART_STATS; c++) {
+        stats[c] = 0;
+    }
     double *sum_layer = j->layer_sums + (size_t)b * 2 * L, *wsum_layer = sum_layer + L;
     double *lat = j->lat + i0, *wlat = j->charge ? j->wlat + i0 : NULL;
     sample_sums s = {0, 0, 0, 0}, ws = {0, 0, 0, 0};
@@ -644,7 +831,7 @@ static int sample_block(void *ctx, int worker, int b)
         int tau = j->snapshot >= 0 ? j->snapshot : (int)(i % (size_t)T);
         double charged;
         double total = token_latency(j->cost, j->profile, j->compute, j->steps, tau, &rng, layer,
-                                     j->charge, &charged, wlayer);
+                                     j->charge, &charged, wlayer, wparts);
         if (isfinite(total)) {
             lat[s.delivered++] = total;
             s.access_sum += j->cost->access_s ? j->cost->access_s[tau] : 0;
@@ -657,6 +844,10 @@ static int sample_block(void *ctx, int worker, int b)
             ws.sum += charged;
             ws.sumsq += charged * charged;
             add_layers(wsum_layer, wlayer, L);
+            if (wparts) {
+                add_token_parts(wparts, L, j->cost->access_s ? j->cost->access_s[tau] : 0,
+                                ws.delivered == 1, stats);
+            }
         }
     }
     j->sums[b] = s;
@@ -695,7 +886,13 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     int charge = compute.retry_s > 0;
     size_t blocks = (tokens - 1) / SAMPLE_BLOCK_TOKENS + 1;
     int workers = xnet_workers();
-    double per_block = 2.0 * sizeof(sample_sums) + 2.0 * L * sizeof(double);
+    int breakdown = charge && res->parts && cost->path_hops;
+    size_t cells = ((size_t)L + 1) * XNET_PARTS;
+    for (size_t i = 0; res->parts && i < cells; i++) {
+        res->parts[i] = res->parts_stderr[i] = NAN;
+    }
+    double per_block = 2.0 * sizeof(sample_sums) + 2.0 * L * sizeof(double)
+                     + (breakdown ? (double)cells * PART_STATS * sizeof(double) : 0);
     if ((rc = xnet_limit_check((double)tokens * sizeof(double) * (charge ? 2 : 1)
                                    + (double)blocks * per_block,
                                "the token latency samples"))) {
@@ -710,13 +907,18 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                     charge ? malloc(sizeof(double) * tokens) : NULL,
                     malloc(sizeof(sample_sums) * 2 * blocks), NULL,
                     malloc(sizeof(double) * 2 * (size_t)L * blocks),
-                    malloc(sizeof(double) * 2 * (size_t)L * (size_t)workers)};
+                    malloc(sizeof(double) * (2 * (size_t)L + (breakdown ? cells : 0))
+                           * (size_t)workers),
+                    breakdown ? malloc(sizeof(double) * cells * PART_STATS * blocks) : NULL};
     double *wsum_layer = malloc(sizeof(double) * ((size_t)L + 1));
-    if (!j.lat || (charge && !j.wlat) || !j.sums || !j.layer_sums || !j.scratch || !wsum_layer) {
+    if (!j.lat || (charge && !j.wlat) || !j.sums || !j.layer_sums || !j.scratch || !wsum_layer
+        || (breakdown && !j.parts)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
-    } else {
+    } else if (!breakdown) { /* the parts are computed per draw: no table */
         j.wsums = j.sums + blocks;
         rc = build_steps(cost, profile, compute, charge, tokens, (xnet_set_step_t **)&j.steps);
+    } else {
+        j.wsums = j.sums + blocks;
     }
     if (!rc) {
         rc = xnet_pool_run((int)blocks, workers, sample_block, &j);
@@ -751,6 +953,9 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
         for (int l = 0; res->wait_per_layer_s && l < L; l++) {
             res->wait_per_layer_s[l] = charge && wsums.delivered ? wsum_layer[l] : NAN;
         }
+        if (breakdown) {
+            combine_parts(j.parts, j.wsums, blocks, cells, res->parts, res->parts_stderr);
+        }
     }
     free((void *)j.steps);
     free(j.lat);
@@ -758,6 +963,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
     free(j.sums);
     free(j.layer_sums);
     free(j.scratch);
+    free(j.parts);
     free(wsum_layer);
     return rc;
 }
@@ -823,6 +1029,35 @@ static int exact_anyk(const xnet_cost_t *cost, const xnet_profile_t *profile, in
     return XNET_OK;
 }
 
+/* The parts of layer l at snapshot tau from the inclusion probabilities
+ * (no path cut): the set's mean path is sum pi_e path_e / k, its wait the
+ * expected maximum above it. */
+static void anyk_parts(const xnet_cost_t *cost, const xnet_topk_t *topk, int l, int tau,
+                       xnet_compute_t compute, double max_path_s, double *parts)
+{
+    int L = cost->layers, E = cost->experts, k = topk->top_k;
+    size_t at = ((size_t)tau * L + l) * E;
+    double path_mean = 0, links = 0;
+    for (int e = 0; e < E; e++) {
+        double pi = topk->inclusion[e];
+        if (pi > 0 && isfinite(cost->path_s[at + e])) {
+            path_mean += pi * cost->path_s[at + e];
+            links += pi * cost->path_hops[at + e];
+        }
+    }
+    path_mean /= k;
+    links /= k;
+    parts[XNET_PART_TRANSMISSION] = links * cost->tx_s;
+    parts[XNET_PART_PROCESSING] = links * cost->proc_s;
+    parts[XNET_PART_PROPAGATION] = path_mean - links * (cost->tx_s + cost->proc_s);
+    parts[XNET_PART_RING_HOP] = cost->hop_s[(size_t)tau * L + l];
+    parts[XNET_PART_GATEWAY] = compute.gateway_s;
+    parts[XNET_PART_EXPERT] = compute.expert_s;
+    parts[XNET_PART_HEAD] = l == L - 1 ? compute.head_s : 0;
+    parts[XNET_PART_TOPK_WAIT] = max_path_s - path_mean;
+    parts[XNET_PART_RETRY_WAIT] = parts[XNET_PART_ACCESS] = 0;
+}
+
 int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
                        xnet_compute_t compute, int snapshot, xnet_exact_result_t *res)
 {
@@ -830,6 +1065,11 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
     int L = cost->layers, E = cost->experts, k = profile->top_k;
     if (rc) {
         return rc;
+    }
+    size_t P = XNET_PARTS, rows = (size_t)L + 1;
+    int breakdown = res->parts && cost->path_hops;
+    for (size_t i = 0; res->parts && i < rows * P; i++) {
+        res->parts[i] = breakdown ? 0 : NAN;
     }
     /* Queues of co-located experts need the sets themselves. */
     res->unavailable = 0;
@@ -840,16 +1080,23 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
             for (int j = 0; j < L; j++) {
                 res->per_layer_s[j] = NAN;
             }
+            for (size_t i = 0; breakdown && i < rows * P; i++) {
+                res->parts[i] = NAN;
+            }
             return XNET_OK;
         }
     }
     int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
     /* Profiles without sets: every (snapshot, layer) by the exact top-k
-     * evaluator first, a layer per task (its tables stay in cache). */
-    double *cond = malloc(sizeof(double) * (size_t)L), *anyk = NULL;
+     * evaluator first, a layer per task (its tables stay in cache).
+     * cond[l] is layer l's conditional mean, with its parts after cond[L]. */
+    double *cond = malloc(sizeof(double) * (size_t)L * (1 + (breakdown ? P : 0))), *anyk = NULL;
+    double set_parts[XNET_PARTS];
+    int parts_cut = 0; /* a cut path of a profile without sets: parts not computed */
     if (!cond) {
         return xnet_fail(XNET_ENOMEM, "out of memory");
     }
+    double *cond_parts = cond + L;
     if (profile->topk && (rc = exact_anyk(cost, profile, t0, t1, &anyk))) {
         free(cond);
         return rc;
@@ -869,27 +1116,45 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         /* Layers are independent: P(delivered) is the product, and given
          * delivery each layer's mean is its own conditional mean. */
         for (int l = 0; l < L; l++) {
-            double p = 0, m = 0;
+            double p = 0, m = 0, *lp = cond_parts + (size_t)l * P;
             int cut = 0;
+            for (size_t c = 0; breakdown && c < P; c++) {
+                lp[c] = 0;
+            }
             if (anyk) {
                 const double *pw = anyk + 2 * ((size_t)(tau - t0) * L + l);
                 p = pw[0];
                 m = p * (compute.gateway_s + hop[l] + compute.expert_s
                          + (l == L - 1 ? compute.head_s : 0)) + pw[1];
                 cut = p < 1;
+                parts_cut |= breakdown && cut;
+                if (breakdown && !cut) {
+                    anyk_parts(cost, profile->topk[l], l, tau, compute, pw[1], lp);
+                }
             }
+            double p_sets = 0;
             for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                double v = set_latency(cost, l, tau, path + (size_t)l * E,
-                                       profile->members + s * k, k,
+                const int *members = profile->members + s * k;
+                double v = set_latency(cost, l, tau, path + (size_t)l * E, members, k,
                                        compute.gateway_s + hop[l]
                                            + (l == L - 1 ? compute.head_s : 0),
                                        compute.expert_s);
                 if (isfinite(v)) {
                     p += profile->prob[s];
                     m += profile->prob[s] * v;
+                    p_sets += profile->prob[s];
+                    if (breakdown) {
+                        xnet_set_parts(cost, l, tau, members, k, compute, set_parts);
+                        for (size_t c = 0; c < P; c++) {
+                            lp[c] += profile->prob[s] * set_parts[c];
+                        }
+                    }
                 } else {
                     cut = 1;
                 }
+            }
+            for (size_t c = 0; breakdown && p_sets > 0 && c < P; c++) {
+                lp[c] /= p_sets;
             }
             /* With no set cut off, delivery is certain: keep it exactly 1
              * rather than a sum that rounds to 1 - 1e-16. */
@@ -907,6 +1172,14 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
             for (int l = 0; l < L; l++) {
                 mean += p_delivered * cond[l];
                 res->per_layer_s[l] += p_delivered * cond[l];
+                for (size_t c = 0; breakdown && c < P; c++) {
+                    double x = p_delivered * cond_parts[(size_t)l * P + c];
+                    res->parts[(size_t)l * P + c] += x;
+                    res->parts[(size_t)L * P + c] += x;
+                }
+            }
+            if (breakdown) {
+                res->parts[(size_t)L * P + XNET_PART_ACCESS] += p_delivered * access;
             }
         }
     }
@@ -920,6 +1193,9 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
     res->access_s = weight > 0 ? access_mean / weight : NAN;
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = weight > 0 ? res->per_layer_s[l] / weight : NAN;
+    }
+    for (size_t i = 0; breakdown && i < rows * P; i++) {
+        res->parts[i] = weight > 0 && !parts_cut ? res->parts[i] / weight : NAN;
     }
     return XNET_OK;
 }

@@ -32,6 +32,11 @@ typedef struct {
     int copies;
     int *copy_first, *copy_satellite;
     double *copy_path_s;
+    /* For the breakdown (xnet_cost_hops; NULL until then): the links on
+     * each path of path_s (with replicas, the nearest copy's), and the
+     * fixed part of every link's latency. */
+    int *path_hops;      /* T x L x E, -1 where cut */
+    double tx_s, proc_s; /* per link: bits / rate, processing */
 } xnet_cost_t;
 
 /* From the ring's kept cost table when the plan uses its gateways and keeps
@@ -41,6 +46,34 @@ typedef struct {
 int xnet_cost_build(xnet_cost_t **out, xnet_network_t *net, const xnet_plan_t *plan,
                     xnet_route_t route);
 void xnet_cost_destroy(xnet_cost_t *cost);
+
+/* Fill cost->path_hops once: the table's searches again, counting links
+ * (the path stage's cost again, so only for a breakdown). Errors as
+ * xnet_cost_build. */
+int xnet_cost_hops(xnet_cost_t *cost, xnet_network_t *net, const xnet_plan_t *plan);
+
+/* The parts a token's latency splits into (docs/model.md section 9, the
+ * latency breakdown). Per layer: the activated experts' paths averaged over
+ * the set, split into propagation, transmission and processing by their
+ * links; variant B's ring hop; gateway, expert (averaged over the set) and
+ * output-projection compute; the wait for the slowest of the set (its path
+ * and expert time above the set's mean); the wait of a cut token's retries.
+ * Per token also the ground user's access. They add up to the latency. */
+enum {
+    XNET_PART_PROPAGATION,
+    XNET_PART_TRANSMISSION,
+    XNET_PART_PROCESSING,
+    XNET_PART_RING_HOP,
+    XNET_PART_GATEWAY,
+    XNET_PART_EXPERT,
+    XNET_PART_HEAD,
+    XNET_PART_TOPK_WAIT,
+    XNET_PART_RETRY_WAIT,
+    XNET_PART_ACCESS,
+    XNET_PARTS
+};
+/* "propagation_s", ...: the names the results carry, in that order. */
+extern const char *const xnet_part_names[XNET_PARTS];
 
 /* Compute time per layer: at the gateway (attention + router) and at one
  * expert; head_s, the output projection, at the last layer only. A token
@@ -62,6 +95,10 @@ typedef struct {
     double wait_mean_s, wait_stderr_s, wait_p50_s, wait_p95_s, wait_p99_s;
     double lost;             /* fraction of tokens not through within one horizon */
     double *wait_per_layer_s; /* caller's array of L (waits included), or NULL */
+    /* The breakdown of the charged figures (needs cost->path_hops), or NULL:
+     * caller's arrays of (L + 1) x XNET_PARTS, row l the layer's means, row
+     * L the token's; and their standard errors. NaN when none gets through. */
+    double *parts, *parts_stderr;
 } xnet_sample_result_t;
 
 /* Monte Carlo: token i at snapshot i mod T (or at `snapshot` when >= 0),
@@ -86,6 +123,9 @@ typedef struct {
     double access_s;     /* E[access | delivered] */
     int unavailable;     /* 1: a layer serialises co-located experts and its sets are not
                             enumerated; no exact figures (Monte Carlo only) */
+    /* The breakdown of mean_s as xnet_sample_result_t's, or NULL; NaN when a
+     * path of a profile without enumerated sets is cut (not computed). */
+    double *parts;
 } xnet_exact_result_t;
 
 /* The expectation, exact over top-k sets and averaged over snapshots (or at
@@ -96,6 +136,11 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
 /* Latency of layer l for one top-k set at snapshot snap: inf when cut. */
 double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
                         xnet_compute_t compute);
+
+/* The same and its parts[XNET_PARTS] (retry wait and access 0; needs
+ * cost->path_hops); parts undefined when cut. */
+double xnet_set_parts(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
+                      xnet_compute_t compute, double *parts);
 
 /* What a token that draws one enumerated set in one snapshot meets at that
  * layer (docs/model.md section 9). */
@@ -126,6 +171,7 @@ typedef struct {
     double lost;         /* P(lost) */
     double *per_layer_s; /* caller's array of L: E[T_l 1{not lost}] / P(not lost) */
     int unavailable;     /* 1: no enumerated sets (or queued co-location): none computed */
+    double *parts;       /* the breakdown of mean_s as xnet_sample_result_t's, or NULL */
 } xnet_wait_result_t;
 
 /* The same charge exactly: a chain over snapshots, layer by layer (src/wait.c). */

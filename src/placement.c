@@ -254,21 +254,24 @@ static int ring_cost_matches(const xnet_ring_cost_t *c, const xnet_ring_t *ring,
 }
 
 int xnet_path_through(xnet_network_t *net, const int *gateway, int layers, xnet_route_t route,
-                      const int *first, const int *satellite, double *through_s, double *hop_s)
+                      const int *first, const int *satellite, double *through_s, double *hop_s,
+                      int *through_hops, int *hop_hops)
 {
     int L = layers, M = first[L], T = xnet_network_snapshots(net), rc;
     int A = route == XNET_ROUTE_A, pairs = M + (A ? M : L);
     int batch = (int)(COST_BATCH_BYTES / (sizeof(double) * (double)pairs));
     batch = batch < 1 ? 1 : batch > T ? T : batch;
-    if ((rc = xnet_limit_check(((double)batch * sizeof(double) + 2 * sizeof(int)) * pairs,
+    if ((rc = xnet_limit_check(((double)batch * (sizeof(double) + (through_hops ? sizeof(int) : 0))
+                                + 2 * sizeof(int)) * pairs,
                                "the path latency query"))) {
         return rc;
     }
     int *src = malloc(sizeof(int) * (size_t)pairs);
     int *dst = malloc(sizeof(int) * (size_t)pairs);
     double *d = malloc(sizeof(double) * (size_t)batch * (size_t)pairs);
+    int *h = through_hops ? malloc(sizeof(int) * (size_t)batch * (size_t)pairs) : NULL;
     xnet_query_t *q = NULL;
-    if (!src || !dst || !d) {
+    if (!src || !dst || !d || (through_hops && !h)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for the path latency query");
     } else {
         /* pairs: i: (g_l, s_i); A: M + i: (g_{l+1}, s_i); B: M + l: (g_l, g_{l+1}) */
@@ -291,8 +294,19 @@ int xnet_path_through(xnet_network_t *net, const int *gateway, int layers, xnet_
     }
     for (int t0 = 0; t0 < T && !rc; t0 += batch) {
         int t1 = t0 + batch < T ? t0 + batch : T;
-        if ((rc = xnet_query_run(net, q, t0, t1, d))) {
+        if ((rc = xnet_query_run_hops(net, q, t0, t1, d, h))) {
             break;
+        }
+        for (int k = t0; h && k < t1; k++) {
+            const int *from = h + (size_t)(k - t0) * pairs, *extra = from + M;
+            int *row = through_hops + (size_t)k * M;
+            for (int i = 0; i < M; i++) {
+                int other = A ? extra[i] : from[i];
+                row[i] = from[i] < 0 || other < 0 ? -1 : from[i] + other;
+            }
+            for (int l = 0; hop_hops && l < L; l++) {
+                hop_hops[(size_t)k * L + l] = A ? 0 : extra[l];
+            }
         }
         for (int k = t0; k < t1; k++) {
             const double *from = d + (size_t)(k - t0) * pairs, *extra = from + M;
@@ -309,6 +323,7 @@ int xnet_path_through(xnet_network_t *net, const int *gateway, int layers, xnet_
     free(src);
     free(dst);
     free(d);
+    free(h);
     return rc;
 }
 
@@ -360,7 +375,7 @@ int xnet_ring_cost_get(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_
         c->index_of[ring->members[i]] = i;
     }
     if ((rc = xnet_path_through(net, c->gateway, L, route, c->first, c->member, c->through_s,
-                                c->hop_s))) {
+                                c->hop_s, NULL, NULL))) {
         ring_cost_free(c);
         return rc;
     }

@@ -91,9 +91,13 @@ typedef struct {
  * D(g_l, s_i) + D(s_i, g_{l+1}), B: D(g_l, s_i) + D(s_i, g_l) (g_L = g_0;
  * +inf when cut), and hop_s[k * layers + l] is B: D(g_l, g_{l+1}), A: 0.
  * Targeted queries in batches of snapshots: each gateway's search stops
- * once its satellites (and for A the previous layer's) are settled. */
+ * once its satellites (and for A the previous layer's) are settled. With
+ * through_hops (else NULL), the links on those paths in the same layout
+ * (xnet_query_run_hops; -1 when cut), and with hop_hops (or NULL) those of
+ * the hops. */
 int xnet_path_through(xnet_network_t *net, const int *gateway, int layers, xnet_route_t route,
-                      const int *first, const int *satellite, double *through_s, double *hop_s);
+                      const int *first, const int *satellite, double *through_s, double *hop_s,
+                      int *through_hops, int *hop_hops);
 
 /* The cost table of a ring's candidates: the path latency through every
  * member in every snapshot. Computed with targeted queries (each gateway's

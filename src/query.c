@@ -165,6 +165,8 @@ typedef struct {
     int *entry_next;  /* 2 x candidates + nodes: entries chained per bucket */
     int *entry_v;
     xnet_snapshot_t snap; /* the snapshot being searched, computed here */
+    int *hop_of;      /* nodes: links from the source, valid where hop_stamp is the search's */
+    int *hop_stamp;   /* nodes */
     double bucket_s;  /* bucket width of this snapshot, 0 for the heap */
     int buckets;      /* buckets in the ring */
     int nodes, stamp;
@@ -188,6 +190,8 @@ static void workspace_free(workspace_t *w)
     free(w->entry_next);
     free(w->entry_v);
     xnet_snapshot_free(&w->snap);
+    free(w->hop_of);
+    free(w->hop_stamp);
     memset(w, 0, sizeof *w);
 }
 
@@ -203,7 +207,7 @@ static void workspace_set_free(void *p)
 static double workspace_bytes(const xnet_network_t *net, int nodes, int candidates)
 {
     return xnet_snapshot_bytes(net) + 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
-         + (double)nodes * (7 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
+         + (double)nodes * (9 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
 }
 
 /* The network's workspaces for `workers` threads, allocated once. */
@@ -239,10 +243,13 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         w->bucket_head = malloc(sizeof(int) * BUCKETS_MAX);
         w->entry_next = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
         w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
+        w->hop_of = malloc(sizeof(int) * (size_t)n);
+        w->hop_stamp = calloc((size_t)n, sizeof(int));
         w->nodes = n;
         w->stamp = 0;
         if (xnet_snapshot_alloc(&w->snap, net) || !w->first || !w->head || !w->arc_s || !w->vx
-            || !w->cursor || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v) {
+            || !w->cursor || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v
+            || !w->hop_of || !w->hop_stamp) {
             workspace_free(w);
             return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
         }
@@ -397,6 +404,7 @@ static void search(workspace_t *w, int src, const int *target, int count, double
         /* after 2^31 searches: start the stamps over */
         memset(w->vx, 0, sizeof(vertex_t) * (size_t)w->nodes);
         memset(w->wanted, 0, sizeof(int) * (size_t)w->nodes);
+        memset(w->hop_stamp, 0, sizeof(int) * (size_t)w->nodes);
         w->stamp = 0;
     }
     int stamp = ++w->stamp;
@@ -416,6 +424,45 @@ static void search(workspace_t *w, int src, const int *target, int count, double
         int t = target[a];
         answers[a] = w->vx[t].reached == stamp ? w->vx[t].dist_s : INFINITY;
     }
+}
+
+/* Links on the path the last search found to t (settled), or -1 when t was
+ * not reached: back from t over settled neighbours u with
+ * dist(u) + arc == dist(t) exactly, the sum the search itself formed, until
+ * a vertex whose count is known (the source, or an earlier walk's); the
+ * walk's vertices (kept in cursor[], free once the arcs are built) then
+ * learn theirs. */
+static int hops_back(workspace_t *w, int src, int t)
+{
+    const vertex_t *vx = w->vx;
+    int stamp = w->stamp, *walk = w->cursor, n = 0, v = t;
+    if (vx[t].reached != stamp) {
+        return -1;
+    }
+    if (w->hop_stamp[src] != stamp) {
+        w->hop_stamp[src] = stamp;
+        w->hop_of[src] = 0;
+    }
+    while (w->hop_stamp[v] != stamp) {
+        int from = -1;
+        for (int a = w->first[v], end = w->first[v + 1]; a < end && from < 0; a++) {
+            const vertex_t *u = &vx[w->head[a]];
+            if (u->reached == stamp && u->pos < 0 && u->dist_s < vx[v].dist_s
+                && u->dist_s + w->arc_s[a] == vx[v].dist_s) {
+                from = w->head[a];
+            }
+        }
+        walk[n++] = v;
+        if (from < 0) {
+            return -1; /* not reached by the search's own sums: cannot happen */
+        }
+        v = from;
+    }
+    for (int known = w->hop_of[v]; n > 0; n--) {
+        w->hop_stamp[walk[n - 1]] = stamp;
+        w->hop_of[walk[n - 1]] = ++known;
+    }
+    return w->hop_of[t];
 }
 
 /* Dijkstra with a binary heap, for snapshots whose arcs are too uneven for
@@ -460,7 +507,9 @@ typedef struct {
     const xnet_query_t *q;
     workspace_set_t *set;
     double *answers; /* workers x targets */
+    int *answer_hops; /* workers x targets, or NULL: no hop counts */
     double *out;
+    int *hops;
     int t0;
 } run_ctx;
 
@@ -477,10 +526,21 @@ static int run_snapshot(void *p, int worker, int index)
         }
         int lo = q->first[i];
         search(w, q->source[i], q->target + lo, q->first[i + 1] - lo, answers + lo);
+        for (int a = lo; ctx->hops && a < q->first[i + 1]; a++) {
+            ctx->answer_hops[(size_t)worker * q->targets + a] = hops_back(w, q->source[i],
+                                                                          q->target[a]);
+        }
     }
     double *row = ctx->out + (size_t)index * (size_t)q->pairs;
     for (int j = 0; j < q->pairs; j++) {
         row[j] = answers[q->answer_of[j]];
+    }
+    if (ctx->hops) {
+        const int *from = ctx->answer_hops + (size_t)worker * q->targets;
+        int *hrow = ctx->hops + (size_t)index * (size_t)q->pairs;
+        for (int j = 0; j < q->pairs; j++) {
+            hrow[j] = from[q->answer_of[j]];
+        }
     }
     return XNET_OK;
 }
@@ -534,6 +594,12 @@ static int run_igraph(xnet_network_t *net, const xnet_query_t *q, int t0, int t1
 
 int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out)
 {
+    return xnet_query_run_hops(net, q, t0, t1, out, NULL);
+}
+
+int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out,
+                        int *hops)
+{
     int T = xnet_network_snapshots(net), rc;
     if (q->nodes != xnet_network_nodes(net)) {
         return xnet_fail(XNET_EINVAL, "the query is for %d satellites, the network has %d",
@@ -542,7 +608,7 @@ int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, d
     if (t0 < 0 || t1 > T || t0 > t1) {
         return xnet_fail(XNET_EINVAL, "snapshots [%d, %d) out of range [0, %d)", t0, t1, T);
     }
-    if (engine_in_force == XNET_PATHS_IGRAPH) {
+    if (engine_in_force == XNET_PATHS_IGRAPH && !hops) {
         return run_igraph(net, q, t0, t1, out);
     }
     if ((rc = xnet_workers_check())) {
@@ -557,11 +623,15 @@ int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, d
         return rc;
     }
     size_t answers = (size_t)workers * ((size_t)q->targets + 1);
-    run_ctx ctx = {net, q, set, malloc(sizeof(double) * answers), out, t0};
-    if (!ctx.answers) {
+    run_ctx ctx = {net, q, set, malloc(sizeof(double) * answers),
+                   hops ? malloc(sizeof(int) * answers) : NULL, out, hops, t0};
+    if (!ctx.answers || (hops && !ctx.answer_hops)) {
+        free(ctx.answers);
+        free(ctx.answer_hops);
         return xnet_fail(XNET_ENOMEM, "out of memory for the path query answers");
     }
     rc = xnet_pool_run(tasks, workers, run_snapshot, &ctx);
     free(ctx.answers);
+    free(ctx.answer_hops);
     return rc;
 }

@@ -32,6 +32,14 @@ int xnet_query_sources(const xnet_query_t *q);
  * network size), XNET_ELIMIT, XNET_ENOMEM, XNET_EINTR (out then undefined). */
 int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out);
 
+/* The same, and hops[(k - t0) * pairs + j] the number of links on that
+ * path (-1 when none exists): walking back from the target over settled
+ * neighbours whose latency plus the link's is exactly the target's, the
+ * first such neighbour in link order (so among paths of equal latency one
+ * fixed choice). Always the compressed-array kernel, whatever the engine. */
+int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out,
+                        int *hops);
+
 /* Snapshots per call of xnet_query_run that keep its output within
  * `budget_bytes` (at least one; at most `snapshots`). */
 int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes);

@@ -57,6 +57,11 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = NAN;
     }
+    size_t P = XNET_PARTS, rows = (size_t)L + 1;
+    int breakdown = res->parts && cost->path_hops && !res->unavailable;
+    for (size_t i = 0; res->parts && i < rows * P; i++) {
+        res->parts[i] = breakdown ? 0 : NAN;
+    }
     if (res->unavailable) {
         return XNET_OK;
     }
@@ -130,6 +135,18 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
                     double w = cur[t] * profile->prob[s];
                     part += w * st->charged_s * beta[(size_t)(l + 1) * T + st->next];
                     nxt[st->next] += w;
+                    if (breakdown) {
+                        /* the parts where the layer runs, and the wait before */
+                        double parts[XNET_PARTS], *lp = res->parts + (size_t)l * P;
+                        double there = xnet_set_parts(cost, l, st->next,
+                                                      profile->members + s * profile->top_k,
+                                                      profile->top_k, compute, parts);
+                        parts[XNET_PART_RETRY_WAIT] = st->charged_s - there;
+                        double weight = w * beta[(size_t)(l + 1) * T + st->next];
+                        for (size_t c = 0; c < P; c++) {
+                            lp[c] += parts[c] * weight;
+                        }
+                    }
                 }
             }
         }
@@ -147,5 +164,9 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
     }
     res->lost = 1 - through;
     res->mean_s = through > 0 ? total / through : NAN;
+    for (size_t i = 0; breakdown && i < (size_t)L * P; i++) {
+        res->parts[i] = through > 0 ? res->parts[i] / through : NAN;
+        res->parts[(size_t)L * P + i % P] += res->parts[i];
+    }
     return XNET_OK;
 }

@@ -409,6 +409,13 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
       .. "spacing, i.e. it waits for the next snapshot in which its path exists)" },
     { "user", "nil", "", "a Terminal (xnet.ground): add its uplink to layer 0's gateway and the "
       .. "downlink back, per snapshot; no visible satellite makes the token undelivered" },
+    { "breakdown", "false", "", "also split `mean` and `exact` into their parts (docs/model.md "
+      .. "section 9): `breakdown`, `breakdown_stderr`, `per_layer_breakdown[l]`, "
+      .. "`per_layer_breakdown_stderr[l]`, `exact_breakdown`, `exact_per_layer_breakdown[l]`, "
+      .. "each `{ propagation_s, transmission_s, processing_s, ring_hop_s, gateway_compute_s, "
+      .. "expert_compute_s, head_s, topk_wait_s, retry_wait_s, access_s }` (a layer's without "
+      .. "access_s), adding up to the figure they split; costs the path searches once more per "
+      .. "plan and about half again the Monte Carlo time" },
   },
   returns = "Result `{ mean, p50, p95, p99, stderr, per_layer, lost, exact, exact_lost, "
     .. "exact_per_layer` (cut tokens charged their wait), `delivered_mean, delivered_p50, "
