@@ -7,17 +7,36 @@
 -- On a shared machine wall time depends on the other load: read the CPU
 -- figures and the ratios. Prints figures, nothing passes or fails.
 --
+-- The paper's table workload is also set beside the implementation before
+-- Monte Carlo ran in blocks on every worker (commit ca495c5: one stream,
+-- a latency computed per draw, two retry tables per layer on one thread):
+-- --previous BIN runs it with that build's spacexnet, else its recorded
+-- figures are printed. --callgrind counts the workload's instructions (one
+-- worker; valgrind, about a minute per build), which do not depend on load.
+--
 --   spacexnet bench/bench_paths.lua [--repeat N] [--only table|delta|star]
+--                                   [--previous BIN] [--callgrind]
 local xnet = require "xnet"
 
-local repeat_runs, only = 3, nil
+local repeat_runs, only, previous_bin, callgrind = 3, nil, nil, false
 local i = 1
 while i <= #arg do
   if arg[i] == "--repeat" then repeat_runs = math.tointeger(tonumber(arg[i + 1]))
   elseif arg[i] == "--only" then only = arg[i + 1]
-  else error("usage: spacexnet bench/bench_paths.lua [--repeat N] [--only NAME]") end
+  elseif arg[i] == "--previous" then previous_bin = arg[i + 1]
+  elseif arg[i] == "--callgrind" then callgrind, i = true, i - 1
+  else
+    error("usage: spacexnet bench/bench_paths.lua [--repeat N] [--only NAME] [--previous BIN] "
+          .. "[--callgrind]")
+  end
   i = i + 2
 end
+
+-- The table workload at commit ca495c5, measured on this machine with the
+-- bench's own script (least of 3 runs; load average about 12 on 2 cores) and
+-- callgrind with one worker.
+local PREVIOUS = { commit = "ca495c5", two = { wall = 1.645, cpu = 0.988 },
+                   one = { wall = 3.127, cpu = 0.982 }, instructions = 6.721e9 }
 
 -- Each workload is a script run by a fresh spacexnet; SNAPSHOTS is replaced.
 local prelude = [[
@@ -69,14 +88,15 @@ done()]] },
 
 local bin = xnet.root .. "/spacexnet"
 
--- Least wall time (and its CPU and memory) over the runs.
-local function measure(w, limits, snapshots)
+-- Least wall time (and its CPU and memory) over the runs, with bin (default
+-- this build's spacexnet).
+local function measure(w, limits, snapshots, with_bin)
   local code = prelude .. limits .. "\n" .. w.code:gsub("SNAPSHOTS", tostring(snapshots))
   local script = os.tmpname()
   assert(xnet.write_file(script, code))
   local best
   for _ = 1, repeat_runs do
-    local p = io.popen(string.format("%q %q 2>&1", bin, script))
+    local p = io.popen(string.format("%q %q 2>&1", with_bin or bin, script))
     local out = p:read("a")
     p:close()
     local wall, cpu, rss = out:match("wall=(%S+) cpu=(%S+) rss_mb=(%S+)")
@@ -92,6 +112,45 @@ local function row(label, r, scale)
   local est = scale and string.format(" (est.: %d snapshots x %d)", 200 // scale, scale) or ""
   print(string.format("  %-24s %9.3f s wall %9.3f s CPU %7.0f MiB peak%s", label,
                       r.wall * (scale or 1), r.cpu * (scale or 1), r.rss, est))
+end
+
+-- Instructions of one run with one worker, by callgrind.
+local function instructions(w, with_bin)
+  local script, out = os.tmpname(), os.tmpname()
+  assert(xnet.write_file(script, prelude .. "xnet.limits{ workers = 1 }\n"
+                                 .. w.code:gsub("SNAPSHOTS", tostring(w.snapshots))))
+  local p = io.popen(string.format("valgrind --tool=callgrind --callgrind-out-file=%q %q %q 2>&1",
+                                   out, with_bin or bin, script))
+  local text = p:read("a")
+  p:close()
+  os.remove(script)
+  os.remove(out)
+  local n = text:match("Collected : (%d+)")
+  return n and tonumber(n) or error("callgrind failed:\n" .. text)
+end
+
+-- The table workload beside the previous implementation, on 2 workers and 1.
+local function compare_previous(w, two, one)
+  local prev, how = PREVIOUS, "recorded"
+  if previous_bin then
+    prev = { two = measure(w, "", w.snapshots, previous_bin),
+             one = measure(w, "xnet.limits{ workers = 1 }", w.snapshots, previous_bin) }
+    how = "measured, " .. previous_bin
+  end
+  print(string.format("  previous implementation (commit %s, %s):", PREVIOUS.commit, how))
+  print(string.format("  %-24s %9.3f s wall %9.3f s CPU   now %.3f s wall, %.3f s CPU: %.1fx wall, "
+                      .. "%.1fx CPU", "2 workers", prev.two.wall, prev.two.cpu, two.wall, two.cpu,
+                      prev.two.wall / two.wall, prev.two.cpu / two.cpu))
+  print(string.format("  %-24s %9.3f s wall %9.3f s CPU   now %.3f s wall, %.3f s CPU: %.1fx wall, "
+                      .. "%.1fx CPU", "1 worker", prev.one.wall, prev.one.cpu, one.wall, one.cpu,
+                      prev.one.wall / one.wall, prev.one.cpu / one.cpu))
+  if callgrind then
+    local now = instructions(w)
+    local before = previous_bin and instructions(w, previous_bin) or PREVIOUS.instructions
+    print(string.format("  instructions (callgrind, 1 worker): %.3f G, previous %.3f G (%s): %.2fx",
+                        now / 1e9, before / 1e9, previous_bin and "measured" or "recorded",
+                        before / now))
+  end
 end
 
 local f = io.open("/proc/loadavg")
@@ -111,5 +170,6 @@ for _, w in ipairs(workloads) do
     row("igraph (previous)", ig, scale)
     print(string.format("  speedup: %.1fx wall, %.1fx CPU (1 worker)",
                         ig.wall * (scale or 1) / csr.wall, ig.cpu * (scale or 1) / one.cpu))
+    if w.name == "table" then compare_previous(w, csr, one) end
   end
 end
