@@ -119,8 +119,69 @@ figures.paper_calibration = function(res, dir)
   print(text)
 end
 
+-- Serving with failed satellites, with and without replicas: lost tokens and
+-- latency against the fraction failed, and the table the README shows.
+local FAILURE_SERIES = {
+  { "spacexnet", "Space-XNet" }, { "spacexnet_repaired", "Space-XNet, repaired" },
+  { "spacexnet_rep", "Space-XNet + 256 replicas" },
+  { "spacexnet_rep_repaired", "Space-XNet + 256 replicas, repaired" },
+  { "randintra_cg", "RandIntra-CG" }, { "randintra_cg_repaired", "RandIntra-CG, repaired" } }
+figures.serve_failures = function(res, dir)
+  local labels, lost, mean = {}, {}, {}
+  for _, s in ipairs(FAILURE_SERIES) do
+    labels[s[1] .. "_lost"], labels[s[1] .. "_mean"] = s[2], s[2]
+    lost[#lost + 1], mean[#mean + 1] = s[1] .. "_lost", s[1] .. "_mean"
+  end
+  say(xnet.plot.lines{ data = res, x = "failed_pct", y = lost, labels = labels, errors = "se",
+                       out = dir .. "/serve_failures_lost", xlabel = "satellites failed (%)",
+                       ylabel = "tokens lost (fraction)",
+                       title = "15 tokens/s on the paper's setup with failed satellites" })
+  say(xnet.plot.lines{ data = res, x = "failed_pct", y = mean, labels = labels, errors = "se",
+                       out = dir .. "/serve_failures_latency", xlabel = "satellites failed (%)",
+                       ylabel = "latency per delivered token (s)",
+                       title = "15 tokens/s on the paper's setup with failed satellites" })
+  local rows, pcts, seen = {}, {}, {}
+  for _, r in ipairs(res.rows) do
+    if not seen[r.failed_pct] then seen[r.failed_pct] = true; pcts[#pcts + 1] = r.failed_pct end
+  end
+  table.sort(pcts)
+  for _, pct in ipairs(pcts) do
+    for _, s in ipairs(FAILURE_SERIES) do
+      local col = {}
+      for _, r in ipairs(res.rows) do
+        if r.failed_pct == pct then
+          for _, f in ipairs{ "lost", "mean", "throughput", "moves", "mb" } do
+            col[f] = col[f] or {}
+            local v = r[s[1] .. "_" .. f]
+            if v == v then col[f][#col[f] + 1] = v end
+          end
+          col.failed, col.gateways = col.failed or {}, col.gateways or {}
+          col.failed[#col.failed + 1] = r.satellites_failed
+          col.gateways[#col.gateways + 1] = r.gateways_failed > 0 and 1 or 0
+        end
+      end
+      local function m(f, fmt)
+        return #col[f] > 0 and string.format(fmt, stats.mean(col[f])) or "-"
+      end
+      rows[#rows + 1] = { ["failed %"] = pct, series = s[2], ["satellites failed"] = m("failed", "%.1f"),
+                          ["draws with a gateway failed"] = string.format("%d of %d",
+                            math.floor(stats.mean(col.gateways) * #col.gateways + 0.5), #col.gateways),
+                          ["tokens lost %"] = string.format("%.1f", 100 * stats.mean(col.lost)),
+                          ["s per delivered token"] = m("mean", "%.3f"),
+                          ["tokens/s"] = m("throughput", "%.2f"), moves = m("moves", "%.1f"),
+                          ["MB uploaded"] = m("mb", "%.0f") }
+    end
+  end
+  local text = report.markdown(rows, { "failed %", "series", "satellites failed",
+                                       "draws with a gateway failed", "tokens lost %",
+                                       "s per delivered token", "tokens/s", "moves",
+                                       "MB uploaded" })
+  assert(xnet.write_file(dir .. "/serve_failures.md", text))
+  print(text)
+end
+
 local order = { "fig6a_layers", "fig6b_profiles", "fig7_altitude", "fig7_size", "fig7_survival",
-                "fig7_tracking", "paper_calibration" }
+                "fig7_tracking", "paper_calibration", "serve_failures" }
 for _, name in ipairs(order) do
   if not only or only == name then
     local res, dir = run_study(name)
