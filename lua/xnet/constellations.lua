@@ -28,7 +28,7 @@ end
 local function entry(xnet, name)
   if type(name) ~= "string" or not name:match("^[%w%._%-]+$") then
     error(string.format("constellation name must be letters, digits, '.', '_' or '-', got %s",
-                        tostring(name)), 3)
+                        util.describe(name)), 3)
   end
   local path = dir(xnet) .. "/" .. name .. ".lua"
   local chunk, err = loadfile(path, "t", {})

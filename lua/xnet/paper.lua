@@ -67,6 +67,10 @@ paper.PROFILES = { "uniform", "zipf-0.5", "zipf-1", "zipf-1.5", "dirichlet-0.3",
 
 -- paper.profile(model, name, seed) -> Profile for "uniform", "zipf-S", "dirichlet-A"
 function paper.profile(model, name, seed)
+  if type(name) ~= "string" then
+    error(xnet.unknown_name("profile", util.describe(name), { "uniform", "zipf-S", "dirichlet-A" }),
+          2)
+  end
   if name == "uniform" then return xnet.profile.uniform(model) end
   local kind, value = name:match("^(%a+)%-([%d%.]+)$")
   if kind == "zipf" then return xnet.profile.zipf(model, tonumber(value), { seed = seed }) end

@@ -187,7 +187,10 @@ end
 -- listing the methods (with the nearest one).
 function place.method(name)
   local m = methods[name]
-  if not m then error(core.unknown_name("method", tostring(name), place.methods()), 2) end
+  if not m then
+    local shown = type(name) == "string" and name or util.describe(name)
+    error(core.unknown_name("method", shown, place.methods()), 2)
+  end
   return m.fn
 end
 
@@ -208,7 +211,7 @@ end
 -- Registering a name again replaces your method; built-in names are refused.
 function place.register(name, fn, about)
   if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then
-    error("method name must be a Lua identifier, got " .. tostring(name), 2)
+    error("method name must be a Lua identifier, got " .. util.describe(name), 2)
   end
   if BUILTIN[name] or name == "method" or name == "methods" or name == "register"
      or name == "expected" or name == "replicate" then

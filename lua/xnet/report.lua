@@ -3,6 +3,7 @@
 -- is xnet.csv.
 local core = require "xnet.core"
 local json = require "xnet.json"
+local util = require "xnet.util"
 
 local report = {}
 
@@ -51,6 +52,9 @@ end
 
 -- report.timestamp(t = now) -> "2026-01-31T12:00:00Z" (UTC, whole seconds)
 function report.timestamp(t)
+  if t ~= nil and not (type(t) == "number" and math.abs(t) < 2 ^ 53) then
+    error("report.timestamp: t must be seconds since 1970 (finite), got " .. util.describe(t), 2)
+  end
   return os.date("!%Y-%m-%dT%H:%M:%SZ", math.floor(t or core.time()))
 end
 

@@ -72,6 +72,11 @@ end
 
 -- study.derive(study_seed, key, rep) -> id, seed
 function M.derive(study_seed, key, rep)
+  if math.type(study_seed) ~= "integer" or type(key) ~= "string" or math.type(rep) ~= "integer" then
+    error(string.format("study.derive(study_seed, key, rep) takes an integer, a string and an "
+                        .. "integer, got %s, %s and %s", describe(study_seed), describe(key),
+                        describe(rep)), 2)
+  end
   local h = core.hash64(string.format("spacexnet-study\n%d\n%s\n%d", study_seed, key, rep))
   return string.format("%016x", h), h >> 11
 end

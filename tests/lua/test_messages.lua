@@ -180,6 +180,9 @@ do
     { "snapshot", net.time, net, nan }, { "snapshot", net.links, net, nan },
     { "id", con.position, con, nan, 0 }, { "t", con.position, con, 0, nan },
     { "l", plan.gateway, plan, nan }, { "e", plan.satellite, plan, 0, nan },
+    { "profile name", require("xnet.paper").profile, m2, nan },
+    { "method name", xnet.place.method, nan }, { "constellation name", xnet.constellation, nan },
+    { "time stamp", report.timestamp, nan }, { "study seed", require("xnet.study").derive, nan, "k", 1 },
   }
   for _, c in ipairs(positional) do
     local ok, err = pcall(table.unpack(c, 2))
