@@ -241,8 +241,9 @@ static void test_latency_by_hand(void)
     xnet_profile_t *p;
     CHECK(xnet_profile_from_weights(&p, 1, 3, 2, w) == XNET_OK);
     double path[6] = {1, 2, 3, 1, 2, HUGE_VAL}, hop[2] = {0, 0}, per[1];
-    xnet_cost_t cost = {2, 1, 3, XNET_ROUTE_A, path, hop, NULL};
-    xnet_compute_t compute = {10, 0.5};
+    xnet_cost_t cost = {.snapshots = 2, .layers = 1, .experts = 3, .route = XNET_ROUTE_A,
+                        .path_s = path, .hop_s = hop};
+    xnet_compute_t compute = {.gateway_s = 10, .expert_s = 0.5};
     xnet_exact_result_t ex = {.per_layer_s = per};
     CHECK(xnet_latency_exact(&cost, p, compute, 0, &ex) == XNET_OK);
     double p01 = 0.5 * 0.3 * (1 / 0.5 + 1 / 0.7);
@@ -276,11 +277,13 @@ static void test_latency_by_hand(void)
 
     /* route B adds the gateway-to-gateway hop */
     double hop_b[2] = {0.25, 0.25};
-    xnet_cost_t cost_b = {2, 1, 3, XNET_ROUTE_B, path, hop_b, NULL};
+    xnet_cost_t cost_b = {.snapshots = 2, .layers = 1, .experts = 3, .route = XNET_ROUTE_B,
+                          .path_s = path, .hop_s = hop_b};
     CHECK(xnet_latency_exact(&cost_b, p, compute, 0, &ex) == XNET_OK);
     CHECK_NEAR(ex.mean_s, 12.985714285714286 + 0.25, 1e-13);
     /* shape errors */
-    xnet_cost_t wrong = {2, 2, 3, XNET_ROUTE_A, path, hop, NULL};
+    xnet_cost_t wrong = {.snapshots = 2, .layers = 2, .experts = 3, .route = XNET_ROUTE_A,
+                         .path_s = path, .hop_s = hop};
     CHECK(xnet_latency_exact(&wrong, p, compute, 0, &ex) == XNET_EINVAL);
     CHECK(xnet_latency_sample(&cost, p, compute, 0, 3, -1, &mc) == XNET_EINVAL);
     CHECK(xnet_latency_exact(&cost, p, compute, 2, &ex) == XNET_EINVAL);
@@ -410,7 +413,7 @@ static void test_end_to_end(void)
     xnet_cost_t *cost;
     CHECK(xnet_cost_build(&cost, net, plan, XNET_ROUTE_A) == XNET_OK);
     double per[32], per2[32];
-    xnet_compute_t compute = {0.018, 0.0046};
+    xnet_compute_t compute = {.gateway_s = 0.018, .expert_s = 0.0046};
     xnet_exact_result_t ex = {.per_layer_s = per};
     xnet_sample_result_t mc = {.per_layer_s = per2};
     CHECK(xnet_latency_exact(cost, p, compute, -1, &ex) == XNET_OK);
