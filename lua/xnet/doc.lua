@@ -495,7 +495,11 @@ def { "xnet.place.repair", section = "model", sig = "xnet.place.repair(net, ring
 
 def { "xnet.export", section = "results", sig = "xnet.export(value, path)",
   about = "Writes a result for other tools: CSV or JSON by the extension, gzip when it ends "
-    .. "in .gz; atomic. Evaluate results (CSV: one row per layer, the scalars repeated), "
+    .. "in .gz; atomic. Evaluate results (CSV: one row per layer, the scalars repeated; a "
+    .. "breakdown flattened into columns `layer_breakdown_<part>`, `layer_breakdown_stderr_<part>`, "
+    .. "`exact_layer_breakdown_<part>` per layer and `breakdown_<part>`, "
+    .. "`breakdown_stderr_<part>`, `exact_breakdown_<part>` for the token, parts named as in "
+    .. "xnet.evaluate), "
     .. "lists of rows, plans (CSV: the plan file `xnet.plan.load` reads), rings (CSV: layer, "
     .. "position, satellite, gateway), per_layer tables and Rows (CSV: index, value), "
     .. "study results. Tables keyed from 0 become arrays in order; infinities and NaN become "

@@ -8,7 +8,11 @@
 -- infinities and NaN become empty cells. What becomes a row:
 --   a list of rows (tables keyed by column) or a study result (.rows) -- each row;
 --   an evaluate result -- one row per layer: layer, per_layer, exact_per_layer,
---     with the result's scalar fields repeated on every row (tidy form);
+--     with the result's scalar fields repeated on every row (tidy form); with
+--     a breakdown (evaluate's breakdown = true) also, per part P (propagation_s,
+--     ..., access_s), the layer's layer_breakdown_P, layer_breakdown_stderr_P,
+--     exact_layer_breakdown_P (no access_s: it is the token's) and the
+--     token's breakdown_P, breakdown_stderr_P, exact_breakdown_P, repeated;
 --   a Plan -- the plan file plan:save writes (layer, role, expert, satellite
 --     after two '#' lines; role gateway, expert or replica), which
 --     xnet.plan.load reads back; JSON adds `replicas` when there are any;
@@ -158,12 +162,41 @@ function export.rows(v)
       if scalar(x) then base[k], cols[#cols + 1] = x, k end
     end
     table.sort(cols)
+    -- the breakdown flattened: (result field, column prefix) pairs
+    local totals = { { "breakdown", "breakdown_" }, { "breakdown_stderr", "breakdown_stderr_" },
+                     { "exact_breakdown", "exact_breakdown_" } }
+    local layers = { { "per_layer_breakdown", "layer_breakdown_" },
+                     { "per_layer_breakdown_stderr", "layer_breakdown_stderr_" },
+                     { "exact_per_layer_breakdown", "exact_layer_breakdown_" } }
+    local parts, part_cols = {}, {}
+    for _, f in ipairs(totals) do
+      for name in pairs(v[f[1]] or {}) do parts[name] = true end
+    end
+    local names = {}
+    for name in pairs(parts) do names[#names + 1] = name end
+    table.sort(names)
+    for _, f in ipairs(layers) do
+      for _, name in ipairs(names) do
+        if name ~= "access_s" and v[f[1]] then part_cols[#part_cols + 1] = f[2] .. name end
+      end
+    end
+    for _, f in ipairs(totals) do
+      for _, name in ipairs(names) do
+        if v[f[1]] then
+          base[f[2] .. name] = v[f[1]][name]
+          part_cols[#part_cols + 1] = f[2] .. name
+        end
+      end
+    end
     local rows = {}
     local per, exact = v.per_layer or {}, v.exact_per_layer or {}
     for l = 0, (v.layers or 0) - 1 do
       if per[l] ~= nil or exact[l] ~= nil then
         local r = { layer = l, per_layer = per[l], exact_per_layer = exact[l] }
         for k, x in pairs(base) do r[k] = x end
+        for _, f in ipairs(layers) do
+          for name, x in pairs(v[f[1]] and v[f[1]][l] or {}) do r[f[2] .. name] = x end
+        end
         rows[#rows + 1] = r
       end
     end
@@ -171,6 +204,7 @@ function export.rows(v)
     table.insert(cols, 1, "layer")
     table.insert(cols, 2, "per_layer")
     table.insert(cols, 3, "exact_per_layer")
+    for i, c in ipairs(part_cols) do table.insert(cols, 3 + i, c) end
     return rows, cols
   elseif tn ~= nil then
     fail("cannot export a %s as CSV", tn)

@@ -209,6 +209,39 @@ do
           "without breakdown = true: no parts, the same means")
   t.check_error("breakdown", xnet.evaluate, net, plan, prof, { breakdown = 1 })
 
+  -- the summary shows the parts in a short table: the ones present, the total
+  local text = tostring(r)
+  t.check(text:find("\n  breakdown %(s%) +mean +stderr +exact +share")
+          and text:find("\n  retry_wait ") and text:find("\n  topk_wait ")
+          and not text:find("\n  ring_hop ") and text:find("\n  total "), text)
+
+  -- export: JSON nested (layers as arrays), CSV flattened into named columns
+  local json, csv = require "xnet.json", require "xnet.csv"
+  local dir = t.tmpdir()
+  assert(xnet.export(r, dir .. "/r.json"))
+  assert(xnet.export(r, dir .. "/r.csv"))
+  local j = assert(json.decode(assert(xnet.read_file(dir .. "/r.json"))))
+  local rows = assert(csv.decode(assert(xnet.read_file(dir .. "/r.csv"))))
+  local same = #rows == m.layers and #j.per_layer_breakdown == m.layers
+  for _, name in ipairs(PARTS) do
+    same = same and j.breakdown[name] == r.breakdown[name]
+           and j.exact_breakdown[name] == r.exact_breakdown[name]
+           and rows[1]["breakdown_" .. name] == r.breakdown[name]
+           and rows[2]["breakdown_stderr_" .. name] == r.breakdown_stderr[name]
+           and rows[3]["exact_breakdown_" .. name] == r.exact_breakdown[name]
+    for l = 0, m.layers - 1 do
+      local layer = r.per_layer_breakdown[l][name]
+      same = same and j.per_layer_breakdown[l + 1][name] == layer
+             and rows[l + 1]["layer_breakdown_" .. name] == layer
+             and rows[l + 1]["exact_layer_breakdown_" .. name]
+                 == r.exact_per_layer_breakdown[l][name]
+             and rows[l + 1]["layer_breakdown_stderr_" .. name]
+                 == r.per_layer_breakdown_stderr[l][name]
+    end
+  end
+  t.check(same, "exported breakdown reads back exactly (JSON and CSV)")
+  t.rmtree(dir)
+
   -- the same bits whatever the number of workers
   local before = xnet.limits().workers
   local function parts_with(w)
