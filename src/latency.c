@@ -353,7 +353,7 @@ double xnet_set_parts(const xnet_cost_t *cost, int l, int snap, const int *membe
     const int *sat = cost->serial && cost->serial[l] && k > cost->parallel
                    ? cost->satellite + (size_t)snap * cost->satellite_stride + (size_t)l * E
                    : NULL;
-    double path_sum = 0, expert_sum = 0, worst = -INFINITY;
+    double path_sum = 0, expert_sum = 0, worst = -INFINITY, worst_path = path[members[0]];
     long hop_sum = 0;
     for (int j = 0; j < k; j++) {
         double expert = compute.expert_s;
@@ -365,13 +365,17 @@ double xnet_set_parts(const xnet_cost_t *cost, int l, int snap, const int *membe
             expert *= (n + cost->parallel - 1) / cost->parallel;
         }
         double v = path[members[j]];
-        worst = fmax(worst, v + expert);
+        worst = v + expert > worst ? v + expert : worst;
+        worst_path = v > worst_path ? v : worst_path;
         path_sum += v;
         expert_sum += expert;
         hop_sum += hops[members[j]];
     }
     double hop = cost->hop_s[(size_t)snap * L + l];
-    double latency = xnet_set_latency(cost, l, snap, members, k, compute);
+    /* without queues, layer_latency's very sum (the same bits) */
+    double latency = sat ? xnet_set_latency(cost, l, snap, members, k, compute)
+                         : compute.gateway_s + hop + (l == L - 1 ? compute.head_s : 0)
+                               + worst_path + compute.expert_s;
     if (!isfinite(latency)) {
         return latency;
     }
@@ -754,24 +758,32 @@ static inline void add_layers(double *restrict sum, const double *restrict x, in
 }
 
 /* One token's parts (its layers' in wparts, the token's row made here) into
- * a block's stats. */
+ * a block's stats: the shifts (the block's first token's parts), then the
+ * sums and the sums of squares of the parts less them, `cells` each (apart,
+ * so the loops vectorise). */
 static void add_token_parts(double *wparts, int L, double access_s, int first, double *stats)
 {
     size_t P = XNET_PARTS, cells = ((size_t)L + 1) * P;
-    double *token = wparts + (size_t)L * P;
+    double *restrict token = wparts + (size_t)L * P;
     for (size_t c = 0; c < P; c++) {
         token[c] = 0;
     }
-    for (size_t i = 0; i < (size_t)L * P; i++) {
-        token[i % P] += wparts[i];
+    for (int l = 0; l < L; l++) {
+        const double *restrict layer = wparts + (size_t)l * P;
+        for (size_t c = 0; c < P; c++) {
+            token[c] += layer[c];
+        }
     }
     token[XNET_PART_ACCESS] = access_s;
+    double *restrict shift = stats, *restrict sum = stats + cells, *restrict sq = sum + cells;
+    const double *restrict x = wparts;
+    if (first) {
+        memcpy(shift, x, sizeof(double) * cells);
+    }
     for (size_t i = 0; i < cells; i++) {
-        double *st = stats + i * PART_STATS;
-        st[0] = first ? wparts[i] : st[0];
-        double x = wparts[i] - st[0];
-        st[1] += x;
-        st[2] += x * x;
+        double d = x[i] - shift[i];
+        sum[i] += d;
+        sq[i] += d * d;
     }
 }
 
@@ -784,21 +796,21 @@ static void combine_parts(const double *parts, const sample_sums *wsums, size_t 
     for (size_t i = 0; i < cells; i++) {
         double n = 0, k0 = NAN, acc = 0;
         for (size_t b = 0; b < blocks; b++) {
-            const double *st = parts + (b * cells + i) * PART_STATS;
+            const double *st = parts + b * cells * PART_STATS + i;
             double nb = (double)wsums[b].delivered;
             if (nb > 0) {
                 k0 = isnan(k0) ? st[0] : k0;
-                acc += nb * (st[0] - k0) + st[1];
+                acc += nb * (st[0] - k0) + st[cells];
                 n += nb;
             }
         }
         double m = n > 0 ? k0 + acc / n : NAN, m2 = 0;
         for (size_t b = 0; b < blocks && n > 1; b++) {
-            const double *st = parts + (b * cells + i) * PART_STATS;
+            const double *st = parts + b * cells * PART_STATS + i;
             double nb = (double)wsums[b].delivered;
             if (nb > 0) {
-                double mb = st[0] + st[1] / nb;
-                m2 += st[2] - st[1] * st[1] / nb + nb * (mb - m) * (mb - m);
+                double mb = st[0] + st[cells] / nb;
+                m2 += st[2 * cells] - st[cells] * st[cells] / nb + nb * (mb - m) * (mb - m);
             }
         }
         mean[i] = m;
