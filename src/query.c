@@ -204,10 +204,35 @@ static void workspace_set_free(void *p)
     free(set);
 }
 
-static double workspace_bytes(const xnet_network_t *net, int nodes, int candidates)
+static double workspace_bytes(int nodes, int candidates)
 {
-    return xnet_snapshot_bytes(net) + 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
+    return 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
          + (double)nodes * (9 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
+}
+
+/* One worker's arrays for graphs of n vertices and c edges. */
+static int workspace_alloc(workspace_t *w, int n, int c)
+{
+    w->first = malloc(sizeof(int) * ((size_t)n + 1));
+    w->head = malloc(sizeof(int) * 2 * ((size_t)c + 1));
+    w->arc_s = malloc(sizeof(double) * 2 * ((size_t)c + 1));
+    w->vx = calloc((size_t)n + 1, sizeof(vertex_t));
+    w->cursor = malloc(sizeof(int) * ((size_t)n + 1));
+    w->wanted = calloc((size_t)n + 1, sizeof(int));
+    w->heap = malloc(sizeof(heap_entry) * ((size_t)n + 1));
+    w->bucket_head = malloc(sizeof(int) * BUCKETS_MAX);
+    w->entry_next = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
+    w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
+    w->hop_of = malloc(sizeof(int) * ((size_t)n + 1));
+    w->hop_stamp = calloc((size_t)n + 1, sizeof(int));
+    w->nodes = n;
+    w->stamp = 0;
+    if (!w->first || !w->head || !w->arc_s || !w->vx || !w->cursor || !w->wanted || !w->heap
+        || !w->bucket_head || !w->entry_next || !w->entry_v || !w->hop_of || !w->hop_stamp) {
+        workspace_free(w);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
+    }
+    return XNET_OK;
 }
 
 /* The network's workspaces for `workers` threads, allocated once. */
@@ -219,7 +244,8 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
         *out = set;
         return XNET_OK;
     }
-    if ((rc = xnet_limit_check(workers * workspace_bytes(net, n, c), "the path search workspaces"))) {
+    if ((rc = xnet_limit_check(workers * (workspace_bytes(n, c) + xnet_snapshot_bytes(net)),
+                               "the path search workspaces"))) {
         return rc;
     }
     if (!set) {
@@ -233,23 +259,10 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
     }
     for (; set->count < workers; set->count++) {
         workspace_t *w = &set->ws[set->count];
-        w->first = malloc(sizeof(int) * ((size_t)n + 1));
-        w->head = malloc(sizeof(int) * 2 * ((size_t)c + 1));
-        w->arc_s = malloc(sizeof(double) * 2 * ((size_t)c + 1));
-        w->vx = calloc((size_t)n, sizeof(vertex_t));
-        w->cursor = malloc(sizeof(int) * (size_t)n);
-        w->wanted = calloc((size_t)n, sizeof(int));
-        w->heap = malloc(sizeof(heap_entry) * (size_t)n);
-        w->bucket_head = malloc(sizeof(int) * BUCKETS_MAX);
-        w->entry_next = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
-        w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
-        w->hop_of = malloc(sizeof(int) * (size_t)n);
-        w->hop_stamp = calloc((size_t)n, sizeof(int));
-        w->nodes = n;
-        w->stamp = 0;
-        if (xnet_snapshot_alloc(&w->snap, net) || !w->first || !w->head || !w->arc_s || !w->vx
-            || !w->cursor || !w->wanted || !w->heap || !w->bucket_head || !w->entry_next || !w->entry_v
-            || !w->hop_of || !w->hop_stamp) {
+        if ((rc = workspace_alloc(w, n, c))) {
+            return rc;
+        }
+        if (xnet_snapshot_alloc(&w->snap, net)) {
             workspace_free(w);
             return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
         }
@@ -258,19 +271,16 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
     return XNET_OK;
 }
 
-/* Snapshot k computed in the workspace, and its active links as arcs in
- * both directions, grouped by tail in candidate order. O(N + candidates). */
-static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
+/* The links link[0 .. c) whose state is active (every link when state is
+ * NULL) as arcs in both directions, grouped by tail in link order, and the
+ * bucket width they allow. O(n + c). */
+static void build_csr(workspace_t *w, int n, int c, const xnet_link_t *link,
+                      const uint8_t *state, const double *lat)
 {
-    int n = xnet_network_nodes(net), c = xnet_network_candidate_count(net);
-    const xnet_link_t *link = xnet_network_candidates(net);
-    xnet_network_fill(net, k, &w->snap);
-    const uint8_t *state = w->snap.state;
-    const double *lat = w->snap.latency_s;
     int *first = w->first;
     memset(first, 0, sizeof(int) * ((size_t)n + 1));
     for (int i = 0; i < c; i++) {
-        if (state[i] == XNET_LINK_ACTIVE) {
+        if (!state || state[i] == XNET_LINK_ACTIVE) {
             first[link[i].a + 1]++;
             first[link[i].b + 1]++;
         }
@@ -282,7 +292,7 @@ static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
     memcpy(cursor, first, sizeof(int) * (size_t)n);
     double lo = INFINITY, hi = 0;
     for (int i = 0; i < c; i++) {
-        if (state[i] == XNET_LINK_ACTIVE) {
+        if (!state || state[i] == XNET_LINK_ACTIVE) {
             int a = link[i].a, b = link[i].b, ia = cursor[a]++, ib = cursor[b]++;
             w->head[ia] = b;
             w->arc_s[ia] = lat[i];
@@ -303,6 +313,15 @@ static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
     } else {
         w->bucket_s = 0;
     }
+}
+
+/* Snapshot k computed in the workspace, and its active links as arcs.
+ * O(N + candidates). */
+static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
+{
+    xnet_network_fill(net, k, &w->snap);
+    build_csr(w, xnet_network_nodes(net), xnet_network_candidate_count(net),
+              xnet_network_candidates(net), w->snap.state, w->snap.latency_s);
 }
 
 static inline void heap_up(workspace_t *w, int i, heap_entry e)
@@ -633,5 +652,86 @@ int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int 
     rc = xnet_pool_run(tasks, workers, run_snapshot, &ctx);
     free(ctx.answers);
     free(ctx.answer_hops);
+    return rc;
+}
+
+/* --- rows on a fixed graph ----------------------------------------------------- */
+
+typedef struct {
+    workspace_t *ws;
+    const int *source;
+    double *out;
+    int nodes;
+} rows_ctx;
+
+static int run_row(void *p, int worker, int index)
+{
+    rows_ctx *ctx = p;
+    workspace_t *w = &ctx->ws[worker];
+    if (xnet_interrupt_requested) {
+        return XNET_EINTR;
+    }
+    if (w->stamp == INT_MAX) {
+        memset(w->vx, 0, sizeof(vertex_t) * (size_t)w->nodes);
+        memset(w->wanted, 0, sizeof(int) * (size_t)w->nodes);
+        memset(w->hop_stamp, 0, sizeof(int) * (size_t)w->nodes);
+        w->stamp = 0;
+    }
+    int stamp = ++w->stamp, src = ctx->source[index];
+    /* no vertex is wanted: the search settles all it reaches */
+    if (w->buckets > 0) {
+        search_buckets(w, src, stamp, -1);
+    } else {
+        search_heap(w, src, stamp, -1);
+    }
+    double *row = ctx->out + (size_t)index * (size_t)ctx->nodes;
+    for (int v = 0; v < ctx->nodes; v++) {
+        row[v] = w->vx[v].reached == stamp ? w->vx[v].dist_s : INFINITY;
+    }
+    return XNET_OK;
+}
+
+int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const double *weight_s,
+                          int sources, const int *source, double *out)
+{
+    int rc;
+    for (int e = 0; e < edges; e++) {
+        if (link[e].a < 0 || link[e].a >= nodes || link[e].b < 0 || link[e].b >= nodes) {
+            return xnet_fail(XNET_EINVAL, "edge %d (%d, %d) out of range [0, %d)", e, link[e].a,
+                             link[e].b, nodes);
+        }
+    }
+    for (int i = 0; i < sources; i++) {
+        if (source[i] < 0 || source[i] >= nodes) {
+            return xnet_fail(XNET_EINVAL, "satellite %d out of range [0, %d)", source[i], nodes);
+        }
+    }
+    if ((rc = xnet_workers_check())) {
+        return rc;
+    }
+    int workers = xnet_workers();
+    workers = workers > sources ? (sources > 0 ? sources : 1) : workers;
+    if ((rc = xnet_limit_check(workers * workspace_bytes(nodes, edges), "the path search "
+                               "workspaces"))) {
+        return rc;
+    }
+    workspace_t *ws = calloc((size_t)workers, sizeof *ws);
+    if (!ws) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
+    }
+    int made = 0;
+    for (; made < workers && !rc; made++) {
+        if (!(rc = workspace_alloc(&ws[made], nodes, edges))) {
+            build_csr(&ws[made], nodes, edges, link, NULL, weight_s);
+        }
+    }
+    if (!rc) {
+        rows_ctx ctx = {ws, source, out, nodes};
+        rc = xnet_pool_run(sources, workers, run_row, &ctx);
+    }
+    for (int i = 0; i < made; i++) {
+        workspace_free(&ws[i]);
+    }
+    free(ws);
     return rc;
 }

@@ -44,6 +44,16 @@ int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int 
  * `budget_bytes` (at least one; at most `snapshots`). */
 int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes);
 
+/* Latencies from each of `sources` sources to every vertex of a fixed
+ * undirected graph of `nodes` vertices and `edges` edges link[e] of weight
+ * weight_s[e] > 0 (the ring's mean-latency graph and its pieces; unit
+ * weights count hops): out[i * nodes + v], +inf when unreachable. Sources
+ * are spread over xnet_workers() threads, the same bits for any number.
+ * Errors: XNET_EINVAL (an id out of range), XNET_ELIMIT, XNET_ENOMEM,
+ * XNET_EINTR. O(sources (nodes + edges) log nodes). */
+int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const double *weight_s,
+                          int sources, const int *source, double *out);
+
 /* The engine behind every query: the compressed-array kernel (default: a
  * bucket queue when the snapshot's arcs span at most 4096 widths of its
  * shortest arc, else a binary heap), the same kernel with the heap only, or

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "memlimit.h"
+#include "query.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -246,6 +247,34 @@ static int mean_graph_build(mean_graph *g, xnet_network_t *net)
     return XNET_OK;
 }
 
+static void mean_graph_release(void *p)
+{
+    if (p) {
+        mean_graph_free(p);
+        free(p);
+    }
+}
+
+/* The network's mean-latency graph, built once and kept with it (its size
+ * does not depend on the snapshots). */
+static int mean_graph_of(xnet_network_t *net, const mean_graph **out)
+{
+    mean_graph *g = xnet_network_attachment(net, XNET_ATTACH_MEAN_GRAPH);
+    if (!g) {
+        int rc;
+        if (!(g = malloc(sizeof *g))) {
+            return xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
+        }
+        if ((rc = mean_graph_build(g, net))) {
+            free(g);
+            return rc;
+        }
+        xnet_network_attach(net, XNET_ATTACH_MEAN_GRAPH, g, mean_graph_release);
+    }
+    *out = g;
+    return XNET_OK;
+}
+
 /* Distances from one source to every satellite on the mean graph. */
 static int distances_from(const mean_graph *g, int src, double *out)
 {
@@ -423,6 +452,187 @@ done:
     return rc;
 }
 
+/* --- the same, on the path kernel ------------------------------------------- */
+
+/* Sources per call of the path kernel: its rows stay within this. */
+#define ROWS_BYTES (32.0 * 1048576.0)
+
+/* The links with both ends marked in local[] (>= 0), in local ids, weighted
+ * by their mean latency, or by 1 to count hops. */
+static int local_links(const mean_graph *g, const int *local, int hops, xnet_link_t **links,
+                       double **weight_s, int *count)
+{
+    *links = malloc(sizeof(xnet_link_t) * ((size_t)g->edges + 1));
+    *weight_s = malloc(sizeof(double) * ((size_t)g->edges + 1));
+    *count = 0;
+    if (!*links || !*weight_s) {
+        free(*links);
+        free(*weight_s);
+        *links = NULL;
+        *weight_s = NULL;
+        return xnet_fail(XNET_ENOMEM, "out of memory for a subnet's links");
+    }
+    int c = 0;
+    for (int e = 0; e < g->edges; e++) {
+        int a = local[g->a[e]], b = local[g->b[e]];
+        if (a >= 0 && b >= 0) {
+            (*links)[c] = (xnet_link_t){a, b};
+            (*weight_s)[c++] = hops ? 1.0 : VECTOR(g->weights)[e];
+        }
+    }
+    *count = c;
+    return XNET_OK;
+}
+
+/* subnet_shape_of on the path kernel: hop counts from every member, a batch
+ * of sources at a time; without `diameter`, from the first member only
+ * (whether the subnet is connected; diameter_hops is then left -1). */
+static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, int *local,
+                               int diameter_wanted, subnet_shape *shape)
+{
+    for (int i = 0; i < m; i++) {
+        local[members[i]] = i;
+    }
+    xnet_link_t *links;
+    double *weight_s, *rows = NULL;
+    int count, rc = local_links(g, local, 1, &links, &weight_s, &count);
+    int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)m));
+    batch = batch < 1 ? 1 : batch > m ? m : batch;
+    if (!rc && !(rows = malloc(sizeof(double) * (size_t)batch * (size_t)m))) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's hop counts");
+    }
+    int *source = rc ? NULL : malloc(sizeof(int) * (size_t)batch);
+    if (!rc && !source) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's hop counts");
+    }
+    double diameter = 0;
+    int sources = diameter_wanted ? m : 1;
+    for (int s0 = 0; s0 < sources && !rc && isfinite(diameter); s0 += batch) {
+        int n = s0 + batch < m ? batch : m - s0;
+        for (int i = 0; i < n; i++) {
+            source[i] = s0 + i;
+        }
+        if (!(rc = xnet_query_graph_rows(m, count, links, weight_s, n, source, rows))) {
+            for (size_t j = 0; j < (size_t)n * (size_t)m; j++) {
+                diameter = rows[j] > diameter ? rows[j] : diameter;
+            }
+        }
+    }
+    if (!rc) {
+        shape->contiguous = isfinite(diameter);
+        shape->diameter_hops = shape->contiguous && diameter_wanted ? (int)diameter : -1;
+    }
+    free(source);
+    free(rows);
+    free(links);
+    free(weight_s);
+    for (int i = 0; i < m; i++) {
+        local[members[i]] = -1;
+    }
+    return rc;
+}
+
+/* Rows from sources [s0, s0 + n) of sub (local ids 0 .. n), or from cur[s0 ..]
+ * on the whole mean graph (whole set), into rows; NULL links: the whole graph. */
+static int rows_from(int nodes, int count, const xnet_link_t *links, const double *weight_s,
+                     const int *ids, int s0, int n, int *source, double *rows)
+{
+    for (int i = 0; i < n; i++) {
+        source[i] = ids ? ids[s0 + i] : s0 + i;
+    }
+    return xnet_query_graph_rows(nodes, count, links, weight_s, n, source, rows);
+}
+
+/* subnet_means on the path kernel: the same sums in the same order, rows a
+ * batch of sources at a time; with only >= 0, out[only] and in[only] alone
+ * (the rest untouched). */
+static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const int *prev,
+                               int mp, int *local, int quick, int only, int *scattered,
+                               double *out, double *in)
+{
+    int both = prev == cur ? m : m + mp;
+    for (int i = 0; i < m; i++) {
+        local[cur[i]] = i;
+    }
+    for (int i = 0; prev != cur && i < mp; i++) {
+        local[prev[i]] = m + i;
+    }
+    xnet_link_t *links = NULL, *whole = NULL;
+    double *weight_s = NULL, *rows = NULL;
+    int count, rc = local_links(g, local, 0, &links, &weight_s, &count);
+    int width = g->nodes > both ? g->nodes : both;
+    int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)width));
+    batch = batch < 1 ? 1 : batch > m ? m : batch;
+    int *source = rc ? NULL : malloc(sizeof(int) * (size_t)batch);
+    if (!rc && (!source || !(rows = malloc(sizeof(double) * (size_t)batch * (size_t)width)))) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's distance table");
+    }
+    int connected = 1, lo = only >= 0 ? only : 0, hi = only >= 0 ? only + 1 : m;
+    for (int s0 = lo; s0 < hi && !rc && connected; s0 += batch) {
+        int n = s0 + batch < hi ? batch : hi - s0;
+        if ((rc = rows_from(both, count, links, weight_s, NULL, s0, n, source, rows))) {
+            break;
+        }
+        for (int r = 0; r < n && connected; r++) {
+            const double *d = rows + (size_t)r * (size_t)both;
+            double so = 0, si = 0;
+            for (int j = 0; j < both; j++) {
+                connected = connected && isfinite(d[j]);
+            }
+            for (int j = 0; j < m; j++) {
+                so += d[j];
+            }
+            for (int j = 0; j < mp; j++) {
+                si += d[prev == cur ? j : m + j];
+            }
+            out[s0 + r] = so / m;
+            in[s0 + r] = si / mp;
+        }
+    }
+    if (!rc && !connected && quick) {
+        *scattered = 1;
+    } else if (!rc && !connected) {
+        /* Scattered subnets still have a gateway: measure over every link. */
+        if (!(whole = malloc(sizeof(xnet_link_t) * ((size_t)g->edges + 1)))) {
+            rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's distance table");
+        }
+        for (int e = 0; !rc && e < g->edges; e++) {
+            whole[e] = (xnet_link_t){g->a[e], g->b[e]};
+        }
+        for (int s0 = lo; s0 < hi && !rc; s0 += batch) {
+            int n = s0 + batch < hi ? batch : hi - s0;
+            if ((rc = rows_from(g->nodes, g->edges, whole, VECTOR(g->weights), cur, s0, n, source,
+                                rows))) {
+                break;
+            }
+            for (int r = 0; r < n; r++) {
+                const double *d = rows + (size_t)r * (size_t)g->nodes;
+                double so = 0, si = 0;
+                for (int j = 0; j < m; j++) {
+                    so += d[cur[j]];
+                }
+                for (int j = 0; j < mp; j++) {
+                    si += d[prev[j]];
+                }
+                out[s0 + r] = so / m;
+                in[s0 + r] = si / mp;
+            }
+        }
+    }
+    free(whole);
+    free(source);
+    free(rows);
+    free(links);
+    free(weight_s);
+    for (int i = 0; i < m; i++) {
+        local[cur[i]] = -1;
+    }
+    for (int i = 0; prev != cur && i < mp; i++) {
+        local[prev[i]] = -1;
+    }
+    return rc;
+}
+
 /* --- the whole ring ---------------------------------------------------------- */
 
 typedef struct {
@@ -431,6 +641,8 @@ typedef struct {
     int *local;          /* N scratch, -1 */
     double *dist;        /* N scratch */
     int quick;           /* stop at the first scattered subnet (the auto cut's search) */
+    int diameters;       /* measure each subnet's diameter (ring:stats) */
+    int gateway_only;    /* out and in of the gateways only (ring:stats) */
     int scattered;       /* set when quick stopped there */
 } ring_work;
 
@@ -457,28 +669,38 @@ static int work_alloc(ring_work *w, const xnet_ring_t *r)
     for (int i = 0; i < r->nodes; i++) {
         w->local[i] = -1;
     }
-    w->quick = w->scattered = 0;
+    w->quick = w->scattered = w->diameters = w->gateway_only = 0;
     return XNET_OK;
 }
 
+/* Each subnet's shape and means, on the path kernel or (paths = "igraph")
+ * on igraph, the previous implementation. */
 static int analyse(const xnet_ring_t *r, const mean_graph *g, ring_work *w)
 {
-    int L = r->layers;
+    int L = r->layers, on_igraph = xnet_query_engine() == XNET_PATHS_IGRAPH;
     for (int l = 0; l < L && !w->scattered; l++) {
-        int rc = xnet_check_interrupt();
-        if (rc || (rc = subnet_shape_of(g, r->members + r->first[l], r->first[l + 1] - r->first[l],
-                                        w->local, &w->shape[l]))) {
+        const int *members = r->members + r->first[l];
+        int m = r->first[l + 1] - r->first[l], rc = xnet_check_interrupt();
+        if (rc || (rc = on_igraph ? subnet_shape_of(g, members, m, w->local, &w->shape[l])
+                                  : subnet_shape_kernel(g, members, m, w->local, w->diameters,
+                                                        &w->shape[l]))) {
             return rc;
         }
         w->scattered = w->quick && !w->shape[l].contiguous;
     }
     for (int l = 0; l < L && !w->scattered; l++) {
-        int p = (l + L - 1) % L, m = r->first[l + 1] - r->first[l];
+        int p = (l + L - 1) % L, m = r->first[l + 1] - r->first[l], only = -1;
+        int mp = r->first[p + 1] - r->first[p];
         const int *cur = r->members + r->first[l], *prev = r->members + r->first[p];
+        for (int i = 0; w->gateway_only && i < m; i++) {
+            only = cur[i] == r->gateway[l] ? i : only;
+        }
+        double *out = w->out + r->first[l], *in = w->in + r->first[l];
         int rc = xnet_check_interrupt();
-        if (rc || (rc = subnet_means(g, cur, m, prev, r->first[p + 1] - r->first[p], w->local,
-                                     w->quick, &w->scattered, w->out + r->first[l],
-                                     w->in + r->first[l]))) {
+        if (rc || (rc = on_igraph ? subnet_means(g, cur, m, prev, mp, w->local, w->quick,
+                                                 &w->scattered, out, in)
+                                  : subnet_means_kernel(g, cur, m, prev, mp, w->local, w->quick,
+                                                        only, &w->scattered, out, in))) {
             return rc;
         }
     }
@@ -522,43 +744,45 @@ static int ring_score(const xnet_ring_t *r, const mean_graph *g, ring_work *w, d
     return XNET_OK;
 }
 
-/* Check the ring against the network, build the mean graph and analyse
- * every subnet; on success the caller frees g and w. */
-static int ring_begin(const xnet_ring_t *ring, xnet_network_t *net, mean_graph *g, ring_work *w)
+/* Check the ring against the network, take the mean graph and analyse
+ * every subnet; on success the caller frees w. */
+static int ring_begin(const xnet_ring_t *ring, xnet_network_t *net, int for_stats,
+                      const mean_graph **g, ring_work *w)
 {
     if (ring->nodes != xnet_network_nodes(net)) {
         return xnet_fail(XNET_EINVAL, "the ring is for %d satellites, the network has %d",
                          ring->nodes, xnet_network_nodes(net));
     }
-    int rc = mean_graph_build(g, net);
+    int rc = mean_graph_of(net, g);
     if (rc || (rc = work_alloc(w, ring))) {
-        mean_graph_free(g);
         return rc;
     }
-    if ((rc = analyse(ring, g, w))) {
+    w->diameters = w->gateway_only = for_stats;
+    if ((rc = analyse(ring, *g, w))) {
         work_free(w);
-        mean_graph_free(g);
     }
     return rc;
 }
 
 int xnet_ring_medoid_gateways(xnet_ring_t *ring, xnet_network_t *net)
 {
-    mean_graph g;
+    const mean_graph *g;
     ring_work w;
-    int rc = ring_begin(ring, net, &g, &w);
+    int rc = ring_begin(ring, net, 0, &g, &w);
     if (!rc) {
         medoids(ring, &w);
         work_free(&w);
-        mean_graph_free(&g);
     }
     return rc;
 }
 
 /* The band width of least score among the divisors of the planes whose
  * subnets are all contiguous; ties go to the wider band (the paper's cut is
- * the widest). */
-static int auto_band(const xnet_walker_t *wk, int layers, const mean_graph *g, int *band)
+ * the widest). gateways[layers] gets the winner's medoids (every band that
+ * can win is analysed in full, so they are what xnet_ring_medoid_gateways
+ * finds). */
+static int auto_band(const xnet_walker_t *wk, int layers, const mean_graph *g, int *band,
+                     int *gateways)
 {
     double best = HUGE_VAL;
     int best_contiguous = 0;
@@ -590,8 +814,8 @@ static int auto_band(const xnet_walker_t *wk, int layers, const mean_graph *g, i
             contiguous = w.shape[l].contiguous;
         }
         work_free(&w);
-        xnet_ring_destroy(r);
         if (rc) {
+            xnet_ring_destroy(r);
             return rc;
         }
         /* Contiguous cuts first; among them (or among all, if none is), the least score. */
@@ -600,7 +824,9 @@ static int auto_band(const xnet_walker_t *wk, int layers, const mean_graph *g, i
             best = score;
             best_contiguous = contiguous;
             *band = b;
+            memcpy(gateways, r->gateway, sizeof(int) * (size_t)layers);
         }
+        xnet_ring_destroy(r);
     }
     return XNET_OK;
 }
@@ -615,19 +841,26 @@ int xnet_ring_create(xnet_ring_t **out, xnet_network_t *net, int layers, xnet_cu
         return xnet_fail(XNET_EINVAL, "layers must be in [1, %d] (satellites), got %d", n, layers);
     }
     int band = cut == XNET_CUT_PLANE ? 1 : wk->planes, rc = XNET_OK;
+    int *medoid = malloc(sizeof(int) * (size_t)layers);
+    if (!medoid) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the ring");
+    }
     if (cut == XNET_CUT_AUTO) {
-        mean_graph g;
-        if ((rc = mean_graph_build(&g, net))) {
-            return rc;
+        const mean_graph *g;
+        if (!(rc = mean_graph_of(net, &g))) {
+            rc = auto_band(wk, layers, g, &band, medoid);
         }
-        rc = auto_band(wk, layers, &g, &band);
-        mean_graph_free(&g);
     }
-    xnet_ring_t *r;
-    if (rc || (rc = xnet_ring_cut(&r, wk, layers, band))) {
-        return rc;
+    xnet_ring_t *r = NULL;
+    if (!rc && !(rc = xnet_ring_cut(&r, wk, layers, band)) && rule == XNET_GATEWAY_MEDOID) {
+        if (cut == XNET_CUT_AUTO) {
+            memcpy(r->gateway, medoid, sizeof(int) * (size_t)layers);
+        } else {
+            rc = xnet_ring_medoid_gateways(r, net);
+        }
     }
-    if (rule == XNET_GATEWAY_MEDOID && (rc = xnet_ring_medoid_gateways(r, net))) {
+    free(medoid);
+    if (rc) {
         xnet_ring_destroy(r);
         return rc;
     }
@@ -654,9 +887,9 @@ static int route_hops(const mean_graph *g, int from, int to, int *hops)
 int xnet_ring_stats(const xnet_ring_t *ring, xnet_network_t *net, xnet_subnet_stats_t *stats)
 {
     const xnet_walker_t *wk = xnet_network_walker(net);
-    mean_graph g;
+    const mean_graph *g;
     ring_work w;
-    int rc = ring_begin(ring, net, &g, &w);
+    int rc = ring_begin(ring, net, 1, &g, &w);
     if (rc) {
         return rc;
     }
@@ -682,9 +915,9 @@ int xnet_ring_stats(const xnet_ring_t *ring, xnet_network_t *net, xnet_subnet_st
         }
         st->contiguous = w.shape[l].contiguous;
         st->diameter_hops = w.shape[l].diameter_hops;
-        if (!(rc = distances_from(&g, ring->gateway[l], w.dist))) {
+        if (!(rc = distances_from(g, ring->gateway[l], w.dist))) {
             st->gateway_hop_s = w.dist[next];
-            rc = isfinite(st->gateway_hop_s) ? route_hops(&g, ring->gateway[l], next,
+            rc = isfinite(st->gateway_hop_s) ? route_hops(g, ring->gateway[l], next,
                                                           &st->gateway_hops) : XNET_OK;
             if (!isfinite(st->gateway_hop_s)) {
                 st->gateway_hops = -1;
@@ -693,6 +926,5 @@ int xnet_ring_stats(const xnet_ring_t *ring, xnet_network_t *net, xnet_subnet_st
     }
     free(seen);
     work_free(&w);
-    mean_graph_free(&g);
     return rc;
 }
