@@ -176,11 +176,55 @@ static void test_exact_against_sampling(void)
     xnet_network_destroy(net);
 }
 
+/* Co-located copies queue on the copy each snapshot uses: expert 1's copy
+ * shares expert 0's satellite; where that copy is the nearer, the set {0, 1}
+ * runs two expert times there, by hand from the copies' own paths. Expert
+ * 1's first copy is the first satellite that makes both cases happen. */
+static void test_colocated_copy(void)
+{
+    xnet_network_t *net = make(XNET_WALKER_STAR, 12, 12, 0, 0.8, 1, 8, 2); /* outages vary paths */
+    xnet_compute_t compute = {0.01, 0.002, 0, 1, 0};
+    int members[2] = {0, 1}, bad = 0, found = 0;
+    for (int first = 1; first < 144 && !found; first++) {
+        if (first == 20) {
+            continue;
+        }
+        xnet_plan_t *plan;
+        xnet_plan_alloc(&plan, 1, 2, 144, "test");
+        plan->hosting = (xnet_hosting_t){.memory_bytes = 2, .parallel_experts = 1};
+        plan->expert_bytes = 1;
+        plan->gateway[0] = 0;
+        plan->satellite[0] = 20;
+        plan->satellite[1] = first;
+        int slot = 1, sat = 20;
+        bad += xnet_plan_set_replicas(plan, 1, &slot, &sat) != XNET_OK;
+        bad += xnet_plan_check(plan) != XNET_OK;
+        xnet_cost_t *cost;
+        bad += xnet_cost_build(&cost, net, plan, XNET_ROUTE_A) != XNET_OK;
+        bad += !(cost->serial && cost->satellite_stride == 2 && cost->copies == 3);
+        int shared = 0, wrong = 0;
+        for (int t = 0; t < cost->snapshots; t++) {
+            const double *p = cost->copy_path_s + (size_t)t * 3; /* e0 @20, e1, e1 @20 */
+            double want = p[2] < p[1] ? compute.gateway_s + p[0] + 2 * compute.expert_s
+                                      : compute.gateway_s + fmax(p[0], p[1]) + compute.expert_s;
+            shared += p[2] < p[1];
+            wrong += fabs(xnet_set_latency(cost, 0, t, members, 2, compute) - want) > 1e-15;
+        }
+        bad += wrong;
+        found = shared > 0 && shared < cost->snapshots;
+        xnet_cost_destroy(cost);
+        xnet_plan_destroy(plan);
+    }
+    CHECK(bad == 0 && found);
+    xnet_network_destroy(net);
+}
+
 int main(void)
 {
     xnet_igraph_init();
     test_never_slower();
     test_copy_beside_first();
     test_exact_against_sampling();
+    test_colocated_copy();
     return check_done();
 }

@@ -111,6 +111,26 @@ t.check_error("satellite " .. plan:satellite(0, 1) .. " holds more than 2 expert
 t.check_error("layer 0 expert copy 0 is on satellite " .. plan:gateway(1) .. ", the gateway of layer 1",
               plan_of, { { layer = 0, expert = 0, satellite = plan:gateway(1) } }, hosted)
 
+-- replicate within a memory budget: copies share satellites up to it, and
+-- where co-located experts queue the nearest copy's satellite counts
+local budget = { memory_bytes = 2 * m.expert_bytes, parallel_experts = 1, in_sample = true }
+local hp = xnet.place.spacexnet(net, ring, prof, budget)
+local hr = xnet.place.replicate(net, ring, hp, prof, { bytes = 10.5 * m.expert_bytes,
+                                                       in_sample = true })
+local held = {}
+for l = 0, 3 do
+  for e = 0, 7 do
+    for _, sat in ipairs(hr:copies(l, e)) do held[sat] = (held[sat] or 0) + 1 end
+  end
+end
+local most = 0
+for _, n in pairs(held) do most = math.max(most, n) end
+t.check(#hr:replicas() == 10 and most <= 2 and hr:hosting().memory_bytes == budget.memory_bytes)
+local hev = xnet.evaluate(net, hr, prof, { tokens = 20000, seed = 3 })
+t.check(hev.exact_delivered ~= nil and hev.exact_undelivered == 0)
+t.near(hev.delivered_mean, hev.exact_delivered, 4 * hev.delivered_stderr,
+       "co-located copies: Monte Carlo against the exact sum over sets")
+
 -- files: an unknown expert, a duplicate copy, a bad role, over the budget
 local function load_text(extra, o)
   local body = assert(xnet.read_file(tmp))
