@@ -74,10 +74,13 @@ static void read_options(lua_State *L, int idx, serve_options_t *o)
     }
     o->exponential = service[0] == 'e';
     const char *method = xnet_l_opt_string(L, idx, "method", "simulate");
-    if (strcmp(method, "simulate") != 0 && strcmp(method, "analytic") != 0) {
-        luaL_error(L, "method must be \"simulate\" or \"analytic\", got \"%s\"", method);
+    if (strcmp(method, "simulate") != 0 && strcmp(method, "analytic") != 0
+        && strcmp(method, "analytic-poisson") != 0) {
+        luaL_error(L, "method must be \"simulate\", \"analytic\" or \"analytic-poisson\", "
+                      "got \"%s\"", method);
     }
     o->analytic = method[0] == 'a';
+    o->par.poisson_arrivals = strcmp(method, "analytic-poisson") == 0;
     const char *replica = xnet_l_opt_string(L, idx, "replica", "nearest");
     if (strcmp(replica, "nearest") != 0 && strcmp(replica, "shortest_wait") != 0) {
         luaL_error(L, "replica must be \"nearest\" or \"shortest_wait\", got \"%s\"", replica);
@@ -220,7 +223,8 @@ static void push_utilisation(lua_State *L, const double *u, int nodes, int busie
 
 /* xnet.serve(net, plan, prof, { streams = N | rate_tokens_s = x, duration_s = 600,
  *   warmup_s = duration_s / 10, seed = 1, replications = 4, variant = "A", snapshot = nil,
- *   service = "constant", method = "simulate" | "analytic", max_tokens = 1e8, busiest = 10,
+ *   service = "constant", method = "simulate" | "analytic" | "analytic-poisson",
+ *   retry_s = snapshot spacing, max_tokens = 1e7, progress = true, busiest = 10,
  *   replica = "nearest" | "shortest_wait" })
  *   -> { throughput =, mean =, p50 =, p95 =, p99 =, stderr =, undelivered =, utilisation =,
  *        busiest =, stable =, status =, ... } */
@@ -332,7 +336,8 @@ static int l_serve(lua_State *L)
         sim.p99_stderr = sim.in_system = NAN;
     }
     lua_createtable(L, 0, 32);
-    lua_pushstring(L, o.analytic ? "analytic" : "simulate");
+    lua_pushstring(L, !o.analytic ? "simulate"
+                      : o.par.poisson_arrivals ? "analytic-poisson" : "analytic");
     lua_setfield(L, -2, "how");
     lua_pushstring(L, method);
     lua_setfield(L, -2, "method");

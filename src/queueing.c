@@ -13,6 +13,9 @@ typedef struct {
     xnet_cost_t with_wait; /* the cost table with every job's wait added */
     double *weight;        /* snapshots: time the window spends in each */
     double *per_layer;     /* layers, the evaluator's scratch */
+    double *jitter;        /* layers: variance of the time from gateway l to gateway l+1, s^2 */
+    double *factor;        /* nodes: the wait's scale for the arrivals' variability */
+    int poisson;           /* 1: every satellite's arrivals taken as Poisson (factor 1) */
 } model_t;
 
 /* Time the window [lo, hi) spends in each snapshot (one when the snapshot
@@ -125,16 +128,134 @@ static void loads(const xnet_serve_system_t *sys, double *visits, double *demand
     }
 }
 
+/* The spread of a layer's travel between its gateway and the next: the
+ * variance over the layer's sets of the slowest activated expert's path
+ * (a seeded sample of 256 sets per snapshot), averaged over the window's
+ * snapshots. The snapshot-to-snapshot change of the mean is left out: it
+ * moves every token alike, slowly. */
+static int layer_jitter(model_t *m, uint64_t seed)
+{
+    enum { DRAWS = 256 };
+    const xnet_serve_system_t *sys = m->sys;
+    int T = sys->snapshots, L = sys->layers, E = sys->experts, k = sys->top_k;
+    int *set = malloc(sizeof(int) * (size_t)k);
+    if (!set) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the queueing model");
+    }
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, seed);
+    for (int l = 0; l < L; l++) {
+        double var = 0, wsum = 0;
+        for (int t = 0; t < T; t++) {
+            if (m->weight[t] == 0) {
+                continue;
+            }
+            const double *path = m->cost->path_s + ((size_t)t * L + l) * E;
+            double s1 = 0, s2 = 0;
+            int n = 0;
+            for (int d = 0; d < DRAWS; d++) {
+                xnet_serve_draw_set(sys->profile, l, &rng, set);
+                double slowest = 0;
+                for (int j = 0; j < k; j++) {
+                    slowest = fmax(slowest, path[set[j]]);
+                }
+                if (isfinite(slowest)) {
+                    s1 += slowest;
+                    s2 += slowest * slowest;
+                    n++;
+                }
+            }
+            if (n > 1) {
+                var += m->weight[t] * fmax(0, (s2 - s1 * s1 / n) / (n - 1));
+                wsum += m->weight[t];
+            }
+        }
+        m->jitter[l] = wsum > 0 ? var / wsum : 0;
+    }
+    free(set);
+    return XNET_OK;
+}
+
+/* How much of a Poisson stream's waiting each satellite's arrivals cause,
+ * after Whitt's QNA: gaps of squared coefficient of variation c_a^2 wait
+ * (c_a^2 + c_s^2) / (1 + c_s^2) of what Poisson arrivals (c_a^2 = 1) wait.
+ * A token meets the gateways one after the other: gateway l's departures
+ * have c_d^2 = rho^2 c_s^2 + (1 - rho^2) c_a^2 (a busy constant server
+ * spaces tokens out), the travel to gateway l+1 adds 2 x^2 Var(travel) (a
+ * random delay re-mixes them; at most Poisson's 1), and an expert sees its
+ * gateway's departures thinned by its inclusion p (p c_d^2 + 1 - p).
+ * Open: the first gateway sees Poisson arrivals; closed: the ring of
+ * gateways is a cycle, solved by repeating it. A satellite with several
+ * streams takes their rate-weighted mean. */
+static void arrival_factors(model_t *m, const double *visits, const double *demand,
+                            const double *second, double x, int closed, double *ca2)
+{
+    const xnet_serve_system_t *sys = m->sys;
+    int L = sys->layers, E = sys->experts, n = sys->nodes;
+    double c = sys->parallel, cs2_job = sys->exponential ? 1 : 0;
+    for (int s = 0; s < n; s++) {
+        m->factor[s] = 1;
+    }
+    if (m->poisson || x <= 0) {
+        return;
+    }
+    double first = 1;
+    for (int pass = 0; pass < (closed ? 200 : 1); pass++) {
+        double a = first;
+        for (int l = 0; l < L; l++) {
+            double rho = fmin(x * demand[sys->gateway[l]] / c, 1);
+            double d = rho * rho * cs2_job + (1 - rho * rho) * a;
+            a = fmin(1, d + 2 * x * x * m->jitter[l]);
+        }
+        double change = fabs(a - first);
+        first = a;
+        if (change < 1e-12) {
+            break;
+        }
+    }
+    for (int s = 0; s < n; s++) {
+        ca2[s] = 0;
+    }
+    double a = first;
+    for (int l = 0; l < L; l++) {
+        int g = sys->gateway[l];
+        double rho = fmin(x * demand[g] / c, 1);
+        double d = rho * rho * cs2_job + (1 - rho * rho) * a;
+        ca2[g] += a;
+        for (int e = 0; e < E; e++) {
+            double p = sys->profile->inclusion[(size_t)l * E + e];
+            ca2[sys->satellite[l * E + e]] += p * (p * d + 1 - p);
+        }
+        a = fmin(1, d + 2 * x * x * m->jitter[l]);
+    }
+    for (int s = 0; s < n; s++) {
+        if (visits[s] > 0 && demand[s] > 0) {
+            double cs2 = fmax(0, visits[s] * second[s] / (demand[s] * demand[s]) - 1);
+            double a2 = ca2[s] / visits[s];
+            if (!closed) {
+                /* near saturation a queue feels the long-run variability of
+                 * its input, and queues upstream keep Poisson's (1) */
+                double rho = fmin(x * demand[s] / c, 1);
+                a2 = rho * rho + (1 - rho * rho) * a2;
+            }
+            m->factor[s] = (a2 + cs2) / (1 + cs2);
+        }
+    }
+}
+
 static int solve_open(model_t *m, const double *visits, const double *demand,
                       const double *second, const xnet_serve_params_t *p,
                       xnet_queue_result_t *res)
 {
     const xnet_serve_system_t *sys = m->sys;
     double x = p->rate_tokens_s, c = sys->parallel;
+    arrival_factors(m, visits, demand, second, x, 0, res->wait_s);
     for (int s = 0; s < sys->nodes; s++) {
         double rho = x * demand[s] / c;
         res->utilisation[s] = rho;
-        res->wait_s[s] = visits[s] > 0 && rho < 1 ? x * second[s] / (c * c) / (2 * (1 - rho)) : 0;
+        res->wait_s[s] = visits[s] > 0 && rho < 1
+                             ? m->factor[s] * x * second[s] / (c * c) / (2 * (1 - rho))
+                             : 0;
     }
     if (res->unstable) {
         res->throughput_tokens_s = res->mean_s = res->undelivered = NAN;
@@ -169,13 +290,14 @@ static int solve_closed(model_t *m, const double *visits, const double *demand,
         res->wait_s[s] = 0;
     }
     for (res->iterations = 1; res->iterations <= 500; res->iterations++) {
+        arrival_factors(m, visits, demand, second, x, 1, res->wait_s);
         for (int s = 0; s < sys->nodes; s++) {
             if (visits[s] == 0) {
                 continue;
             }
             double busy = fmin(x * demand[s] / c, 1) * seen, mean_s = demand[s] / visits[s];
             double w = ((queue[s] * seen - busy) * mean_s + busy * second[s] / (2 * demand[s])) / c;
-            res->wait_s[s] = w > 0 ? w : 0;
+            res->wait_s[s] = w > 0 ? m->factor[s] * w : 0;
         }
         if ((rc = latency(m, res->wait_s, &r, &u))) {
             return rc;
@@ -211,12 +333,12 @@ int xnet_queue_solve(const xnet_serve_system_t *sys, const xnet_cost_t *cost,
                                       "experts, the system for %d x %d x %d",
                          cost->snapshots, cost->layers, cost->experts, T, L, E);
     }
-    if ((rc = xnet_limit_check(sizeof(double) * ((double)T * L * (E + 1) + 4.0 * n + T + L),
+    if ((rc = xnet_limit_check(sizeof(double) * ((double)T * L * (E + 1) + 5.0 * n + T + 2.0 * L),
                                "the queueing model"))) {
         return rc;
     }
-    model_t m = {.sys = sys, .cost = cost, .with_wait = *cost};
-    double *visits = malloc(sizeof(double) * (4 * (size_t)n + (size_t)T + (size_t)L));
+    model_t m = {.sys = sys, .cost = cost, .with_wait = *cost, .poisson = p->poisson_arrivals};
+    double *visits = malloc(sizeof(double) * (5 * (size_t)n + (size_t)T + 2 * (size_t)L));
     m.with_wait.path_s = malloc(sizeof(double) * ((size_t)T * L * E + 1));
     m.with_wait.hop_s = malloc(sizeof(double) * ((size_t)T * L + 1));
     if (!visits || !m.with_wait.path_s || !m.with_wait.hop_s) {
@@ -228,8 +350,11 @@ int xnet_queue_solve(const xnet_serve_system_t *sys, const xnet_cost_t *cost,
     double *demand = visits + n, *second = demand + n, *queue = second + n;
     m.weight = queue + n;
     m.per_layer = m.weight + T;
+    m.jitter = m.per_layer + L;
+    m.factor = m.jitter + L;
     loads(sys, visits, demand, second);
     snapshot_weights(sys, p->warmup_s, p->duration_s, m.weight);
+    rc = layer_jitter(&m, p->seed);
     res->bottleneck = 0;
     for (int s = 0; s < n; s++) {
         if (demand[s] > demand[res->bottleneck]) {
@@ -240,7 +365,8 @@ int xnet_queue_solve(const xnet_serve_system_t *sys, const xnet_cost_t *cost,
     res->bottleneck_utilisation = rate * demand[res->bottleneck] / sys->parallel;
     res->unstable = p->streams <= 0 && res->bottleneck_utilisation >= 1;
     res->iterations = 0;
-    rc = p->streams > 0 ? solve_closed(&m, visits, demand, second, queue, p, res)
+    rc = rc                ? rc
+         : p->streams > 0 ? solve_closed(&m, visits, demand, second, queue, p, res)
                         : solve_open(&m, visits, demand, second, p, res);
     if (!rc && p->streams > 0) {
         res->bottleneck_utilisation = res->utilisation[res->bottleneck];

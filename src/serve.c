@@ -134,8 +134,7 @@ static event_t pop_event(sim_t *s)
     return top;
 }
 
-/* One top-k set of layer l: members ascending. */
-static void draw_set(const xnet_profile_t *prof, int l, xnet_rng_t *rng, int *out)
+void xnet_serve_draw_set(const xnet_profile_t *prof, int l, xnet_rng_t *rng, int *out)
 {
     int k = prof->top_k;
     if (prof->topk) {
@@ -403,7 +402,7 @@ static void gateway_done(sim_t *s, double t, int id)
     token_t *tk = &s->tok[id];
     int l = tk->layer, k = sys->top_k;
     int *m = s->members + (size_t)id * k;
-    draw_set(sys->profile, l, &s->rng, m);
+    xnet_serve_draw_set(sys->profile, l, &s->rng, m);
     if (!set_is_cut(sys, tk->snap, l, m)) {
         dispatch(s, t, id);
         return;

@@ -15,6 +15,7 @@
 
 #include "latency.h"
 #include "moe.h"
+#include "rng.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,8 @@ typedef struct {
     uint64_t seed;
     int replications;  /* independent runs, seeds derived from seed */
     double max_tokens; /* bound on the tokens one replication may start */
+    int poisson_arrivals; /* the approximation: every satellite's arrivals Poisson (plain
+                             M/G/1 and MVA), not smoothed by the gateways before it */
     xnet_serve_progress_fn progress; /* NULL: none */
     void *progress_ctx;
 } xnet_serve_params_t;
@@ -89,6 +92,9 @@ typedef struct {
  * probability per expert it holds.
  * demand_s has nodes entries. O(N + L E). */
 void xnet_serve_demand(const xnet_serve_system_t *sys, double *demand_s);
+
+/* One top-k set of layer l drawn from the profile into out (k members). */
+void xnet_serve_draw_set(const xnet_profile_t *prof, int l, xnet_rng_t *rng, int *out);
 
 /* Check the system and the parameters: XNET_EINVAL naming the value and
  * its bound. */

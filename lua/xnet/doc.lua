@@ -449,7 +449,9 @@ def { "xnet.serve", section = "model", sig = "xnet.serve(net, plan, prof, { stre
     VARIANT,
     { "snapshot", "nil", "", "every token at this snapshot; nil: the one it starts in" },
     { "service", '"constant"', "", '"exponential": service times exponential with the same means' },
-    { "method", '"simulate"', "", '"analytic": the queueing approximation (means only)' },
+    { "method", '"simulate"', "", '"analytic": the queueing approximation (means only; arrivals '
+      .. 'smoothed by the gateways before them); "analytic-poisson": the same with Poisson '
+      .. 'arrivals at every satellite' },
     { "retry_s", "snapshot spacing", "s", "a token whose paths are cut retries this often "
       .. "until they exist (one horizon at most, then it is lost)" },
     { "max_tokens", "1e7", "tokens", "per replication: a run expected to start more (streams + "

@@ -102,6 +102,24 @@ local under = xnet.serve(net, plan, prof, { rate_tokens_s = 0.5 * cap, duration_
 t.check(under.stable and under.events > 0)
 t.near(under.utilisation[under.bottleneck], 0.5 * (1 - under.undelivered), 0.05)
 
+-- The approximation's arrivals: exponential service keeps every stream
+-- Poisson (Jackson), so both forms agree; constant service smooths the
+-- stream the gateways pass on, so below the knee tokens wait less than
+-- Poisson arrivals would.
+for _, load in ipairs{ { streams = 20 }, { rate_tokens_s = 0.7 * cap } } do
+  local o = { duration_s = 300, service = "exponential", method = "analytic" }
+  for k, v in pairs(load) do o[k] = v end
+  local smooth = xnet.serve(net, plan, prof, o)
+  o.method = "analytic-poisson"
+  local pois = xnet.serve(net, plan, prof, o)
+  t.near(smooth.mean, pois.mean, 1e-9 * pois.mean, "exponential service: Poisson everywhere")
+  o.service, o.method = "constant", "analytic"
+  smooth = xnet.serve(net, plan, prof, o)
+  o.method = "analytic-poisson"
+  pois = xnet.serve(net, plan, prof, o)
+  t.check(smooth.mean < pois.mean and pois.how == "analytic-poisson", "constant service smooths")
+end
+
 -- bad input
 t.check_error("give exactly one of streams", xnet.serve, net, plan, prof, {})
 t.check_error("give exactly one of streams", xnet.serve, net, plan, prof,
