@@ -25,7 +25,7 @@ local function best_of(n, f)
 end
 
 print("serving, paper setup (33 x 32, 200 snapshots, 32 layers, top-2 of 8), CPU seconds:")
-for _, load in ipairs{ { streams = 16 }, { streams = 256 }, { rate_tokens_s = 40 } } do
+for _, load in ipairs{ { streams = 16 }, { streams = 256 }, { rate_tokens_s = 15 } } do
   local o = { duration_s = 600, replications = 1 }
   for k, v in pairs(load) do o[k] = v end
   local t, r = best_of(3, function() return xnet.serve(net, plan, prof, o) end)
@@ -37,7 +37,7 @@ for _, load in ipairs{ { streams = 16 }, { streams = 256 }, { rate_tokens_s = 40
                       t, r.events, r.events / t / 1e6, layers, layers / t / 1e6,
                       layers / t / 1e6))
 end
-for _, load in ipairs{ { streams = 64 }, { rate_tokens_s = 40 } } do
+for _, load in ipairs{ { streams = 16 }, { rate_tokens_s = 15 } } do
   local o = { duration_s = 600, method = "analytic" }
   for k, v in pairs(load) do o[k] = v end
   local t, r = best_of(3, function() return xnet.serve(net, plan, prof, o) end)

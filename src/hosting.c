@@ -161,11 +161,26 @@ static int by_probability(const void *a, const void *b)
     return x->e < y->e ? -1 : x->e > y->e;
 }
 
+/* The M/G/1 mean wait (Pollaczek-Khinchine) of a satellite whose jobs per
+ * token have demand_s server-seconds and second_s2 summed squares, its
+ * `parallel` servers as one that much faster, at the load's rate; past
+ * saturation a large cost that still grows with the utilisation, so the
+ * rules prefer the least overloaded satellite. */
+static double load_wait_s(const xnet_place_load_t *load, int parallel, double demand_s,
+                          double second_s2)
+{
+    double x = load->rate_tokens_s, c = parallel, rho = x * demand_s / c;
+    return rho < 1 ? x * second_s2 / (c * c) / (2 * (1 - rho)) : 1e3 * rho;
+}
+
 int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
                              const xnet_profile_t *profile, xnet_route_t route,
                              const xnet_hosting_t *hosting, double expert_bytes,
-                             double expert_s)
+                             double expert_s, const xnet_place_load_t *load)
 {
+    if (load && !(load->rate_tokens_s > 0)) {
+        load = NULL; /* no load: the latency-only rule */
+    }
     *out = NULL;
     int L = ring->layers, E = profile->experts, M = ring->first[L], cap, rc;
     if (profile->layers != L) {
@@ -177,10 +192,10 @@ int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_
     }
     xnet_candidate_t *all = malloc(sizeof *all * (size_t)M);
     int *cand = malloc(sizeof(int) * (size_t)M), *used = malloc(sizeof(int) * (size_t)M);
-    double *load = malloc(sizeof(double) * (size_t)M);
+    double *incl_on = malloc(sizeof(double) * 3 * (size_t)M);
     ranked_expert *order = malloc(sizeof *order * (size_t)E);
     xnet_plan_t *plan = NULL;
-    if (!all || !cand || !used || !load || !order) {
+    if (!all || !cand || !used || !incl_on || !order) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory placing experts");
     }
     if (!rc) {
@@ -191,11 +206,20 @@ int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_
     }
     for (int l = 0; l < L && !rc; l++) {
         int m = 0;
+        /* per candidate: inclusion summed over its experts; with a load its
+         * jobs' server-seconds and squares per token (the gateway's own) */
+        double *demand = incl_on + M, *second = demand + M;
         for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
             if (all[i].missing >= 0 || hosting->gateway_hosts) {
+                double g = 0;
+                if (load && all[i].missing < 0) {
+                    g = load->gateway_s + (l == L - 1 ? load->head_s : 0);
+                }
                 cand[m] = i;
                 used[m] = 0;
-                load[m++] = 0;
+                demand[m] = g;
+                second[m] = g * g;
+                incl_on[m++] = 0;
             }
         }
         if ((long long)m * cap < E) {
@@ -216,10 +240,15 @@ int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_
                 }
                 const xnet_candidate_t *x = &all[cand[c]];
                 int missing = x->missing >= 0 ? x->missing : isnan(x->mean_s) ? INT32_MAX : 0;
-                double score = isnan(x->mean_s) ? INFINITY
-                                                : x->mean_s
-                                                      + expert_s * load[c]
-                                                            / hosting->parallel_experts;
+                double score = x->mean_s + expert_s * incl_on[c] / hosting->parallel_experts;
+                if (load && !isnan(x->mean_s)) {
+                    double p = incl[e], par = hosting->parallel_experts;
+                    double before = load_wait_s(load, par, demand[c], second[c]);
+                    double after = load_wait_s(load, par, demand[c] + p * expert_s,
+                                               second[c] + p * expert_s * expert_s);
+                    score = x->mean_s + after + (p > 0 ? incl_on[c] / p * (after - before) : 0);
+                }
+                score = isnan(x->mean_s) ? INFINITY : score;
                 if (best < 0 || missing < best_missing
                     || (missing == best_missing && score < best_score)) {
                     best = c;
@@ -228,7 +257,9 @@ int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_
                 }
             }
             used[best]++;
-            load[best] += incl[e];
+            incl_on[best] += incl[e];
+            demand[best] += incl[e] * expert_s;
+            second[best] += incl[e] * expert_s * expert_s;
             plan->satellite[l * E + e] = all[cand[best]].satellite;
         }
         plan->gateway[l] = ring->gateway[l];
@@ -236,7 +267,7 @@ int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_
     free(all);
     free(cand);
     free(used);
-    free(load);
+    free(incl_on);
     free(order);
     return finish_plan(plan, rc, out);
 }
@@ -350,7 +381,39 @@ typedef struct {
     double expert_s, penalty;
     int *assign;          /* E: candidate of each expert */
     int *count;           /* C: experts on each candidate */
+    /* with a load: the experts' inclusion (E), each candidate's own jobs
+     * (the gateway's: C server-seconds, C squares) and scratch (3 C) */
+    const xnet_place_load_t *load;
+    const double *incl;
+    double *own_d, *own_m, *scratch;
 } layer_search;
+
+/* A token's expected wait in the layer's expert jobs under the load: every
+ * candidate's M/G/1 wait times its experts' summed inclusion. O(E + C). */
+static double wait_term(const layer_search *s)
+{
+    if (!s->load) {
+        return 0;
+    }
+    double *d = s->scratch, *m = d + s->C, *v = m + s->C, t = s->expert_s, f = 0;
+    for (int c = 0; c < s->C; c++) {
+        d[c] = s->own_d[c];
+        m[c] = s->own_m[c];
+        v[c] = 0;
+    }
+    for (int e = 0; e < s->E; e++) {
+        int c = s->assign[e];
+        d[c] += s->incl[e] * t;
+        m[c] += s->incl[e] * t * t;
+        v[c] += s->incl[e];
+    }
+    for (int c = 0; c < s->C; c++) {
+        if (v[c] > 0) {
+            f += v[c] * load_wait_s(s->load, s->parallel, d[c], m[c]);
+        }
+    }
+    return f;
+}
 
 /* Mean over snapshots of the slowest satellite of one set. */
 static double set_cost(const layer_search *s, const int *m)
@@ -416,7 +479,7 @@ static double exhaustive(layer_search *s, int *best)
             ok = ++s->count[s->assign[e]] <= s->cap;
         }
         if (ok) {
-            double f = layer_objective(s);
+            double f = layer_objective(s) + wait_term(s);
             if (f < best_f - 1e-15) {
                 best_f = f;
                 memcpy(best, s->assign, sizeof(int) * (size_t)E);
@@ -458,9 +521,9 @@ static int local_search(layer_search *s, int passes)
                     continue;
                 }
                 if (s->count[c] < s->cap) {
-                    double before = part_with(s, e, -1);
+                    double before = part_with(s, e, -1) + wait_term(s);
                     s->assign[e] = c;
-                    if (part_with(s, e, -1) < before - 1e-15) {
+                    if (part_with(s, e, -1) + wait_term(s) < before - 1e-15) {
                         s->count[from]--;
                         s->count[c]++;
                         improved = 1;
@@ -473,10 +536,10 @@ static int local_search(layer_search *s, int passes)
                     if (s->assign[f] != c) {
                         continue;
                     }
-                    double before = part_with(s, e, f);
+                    double before = part_with(s, e, f) + wait_term(s);
                     s->assign[e] = c;
                     s->assign[f] = from;
-                    if (part_with(s, e, f) < before - 1e-15) {
+                    if (part_with(s, e, f) + wait_term(s) < before - 1e-15) {
                         improved = 1;
                         break;
                     }
@@ -496,12 +559,15 @@ int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xne
                                const xnet_profile_t *profile, xnet_route_t route,
                                const xnet_hosting_t *hosting, double expert_bytes,
                                double expert_s, const xnet_hosted_optimize_params_t *params,
-                               double *before_s, double *after_s)
+                               const xnet_place_load_t *load, double *before_s, double *after_s)
 {
     *out = NULL;
     xnet_plan_t *plan;
+    if (load && !(load->rate_tokens_s > 0)) {
+        load = NULL;
+    }
     int rc = xnet_place_hosted_sorted(&plan, net, ring, profile, route, hosting, expert_bytes,
-                                      expert_s);
+                                      expert_s, load);
     if (rc) {
         return rc;
     }
@@ -529,7 +595,8 @@ int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xne
     int *best = malloc(sizeof(int) * (size_t)E), *count = malloc(sizeof(int) * (size_t)maxC);
     int *sample = malloc(sizeof(int) * (drawn * (size_t)k + 1));
     double *equal = malloc(sizeof(double) * (drawn + 1));
-    if (!path || !cand || !assign || !best || !count || !sample || !equal) {
+    double *own = malloc(sizeof(double) * 5 * (size_t)maxC);
+    if (!path || !cand || !assign || !best || !count || !sample || !equal || !own) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for the placement search");
     }
     *before_s = *after_s = 0;
@@ -547,7 +614,16 @@ int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xne
             }
         }
         layer_search s = {T, C, E, k, hosting->parallel_experts, cap, path, 0, NULL, NULL,
-                          expert_s, params->cut_penalty_s, assign, count};
+                          expert_s, params->cut_penalty_s, assign, count, load,
+                          profile->inclusion + (size_t)l * E, own, own + maxC, own + 2 * maxC};
+        for (int c = 0; c < C; c++) {
+            double g = 0;
+            if (load && ring->members[cand[c]] == ring->gateway[l]) {
+                g = load->gateway_s + (l == L - 1 ? load->head_s : 0);
+            }
+            s.own_d[c] = g;
+            s.own_m[c] = g * g;
+        }
         if (profile->topk) {
             xnet_rng_t rng;
             xnet_rng_seed(&rng, params->seed + (uint64_t)l * 0x9e3779b97f4a7c15ull);
@@ -574,14 +650,14 @@ int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xne
             assign[e] = c;
             count[c]++;
         }
-        *before_s += layer_objective(&s);
+        *before_s += layer_objective(&s) + wait_term(&s);
         if (pow(C, E) <= 20000) {
             *after_s += exhaustive(&s, best);
         } else {
             if ((rc = local_search(&s, params->passes))) {
                 break;
             }
-            *after_s += layer_objective(&s);
+            *after_s += layer_objective(&s) + wait_term(&s);
         }
         for (int e = 0; e < E; e++) {
             plan->satellite[l * E + e] = ring->members[cand[assign[e]]];
@@ -595,5 +671,6 @@ int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xne
     free(count);
     free(sample);
     free(equal);
+    free(own);
     return finish_plan(plan, rc, out);
 }

@@ -17,17 +17,28 @@
  * gateway_hosts, no satellite over capacity (experts of all layers count). */
 int xnet_plan_check_hosted(const xnet_plan_t *plan);
 
+/* A target load for placement: Poisson tokens at rate_tokens_s (0: none).
+ * A satellite's jobs are its experts' (expert_s x inclusion per token) and,
+ * when it is the layer's gateway, gateway_s (+ head_s at the last layer). */
+typedef struct {
+    double rate_tokens_s, gateway_s, head_s;
+} xnet_place_load_t;
+
 /* The sorted rule generalised: per layer, experts by inclusion probability
  * descending go to the candidate (subnet minus gateway, plus the gateway
  * with gateway_hosts) of least mean path latency plus the expected wait
  * behind the experts already there (expert_s x their summed inclusion
- * probability / parallel_experts), each filled up to its capacity.
+ * probability / parallel_experts), each filled up to its capacity. With a
+ * load (rate > 0) the wait is the M/G/1 mean wait at that rate with the
+ * expert added, plus what adding it costs the experts already there (their
+ * inclusion / its inclusion x the rise of the wait): hot experts near the
+ * gateway, but not all on one satellite.
  * XNET_EINVAL when a layer's experts do not fit its subnet, saying how much
  * memory is missing and what would fit. */
 int xnet_place_hosted_sorted(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
                              const xnet_profile_t *profile, xnet_route_t route,
                              const xnet_hosting_t *hosting, double expert_bytes,
-                             double expert_s);
+                             double expert_s, const xnet_place_load_t *load);
 
 /* The random baselines with the same budget: every expert on a uniformly
  * chosen free slot (a satellite repeated capacity times) of its subnet
@@ -53,12 +64,15 @@ typedef struct {
  * are searched exhaustively, so the optimum is found; larger ones by local
  * search (move an expert to a satellite with room, swap two experts) from the
  * generalised sorted rule (a pass costs O(E C sets_with_e T k^2), so large
- * models take long: passes bounds it, Ctrl-C stops it). *before_s and
- * *after_s: the objective summed over layers, sorted rule and result. */
+ * models take long: passes bounds it, Ctrl-C stops it). With a load, from
+ * the load-aware sorted rule, and the objective adds every satellite's
+ * M/G/1 mean wait at that rate times its experts' inclusion (a token's
+ * expected wait in the layer). *before_s and *after_s: the objective summed
+ * over layers, sorted rule and result. */
 int xnet_place_hosted_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
                                const xnet_profile_t *profile, xnet_route_t route,
                                const xnet_hosting_t *hosting, double expert_bytes,
                                double expert_s, const xnet_hosted_optimize_params_t *params,
-                               double *before_s, double *after_s);
+                               const xnet_place_load_t *load, double *before_s, double *after_s);
 
 #endif

@@ -689,22 +689,52 @@ static void profile_expert(lua_State *L, int idx, double *bytes, double *seconds
     lua_pop(L, 1);
 }
 
-/* xnet.place.spacexnet(net, ring, profile, { variant = "A" }) -> Plan */
+/* option load = { rate_tokens_s = x }: the target load placement balances
+ * path latency against (the model's compute times; none when absent) */
+static void load_option(lua_State *L, int idx, int profile_idx, xnet_place_load_t *load)
+{
+    memset(load, 0, sizeof *load);
+    if (lua_type(L, idx) != LUA_TTABLE || xnet_l_rawfield(L, idx, "load") == LUA_TNIL) {
+        if (lua_type(L, idx) == LUA_TTABLE) {
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    int t = lua_gettop(L);
+    static const char *const allowed[] = {"rate_tokens_s", NULL};
+    xnet_l_options(L, t, "load", allowed);
+    load->rate_tokens_s = xnet_l_opt_number(L, t, "rate_tokens_s", NAN);
+    if (!(load->rate_tokens_s >= 0 && isfinite(load->rate_tokens_s))) {
+        xnet_l_error(L, "load.rate_tokens_s must be >= 0 and finite, got %.14g",
+                     load->rate_tokens_s);
+    }
+    lua_pop(L, 1);
+    lua_getiuservalue(L, profile_idx, 1);
+    const xnet_model_t *m = xnet_l_check_model(L, -1);
+    load->gateway_s = xnet_model_gateway_s(m);
+    load->head_s = xnet_model_head_s(m);
+    lua_pop(L, 1);
+}
+
+/* xnet.place.spacexnet(net, ring, profile, { variant = "A", memory_bytes, ...,
+ *   load = { rate_tokens_s = x } }) -> Plan */
 static int l_place_spacexnet(lua_State *L)
 {
     static const char *const allowed[] = {"variant", "memory_bytes", "parallel_experts",
-                                          "gateway_hosts", NULL};
+                                          "gateway_hosts", "load", NULL};
     check_place_args(L, 1);
     xnet_l_options(L, 4, "xnet.place.spacexnet", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
     xnet_hosting_t hosting;
     int hosted = hosting_options(L, 4, &hosting);
+    xnet_place_load_t load;
+    load_option(L, 4, 3, &load);
     double expert_bytes, expert_s;
     profile_expert(L, 3, &expert_bytes, &expert_s);
     xnet_plan_t **plan = new_plan(L);
     int rc = hosted ? xnet_place_hosted_sorted(plan, xnet_l_check_network(L, 1),
                                                xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
-                                               route, &hosting, expert_bytes, expert_s)
+                                               route, &hosting, expert_bytes, expert_s, &load)
                     : xnet_place_spacexnet(plan, xnet_l_check_network(L, 1),
                                            xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
                                            route);
@@ -736,7 +766,7 @@ static int l_place_optimize(lua_State *L)
 {
     static const char *const allowed[] = {"variant",      "passes",           "cut_penalty_s",
                                           "samples",      "seed",             "memory_bytes",
-                                          "parallel_experts", "gateway_hosts", NULL};
+                                          "parallel_experts", "gateway_hosts", "load", NULL};
     check_place_args(L, 1);
     xnet_l_options(L, 4, "xnet.place.optimize", allowed);
     xnet_route_t route = xnet_l_route_option(L, 4);
@@ -754,6 +784,8 @@ static int l_place_optimize(lua_State *L)
                                                    (uint64_t)xnet_l_opt_seed(L, 4, "seed")};
     xnet_hosting_t hosting;
     int hosted = hosting_options(L, 4, &hosting);
+    xnet_place_load_t load;
+    load_option(L, 4, 3, &load);
     double expert_bytes, expert_s;
     profile_expert(L, 3, &expert_bytes, &expert_s);
     xnet_optimize_stats_t stats = {0, 0, 0, 0};
@@ -761,7 +793,7 @@ static int l_place_optimize(lua_State *L)
     if (hosted) {
         if (xnet_place_hosted_optimize(plan, xnet_l_check_network(L, 1), xnet_l_check_ring(L, 2),
                                        xnet_l_check_profile(L, 3), route, &hosting, expert_bytes,
-                                       expert_s, &hosted_params, &stats.before_s,
+                                       expert_s, &hosted_params, &load, &stats.before_s,
                                        &stats.after_s)) {
             return xnet_l_raise(L);
         }

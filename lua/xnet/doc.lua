@@ -298,6 +298,10 @@ def { "ring:subnet", section = "model", sig = "ring:subnet(l)", returns = "ids o
 def { "ring:gateway", section = "model", sig = "ring:gateway(l)", returns = "gateway of layer l" }
 def { "ring:layers", section = "model", sig = "ring:layers()", returns = "L (also `#ring`)" }
 def { "ring:close", section = "model", sig = "ring:close()", returns = "nothing; frees it now" }
+local LOAD = { "load", "nil", "tokens/s", "target load { rate_tokens_s = x } or { streams = N } "
+  .. "(the approximation's throughput, iterated): with memory_bytes, each satellite's M/G/1 wait "
+  .. "at that rate joins the path latency, so hot experts stay near the gateway without "
+  .. "saturating one satellite; 0 or nil: latency only; one expert per satellite: no effect" }
 def { "xnet.place.spacexnet", section = "model",
   sig = "xnet.place.spacexnet(net, ring, prof, { ... })",
   about = "The paper's sorted rule: frequent experts on the candidates with the lowest expected "
@@ -305,7 +309,8 @@ def { "xnet.place.spacexnet", section = "model",
     .. "candidates of least mean path latency plus expected wait behind the experts already "
     .. "there, up to the budget; a layer that does not fit is an error saying how much memory "
     .. "is missing and what would fit.",
-  options = { VARIANT, PLACEMENT_SEED, IN_SAMPLE, HOSTING[1], HOSTING[2], HOSTING[3] }, returns = "Plan" }
+  options = { VARIANT, PLACEMENT_SEED, IN_SAMPLE, HOSTING[1], HOSTING[2], HOSTING[3], LOAD },
+  returns = "Plan" }
 def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, ring, prof, { ... })",
   about = "The sorted rule improved by local search on the exact E[max over the activated set]. "
     .. "With `memory_bytes`: co-location too (queues included), exhaustive on small layers "
@@ -314,7 +319,7 @@ def { "xnet.place.optimize", section = "model", sig = "xnet.place.optimize(net, 
   options = { VARIANT, { "passes", "20", "", "local-search passes at most" },
               { "cut_penalty_s", "1", "s", "cost of a path missing in a snapshot" },
               { "samples", "2000", "", "with memory_bytes and sets not enumerated: sets drawn per layer" },
-              SEED, PLACEMENT_SEED, IN_SAMPLE, HOSTING[1], HOSTING[2], HOSTING[3] },
+              SEED, PLACEMENT_SEED, IN_SAMPLE, HOSTING[1], HOSTING[2], HOSTING[3], LOAD },
   returns = "Plan, stats (`stats.before_s`, `after_s`: the objective, path latency only, "
     .. "summed over layers)" }
 def { "xnet.place.randintra_cg", section = "model",

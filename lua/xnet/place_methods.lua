@@ -125,21 +125,65 @@ end
 -- "in-sample", or nil for a plan placed without looking at outages.
 function place.placement_of(plan) return placed_on[plan] end
 
+-- A target load (docs/model.md section 12): { rate_tokens_s = x } goes to
+-- the kernel as it is; { streams = N } becomes the throughput the queueing
+-- approximation gives N streams on the plan, iterated three times from the
+-- latency-only plan (a better plan serves the streams faster, which loads
+-- it more). place(load) places with that load (nil: none).
+local function with_load(name, net, prof, o, place)
+  local load = o.load
+  if load == nil then return place(nil) end
+  if type(load) ~= "table" then
+    error(string.format("option 'load' of xnet.place.%s must be a table { rate_tokens_s = x } "
+                        .. "or { streams = N }, got %s", name, type(load)), 4)
+  end
+  for k in pairs(load) do
+    if k ~= "streams" and k ~= "rate_tokens_s" then
+      error(core.unknown_name("option", tostring(k), { "rate_tokens_s", "streams" },
+                              "load of xnet.place." .. name), 4)
+    end
+  end
+  if (load.streams == nil) == (load.rate_tokens_s == nil) then
+    error(string.format("xnet.place.%s: load takes exactly one of streams and rate_tokens_s",
+                        name), 4)
+  end
+  if load.rate_tokens_s ~= nil then return place({ rate_tokens_s = load.rate_tokens_s }) end
+  local n = load.streams
+  if math.type(n) ~= "integer" or n < 1 then
+    error(string.format("load.streams must be an integer >= 1, got %s", tostring(n)), 4)
+  end
+  local plan, extra = place(nil)
+  for _ = 1, 3 do
+    local r = core.serve(net, plan, prof, { streams = n, method = "analytic",
+                                            variant = o.variant, warmup_s = 0,
+                                            duration_s = net:params().horizon_s })
+    plan, extra = place({ rate_tokens_s = r.throughput or 0 })
+  end
+  return plan, extra
+end
+
 define("spacexnet", "The paper's sorted rule: frequent experts on the candidates with the lowest "
        .. "expected path latency.", function(net, ring, prof, o)
-  o = options("spacexnet", o, { "placement_seed", "in_sample", table.unpack(HOSTING) })
+  o = options("spacexnet", o, { "placement_seed", "in_sample", "load", table.unpack(HOSTING) })
   return place_on_own_draws("spacexnet", function(pnet, r, p)
-    return call(builtin.spacexnet, pnet, r, p, pick(o, { "variant", table.unpack(HOSTING) }))
+    return with_load("spacexnet", pnet, p, o, function(load)
+      local opts = pick(o, { "variant", table.unpack(HOSTING) })
+      opts.load = load
+      return call(builtin.spacexnet, pnet, r, p, opts)
+    end)
   end)(net, ring, prof, o)
 end)
 define("optimize", "The sorted rule improved by local search on the exact E[max over the "
        .. "activated set].", function(net, ring, prof, o)
   o = options("optimize", o, { "passes", "cut_penalty_s", "samples", "placement_seed",
-                               "in_sample", table.unpack(HOSTING) })
+                               "in_sample", "load", table.unpack(HOSTING) })
   return place_on_own_draws("optimize", function(pnet, r, p)
-    return call(builtin.optimize, pnet, r, p,
-                pick(o, { "variant", "passes", "cut_penalty_s", "samples", "seed",
-                          table.unpack(HOSTING) }))
+    return with_load("optimize", pnet, p, o, function(load)
+      local opts = pick(o, { "variant", "passes", "cut_penalty_s", "samples", "seed",
+                             table.unpack(HOSTING) })
+      opts.load = load
+      return call(builtin.optimize, pnet, r, p, opts)
+    end)
   end)(net, ring, prof, o)
 end)
 define("randintra_cg", "Baseline: central gateways, experts random inside each subnet.",
