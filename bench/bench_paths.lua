@@ -7,12 +7,16 @@
 -- On a shared machine wall time depends on the other load: read the CPU
 -- figures and the ratios. Prints figures, nothing passes or fails.
 --
--- The paper's table workload is also set beside the implementation before
--- Monte Carlo ran in blocks on every worker (commit ca495c5: one stream,
--- a latency computed per draw, two retry tables per layer on one thread):
--- --previous BIN runs it with that build's spacexnet, else its recorded
--- figures are printed. --callgrind counts the workload's instructions (one
--- worker; valgrind, about a minute per build), which do not depend on load.
+-- Every workload is also set beside commit ca495c5, the implementation
+-- before Monte Carlo ran in blocks on every worker (one stream, a latency
+-- computed per draw, two retry tables per layer on one thread), before
+-- snapshots were computed on demand (the series was kept: 9 bytes per link
+-- per snapshot) and before the rings were cut on the path kernel (igraph's
+-- Dijkstra from every subnet member): --previous BIN runs it with that
+-- build's spacexnet, else its recorded figures are printed. --callgrind
+-- counts each workload's instructions (one worker; valgrind: about a minute
+-- per build for the table, far longer for the others), which do not depend
+-- on load.
 --
 --   spacexnet bench/bench_paths.lua [--repeat N] [--only table|delta|star]
 --                                   [--previous BIN] [--callgrind]
@@ -35,8 +39,16 @@ end
 -- The table workload at commit ca495c5, measured on this machine with the
 -- bench's own script (least of 3 runs; load average about 12 on 2 cores) and
 -- callgrind with one worker.
-local PREVIOUS = { commit = "ca495c5", two = { wall = 1.645, cpu = 0.988 },
-                   one = { wall = 3.127, cpu = 0.982 }, instructions = 6.721e9 }
+-- The 40,000-satellite workloads at that commit: one run each on 2 workers,
+-- load average 7-12 on 2 cores (so the wall times say more about the load);
+-- CPU time and peak resident set of the process (/usr/bin/time).
+local PREVIOUS = {
+  table = { two = { wall = 1.645, cpu = 0.988 }, one = { wall = 3.127, cpu = 0.982 },
+            instructions = 6.721e9 },
+  delta = { two = { wall = 1041.8, cpu = 218.5, rss = 484 } },
+  star = { two = { wall = 94.4, cpu = 75.4, rss = 484 } },
+}
+local PREVIOUS_COMMIT = "ca495c5"
 
 -- Each workload is a script run by a fresh spacexnet; SNAPSHOTS is replaced.
 local prelude = [[
@@ -129,27 +141,32 @@ local function instructions(w, with_bin)
   return n and tonumber(n) or error("callgrind failed:\n" .. text)
 end
 
--- The table workload beside the previous implementation, on 2 workers and 1.
+-- A workload beside the previous implementation, on 2 workers and 1.
 local function compare_previous(w, two, one)
-  local prev, how = PREVIOUS, "recorded"
+  local prev, how = PREVIOUS[w.name], "recorded"
   if previous_bin then
     prev = { two = measure(w, "", w.snapshots, previous_bin),
              one = measure(w, "xnet.limits{ workers = 1 }", w.snapshots, previous_bin) }
     how = "measured, " .. previous_bin
   end
-  print(string.format("  previous implementation (commit %s, %s):", PREVIOUS.commit, how))
-  print(string.format("  %-24s %9.3f s wall %9.3f s CPU   now %.3f s wall, %.3f s CPU: %.1fx wall, "
-                      .. "%.1fx CPU", "2 workers", prev.two.wall, prev.two.cpu, two.wall, two.cpu,
-                      prev.two.wall / two.wall, prev.two.cpu / two.cpu))
-  print(string.format("  %-24s %9.3f s wall %9.3f s CPU   now %.3f s wall, %.3f s CPU: %.1fx wall, "
-                      .. "%.1fx CPU", "1 worker", prev.one.wall, prev.one.cpu, one.wall, one.cpu,
-                      prev.one.wall / one.wall, prev.one.cpu / one.cpu))
+  print(string.format("  previous implementation (commit %s, %s):", PREVIOUS_COMMIT, how))
+  for _, k in ipairs{ "two", "one" } do
+    local p, now = prev[k], k == "two" and two or one
+    if p then
+      print(string.format("  %-24s %9.3f s wall %9.3f s CPU%s   now %.3f s wall, %.3f s CPU, "
+                          .. "%.0f MiB: %.1fx wall, %.1fx CPU", k == "two" and "2 workers"
+                          or "1 worker", p.wall, p.cpu,
+                          p.rss and string.format(" %7.0f MiB peak", p.rss) or "", now.wall,
+                          now.cpu, now.rss, p.wall / now.wall, p.cpu / now.cpu))
+    end
+  end
   if callgrind then
     local now = instructions(w)
-    local before = previous_bin and instructions(w, previous_bin) or PREVIOUS.instructions
-    print(string.format("  instructions (callgrind, 1 worker): %.3f G, previous %.3f G (%s): %.2fx",
-                        now / 1e9, before / 1e9, previous_bin and "measured" or "recorded",
-                        before / now))
+    local before = previous_bin and instructions(w, previous_bin) or prev.instructions
+    print(string.format("  instructions (callgrind, 1 worker): %.3f G, previous %s (%s)%s",
+                        now / 1e9, before and string.format("%.3f G", before / 1e9) or "-",
+                        previous_bin and "measured" or "recorded",
+                        before and string.format(": %.2fx", before / now) or ""))
   end
 end
 
@@ -170,6 +187,6 @@ for _, w in ipairs(workloads) do
     row("igraph (previous)", ig, scale)
     print(string.format("  speedup: %.1fx wall, %.1fx CPU (1 worker)",
                         ig.wall * (scale or 1) / csr.wall, ig.cpu * (scale or 1) / one.cpu))
-    if w.name == "table" then compare_previous(w, csr, one) end
+    compare_previous(w, csr, one)
   end
 end

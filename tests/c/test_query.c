@@ -214,11 +214,53 @@ static void test_errors(void)
     xnet_network_destroy(net);
 }
 
+/* A pool task that fails at two indices with two different codes. */
+static int failing_task(void *ctx, int worker, int index)
+{
+    (void)ctx;
+    (void)worker;
+    return index == 7 ? XNET_ENOMEM : index == 11 ? XNET_EINVAL : XNET_OK;
+}
+
+/* Rows on a fixed graph: a weighted 4-cycle with a chord, by hand; a
+ * worker's failure reaches the caller as the lowest failing index's code,
+ * and an interrupt stops every worker with its message. */
+static void test_graph_rows_and_failures(void)
+{
+    /* 0-1 (1), 1-2 (2), 2-3 (1), 3-0 (5), 0-2 (4); vertex 4 alone */
+    xnet_link_t links[] = {{0, 1}, {1, 2}, {2, 3}, {3, 0}, {0, 2}};
+    double w[] = {1, 2, 1, 5, 4};
+    int src[] = {0, 3, 4};
+    double out[15];
+    int saved = xnet_workers();
+    xnet_set_workers(2);
+    CHECK(xnet_query_graph_rows(5, 5, links, w, 3, src, out) == XNET_OK);
+    double want[15] = {0, 1, 3, 4, INFINITY, 4, 3, 1, 0, INFINITY,
+                       INFINITY, INFINITY, INFINITY, INFINITY, 0};
+    int same = 1;
+    for (int i = 0; i < 15; i++) {
+        same = same && out[i] == want[i];
+    }
+    CHECK(same);
+    int bad[] = {5};
+    CHECK(xnet_query_graph_rows(5, 5, links, w, 1, bad, out) == XNET_EINVAL);
+    CHECK(strstr(xnet_errmsg(), "satellite 5 out of range [0, 5)") != NULL);
+    xnet_interrupt_requested = 1;
+    CHECK(xnet_query_graph_rows(5, 5, links, w, 3, src, out) == XNET_EINTR);
+    CHECK(strcmp(xnet_errmsg(), "interrupted") == 0);
+    xnet_interrupt_requested = 0;
+    for (int workers = 1; workers <= 3; workers++) {
+        CHECK(xnet_pool_run(20, workers, failing_task, NULL) == XNET_ENOMEM);
+    }
+    xnet_set_workers(saved);
+}
+
 int main(void)
 {
     xnet_igraph_init();
     test_against_igraph();
     test_workers_and_engine();
     test_errors();
+    test_graph_rows_and_failures();
     return check_done();
 }

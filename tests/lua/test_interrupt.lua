@@ -48,8 +48,10 @@ local function run(mode, case)
   if ms then print(string.format("%-16s interrupt landed in %4d ms", what, ms)) end
 end
 
-for _, case in ipairs{ "network", "latency", "paths", "lua", "calls", "fifo" } do run("pipe", case) end
-for _, case in ipairs{ "network", "paths", "lua", "fifo", "pcall" } do run("script", case) end
+for _, case in ipairs{ "network", "latency", "paths", "ring", "lua", "calls", "fifo" } do
+  run("pipe", case)
+end
+for _, case in ipairs{ "network", "paths", "ring", "lua", "fifo", "pcall" } do run("script", case) end
 if have_pty() then
   for _, case in ipairs{ "network", "calls" } do run("pty", case) end
 else

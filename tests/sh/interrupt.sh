@@ -10,6 +10,7 @@
 # CASE is the long call: network (the snapshot loop in the kernel that runs
 # the two-state outage chains forward), latency
 # (many Dijkstra sources in one call), paths (path queries on two worker
+# threads), ring (rings cut over and over: subnets searched on two worker
 # threads), lua (a pure Lua loop), fifo (reading a FIFO no one writes), calls (a Lua
 # loop of short C calls). XNET_WRAP (e.g. valgrind) prefixes the program.
 # Prints one line of key=value results:
@@ -41,6 +42,9 @@ case $case in
   paths)   setup="big = xnet.network(xnet.walker{ planes = 60, sats = 60 }, { snapshots = 50 });"
            setup="$setup xnet.limits{ workers = 2 }; ring = xnet.ring(big, 32, { cut = \"slot\", gateway = \"index\", warn = false })"
            long="for i = 1, 1e9 do big:clear_cache(); e = xnet.place.expected(big, ring) end" ;;
+  ring)    setup="big = xnet.network(xnet.walker{ planes = 100, sats = 100 }, { snapshots = 4 });"
+           setup="$setup xnet.limits{ workers = 2 }"
+           long="for i = 1, 1e9 do big:clear_cache(); r = xnet.ring(big, 8, { warn = false }) end" ;;
   lua)     setup="" long="n = 0; while true do n = n + 1 end" ;;
   pcall)   setup="" # the kernel's "interrupted" is one error, caught like any other
            long="ok, e = pcall(xnet.network, xnet.walker{ planes = 200, sats = 200 },"
