@@ -41,7 +41,7 @@ FUZZ_SECONDS ?= 60
 CTEST_BIN   += $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz_%)
 BIN         := $(if $(filter build,$(BUILD)),spacexnet,$(BUILD)/spacexnet)
 
-.PHONY: all deps libs test run bench figures docs memcheck asan fuzz fuzz-run clean FORCE
+.PHONY: all deps libs test run bench figures serve-figures docs memcheck asan fuzz fuzz-run clean FORCE
 all: libs $(BIN)
 
 # The default goal never installs anything: it says what is missing.
@@ -118,6 +118,10 @@ bench: all $(BENCH_BIN)
 
 figures: all
 	./spacexnet experiments/figures.lua
+
+# Serving under load only (experiments/serve_load.lua): the study, its figures and tables.
+serve-figures: all
+	./spacexnet experiments/figures.lua --only serve_load
 
 # The README's API tables, written from lua/xnet/doc.lua (test_doc.lua checks them).
 docs: all

@@ -180,8 +180,129 @@ figures.serve_failures = function(res, dir)
   print(text)
 end
 
+
+-- Serving under load (experiments/serve_load.lua): per setup, latency
+-- against throughput (open arrivals: the throughput is the offered rate
+-- while the system is stable) and throughput against streams (closed);
+-- the tables of both methods and the approximation's error, and each
+-- method's maximum sustainable rate, into DIR/tables.md.
+local SERVE_LABELS = { spacexnet = "Space-XNet", spacexnet_load = "load-aware Space-XNet",
+                       randintra_cg = "RandIntra-CG", randintra = "RandIntra",
+                       randplace = "RandPlace" }
+local SERVE_METHODS = { "spacexnet", "spacexnet_load", "randintra_cg", "randintra", "randplace" }
+local SETUP_TITLES = { llama = "LLaMA-MoE-3.5B, the paper's setup",
+                       llama_hosted = "LLaMA-MoE-3.5B, 2 experts per satellite, gateways host",
+                       olmoe = "OLMoE-1B-7B (top-8 of 64)" }
+figures.serve_load = function(res, dir)
+  local groups, keys = {}, {}
+  for _, r in ipairs(res.rows) do
+    local key = r.setup .. "|" .. r.method .. "|" .. r.load
+    if not groups[key] then
+      groups[key] = { setup = r.setup, method = r.method, load = r.load, rows = {} }
+      keys[#keys + 1] = key
+    end
+    table.insert(groups[key].rows, r)
+  end
+  local function mean_of(g, col)
+    local v = {}
+    for _, r in ipairs(g.rows) do v[#v + 1] = r[col] end
+    return stats.mean(v)
+  end
+  local text = {}
+  local function out(line) text[#text + 1] = line end
+  for _, setup in ipairs{ "llama", "llama_hosted", "olmoe" } do
+    local open, closed, table_rows, capacity = {}, {}, {}, {}
+    for _, key in ipairs(keys) do
+      local g = groups[key]
+      if g.setup == setup then
+        local kind, level = g.load:match("^(%a+)%-([%d%.]+)$")
+        level = tonumber(level)
+        local stable = mean_of(g, "stable") == 1
+        for _, r in ipairs(g.rows) do
+          if kind == "open" and stable then
+            open[#open + 1] = { method = r.method, rate = r.offered, p50 = r.p50, p99 = r.p99,
+                                ["repeat"] = r["repeat"] }
+          elseif kind == "closed" then
+            closed[#closed + 1] = { method = r.method, streams = level,
+                                    throughput = r.throughput, ["repeat"] = r["repeat"] }
+          end
+        end
+        local m = mean_of(g, "mean")
+        table_rows[#table_rows + 1] = {
+          method = SERVE_LABELS[g.method], load = kind == "open"
+            and string.format("open, %.2f tokens/s (%g of capacity)", mean_of(g, "offered"), level)
+            or string.format("closed, %d streams", level),
+          ["tokens/s"] = stable and mean_of(g, "throughput") or nil,
+          ["mean s"] = m == m and m or nil, ["p50 s"] = stable and mean_of(g, "p50") or nil,
+          ["p99 s"] = stable and mean_of(g, "p99") or nil,
+          ["analytic tokens/s"] = stable and mean_of(g, "analytic_throughput") or nil,
+          ["analytic mean s"] = stable and mean_of(g, "analytic_mean") or nil,
+          ["error"] = stable and string.format("%+.1f%%", 100 * mean_of(g, "analytic_error")) or "unstable",
+          ["error, Poisson arrivals"] = stable
+            and string.format("%+.1f%%", 100 * mean_of(g, "poisson_error")) or "unstable",
+        }
+        if g.load == "open-0.95" then
+          capacity[#capacity + 1] = { method = SERVE_LABELS[g.method],
+                                      ["max tokens/s"] = mean_of(g, "capacity") }
+        end
+      end
+    end
+    local base = dir .. "/serve_load_" .. setup
+    say(xnet.plot.lines{ data = { rows = open, params = { "method", "rate" } }, x = "rate",
+                         y = { "p50", "p99" }, by = "method", labels = SERVE_LABELS,
+                         out = base .. "_open", xlabel = "throughput = offered rate (tokens/s)",
+                         ylabel = "latency per token (s)",
+                         title = SETUP_TITLES[setup] .. ": Poisson tokens, stable rates" })
+    say(xnet.plot.lines{ data = { rows = closed, params = { "method", "streams" } },
+                         x = "streams", y = "throughput", by = "method", labels = SERVE_LABELS,
+                         out = base .. "_closed", xlabel = "decoding streams", logx = true,
+                         ylabel = "throughput (tokens/s)",
+                         title = SETUP_TITLES[setup] .. ": closed loop of streams" })
+    out("### " .. SETUP_TITLES[setup])
+    out("")
+    out(report.markdown(table_rows, { "method", "load", "tokens/s", "mean s", "p50 s", "p99 s",
+                                      "analytic tokens/s", "analytic mean s", "error",
+                                      "error, Poisson arrivals" }))
+    out("")
+    out("Maximum sustainable tokens/s (the busiest satellite's bound; load-aware: placed for "
+        .. "0.95 of Space-XNet's):")
+    out("")
+    out(report.markdown(capacity, { "method", "max tokens/s" }))
+    out("")
+  end
+  -- the approximation's error over the grid: per setup and kind of load,
+  -- the largest and the mean |error| of the mean over stable points
+  local summary = {}
+  for _, setup in ipairs{ "llama", "llama_hosted", "olmoe" } do
+    for _, kind in ipairs{ "open", "closed" } do
+      local worst, worst_p, sum, sum_p, n, at = 0, 0, 0, 0, 0, ""
+      for _, key in ipairs(keys) do
+        local g = groups[key]
+        if g.setup == setup and g.load:match("^" .. kind) and mean_of(g, "stable") == 1 then
+          local e, ep = math.abs(mean_of(g, "analytic_error")), math.abs(mean_of(g, "poisson_error"))
+          if e > worst then worst, at = e, SERVE_LABELS[g.method] .. ", " .. g.load end
+          worst_p = math.max(worst_p, ep)
+          sum, sum_p, n = sum + e, sum_p + ep, n + 1
+        end
+      end
+      summary[#summary + 1] = { setup = SETUP_TITLES[setup], load = kind, points = n,
+                                ["mean |error|"] = string.format("%.1f%%", 100 * sum / n),
+                                ["largest |error|"] = string.format("%.1f%% (%s)", 100 * worst, at),
+                                ["Poisson: mean |error|"] = string.format("%.1f%%", 100 * sum_p / n),
+                                ["Poisson: largest"] = string.format("%.1f%%", 100 * worst_p) }
+    end
+  end
+  out("### The approximation's error of the mean over the grid")
+  out("")
+  out(report.markdown(summary, { "setup", "load", "points", "mean |error|", "largest |error|",
+                                 "Poisson: mean |error|", "Poisson: largest" }))
+  out("")
+  assert(xnet.write_file(dir .. "/tables.md", table.concat(text, "\n")))
+  print("   tables: " .. dir .. "/tables.md")
+end
+
 local order = { "fig6a_layers", "fig6b_profiles", "fig7_altitude", "fig7_size", "fig7_survival",
-                "fig7_tracking", "paper_calibration", "serve_failures" }
+                "fig7_tracking", "paper_calibration", "serve_failures", "serve_load" }
 for _, name in ipairs(order) do
   if not only or only == name then
     local res, dir = run_study(name)

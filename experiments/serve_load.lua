@@ -1,93 +1,99 @@
--- Serving under load: throughput and latency (mean, p50, p99) of each
--- placement method as the number of decoding streams rises from one to past
--- saturation, by the simulation and by the queueing approximation, on the
--- paper's setup (LLaMA-MoE-3.5B) and on a modern model of the catalogue
--- (OLMoE-1B-7B: 16 layers, top-8 of 64). Also each method's maximum
--- sustainable rate (the open system's stability bound, parallel / max D_s).
---   ./spacexnet experiments/serve_load.lua [OUTDIR]     (default results/serve_load)
--- Writes OUTDIR/serve_load.csv, the plots OUTDIR/serve_load_<model>_{latency,throughput}
--- and prints Markdown tables.
+-- Serving under load, as a study: each placement method's latency (mean,
+-- p50, p99) and throughput as the load rises from idle to past saturation,
+-- open (Poisson tokens at a fraction of the latency-only Space-XNet plan's
+-- capacity: saturation is a result, "unstable ...") and closed (1 to 96
+-- decoding streams), by the simulation and by the queueing approximation
+-- (with and without its arrival correction), whose error is reported, not
+-- assumed small. Setups: the paper's (LLaMA-MoE-3.5B, one expert per
+-- satellite), the same with two experts per satellite and experts allowed
+-- on gateways ("hosted": there load-aware placement has something to
+-- balance), and a modern model of the catalogue (OLMoE-1B-7B, top-8 of 64).
+-- Load-aware Space-XNet places with the point's load as its target.
+--   ./spacexnet study run experiments/serve_load.lua --out results/serve_load --jobs 2
+-- (make serve-figures runs it, merges it and draws the figures.)
 local xnet = require "xnet"
 local paper = require "xnet.paper"
-local csv = require "xnet.csv"
 
-local out = arg and arg[1] or "results/serve_load"
-os.execute("mkdir -p '" .. out .. "'")
-local STREAMS = { 1, 16, 64, 128, 256, 512 }
-local MODELS = { "llama-moe-3.5b", "olmoe-1b-7b" }
-local LABELS = { spacexnet = "Space-XNet", randintra_cg = "RandIntra-CG",
-                 randintra = "RandIntra", randplace = "RandPlace" }
-local SERVE = { duration_s = 300, replications = 3, seed = 1 }
+local OPEN = { 0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.1 }
+local CLOSED = { 1, 4, 8, 16, 24, 32, 48, 64, 96 }
+local loads = {}
+for _, f in ipairs(OPEN) do loads[#loads + 1] = string.format("open-%g", f) end
+for _, n in ipairs(CLOSED) do loads[#loads + 1] = string.format("closed-%d", n) end
 
-local rows, capacity = {}, {}
-for _, model in ipairs(MODELS) do
-  local s = paper.setup{ model = model }
+local SETUPS = {
+  llama = { model = "llama-moe-3.5b" },
+  llama_hosted = { model = "llama-moe-3.5b", experts_per_satellite = 2 },
+  olmoe = { model = "olmoe-1b-7b" },
+}
+local SERVE = { duration_s = 300, warmup_s = 30, replications = 1 }
+
+-- One network, profile and set of plans per setup and worker process.
+local built = {}
+local function setup(name)
+  if built[name] then return built[name] end
+  local spec = SETUPS[name]
+  local s = paper.setup{ model = spec.model }
   local prof = paper.profile(s.model, "zipf-1", 1)
-  for _, method in ipairs(paper.METHODS) do
-    local plan = paper.plan(s, method, prof)
-    -- the busiest satellite's server-seconds per token bound the open rate
-    local probe = xnet.serve(s.net, plan, prof, { rate_tokens_s = 1, method = "analytic" })
-    capacity[#capacity + 1] = { model = model, method = method,
-                                max_tokens_s = 1 / probe.bottleneck_utilisation,
-                                bottleneck = probe.bottleneck }
-    for _, n in ipairs(STREAMS) do
-      local o = { streams = n }
-      for k, v in pairs(SERVE) do o[k] = v end
-      local sim = xnet.serve(s.net, plan, prof, o)
-      o.method = "analytic"
-      local ana = xnet.serve(s.net, plan, prof, o)
-      rows[#rows + 1] = {
-        model = model, method = method, streams = n,
-        throughput = sim.throughput, throughput_se = sim.throughput_stderr,
-        mean = sim.mean, mean_se = sim.stderr, p50 = sim.p50, p99 = sim.p99,
-        undelivered = sim.undelivered, bottleneck_util = sim.bottleneck_utilisation,
-        analytic_throughput = ana.throughput, analytic_mean = ana.mean,
-        mean_error = (ana.mean - sim.mean) / sim.mean,
-      }
-      io.stderr:write(string.format("%s %s streams %d: %.2f tok/s, %.3f s (analytic %.3f s)\n",
-                                    model, method, n, sim.throughput, sim.mean, ana.mean))
-    end
+  local hosting = {}
+  if spec.experts_per_satellite then
+    hosting = { memory_bytes = spec.experts_per_satellite * s.model.expert_bytes,
+                gateway_hosts = true }
   end
+  local b = { s = s, prof = prof, hosting = hosting, plans = {} }
+  local function place(method, load)
+    local o = { seed = 1, variant = "A", load = load }
+    for k, v in pairs(hosting) do o[k] = v end
+    return xnet.place.method(method)(s.net, s.ring, prof, o)
+  end
+  b.place = place
+  for _, m in ipairs(paper.METHODS) do b.plans[m] = place(m) end
+  b.capacity = function(plan) -- the busiest satellite's bound on the open rate
+    return 1e6 / xnet.serve(s.net, plan, prof, { rate_tokens_s = 1e6 }).bottleneck_utilisation
+  end
+  b.reference = b.capacity(b.plans.spacexnet)
+  built[name] = b
+  return b
 end
 
-local columns = { "model", "method", "streams", "throughput", "throughput_se", "mean", "mean_se",
-                  "p50", "p99", "undelivered", "bottleneck_util", "analytic_throughput",
-                  "analytic_mean", "mean_error" }
-assert(xnet.write_file(out .. "/serve_load.csv",
-                       csv.encode(rows, columns, { study = "serve_load", version = xnet.version })))
+local NAN = 0 / 0
+local function num(v) return v == nil and NAN or v end
 
-for _, model in ipairs(MODELS) do
-  print(string.format("\n%s, zipf-1, closed loop, %d s, %d replications (simulation | analytic):\n",
-                      model, SERVE.duration_s, SERVE.replications))
-  print("| method | streams | tokens/s | mean s | p50 s | p99 s | analytic tokens/s | analytic mean s | error of the mean |")
-  print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
-  for _, r in ipairs(rows) do
-    if r.model == model then
-      print(string.format("| %s | %d | %.2f | %.3f | %.3f | %.3f | %.2f | %.3f | %+.1f%% |",
-                          LABELS[r.method], r.streams, r.throughput, r.mean, r.p50, r.p99,
-                          r.analytic_throughput, r.analytic_mean, 100 * r.mean_error))
+return xnet.study{
+  name = "serve_load", seed = 1, repeats = 3,
+  grid = { setup = { "llama", "llama_hosted", "olmoe" },
+           method = { "spacexnet", "spacexnet_load", "randintra_cg", "randintra", "randplace" },
+           load = loads },
+  run = function(point, seed)
+    local b = setup(point.setup)
+    local kind, level = point.load:match("^(%a+)%-([%d%.]+)$")
+    level = tonumber(level)
+    local o = {}
+    for k, v in pairs(SERVE) do o[k] = v end
+    o.seed = seed
+    if kind == "open" then
+      o.rate_tokens_s = level * b.reference
+    else
+      o.streams = math.tointeger(level)
     end
-  end
-  for _, what in ipairs{ "latency", "throughput" } do
-    local model_rows = {}
-    for _, r in ipairs(rows) do
-      if r.model == model then model_rows[#model_rows + 1] = r end
+    local plan = b.plans[point.method]
+    if point.method == "spacexnet_load" then
+      plan = b.place("spacexnet", kind == "open" and { rate_tokens_s = o.rate_tokens_s }
+                                                  or { streams = o.streams })
     end
-    local base = string.format("%s/serve_load_%s_%s", out, model, what)
-    local ok, err = xnet.plot.lines{
-      data = model_rows, x = "streams", by = "method", logx = true, labels = LABELS,
-      y = what == "latency" and { "p50", "p99" } or { "throughput" },
-      ylabel = what == "latency" and "seconds per token" or "tokens per second",
-      xlabel = "decoding streams",
-      title = string.format("%s under load: %s", model, what), out = base }
-    if not ok then io.stderr:write("plot: ", tostring(err), "\n") end
-  end
-end
-
-print("\nmaximum sustainable tokens/s (the busiest satellite's bound):\n")
-print("| model | method | tokens/s | busiest satellite |")
-print("|---|---|--:|--:|")
-for _, c in ipairs(capacity) do
-  print(string.format("| %s | %s | %.1f | %d |", c.model, LABELS[c.method], c.max_tokens_s,
-                      c.bottleneck))
-end
+    local sim = xnet.serve(b.s.net, plan, b.prof, o)
+    o.method = "analytic"
+    local ana = xnet.serve(b.s.net, plan, b.prof, o)
+    o.method = "analytic-poisson"
+    local poi = xnet.serve(b.s.net, plan, b.prof, o)
+    local function err(m) return (num(m) - num(sim.mean)) / num(sim.mean) end
+    return {
+      offered = kind == "open" and o.rate_tokens_s or o.streams,
+      capacity = b.capacity(plan), stable = sim.stable and 1 or 0,
+      throughput = sim.throughput or NAN, mean = num(sim.mean), p50 = num(sim.p50),
+      p99 = num(sim.p99), lost = num(sim.lost), bottleneck_util = sim.bottleneck_utilisation,
+      analytic_throughput = num(ana.throughput), analytic_mean = num(ana.mean),
+      poisson_mean = num(poi.mean), analytic_error = err(ana.mean),
+      poisson_error = err(poi.mean),
+    }
+  end,
+}
