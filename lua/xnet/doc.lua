@@ -419,8 +419,9 @@ def { "xnet.evaluate", section = "model", sig = "xnet.evaluate(net, plan, prof, 
       .. "`per_layer_breakdown_stderr[l]`, `exact_breakdown`, `exact_per_layer_breakdown[l]`, "
       .. "each `{ propagation_s, transmission_s, processing_s, ring_hop_s, gateway_compute_s, "
       .. "expert_compute_s, head_s, topk_wait_s, retry_wait_s, access_s }` (a layer's without "
-      .. "access_s), adding up to the figure they split; costs the path searches once more per "
-      .. "plan and about half again the Monte Carlo time" },
+      .. "access_s), adding up to the figure they split; costs the plan's path searches once "
+      .. "more (kept with the plan) and a slower Monte Carlo pass: 1.8x the CPU time of the "
+      .. "paper's table" },
   },
   returns = "Result `{ mean, p50, p95, p99, stderr, per_layer, lost, exact, exact_lost, "
     .. "exact_per_layer` (cut tokens charged their wait), `delivered_mean, delivered_p50, "
