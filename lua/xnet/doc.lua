@@ -511,7 +511,7 @@ def { "xnet.export", section = "results", sig = "xnet.export(value, path)",
     .. "lists of rows, plans (CSV: the plan file `xnet.plan.load` reads), rings (CSV: layer, "
     .. "position, satellite, gateway), per_layer tables and Rows (CSV: index, value), "
     .. "study results. Tables keyed from 0 become arrays in order; infinities and NaN become "
-    .. "null (JSON: strict, and an object also lists them in its member `nonfinite`, see "
+    .. "null (JSON: strict, and a top-level object lists them in its member `nonfinite`, see "
     .. "json.encode's `exact`) or an empty cell (CSV).",
   returns = "`true`, or `nil, \"path: reason\"`" }
 def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data, { gzip = false })",
