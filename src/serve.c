@@ -528,7 +528,10 @@ static int run_once(const xnet_serve_system_t *sys, const xnet_serve_params_t *p
             push_event(&s, 0, EV_START, i, 0);
         }
     } else {
-        push_event(&s, exponential_gap(&s.rng, p->rate_tokens_s), EV_ARRIVAL, 0, 0);
+        double first = exponential_gap(&s.rng, p->rate_tokens_s);
+        if (first < p->duration_s) { /* like every later arrival: none after the run */
+            push_event(&s, first, EV_ARRIVAL, 0, 0);
+        }
     }
     int rc = XNET_OK;
     while (s.heap_n > 0 && !s.failed) {
@@ -662,6 +665,41 @@ void xnet_serve_demand(const xnet_serve_system_t *sys, double *demand_s)
     }
 }
 
+/* A bound no token's time in the system goes below, so that N closed
+ * streams start at most N / it tokens per second. Delivered: each layer's
+ * gateway and expert compute, its shortest expert round trip and its
+ * shortest hop over every snapshot, and the output projection. Where some
+ * path is cut a token may be lost instead, after its first gateway job at
+ * the least (gateway_s 0: after an expert job, or at once, and then its
+ * stream restarts at the next snapshot boundary). O(T L E). */
+static double token_time_floor_s(const xnet_serve_system_t *sys)
+{
+    int T = sys->snapshots, L = sys->layers, E = sys->experts, cut = 0;
+    double floor_s = sys->head_s;
+    for (int l = 0; l < L; l++) {
+        double trip_s = INFINITY, hop_s = INFINITY;
+        for (int t = 0; t < T; t++) {
+            double h = sys->hop_s[(size_t)t * L + l];
+            hop_s = fmin(hop_s, h);
+            cut |= !isfinite(h);
+            for (int e = 0; e < E; e++) {
+                size_t i = ((size_t)t * L + l) * E + e;
+                trip_s = fmin(trip_s, sys->in_s[i] + sys->out_s[i]);
+                cut |= !isfinite(sys->in_s[i] + sys->out_s[i]);
+            }
+        }
+        floor_s += sys->gateway_s + (sys->top_k > 0 ? sys->expert_s + trip_s : 0) + hop_s;
+    }
+    if (cut) {
+        double lost_s = sys->gateway_s > 0 ? sys->gateway_s : sys->expert_s;
+        if (sys->gateway_s <= 0 && isfinite(sys->snapshot_s)) {
+            lost_s = fmin(lost_s, sys->snapshot_s / 2); /* two at most per snapshot */
+        }
+        floor_s = fmin(floor_s, lost_s);
+    }
+    return floor_s;
+}
+
 int xnet_serve_check(const xnet_serve_system_t *sys, const xnet_serve_params_t *p)
 {
     const xnet_profile_t *prof = sys->profile;
@@ -783,9 +821,13 @@ int xnet_serve_simulate(const xnet_serve_system_t *sys, const xnet_serve_params_
         return XNET_OK;
     }
     /* Refuse before running what would take hours: at most the bottleneck's
-     * capacity (closed) or the arrivals (open) start per replication. */
+     * capacity, or N streams / the least latency (closed), or the arrivals
+     * (open) start per replication. */
     double capacity = demand[res->bottleneck] > 0 ? sys->parallel / demand[res->bottleneck]
                                                   : INFINITY;
+    if (p->streams > 0) {
+        capacity = fmin(capacity, p->streams / token_time_floor_s(sys));
+    }
     double expected = p->streams > 0 ? p->streams + fmin(capacity, 1e300) * p->duration_s
                                      : p->rate_tokens_s * p->duration_s;
     if (expected > p->max_tokens) {
@@ -796,7 +838,8 @@ int xnet_serve_simulate(const xnet_serve_system_t *sys, const xnet_serve_params_
                          "than max_tokens = %.0f tokens; shorten duration_s, use fewer streams or "
                          "raise max_tokens",
                          expected,
-                         p->streams > 0 ? "streams + the bottleneck's capacity x duration_s"
+                         p->streams > 0 ? "streams + min(the bottleneck's capacity, streams / the least "
+                                                          "latency) x duration_s"
                                         : "rate_tokens_s x duration_s",
                          p->max_tokens);
     }

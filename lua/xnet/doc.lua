@@ -461,7 +461,8 @@ def { "xnet.serve", section = "model", sig = "xnet.serve(net, plan, prof, { stre
     { "retry_s", "snapshot spacing", "s", "a token whose paths are cut retries this often "
       .. "until they exist (one horizon at most, then it is lost)" },
     { "max_tokens", "1e7", "tokens", "per replication: a run expected to start more (streams + "
-      .. "capacity x duration_s, or rate x duration_s) is refused before it starts" },
+      .. "min(capacity, streams / least token latency) x duration_s, or rate x duration_s) is "
+      .. "refused before it starts" },
     { "progress", "true", "", "a simulation running over 5 s prints how far it is on stderr "
       .. "every 5 s" },
     { "busiest", "10", "", "satellites listed in `busiest`" },

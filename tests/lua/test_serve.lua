@@ -66,8 +66,20 @@ warn("@on")
 t.check(r0.status:match("^nothing delivered") and r0.throughput == 0 and r0.lost == 1
         and r0.mean == nil, r0.status)
 -- a run that would take hours is refused before it starts, naming the bound
-t.check_error("tokens per replication (streams + the bottleneck's capacity x duration_s), more than max_tokens = 10000000 tokens", xnet.serve, net, plan,
-              prof, { streams = 1000000, duration_s = 1e6 })
+t.check_error("tokens per replication (streams + min(the bottleneck's capacity, streams / the "
+              .. "least latency) x duration_s), more than max_tokens = 10000000 tokens",
+              xnet.serve, net, plan, prof, { streams = 1000000, duration_s = 1e6 })
+-- but one stream on fast hardware starts at most duration_s / its latency
+local fast = xnet.profile.zipf(xnet.model(m, { flops_per_s = 1e16 }), 1, { seed = 2 })
+local ok1, f1 = pcall(xnet.serve, net, plan, fast, { streams = 1 })
+t.check(ok1 and f1.tokens > 1000 and f1.tokens < 1e5,
+        "one stream on fast hardware runs: " .. tostring(ok1 and f1.tokens or f1))
+
+-- open arrivals start only inside [0, duration_s), the first one too
+local idle = xnet.serve(net, plan, prof, { rate_tokens_s = 1e-6, duration_s = 10,
+                                           replications = 20 })
+t.check(idle.tokens == 0 and idle.throughput == 0, "no arrival after duration_s: "
+        .. idle.tokens .. " tokens")
 
 -- same seed, same bits; another seed, other bits
 local o = { streams = 20, duration_s = 200, seed = 5, replications = 2 }
