@@ -502,12 +502,15 @@ static void read_replicas(lua_State *L, int idx, xnet_plan_t *plan)
         luaL_error(L, "out of memory for %I replicas", n);
     }
     int *sat = slot + n;
-    static const char *const fields[] = {"layer", "expert", "satellite"};
+    static const char *const fields[] = {"layer", "expert", "satellite", NULL};
     for (lua_Integer j = 0; j < n; j++) {
         if (lua_rawgeti(L, list, j + base) != LUA_TTABLE) {
             luaL_error(L, "replica %I must be a table { layer =, expert =, satellite = }, got %s",
                        j + 1, luaL_typename(L, -1));
         }
+        char what[40];
+        snprintf(what, sizeof what, "replica %lld", (long long)(j + 1));
+        xnet_l_check_options(L, -1, what, fields);
         lua_Integer v[3], hi[3] = {plan->layers - 1, plan->experts - 1, plan->nodes - 1};
         for (int f = 0; f < 3; f++) {
             xnet_l_rawfield(L, -1, fields[f]);

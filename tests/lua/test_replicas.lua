@@ -102,6 +102,8 @@ t.check_error("satellite 144 out of range [0, 144)", plan_of,
               { { layer = 0, expert = 0, satellite = 144 } })
 t.check_error("replica 1 must be a table", plan_of, { 7 })
 t.check_error("replicas must be a list", plan_of, 7)
+t.check_error("unknown option 'sat' for replica 1 (did you mean 'satellite'", plan_of,
+              { { layer = 0, expert = 0, satellite = free[1], sat = 3 } })
 local hosted = { memory_bytes = 2 * m.expert_bytes, model = m }
 t.check(#plan_of({ { layer = 0, expert = 0, satellite = plan:satellite(0, 1) } }, hosted):replicas() == 1)
 t.check_error("satellite " .. plan:satellite(0, 1) .. " holds more than 2 experts (layer 1 expert copy 0 "
