@@ -510,10 +510,16 @@ def { "xnet.export", section = "results", sig = "xnet.export(value, path)",
     .. "`breakdown_stderr_<part>`, `exact_breakdown_<part>` for the token, parts named as in "
     .. "xnet.evaluate), "
     .. "lists of rows, plans (CSV: the plan file `xnet.plan.load` reads), rings (CSV: layer, "
-    .. "position, satellite, gateway), per_layer tables and Rows (CSV: index, value), "
+    .. "position, satellite, gateway), serve results (CSV: one row per satellite that served: "
+    .. "`satellite`, `utilisation`, `busiest_rank` (1 = busiest, empty below the `busiest` list), "
+    .. "the scalars repeated), profiles (CSV: `layer,e0,...` inclusion probabilities, the weight "
+    .. "table `xnet.profile.table(m, path, { kind = \"probability\" })` reads; JSON: name, model, "
+    .. "inclusion per layer), per_layer tables and Rows (CSV: index, value), "
     .. "study results. Tables keyed from 0 become arrays in order; infinities and NaN become "
     .. "null (JSON: strict, and a top-level object lists them in its member `nonfinite`, see "
-    .. "json.encode's `exact`) or an empty cell (CSV).",
+    .. "json.encode's `exact`) or an empty cell (CSV). Misuse (nil, a function, a table that "
+    .. "contains itself or nests over 1000 deep, a value CSV cannot hold, an extension other "
+    .. "than the lower-case four) raises at the caller's line.",
   returns = "`true`, or `nil, \"path: reason\"`" }
 def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data, { gzip = false })",
   about = "Writes atomically: a temporary file, fsync, rename.",

@@ -16,6 +16,12 @@
 --   a Plan -- the plan file plan:save writes (layer, role, expert, satellite
 --     after two '#' lines; role gateway, expert or replica), which
 --     xnet.plan.load reads back; JSON adds `replicas` when there are any;
+--   a serve result -- one row per satellite that served: satellite,
+--     utilisation, busiest_rank (1 = busiest; empty below the `busiest` list),
+--     with the result's scalar fields repeated on every row;
+--   a Profile -- layer, e0, ..., e<E-1>: the inclusion probabilities, the
+--     weight table xnet.profile.table(m, path, { kind = "probability" }) reads
+--     (JSON: name, model, layers, inclusion as an array per layer);
 --   a Ring -- layer, position, satellite, gateway (true for the gateway);
 --   a list of numbers, a per_layer table or a Row -- index, value (keys as given);
 --   a table of scalars -- one row.
@@ -25,9 +31,15 @@ local json = require "xnet.json"
 
 local export = {}
 
+-- Errors are raised at the caller of xnet.export (export.write catches these
+-- and raises them again at level 2), never at a line of this file.
+local failure = {}
 local function fail(fmt, ...)
-  error(string.format(fmt, ...), 3)
+  error(setmetatable({ message = string.format(fmt, ...) }, failure), 0)
 end
+
+-- A tree deeper than this is refused (a clear message instead of a stack overflow).
+local MAX_DEPTH = 1000
 
 local function type_name(v)
   local mt = getmetatable(v)
@@ -63,13 +75,40 @@ local function ring_tree(ring)
   return t
 end
 
+-- A profile: its name, model and per-layer inclusion probabilities (CSV: the
+-- weight table xnet.profile.table(m, path, { kind = "probability" }) reads).
+local function profile_rows(p)
+  local rows, columns = {}, { "layer" }
+  for l = 0, p:layers() - 1 do
+    local r, inc = { layer = l }, p:inclusion(l)
+    for e = 0, #inc + (inc[0] ~= nil and 0 or -1) do
+      local col = "e" .. e
+      r[col] = inc[e]
+      if l == 0 then columns[#columns + 1] = col end
+    end
+    rows[#rows + 1] = r
+  end
+  return rows, columns
+end
+
+function export.profile_tree(p)
+  local inclusion = json.array {}
+  for l = 0, p:layers() - 1 do
+    local inc, row = p:inclusion(l), json.array {}
+    for e = 0, #inc + (inc[0] ~= nil and 0 or -1) do row[#row + 1] = inc[e] end
+    inclusion[l + 1] = row
+  end
+  return { name = p:name(), model = p:model():fields().name, layers = p:layers(),
+           inclusion = inclusion }
+end
+
 local function row_table(row)
   return row:table()
 end
 
 local converters = {
   ["xnet.Plan"] = plan_tree, ["xnet.Ring"] = ring_tree, ["xnet.Row"] = row_table,
-  ["xnet.Profile"] = function(p) return p:name() end,
+  ["xnet.Profile"] = function(p) return export.profile_tree(p) end,
   ["xnet.Model"] = function(m) return m:fields() end,
   ["xnet.Constellation"] = function(c) return tostring(c) end,
   ["xnet.Network"] = function(n) return n:params() end,
@@ -77,17 +116,19 @@ local converters = {
 
 -- export.tree(value) -> a tree json.encode writes: objects converted to
 -- tables, and numeric keys that do not form an array written as strings.
-function export.tree(v, seen)
-  seen = seen or {}
+function export.tree(v, seen, depth)
+  seen, depth = seen or {}, depth or 0
   local conv = converters[type_name(v)]
   if conv then v = conv(v) end
   if type(v) == "userdata" then fail("cannot export a %s", type_name(v) or "userdata") end
+  if type(v) == "function" or type(v) == "thread" then fail("cannot export a %s", type(v)) end
   if type(v) ~= "table" or v == json.null then return v end
   if seen[v] then fail("cannot export a table that contains itself") end
+  if depth >= MAX_DEPTH then fail("cannot export tables nested more than %d deep", MAX_DEPTH) end
   seen[v] = true
   local out, keys, numeric = {}, 0, 0
   for k, x in pairs(v) do
-    out[k] = export.tree(x, seen)
+    out[k] = export.tree(x, seen, depth + 1)
     keys = keys + 1
     if type(k) == "number" then numeric = numeric + 1 end
   end
@@ -128,6 +169,33 @@ end
 -- Columns of rows: those a study result names, else every key, sorted.
 local function columns_of(rows, named)
   return named or csv.columns(rows)
+end
+
+-- A serve result: one row per satellite that served (satellite, utilisation,
+-- busiest_rank: its place among `busiest`, empty below them), sorted by
+-- satellite, with the result's scalar fields repeated on every row.
+local function serve_rows(v)
+  local base, cols = {}, {}
+  for k, x in pairs(v) do
+    if type(k) == "string" and scalar(x) then base[k], cols[#cols + 1] = x, k end
+  end
+  table.sort(cols)
+  local rank = {}
+  for i, b in ipairs(v.busiest) do rank[b.satellite] = i end
+  local ids = {}
+  for id in pairs(v.utilisation) do ids[#ids + 1] = id end
+  table.sort(ids)
+  local rows = {}
+  for _, id in ipairs(ids) do
+    local r = { satellite = id, utilisation = v.utilisation[id], busiest_rank = rank[id] }
+    for k, x in pairs(base) do r[k] = x end
+    rows[#rows + 1] = r
+  end
+  if #rows == 0 then rows[1] = base end
+  table.insert(cols, 1, "satellite")
+  table.insert(cols, 2, "utilisation")
+  table.insert(cols, 3, "busiest_rank")
+  return rows, cols
 end
 
 -- export.rows(value) -> rows, columns: what a CSV of value holds
@@ -206,8 +274,14 @@ function export.rows(v)
     table.insert(cols, 3, "exact_per_layer")
     for i, c in ipairs(part_cols) do table.insert(cols, 3 + i, c) end
     return rows, cols
+  elseif tn == "xnet.Profile" then
+    return profile_rows(v)
+  elseif type(v) == "table" and type(v.utilisation) == "table" and type(v.busiest) == "table" then
+    return serve_rows(v)
   elseif tn ~= nil then
-    fail("cannot export a %s as CSV", tn)
+    fail("cannot export a %s as CSV (CSV takes evaluate and serve results, lists of rows, "
+         .. "plans, rings, profiles, Rows, per_layer tables and study results; JSON takes "
+         .. "any of these)", tn)
   end
   if type(v) ~= "table" then fail("cannot export a %s as CSV", type(v)) end
   if type(v.rows) == "table" then -- a study result (study.collect) or { rows =, columns = }
@@ -232,9 +306,9 @@ function export.rows(v)
   return { v }, columns_of { v }
 end
 
--- xnet.export(value, path) -> true | nil, "path: reason"
-function export.write(value, path)
+local function write(value, path)
   if type(path) ~= "string" then fail("path must be a string, got %s", type(path)) end
+  if value == nil then fail("nothing to export: the value is nil") end
   local gzip = path:match("%.gz$") ~= nil
   local format = path:gsub("%.gz$", ""):match("%.(%w+)$")
   local text
@@ -257,9 +331,17 @@ function export.write(value, path)
     end
     text = csv.encode(clean, columns)
   else
-    fail("path must end in .csv, .json, .csv.gz or .json.gz, got '%s'", path)
+    fail("path must end in .csv, .json, .csv.gz or .json.gz (lower case), got '%s'", path)
   end
   return core.write_file(path, text, { gzip = gzip })
+end
+
+-- xnet.export(value, path) -> true | nil, "path: reason"
+function export.write(value, path)
+  local ok, a, b = pcall(write, value, path)
+  if ok then return a, b end
+  if getmetatable(a) == failure then error(a.message, 2) end
+  error(a, 0)
 end
 
 return export

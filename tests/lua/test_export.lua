@@ -109,7 +109,8 @@ t.check(table.concat(scols, ",") == "method,v")
 t.check(xnet.export(res, tmp .. "/study.json") and read_json(tmp .. "/study.json").rows[2].v == json.null)
 
 -- misuse raises; an unwritable path returns nil, message
-t.check_error("path must end in .csv, .json, .csv.gz or .json.gz, got 'x.txt'", xnet.export, r, "x.txt")
+t.check_error("path must end in .csv, .json, .csv.gz or .json.gz (lower case), got 'x.txt'",
+              xnet.export, r, "x.txt")
 t.check_error("cannot export a xnet.Process as CSV", xnet.export,
               assert(xnet.spawn { "/bin/true" }), tmp .. "/p.csv")
 t.check_error("cannot export this table as CSV: key nested holds a table", xnet.export,
@@ -117,6 +118,56 @@ t.check_error("cannot export this table as CSV: key nested holds a table", xnet.
 local cyc = {}
 cyc.self = cyc
 t.check_error("contains itself", xnet.export, cyc, tmp .. "/c.json")
+t.check_error("nothing to export: the value is nil", xnet.export, nil, tmp .. "/nil.json")
+t.check_error("cannot export a function", xnet.export, { f = print }, tmp .. "/f.json")
+local deep, cur = {}, nil
+cur = deep
+for _ = 1, 5000 do cur.x = {} cur = cur.x end
+t.check_error("cannot export tables nested more than 1000 deep", xnet.export, deep, tmp .. "/d.json")
+-- errors name the caller's line, not a line of export.lua
+for _, case in ipairs { { 3, tmp .. "/n.csv" }, { cyc, tmp .. "/c.json" }, { deep, tmp .. "/d.json" },
+                        { { nested = { 1 } }, tmp .. "/n.csv" } } do
+  local line = debug.getinfo(1, "l").currentline + 1
+  local ok_, msg = pcall(function() xnet.export(case[1], case[2]) end)
+  t.check(not ok_ and msg:find("test_export.lua:" .. line .. ": ", 1, true), msg)
+end
+
+-- a serve result: CSV has one row per satellite that served, busiest ranked,
+-- the scalars repeated; JSON has everything
+local sv = xnet.serve(net, plan, prof, { streams = 2, duration_s = 20, progress = false })
+t.check(xnet.export(sv, tmp .. "/sv.csv"))
+local svrows = read_csv(tmp .. "/sv.csv")
+local served = 0
+for _ in pairs(sv.utilisation) do served = served + 1 end
+t.check(#svrows == served and served > 0, #svrows .. " rows for " .. served .. " satellites")
+local ranked = 0
+for i, row in ipairs(svrows) do
+  t.check(tonumber(row.utilisation) == sv.utilisation[tonumber(row.satellite)]
+          and tonumber(row.mean) == sv.mean and row.status == sv.status
+          and (i == 1 or tonumber(row.satellite) > tonumber(svrows[i - 1].satellite)))
+  if row.busiest_rank ~= "" and row.busiest_rank ~= nil then
+    local b = sv.busiest[tonumber(row.busiest_rank)]
+    t.check(b.satellite == tonumber(row.satellite))
+    ranked = ranked + 1
+  end
+end
+t.check(ranked == #sv.busiest, ranked .. " ranked of " .. #sv.busiest)
+t.check(xnet.export(sv, tmp .. "/sv.json"))
+t.check(read_json(tmp .. "/sv.json").mean == sv.mean)
+
+-- a profile: CSV is the weight table xnet.profile.table reads back with
+-- kind = "probability"; JSON holds the inclusion per layer
+t.check(xnet.export(prof, tmp .. "/prof.csv"))
+local again = xnet.profile.table(m, tmp .. "/prof.csv", { kind = "probability" })
+for l = 0, 3 do
+  for e = 0, m:fields().experts - 1 do
+    t.near(again:inclusion(l)[e], prof:inclusion(l)[e], 1e-9, "profile round trip")
+  end
+end
+t.check(xnet.export(prof, tmp .. "/prof.json"))
+local pj = read_json(tmp .. "/prof.json")
+t.check(pj.name == "zipf-1" and #pj.inclusion == 4 and pj.inclusion[2][1] == prof:inclusion(1)[0])
+
 local ok, err = xnet.export(r, tmp .. "/no/such/dir/r.json")
 t.check(ok == nil and err:find("no/such/dir", 1, true), err)
 
