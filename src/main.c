@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "error.h"
 #include "l_common.h"
+#include "memlimit.h"
+#include "pool.h"
 #include "version.h"
 
 #include <errno.h>
@@ -38,7 +40,12 @@ static void print_usage(void)
             "  -v        print the versions of spacexnet, Lua and igraph\n"
             "  -h        print this help\n"
             "  -         run standard input\n"
-            "With no script, opens the REPL. The xnet library is preloaded as `xnet`.\n",
+            "With no script, opens the REPL. The xnet library is preloaded as `xnet`.\n"
+            "environment:\n"
+            "  SPACEXNET_WORKERS=N          threads, an integer in [1, 256] (default: processors)\n"
+            "  SPACEXNET_MEMORY_LIMIT_MB=N  largest object in MiB, > 0 (default: 4096)\n"
+            "  SPACEXNET_ROOT=DIR           the directory holding lua/ and lib/\n"
+            "An unusable value stops spacexnet (exit status 2).\n",
             progname, progname);
 }
 
@@ -621,6 +628,12 @@ static int pmain(lua_State *L)
 int main(int argc, char **argv)
 {
     find_root(argv[0]);
+    /* An unusable SPACEXNET_WORKERS or SPACEXNET_MEMORY_LIMIT_MB stops the
+     * program before anything runs, as xnet.limits{} refuses the same values. */
+    if (xnet_workers_check() || xnet_limit_check(0, "nothing")) {
+        fprintf(stderr, "%s: %s (fix or unset it)\n", progname, xnet_errmsg());
+        return 2;
+    }
     xnet_igraph_init();
     lua_State *L = luaL_newstate();
     if (!L) {

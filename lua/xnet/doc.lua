@@ -528,10 +528,12 @@ def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data,
 def { "xnet.read_file", section = "results", sig = "xnet.read_file(path)",
   returns = "the contents (plain or gzip), or `nil, \"path: reason\"`" }
 def { "xnet.limits", section = "results",
-  sig = "xnet.limits{ memory_mb = N, workers = N, paths = \"csr\" }",
+  sig = "xnet.limits{ memory_mb = N, workers = N, paths = \"csr\" | \"heap\" | \"igraph\" }",
   about = "The memory limit checked before large allocations, the threads of the "
        .. "shortest-path kernel and the Monte Carlo sampler, and the path engine (results are "
-       .. "the same bits for any number of workers).",
+       .. "the same bits for any number of workers). The environment variables "
+       .. "SPACEXNET_MEMORY_LIMIT_MB and SPACEXNET_WORKERS set the first two at start; an "
+       .. "unusable value there stops spacexnet with exit status 2.",
   options = { { "memory_mb", "4096", "MiB", "largest object (or SPACEXNET_MEMORY_LIMIT_MB)" },
               { "workers", "processors", "", "threads of the path kernel and of Monte Carlo "
                 .. "(blocks of 4,096 tokens; or SPACEXNET_WORKERS)" },

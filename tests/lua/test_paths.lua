@@ -109,4 +109,14 @@ local p = io.popen(string.format("SPACEXNET_WORKERS=two %q -e %q 2>&1", arg[-1],
 local out = p:read("a")
 p:close()
 t.check(out:find("SPACEXNET_WORKERS must be an integer in [1, 256], got 'two'", 1, true), out)
+-- ... before anything runs, even a script that never uses the workers or the
+-- memory limit (exit status 2, the message naming the variable and the value)
+for _, env in ipairs { "SPACEXNET_WORKERS=0", "SPACEXNET_WORKERS=abc", "SPACEXNET_MEMORY_LIMIT_MB=-5" } do
+  local pe = io.popen(string.format("%s %q -e %q 2>&1", env, arg[-1], "print(xnet.limits().workers)"))
+  local said = pe:read("a")
+  local _, _, code = pe:close()
+  local name, value = env:match("^([^=]+)=(.*)$")
+  t.check(code == 2 and said:find(name .. " must be ", 1, true)
+          and said:find("got '" .. value .. "'", 1, true), env .. ": " .. said)
+end
 t.done()
