@@ -151,6 +151,7 @@ static int read_preamble(xnet_csv_reader_t *r, plan_header *h)
 /* The replica rows read so far: expert slot and satellite of each. */
 typedef struct {
     int *slot, *satellite;
+    long *line;
     size_t n, cap;
 } replica_rows;
 
@@ -167,20 +168,25 @@ static int add_replica(const xnet_csv_reader_t *r, replica_rows *rows, int slot,
             rows->slot = a;
         }
         int *b = a ? realloc(rows->satellite, sizeof(int) * cap) : NULL;
-        if (!b) {
+        if (b) {
+            rows->satellite = b;
+        }
+        long *c = b ? realloc(rows->line, sizeof(long) * cap) : NULL;
+        if (!c) {
             return xnet_fail(XNET_ENOMEM, "%s: out of memory", r->name);
         }
-        rows->satellite = b;
+        rows->line = c;
         rows->cap = cap;
     }
     rows->slot[rows->n] = slot;
+    rows->line[rows->n] = r->number;
     rows->satellite[rows->n++] = satellite;
     return XNET_OK;
 }
 
 /* One row: `layer,gateway,,satellite`, `layer,expert,e,satellite` or
  * `layer,replica,e,satellite`, into the plan, each gateway and expert once. */
-static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen,
+static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, long *seen,
                     replica_rows *replicas)
 {
     xnet_csv_field_t f[5];
@@ -218,10 +224,10 @@ static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen,
     }
     size_t slot = (size_t)v[0] * (size_t)(plan->experts + 1) + (size_t)(v[1] + 1);
     if (seen[slot]) {
-        return xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld %s given twice", r->name, r->number,
-                         v[0], gateway ? "gateway" : "expert");
+        return xnet_fail(XNET_EINVAL, "%s:%ld: layer %lld %s given twice (also on line %ld)",
+                         r->name, r->number, v[0], gateway ? "gateway" : "expert", seen[slot]);
     }
-    seen[slot] = 1;
+    seen[slot] = r->number;
     if (gateway) {
         plan->gateway[v[0]] = (int)v[2];
     } else {
@@ -230,35 +236,120 @@ static int plan_row(const xnet_csv_reader_t *r, xnet_plan_t *plan, char *seen,
     return XNET_OK;
 }
 
+/* One row of the file: what it places (slot as in `seen`: l * (E + 1), or
+ * l * (E + 1) + 1 + e), where, and its line. */
+typedef struct {
+    int slot, satellite;
+    long line;
+} placed_row;
+
+static int by_satellite_then_line(const void *a, const void *b)
+{
+    const placed_row *x = a, *y = b;
+    return x->satellite != y->satellite ? (x->satellite > y->satellite) - (x->satellite < y->satellite)
+                                        : (x->line > y->line) - (x->line < y->line);
+}
+
+static void describe_slot(char *out, size_t size, int slot, int experts)
+{
+    int l = slot / (experts + 1), e = slot % (experts + 1) - 1;
+    snprintf(out, size, e < 0 ? "the gateway of layer %d" : "layer %d expert %d", l, e);
+}
+
+/* Two rows on one satellite, named by both their lines: two copies of one
+ * expert always, and any two rows when a satellite holds one role (no
+ * memory budget; with one, xnet_plan_check judges what fits). */
+static int check_shared_satellites(const xnet_csv_reader_t *r, const xnet_plan_t *plan,
+                                   const long *seen, const replica_rows *replicas)
+{
+    size_t slots = (size_t)plan->layers * (size_t)(plan->experts + 1), n = 0;
+    placed_row *rows = malloc(sizeof(placed_row) * (slots + replicas->n + 1));
+    if (!rows) {
+        return xnet_fail(XNET_ENOMEM, "%s: out of memory", r->name);
+    }
+    for (size_t i = 0; i < slots; i++) {
+        int l = (int)(i / (size_t)(plan->experts + 1)), e = (int)(i % (size_t)(plan->experts + 1)) - 1;
+        int sat = e < 0 ? plan->gateway[l] : plan->satellite[(size_t)l * (size_t)plan->experts + (size_t)e];
+        rows[n++] = (placed_row){(int)i, sat, seen[i]};
+    }
+    for (size_t j = 0; j < replicas->n; j++) {
+        int l = replicas->slot[j] / plan->experts, e = replicas->slot[j] % plan->experts;
+        rows[n++] = (placed_row){l * (plan->experts + 1) + 1 + e, replicas->satellite[j],
+                                 replicas->line[j]};
+    }
+    qsort(rows, n, sizeof *rows, by_satellite_then_line);
+    int one_role = plan->hosting.memory_bytes <= 0, rc = XNET_OK;
+    for (size_t a = 0, b; !rc && a < n; a = b) {
+        for (b = a + 1; b < n && rows[b].satellite == rows[a].satellite; b++) {
+        }
+        for (size_t i = a + 1; !rc && i < b; i++) {
+            for (size_t j = a; !rc && j < i; j++) {
+                char first[48], second[48];
+                describe_slot(first, sizeof first, rows[j].slot, plan->experts);
+                describe_slot(second, sizeof second, rows[i].slot, plan->experts);
+                if (rows[i].slot == rows[j].slot) {
+                    rc = xnet_fail(XNET_EINVAL, "%s:%ld: %s has two copies on satellite %d "
+                                   "(the other on line %ld)", r->name, rows[i].line, second,
+                                   rows[i].satellite, rows[j].line);
+                } else if (one_role) {
+                    rc = xnet_fail(XNET_EINVAL, "%s:%ld: satellite %d holds both %s (line %ld) "
+                                   "and %s", r->name, rows[i].line, rows[i].satellite, first,
+                                   rows[j].line, second);
+                }
+            }
+            if (one_role) {
+                break; /* the first pair on a satellite is reported */
+            }
+        }
+    }
+    free(rows);
+    return rc;
+}
+
 /* The rows after the header, then every slot must have been given. */
 static int read_rows(xnet_csv_reader_t *r, xnet_plan_t *plan)
 {
     size_t slots = (size_t)plan->layers * (size_t)(plan->experts + 1);
-    char *seen = calloc(slots, 1);
+    long *seen = calloc(slots, sizeof(long));
     if (!seen) {
         return xnet_fail(XNET_ENOMEM, "%s: out of memory", r->name);
     }
     int rc = XNET_OK, more;
-    replica_rows replicas = {NULL, NULL, 0, 0};
+    replica_rows replicas = {NULL, NULL, NULL, 0, 0};
     while (!rc && (more = xnet_csv_next(r)) != 0) {
         rc = more < 0                ? XNET_EINVAL
            : *r->line == '#'         ? XNET_OK
                                      : plan_row(r, plan, seen, &replicas);
+    }
+    for (size_t i = 0; !rc && i < slots; i++) {
+        if (!seen[i]) {
+            int l = (int)(i / (size_t)(plan->experts + 1));
+            int e = (int)(i % (size_t)(plan->experts + 1)) - 1;
+            long copy_line = 0;
+            for (size_t j = 0; e >= 0 && !copy_line && j < replicas.n; j++) {
+                if (replicas.slot[j] == l * plan->experts + e) {
+                    copy_line = replicas.line[j];
+                }
+            }
+            rc = e < 0 ? xnet_fail(XNET_EINVAL, "%s: no gateway row for layer %d "
+                                   "(expected '%d,gateway,,satellite')", r->name, l, l)
+               : copy_line
+                   ? xnet_fail(XNET_EINVAL, "%s:%ld: a replica of layer %d expert %d, which has "
+                               "no expert row (expected '%d,expert,%d,satellite': the expert row "
+                               "is its first copy)", r->name, copy_line, l, e, l, e)
+                   : xnet_fail(XNET_EINVAL, "%s: no expert row for layer %d expert %d "
+                               "(expected '%d,expert,%d,satellite')", r->name, l, e, l, e);
+        }
+    }
+    if (!rc) {
+        rc = check_shared_satellites(r, plan, seen, &replicas);
     }
     if (!rc) {
         rc = xnet_plan_set_replicas(plan, (int)replicas.n, replicas.slot, replicas.satellite);
     }
     free(replicas.slot);
     free(replicas.satellite);
-    for (size_t i = 0; !rc && i < slots; i++) {
-        if (!seen[i]) {
-            int l = (int)(i / (size_t)(plan->experts + 1));
-            int e = (int)(i % (size_t)(plan->experts + 1)) - 1;
-            rc = e < 0 ? xnet_fail(XNET_EINVAL, "%s: no gateway for layer %d", r->name, l)
-                       : xnet_fail(XNET_EINVAL, "%s: no satellite for layer %d expert %d",
-                                   r->name, l, e);
-        }
-    }
+    free(replicas.line);
     free(seen);
     return rc;
 }

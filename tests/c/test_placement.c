@@ -157,13 +157,14 @@ static void test_plans(void)
     const char *twice = "# method=x layers=1 experts=2 satellites=10\n"
                         "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,2\n0,expert,1,2\n";
     CHECK(xnet_plan_parse(&d, "t.csv", twice, strlen(twice)) == XNET_EINVAL);
-    CHECK(strstr(xnet_errmsg(), "satellite 2 holds both layer 0 expert 0 and layer 0 expert 1")
+    CHECK(strstr(xnet_errmsg(),
+                 "t.csv:5: satellite 2 holds both layer 0 expert 0 (line 4) and layer 0 expert 1")
           != NULL);
     free(text);
     const char *short_plan = "# method=x layers=1 experts=2 satellites=10\n"
                              "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,2\n";
     CHECK(xnet_plan_parse(&d, "s.csv", short_plan, strlen(short_plan)) == XNET_EINVAL);
-    CHECK(strstr(xnet_errmsg(), "s.csv: no satellite for layer 0 expert 1") != NULL);
+    CHECK(strstr(xnet_errmsg(), "s.csv: no expert row for layer 0 expert 1 (expected '0,expert,1,satellite')") != NULL);
     const char *bad_row = "# method=x layers=1 experts=1 satellites=10\n"
                           "layer,role,expert,satellite\n0,gateway,,1\n0,expert,5,2\n";
     CHECK(xnet_plan_parse(&d, "b.csv", bad_row, strlen(bad_row)) == XNET_EINVAL);
@@ -171,7 +172,8 @@ static void test_plans(void)
     const char *gw_on_expert = "# method=x layers=1 experts=1 satellites=10\n"
                                "layer,role,expert,satellite\n0,gateway,,1\n0,expert,0,1\n";
     CHECK(xnet_plan_parse(&d, "g.csv", gw_on_expert, strlen(gw_on_expert)) == XNET_EINVAL);
-    CHECK(strstr(xnet_errmsg(), "satellite 1 holds both the gateway of layer 0 and layer 0 expert 0")
+    CHECK(strstr(xnet_errmsg(),
+                 "g.csv:4: satellite 1 holds both the gateway of layer 0 (line 3) and layer 0 expert 0")
           != NULL);
     CHECK(xnet_plan_parse(&d, "e.csv", "", 0) == XNET_EINVAL);
     CHECK(strstr(xnet_errmsg(), "not a spacexnet plan") != NULL);

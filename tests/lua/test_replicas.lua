@@ -143,6 +143,34 @@ local p, err = load_text("0,replica,9,5\n")
 t.check(p == nil and err:find("expert 9 out of range [0, 8)", 1, true) ~= nil, err)
 p, err = load_text(string.format("2,replica,1,%d\n", plan:satellite(2, 1)))
 t.check(p == nil and err:find("layer 2 expert 1 has two copies on satellite", 1, true) ~= nil, err)
+-- rows that clash name their lines: both for two copies or two roles on one
+-- satellite; a replica row without its expert row names the replica's line
+local body = assert(xnet.read_file(tmp))
+local line_of, last = {}, 0
+for row in body:gmatch("([^\n]*)\n") do
+  last = last + 1
+  line_of[row] = last
+end
+local s21, s37 = plan:satellite(2, 1), plan:satellite(3, 7)
+p, err = load_text(string.format("2,replica,1,%d\n", s21))
+t.check(p == nil and err:find(string.format(".bad:%d: layer 2 expert 1 has two copies on satellite %d "
+        .. "(the other on line %d)", last + 1, s21, line_of["2,expert,1," .. s21]), 1, true), err)
+p, err = load_text(string.format("0,replica,1,%d\n", s37))
+t.check(p == nil and err:find(string.format(".bad:%d: satellite %d holds both layer 3 expert 7 (line %d) "
+        .. "and layer 0 expert 1", last + 1, s37, line_of["3,expert,7," .. s37]), 1, true), err)
+local kept = {}
+for row in body:gmatch("([^\n]*)\n") do
+  if not row:find("^1,expert,2,") and not row:find("^1,replica,2,") then kept[#kept + 1] = row end
+end
+local without = table.concat(kept, "\n") .. "\n"
+assert(xnet.write_file(tmp .. ".bad", without .. "1,replica,2," .. s37 .. "\n"))
+p, err = xnet.plan.load(tmp .. ".bad")
+t.check(p == nil and err:find(string.format(".bad:%d: a replica of layer 1 expert 2, which has no "
+        .. "expert row", #kept + 1), 1, true), err)
+assert(xnet.write_file(tmp .. ".bad", without))
+p, err = xnet.plan.load(tmp .. ".bad")
+t.check(p == nil and err:find(".bad: no expert row for layer 1 expert 2 (expected '1,expert,2,satellite')",
+        1, true), err)
 p, err = load_text("0,copy,1,5\n")
 t.check(p == nil and err:find("'layer,replica,e,satellite'", 1, true) ~= nil, err)
 p, err = load_text(string.format("0,replica,1,%d\n0,replica,2,%d\n", plan:satellite(3, 7),
