@@ -384,8 +384,10 @@ local function cmd_run(words)
   if o.worker then return worker_main(st, o.dir, o.worker) end
   local dir, k, n = o.dir, o.k, o.n
   local m
-  m, err = study_dir.prepare(st, dir, { force = o.force })
+  local damage
+  m, err, damage = study_dir.prepare(st, dir, { force = o.force })
   if not m then return failure(err) end
+  if damage then say("rebuilt %s/manifest.json from %s (it was damaged: %s)", dir, o.file, damage) end
   local slice = study.shard(st:points(), k, n)
   local label = string.format("study '%s'%s", st.name,
                               n > 1 and string.format(" (shard %d/%d)", k, n) or "")
@@ -544,6 +546,15 @@ local function cmd_status(words)
   if scan.extra > 0 then
     print(string.format("%d point files are not in the current grid (from an earlier grid)",
                         scan.extra))
+  end
+  local stray = scan.unexpected
+  if #stray > 0 then
+    print(string.format("%d unexpected file%s in %s/points (not point files; ignored):", #stray,
+                        #stray == 1 and "" or "s", dir))
+    for i = 1, math.min(#stray, opts.all and #stray or 10) do print("  " .. stray[i]) end
+    if #stray > 10 and not opts.all then
+      print(string.format("  ... %d more (--all lists them)", #stray - 10))
+    end
   end
   local runs = study_dir.read_runs(dir) or {}
   local compute, timed, states, finished = 0, 0, {}, {}

@@ -74,22 +74,40 @@ local function manifest_for(st)
   }
 end
 
--- study_dir.read_manifest(dir) -> manifest | nil, message
-function D.read_manifest(dir)
+-- How to recover from a damaged manifest: the point files carry their own
+-- study hash, so the study file that made the directory can rebuild it.
+local function rebuild_hint(dir)
+  return string.format("\nThe point files in %s/points are not affected. To rebuild the manifest, "
+                       .. "run the study file that made the directory again (%s/study.lua is a "
+                       .. "copy of it):\n  spacexnet study run %s/study.lua --out %s\nIt "
+                       .. "rewrites manifest.json and keeps every point file that study file "
+                       .. "computed.", dir, dir, dir, dir)
+end
+
+-- -> manifest | nil, message, damaged (the file is there but not a manifest)
+local function parse_manifest(dir)
   local path = dir .. "/manifest.json"
   local m, err = read_json(path)
-  if not m then return nil, err end
+  if not m then return nil, err, exists(path) end
   if type(m) ~= "table" or m.format ~= D.FORMAT or type(m.grid) ~= "table"
      or math.type(m.repeats) ~= "integer" or m.repeats < 1 or math.type(m.seed) ~= "integer"
      or type(m.study_hash) ~= "string" then
-    return nil, string.format("%s: not a %s manifest", path, D.FORMAT)
+    return nil, string.format("%s: not a %s manifest", path, D.FORMAT), true
   end
   local ok, grid = pcall(study.check_grid, m.grid)
-  if not ok then return nil, path .. ": " .. grid end
+  if not ok then return nil, path .. ": " .. grid, true end
   local _, cerr = study.count(grid, m.repeats)
-  if cerr then return nil, path .. ": " .. cerr end
+  if cerr then return nil, path .. ": " .. cerr, true end
   m.grid = grid
   return m
+end
+
+-- study_dir.read_manifest(dir) -> manifest | nil, message (with how to
+-- rebuild a damaged one)
+function D.read_manifest(dir)
+  local m, err, damaged = parse_manifest(dir)
+  if not m and damaged then return nil, err .. rebuild_hint(dir) end
+  return m, err
 end
 
 -- study_dir.manifest_points(m) -> the points a manifest describes, names
@@ -161,7 +179,8 @@ local function claim(st, dir)
   return nil, err
 end
 
--- study_dir.prepare(st, dir, { force = false }) -> manifest | nil, message
+-- study_dir.prepare(st, dir, { force = false }) -> manifest | nil, message;
+-- a third value, the damage, when a damaged manifest was rebuilt
 -- Claims a new (or empty) directory for st, or checks that the directory was
 -- made by this study file. A different name is always refused; a different
 -- file of the same name only without force.
@@ -177,7 +196,19 @@ function D.prepare(st, dir, opts)
     local m, err, taken = claim(st, dir)
     if not taken then return m, err end
   end
-  local m, err = D.read_manifest(dir)
+  local m, err, damaged = parse_manifest(dir)
+  if not m and damaged then
+    -- Rebuilt only for the very file that made the directory: each point
+    -- file is then checked against its hash as always (others are run again).
+    if core.read_file(dir .. "/study.lua") ~= (st.source or "") then
+      return nil, err .. "\n" .. st.file .. " is not the study file that made " .. dir
+                  .. " (it differs from " .. dir .. "/study.lua)" .. rebuild_hint(dir)
+    end
+    m = manifest_for(st)
+    local ok, werr = write_manifest(dir, m)
+    if not ok then return nil, werr end
+    return m, nil, err
+  end
   if not m then return nil, err end
   if m.name ~= st.name then
     return nil, string.format("%s holds results of study '%s', not '%s'; use another --out "
@@ -278,20 +309,26 @@ end
 -- study_dir.scan(dir, m, points, { keep = false, upgrade = false }) -> {
 --   done = { [id] = true, or the metrics with keep }, ndone =,
 --   bad = { { point =, path =, reason = } } (damaged, or from another study file),
---   extra = n (files of points not in the list) } | nil, message
+--   extra = n (files of points not in the list),
+--   unexpected = { names in points/ that are not point files, sorted } } | nil, message
 -- Every file of a listed point is read and checked. upgrade: rewrite a good
 -- file that is not in today's form (older versions wrote NaN and Infinity,
 -- which are not JSON) as point_json writes it; the numbers stay the same.
 function D.scan(dir, m, points, opts)
   local names, err = core.list_dir(dir .. "/points")
   if not names then return nil, err end
-  local present = {}
+  local present, unexpected = {}, {}
   for _, name in ipairs(names) do
     local id = name:match("^(%x+)%.json$")
-    if id and #id == 16 then present[id] = true end
+    if id and #id == 16 then
+      present[id] = true
+    elseif not (name:match("^%x+%.json%.bad$") or name:match("^%x+%.json%.tmp......$")) then
+      unexpected[#unexpected + 1] = name -- neither a point file, set aside, nor being written
+    end
   end
+  table.sort(unexpected)
   local hashes, keep = accepted_hashes(m), opts and opts.keep
-  local res = { done = {}, ndone = 0, bad = {}, extra = 0 }
+  local res = { done = {}, ndone = 0, bad = {}, extra = 0, unexpected = unexpected }
   local listed = 0
   for _, p in ipairs(points) do
     if present[p.id] then

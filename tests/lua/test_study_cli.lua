@@ -406,6 +406,40 @@ t.check(xnet.read_file(dmg .. "/points/" .. ids[3] .. ".bad/inside") == nil
         and xnet.list_dir(dmg .. "/points/" .. ids[3] .. ".bad") ~= nil, "the directory is kept")
 t.check(select(1, sx("status " .. q(dmg))) == 0)
 
+-- stray files in points/ are listed by status (and change nothing else)
+assert(xnet.write_file(dmg .. "/points/junk.json", "{}"))
+assert(xnet.write_file(dmg .. "/points/notes.txt", "mine"))
+code, out = sx("status " .. q(dmg))
+t.check(code == 0, out)
+has(out, "2 unexpected files in " .. dmg .. "/points (not point files; ignored):\n  junk.json\n  notes.txt")
+os.remove(dmg .. "/points/junk.json")
+os.remove(dmg .. "/points/notes.txt")
+
+-- a damaged manifest: every command says how to rebuild it; run with the
+-- study file that made the directory rebuilds it and keeps every point file
+local manifest_good = assert(xnet.read_file(dmg .. "/manifest.json"))
+assert(xnet.write_file(dmg .. "/manifest.json", "{\n"))
+for _, cmd in ipairs { "status " .. q(dmg), "merge " .. q(dmg) .. " --quiet" } do
+  code, out = sx(cmd)
+  t.check(code ~= 0, cmd .. ": " .. out)
+  has(out, dmg .. "/manifest.json: line 2", cmd)
+  has(out, "spacexnet study run " .. dmg .. "/study.lua --out " .. dmg, cmd)
+end
+local other = tmp .. "/toy-edited.lua"
+assert(xnet.write_file(other, assert(xnet.read_file(TOY)) .. "\n-- edited\n"))
+code, out = sx(string.format("run %s --out %s", q(other), q(dmg)))
+t.check(code ~= 0, out)
+has(out, other .. " is not the study file that made " .. dmg)
+t.check(xnet.read_file(dmg .. "/manifest.json") == "{\n", "a refused run leaves the manifest as it was")
+code, out = run(dmg)
+t.check(code == 0, out)
+has(out, "rebuilt " .. dmg .. "/manifest.json from " .. TOY .. " (it was damaged: ")
+has(out, "nothing to do, 12/12 points done")
+check_same(dmg, REF, "points kept when the manifest is rebuilt")
+local rebuilt = assert(study_dir.read_manifest(dmg))
+t.check(rebuilt.study_hash == assert(json.decode(manifest_good)).study_hash)
+t.check(select(1, sx("status " .. q(dmg))) == 0)
+
 -- merge never writes over the study's own files, however the path is spelt
 local manifest_bytes = xnet.read_file(ref .. "/manifest.json")
 assert(os.execute(string.format("ln -s %s %s", q(ref .. "/manifest.json"), q(tmp .. "/link.csv"))))
