@@ -598,6 +598,7 @@ def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
   about = "The constellation from above at one snapshot, in Earth-fixed longitude and geodetic "
     .. "latitude over gnuplot's world outline: each subnet in its own colour, gateways labelled "
     .. "with their layer, experts coloured by activation probability on a fixed 0-1 scale, "
+    .. "the extra copies of a replicated plan as diamonds in the same colours (in the key), "
     .. "ground terminals and the active links when asked, latitude fitted to the shell.",
   options = { { "net", "required", "", "Network" }, { "ring", "required", "", "Ring" },
               { "plan", "nil", "", "Plan whose gateways and experts to mark" },
@@ -611,7 +612,8 @@ def { "xnet.plot.map", section = "studies", sig = "xnet.plot.map{ ... }",
               { "links", "false", "", "draw the snapshot's active links" },
               { "coastlines", "gnuplot's world.dat", "", "path of a lon/lat outline, or false "
                 .. "(Debian gnuplot-doc installs the default)" } },
-  returns = "as `xnet.plot.lines`, plus `experts`, `terminals`, `links`, `coastlines`" }
+  returns = "as `xnet.plot.lines`, plus `experts` (first copies), `copies` (extra copies), "
+    .. "`terminals`, `links`, `coastlines`" }
 def { "xnet.study.collect", section = "studies", sig = 'require("xnet.study").collect(dir)',
   about = "Reads a study directory's finished points (each file checked: damaged ones, and "
     .. "ones from another study file, are listed in `bad` and counted missing).",

@@ -558,7 +558,8 @@ end
 -- shell), each subnet in its own colour (7 colours in turn, so neighbouring
 -- subnets differ), each layer's gateway a black triangle labelled with its
 -- layer, each expert's satellite coloured by its activation probability on a
--- fixed 0-1 scale (viridis, readable in grey). plan and profile are optional.
+-- fixed 0-1 scale (viridis, readable in grey), the extra copies of a
+-- replicated plan as diamonds in the same colours. plan and profile are optional.
 -- gnuplot's world outline, as Debian's gnuplot-doc installs it.
 plot.WORLD_OUTLINE = "/usr/share/doc/gnuplot/examples/world.dat"
 
@@ -577,7 +578,9 @@ function plot.map(o)
   end
   local dat = { "# spacexnet constellation map: " .. tostring(con),
                 "# index 0: satellites (lon_deg lat_deg rgb layer), index 1: gateways "
-                  .. "(lon lat layer), index 2: experts (lon lat probability layer expert)" }
+                  .. "(lon lat layer), index 2: experts (lon lat probability layer expert), index 3: "
+                  .. "ground terminals, index 4: links, index 5: extra copies (lon lat "
+                  .. "probability layer expert copy)" }
   local max_lat = 0
   local function add(id, ...)
     local lat, lon = con:subpoint(id, t)
@@ -637,6 +640,20 @@ function plot.map(o)
     end
   end
   if links == 0 then dat[#dat + 1] = "# no links drawn\n999 999\n999 999" end
+  -- index 5: the extra copies of replicated experts (lon lat probability layer
+  -- expert copy; copy 1 is the first extra copy, the expert itself is in index 2)
+  dat[#dat + 1] = "\n"
+  local copies = 0
+  for _, r in ipairs(o.plan and o.plan:replicas() or {}) do
+    local c = 0
+    for i, s in ipairs(o.plan:copies(r.layer, r.expert)) do
+      if s == r.satellite then c = i - 1 end
+    end
+    local inc = o.profile and o.profile:inclusion(r.layer)
+    add(r.satellite, inc and string.format("%.6f", inc[r.expert]) or "0", r.layer, r.expert, c)
+    copies = copies + 1
+  end
+  if copies == 0 then dat[#dat + 1] = "# no extra copies\n999 999 0 -1 -1 0" end
   -- gnuplot's world outline (Debian gnuplot-doc), unless coastlines = false
   local coast = o.coastlines
   if coast == nil then coast = plot.WORLD_OUTLINE end
@@ -677,6 +694,11 @@ function plot.map(o)
                       .. "title 'experts (colour: probability)'"
     cmds[#cmds + 1] = "'' index 2 using 1:2 with points pt 6 ps 1.3 lc rgb '#000000' notitle"
   end
+  if copies > 0 then
+    cmds[#cmds + 1] = "'' index 5 using 1:2:3 with points pt 13 ps 1.5 lc palette "
+                      .. "title 'extra copies of replicated experts (diamonds)'"
+    cmds[#cmds + 1] = "'' index 5 using 1:2 with points pt 12 ps 1.5 lc rgb '#000000' notitle"
+  end
   cmds[#cmds + 1] = "'' index 1 using 1:2 with points pt 9 ps 1.6 lc rgb '#000000' "
                     .. "title 'gateways (label: layer)'"
   cmds[#cmds + 1] = "'' index 1 using 1:2:(sprintf('%d', $3)) with labels boxed left "
@@ -691,6 +713,7 @@ function plot.map(o)
   local res, err = write_and_render(o, table.concat(dat, "\n") .. "\n", footer(lines, o))
   if res then
     res.experts, res.terminals, res.links, res.coastlines = experts, terminals, links, coast
+    res.copies = copies
   end
   return res, err
 end

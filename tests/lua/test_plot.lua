@@ -120,7 +120,24 @@ for colour, layer in dat:gmatch("\n%S+ %S+ (0x%x+) (%-?%d+)") do
 end
 t.check(seen["0"] and seen["1"] and seen["0"] ~= seen["1"] and seen["2"] ~= seen["3"],
         "neighbouring subnets differ")
-t.check(res.experts == 16)
+t.check(res.experts == 16 and res.copies == 0 and not read(res.script):find("extra copies", 1, true))
+-- a replicated plan: its extra copies drawn as diamonds, in the key, listed in the .dat
+local rep = xnet.place.replicate(net, ring, xnet.place.spacexnet(net, ring, prof), prof, { replicas = 3 })
+res = assert(plot.map { net = net, ring = ring, plan = rep, profile = prof, out = tmp .. "/map/r",
+                        gnuplot = false })
+t.check(res.experts == 16 and res.copies == 3, tostring(res.copies))
+t.check(read(res.script):find("pt 13 ps 1.5 lc palette title 'extra copies of replicated experts "
+                              .. "(diamonds)'", 1, true), read(res.script))
+dat = read(res.dat)
+for _, r in ipairs(rep:replicas()) do
+  local c
+  for i, sat in ipairs(rep:copies(r.layer, r.expert)) do
+    if sat == r.satellite then c = i - 1 end
+  end
+  t.check(dat:find(string.format(" %.6f %d %d %d\n", prof:inclusion(r.layer)[r.expert], r.layer,
+                                 r.expert, c), 1, true), "the .dat lists the copy of layer "
+          .. r.layer .. " expert " .. r.expert)
+end
 
 -- the command line: --y with several metrics, --labels, --ylabel, --title, --size, --format
 local csv_path = tmp .. "/res.csv"
