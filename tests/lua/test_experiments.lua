@@ -41,8 +41,8 @@ local points = 0
 for line in dat:gmatch("[^\n]+") do
   if not line:match("^#") then points = points + 1 end
 end
--- + 3: the off-map placeholder points of the empty terminal and link blocks
-t.check(points == 1056 + 32 + 256 + 3, points)
+-- + 4: the off-map placeholder points of the empty terminal, link and extra copy blocks
+t.check(points == 1056 + 32 + 256 + 4, points)
 t.check(assert(xnet.read_file(dir .. "/map.gp")):find("lc palette", 1, true))
 t.check_error("net must be an xnet.Network, got table", xnet.plot.map,
               { net = {}, ring = s.ring, out = dir .. "/x" })
