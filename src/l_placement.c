@@ -262,6 +262,13 @@ static int l_ring_layers(lua_State *L)
     return 1;
 }
 
+/* ring:satellites() -> the size of the network it was cut from */
+static int l_ring_satellites(lua_State *L)
+{
+    lua_pushinteger(L, xnet_l_check_ring(L, 1)->nodes);
+    return 1;
+}
+
 static int l_ring_tostring(lua_State *L)
 {
     const xnet_ring_t *r = xnet_l_check_ring(L, 1);
@@ -424,6 +431,13 @@ static int l_plan_replicas(lua_State *L)
 static int l_plan_method(lua_State *L)
 {
     lua_pushstring(L, xnet_l_check_plan(L, 1)->method);
+    return 1;
+}
+
+/* plan:satellites() -> the size of the network it places on */
+static int l_plan_satellites(lua_State *L)
+{
+    lua_pushinteger(L, xnet_l_check_plan(L, 1)->nodes);
     return 1;
 }
 
@@ -970,14 +984,15 @@ static int l_place_expected(lua_State *L)
 int luaopen_xnet_placement(lua_State *L)
 {
     static const luaL_Reg ring_methods[] = {{"subnet", l_ring_subnet}, {"gateway", l_ring_gateway},
-                                            {"layers", l_ring_layers}, {"stats", l_ring_stats}, {NULL, NULL}};
+                                            {"layers", l_ring_layers}, {"stats", l_ring_stats},
+                                            {"satellites", l_ring_satellites}, {NULL, NULL}};
     static const luaL_Reg ring_meta[] = {{"__len", l_ring_layers},
                                          {"__tostring", l_ring_tostring}, {NULL, NULL}};
     static const luaL_Reg plan_methods[] = {
         {"gateway", l_plan_gateway}, {"satellite", l_plan_satellite}, {"method", l_plan_method},
         {"hosting", l_plan_hosting}, {"copies", l_plan_copies}, {"replicas", l_plan_replicas},
         {"layers", l_plan_layers},   {"experts", l_plan_experts},     {"save", l_plan_save},
-        {NULL, NULL}};
+        {"satellites", l_plan_satellites}, {NULL, NULL}};
     static const luaL_Reg plan_meta[] = {{"__tostring", l_plan_tostring}, {"__eq", l_plan_eq},
                                          {NULL, NULL}};
     static const luaL_Reg place_functions[] = {

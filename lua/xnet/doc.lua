@@ -297,6 +297,8 @@ def { "ring:stats", section = "model", sig = "ring:stats()",
 def { "ring:subnet", section = "model", sig = "ring:subnet(l)", returns = "ids of subnet l" }
 def { "ring:gateway", section = "model", sig = "ring:gateway(l)", returns = "gateway of layer l" }
 def { "ring:layers", section = "model", sig = "ring:layers()", returns = "L (also `#ring`)" }
+def { "ring:satellites", section = "model", sig = "ring:satellites()",
+  returns = "N, the size of the network it was cut from" }
 def { "ring:close", section = "model", sig = "ring:close()", returns = "nothing; frees it now" }
 local LOAD = { "load", "nil", "tokens/s", "target load { rate_tokens_s = x } or { streams = N } "
   .. "(the approximation's throughput, iterated): with memory_bytes, each satellite's M/G/1 wait "
@@ -380,6 +382,8 @@ def { "plan:replicas", section = "model", sig = "plan:replicas()",
     .. "(empty without replicas)" }
 def { "plan:layers", section = "model", sig = "plan:layers()", returns = "L" }
 def { "plan:experts", section = "model", sig = "plan:experts()", returns = "E" }
+def { "plan:satellites", section = "model", sig = "plan:satellites()",
+  returns = "N, the size of the network it places on" }
 def { "plan:save", section = "model", sig = "plan:save(path)",
   returns = "`true` or `nil, \"path: reason\"`; CSV `layer,role,expert,satellite` (role "
     .. "gateway, expert, or replica for an extra copy), atomic" }
@@ -494,7 +498,9 @@ def { "xnet.place.repair", section = "model", sig = "xnet.place.repair(net, ring
     .. "the ring's order; a replicated expert keeps its surviving copies (no upload) and drops "
     .. "the failed ones; each expert with no copy left, the most activated first, goes to the "
     .. "surviving free member of its layer's subnet with the lowest expected path latency. "
-    .. "Nothing else moves.",
+    .. "Nothing else moves. Failed: what xnet.fail took out (kept by net:reseed) and any "
+    .. "satellite no link reaches in any snapshot. The plan, ring, profile and network must "
+    .. "match in size, and each gateway lie in its ring subnet.",
   options = { VARIANT },
   returns = "Plan (method `<method>+repair`), and `{ experts_moved, gateways_moved, bytes, "
     .. "copies_dropped, lost = { { layer, expert, from, to }, ... } }` (bytes: the experts' "

@@ -21,13 +21,50 @@ local function integer(v)
                                         and math.abs(v) < 2 ^ 53)
 end
 
--- Raise "bad argument #n to 'fname' (Type expected, got ...)" unless v is of type mt.
-local function check_arg(v, mt, n, fname)
+-- The type name in messages: xnet.Plan for our userdata, else Lua's type.
+local function type_name(v)
   local m = getmetatable(v)
-  if type(m) ~= "table" or m.__name ~= mt then
-    error(string.format("bad argument #%d to '%s' (%s expected, got %s)", n, fname,
-                        mt:gsub("^xnet%.", ""), type(v)), 3)
+  if type(m) == "table" and type(m.__name) == "string" then return m.__name end
+  return type(v)
+end
+
+-- Raise "bad argument #n to 'fname' (xnet.Type expected, got ...)" unless v is of type mt.
+local function check_arg(v, mt, n, fname)
+  if type_name(v) ~= mt then
+    error(string.format("bad argument #%d to '%s' (%s expected, got %s)", n, fname, mt,
+                        type_name(v)), 3)
   end
+end
+
+-- Raise unless t is a sequence: keys 1..#t and nothing else (a list with a
+-- hole, or one from 0, would otherwise be read short).
+local function check_list(t, what, fname)
+  local n = 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then
+      error(string.format("%s: %s must be a list (keys 1, 2, ...), got key %s", fname, what,
+                          util.describe(k)), 3)
+    end
+    n = n + 1
+  end
+  for i = 1, n do
+    if t[i] == nil then
+      error(string.format("%s: %s must be a list without holes: %d entries, none at [%d]",
+                          fname, what, n, i), 3)
+    end
+  end
+end
+
+-- The satellites with no link in any snapshot: down, whatever took them out.
+local function isolated(net)
+  local linked, out = {}, {}
+  for k = 0, net:snapshots() - 1 do
+    for _, e in ipairs(net:edges(k)) do linked[e[1]] = true; linked[e[2]] = true end
+  end
+  for s = 0, #net:constellation() - 1 do
+    if not linked[s] then out[s] = true end
+  end
+  return out
 end
 
 function failures.install(xnet)
@@ -55,6 +92,7 @@ function failures.install(xnet)
         error("xnet.fail: satellites must be a list of satellite ids, got "
               .. type(o.satellites), 2)
       end
+      check_list(o.satellites, "satellites", "xnet.fail")
       for i, s in ipairs(o.satellites) do
         if not integer(s) then
           error(string.format("xnet.fail: satellite %d must be an integer id, got %s", i,
@@ -97,6 +135,16 @@ function failures.install(xnet)
     return failed, list
   end
 
+  -- net:reseed(seed) keeps the link rule, so a failed network's reseeds
+  -- keep its failures: they are remembered for them too.
+  local methods = debug.getregistry()["xnet.Network"].__index
+  local reseed = methods.reseed
+  function methods.reseed(net, ...)
+    local r = reseed(net, ...)
+    failed_of[r] = failed_of[net]
+    return r
+  end
+
   -- xnet.failed(net) -> the sorted list of satellites xnet.fail took out
   function xnet.failed(net)
     check_arg(net, "xnet.Network", 1, "xnet.failed")
@@ -132,15 +180,39 @@ function failures.install(xnet)
       error("xnet.place.repair: option 'variant' must be \"A\" or \"B\", got "
             .. util.describe(o.variant), 2)
     end
-    local down = failed_of[net] or {}
     if plan:hosting() then
       error("xnet.place.repair: plans with several experts per satellite are not supported", 2)
     end
-    local L, E = plan:layers(), plan:experts()
-    if #ring ~= L then
-      error(string.format("xnet.place.repair: the ring has %d subnets, the plan %d layers",
-                          #ring, L), 2)
+    local L, E, N = plan:layers(), plan:experts(), #net:constellation()
+    local function refuse(fmt, ...)
+      error("xnet.place.repair: " .. string.format(fmt, ...), 3)
     end
+    if plan:satellites() ~= N then
+      refuse("the plan is for %d satellites, the network has %d", plan:satellites(), N)
+    end
+    if ring:satellites() ~= N then
+      refuse("the ring is for %d satellites, the network has %d", ring:satellites(), N)
+    end
+    if #ring ~= L then refuse("the ring has %d subnets, the plan %d layers", #ring, L) end
+    local model = prof:model()
+    if model.layers ~= L or model.experts ~= E then
+      refuse("the profile is for %d layers x %d experts, the plan for %d x %d", model.layers,
+             model.experts, L, E)
+    end
+    local subnets = {}
+    for l = 0, L - 1 do
+      local members, g, found = ring:subnet(l), plan:gateway(l), false
+      for _, s in ipairs(members) do found = found or s == g end
+      if not found then
+        refuse("the plan's gateway of layer %d, satellite %d, is not in the ring's subnet %d "
+               .. "(a failed gateway moves within it)", l, g, l)
+      end
+      subnets[l + 1] = members
+    end
+    -- what xnet.fail took out, and any satellite no link reaches in any
+    -- snapshot (whatever cut it off: its roles are lost all the same)
+    local down = isolated(net)
+    for s in pairs(failed_of[net] or {}) do down[s] = true end
     -- A replicated expert keeps its surviving copies, the first of them
     -- first; the failed ones are dropped. Only an expert with none moves.
     local gateways, experts, used, replicas = {}, {}, {}, {}
@@ -167,10 +239,8 @@ function failures.install(xnet)
         end
       end
     end
-    local subnets = {}
     for l = 0, L - 1 do
-      local members = ring:subnet(l)
-      subnets[l + 1] = members
+      local members = subnets[l + 1]
       local g = gateways[l + 1]
       if down[g] then
         local at = 1
@@ -227,7 +297,6 @@ function failures.install(xnet)
         report.experts_moved = report.experts_moved + #lost
       end
     end
-    local model = prof:model()
     report.bytes = report.experts_moved * model.expert_bytes
     local method = (plan:method() .. "+repair"):sub(1, 31)
     return xnet.plan.new{ satellites = #net:constellation(), gateways = gateways,

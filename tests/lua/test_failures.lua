@@ -68,7 +68,55 @@ t.check_error("must be an integer id", xnet.fail, net, { satellites = { 1.5 } })
 t.check_error("give exactly one of satellites", xnet.fail, net, {})
 t.check_error("rate must be in [0, 1], got 2", xnet.fail, net, { rate = 2 })
 t.check_error("unknown option 'sats' for xnet.fail", xnet.fail, net, { sats = { 1 } })
-t.check_error("Network expected", xnet.fail, {}, { rate = 0 })
+t.check_error("bad argument #1 to 'xnet.fail' (xnet.Network expected, got table)", xnet.fail,
+              {}, { rate = 0 })
+t.check_error("(xnet.Network expected, got xnet.Plan)", xnet.fail, plan, { rate = 0 })
+-- a list with a hole, or from 0, would fail fewer satellites than it names
+t.check_error("xnet.fail: satellites must be a list without holes: 2 entries, none at [2]",
+              xnet.fail, net, { satellites = { [1] = 5, [3] = 7 } })
+t.check_error("xnet.fail: satellites must be a list (keys 1, 2, ...), got key 0", xnet.fail,
+              net, { satellites = { [0] = 5, 6 } })
+
+-- a failed network's reseeds keep its failures, and the repair sees them
+local fg = xnet.fail(net, { satellites = { plan:gateway(0), plan:satellite(2, 1) } })
+local again = fg:reseed(9)
+t.check(#xnet.failed(again) == 2 and xnet.failed(again)[1] == xnet.failed(fg)[1],
+        "reseed keeps the failed list")
+local _, on_reseed = xnet.place.repair(again, ring, plan, prof)
+t.check(on_reseed.gateways_moved == 1 and on_reseed.experts_moved == 1,
+        "the repair on a reseeded failed network moves what was lost")
+-- a satellite cut off by anything (here a link rule) is lost for the repair too
+local cut = plan:satellite(3, 0)
+local ruled = xnet.network(con, { snapshots = 4, survival = 1, seed = 3,
+                                  link_rule = function(x, y) return x ~= cut and y ~= cut end })
+local rr, rrep = xnet.place.repair(ruled, ring, plan, prof)
+t.check(rrep.experts_moved == 1 and rrep.lost[1].from == cut and rr:satellite(3, 0) ~= cut,
+        "a satellite no link reaches is repaired")
+t.check(xnet.evaluate(ruled, rr, prof, { tokens = 100 }).exact_undelivered == 0)
+
+-- the repair checks its arguments against each other, at the caller's line
+local function repair_error(pattern, ...)
+  local args = table.pack(...)
+  t.check_error("test_failures.lua:", function() xnet.place.repair(table.unpack(args, 1, args.n)) end)
+  t.check_error(pattern, xnet.place.repair, ...)
+end
+local m5 = xnet.model(m, { experts = 5 })
+repair_error("the profile is for 4 layers x 5 experts, the plan for 4 x 6", f, ring, plan,
+             xnet.profile.uniform(m5))
+local bigger = xnet.network(xnet.walker{ planes = 9, sats = 12 }, { snapshots = 2 })
+repair_error("the plan is for 96 satellites, the network has 108",
+             xnet.fail(bigger, { satellites = { 1 } }), ring, plan, prof)
+repair_error("the ring is for 108 satellites, the network has 96", f,
+             xnet.ring(bigger, m.layers), plan, prof)
+repair_error("the ring has 3 subnets, the plan 4 layers", f, xnet.ring(net, 3), plan, prof)
+local stray = xnet.place.randplace(net, ring, prof, { seed = 1 })
+local outside = true
+for _, s in ipairs(ring:subnet(0)) do outside = outside and s ~= stray:gateway(0) end
+t.check(outside, "randplace seed 1 puts gateway 0 outside subnet 0")
+if outside then
+  repair_error("the plan's gateway of layer 0, satellite " .. stray:gateway(0)
+               .. ", is not in the ring's subnet 0", f, ring, stray, prof)
+end
 -- a whole subnet lost: the repair says what is missing
 local members = ring:subnet(0)
 f = xnet.fail(net, { satellites = members })
