@@ -16,6 +16,7 @@
 #define XNET_PLAN_MT "xnet.Plan"
 #define XNET_PROCESS_MT "xnet.Process"
 #define XNET_RESULT_MT "xnet.Result" /* a plain table of an evaluation's figures */
+#define XNET_SERVE_RESULT_MT "xnet.ServeResult" /* a plain table of xnet.serve's figures */
 #define XNET_TLESET_MT "xnet.TleSet"
 #define XNET_TERMINAL_MT "xnet.Terminal"
 

@@ -618,7 +618,8 @@ static int l_plan_tostring(lua_State *L)
     const xnet_plan_t *p = xnet_l_check_plan(L, 1);
     char buf[200], copies[48] = "";
     if (p->replicas > 0) {
-        snprintf(copies, sizeof copies, " and %d replicas", p->replicas);
+        snprintf(copies, sizeof copies, " and %d replica%s", p->replicas,
+                 p->replicas == 1 ? "" : "s");
     }
     snprintf(buf, sizeof buf,
              "plan %s: %d layers x %d experts%s on %d satellites (gateway of layer 0: %d)",

@@ -413,6 +413,13 @@ static int l_serve(lua_State *L)
     lua_pushnumber(L, sys.retry_s);
     lua_setfield(L, -2, "retry_s");
     push_utilisation(L, util, n, o.busiest, order);
+    if (nothing && o.analytic) { /* as the simulation says it */
+        lua_pushnumber(L, 0);
+        lua_setfield(L, -2, "delivered");
+        lua_pushnumber(L, 1);
+        lua_setfield(L, -2, "undelivered");
+    }
+    luaL_setmetatable(L, XNET_SERVE_RESULT_MT);
     if (nothing) {
         xnet_l_warn(L, "xnet.serve: none of the tokens was delivered (a path each needed exists "
                        "in no snapshot); throughput is 0 and mean, percentiles are absent");
@@ -420,8 +427,72 @@ static int l_serve(lua_State *L)
     return 1;
 }
 
+/* result[field] as a number, NaN when absent */
+static double field_number(lua_State *L, int idx, const char *field)
+{
+    lua_getfield(L, idx, field);
+    double v = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+    lua_pop(L, 1);
+    return v;
+}
+
+/* tostring(result): status, throughput, latency, busiest satellite, undelivered */
+static int l_serve_result_tostring(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "how");
+    lua_getfield(L, 1, "method");
+    lua_getfield(L, 1, "status");
+    const char *how = luaL_optstring(L, -3, "?"), *method = luaL_optstring(L, -2, "?");
+    const char *status = luaL_optstring(L, -1, "?");
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    char line[256];
+    double streams = field_number(L, 1, "streams");
+    if (isnan(streams)) {
+        snprintf(line, sizeof line, "serve (%s) %s at %.6g tokens/s: %s", how, method,
+                 field_number(L, 1, "rate_tokens_s"), status);
+    } else {
+        snprintf(line, sizeof line, "serve (%s) %s, %.0f streams: %s", how, method, streams,
+                 status);
+    }
+    luaL_addstring(&b, line);
+    double thr = field_number(L, 1, "throughput"), mean = field_number(L, 1, "mean");
+    if (!isnan(thr)) {
+        snprintf(line, sizeof line, ", %.6g tokens/s", thr);
+        luaL_addstring(&b, line);
+    }
+    if (!isnan(mean)) {
+        snprintf(line, sizeof line, ", mean %.6g s/token", mean);
+        luaL_addstring(&b, line);
+        double p50 = field_number(L, 1, "p50"), p99 = field_number(L, 1, "p99");
+        if (!isnan(p50)) {
+            snprintf(line, sizeof line, " (p50 %.6g, p99 %.6g)", p50, p99);
+            luaL_addstring(&b, line);
+        }
+    }
+    lua_getfield(L, 1, "busiest");
+    if (lua_type(L, -1) == LUA_TTABLE && lua_geti(L, -1, 1) == LUA_TTABLE) {
+        double sat = field_number(L, -1, "satellite"), u = field_number(L, -1, "utilisation");
+        snprintf(line, sizeof line, ", busiest satellite %.0f (%.3g busy)", sat, u);
+        luaL_addstring(&b, line);
+    }
+    double undelivered = field_number(L, 1, "undelivered");
+    if (!isnan(undelivered)) {
+        snprintf(line, sizeof line, ", undelivered %.3g%%", 100 * undelivered);
+        luaL_addstring(&b, line);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
 int luaopen_xnet_serve(lua_State *L)
 {
+    static const luaL_Reg result_meta[] = {{"__tostring", l_serve_result_tostring},
+                                           {NULL, NULL}};
+    luaL_newmetatable(L, XNET_SERVE_RESULT_MT); /* no __index: a result stays a plain table */
+    luaL_setfuncs(L, result_meta, 0);
+    lua_pop(L, 1);
     lua_pushcfunction(L, l_serve);
     lua_setfield(L, -2, "serve");
     return 0;

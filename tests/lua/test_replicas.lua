@@ -20,6 +20,8 @@ local base = xnet.evaluate(net, plan, prof, { tokens = 20000 })
 local rep = xnet.place.replicate(net, ring, plan, prof, { replicas = 12, in_sample = true })
 t.check(#rep:replicas() == 12 and rep:method() == "spacexnet+rep")
 t.check(tostring(rep):find("and 12 replicas", 1, true) ~= nil)
+t.check(tostring(xnet.place.replicate(net, ring, plan, prof, { replicas = 1 }))
+        :find("and 1 replica on", 1, true) ~= nil, "one replica, singular")
 local used, hottest = {}, { p = -1 }
 for l = 0, 3 do
   used[plan:gateway(l)] = true

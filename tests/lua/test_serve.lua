@@ -65,6 +65,16 @@ local r0 = xnet.serve(dead, dplan, prof, { streams = 2, duration_s = 10 })
 warn("@on")
 t.check(r0.status:match("^nothing delivered") and r0.throughput == 0 and r0.lost == 1
         and r0.mean == nil, r0.status)
+warn("@off")
+local a0 = xnet.serve(dead, dplan, prof, { streams = 2, method = "analytic" })
+warn("@on")
+t.check(a0.delivered == 0 and a0.undelivered == 1 and r0.delivered == 0
+        and r0.undelivered == 1, "nothing delivered: the approximation says it as the simulation")
+-- a result prints as a summary
+local shown = tostring(xnet.serve(net, plan, prof, { streams = 4, duration_s = 60 }))
+t.check(shown:match("^serve %(simulate%) spacexnet, 4 streams: stable, [%d.]+ tokens/s, mean "
+                    .. "[%d.]+ s/token %(p50 [%d.]+, p99 [%d.]+%), busiest satellite %d+ %([%d.e-]+ "
+                    .. "busy%), undelivered [%d.]+%%$"), shown)
 -- a run that would take hours is refused before it starts, naming the bound
 t.check_error("tokens per replication (streams + min(the bottleneck's capacity, streams / the "
               .. "least latency) x duration_s), more than max_tokens = 10000000 tokens",
