@@ -809,15 +809,16 @@ static int auto_band(const xnet_walker_t *wk, int layers, const mean_graph *g, i
             medoids(r, &w);
             rc = ring_score(r, g, &w, &score);
         }
+        if (rc) { /* an interrupt may leave shapes unset: read none */
+            work_free(&w);
+            xnet_ring_destroy(r);
+            return rc;
+        }
         int contiguous = !w.scattered;
         for (int l = 0; l < layers && contiguous; l++) {
             contiguous = w.shape[l].contiguous;
         }
         work_free(&w);
-        if (rc) {
-            xnet_ring_destroy(r);
-            return rc;
-        }
         /* Contiguous cuts first; among them (or among all, if none is), the least score. */
         if (b == wk->planes || contiguous > best_contiguous
             || (contiguous == best_contiguous && score < best - TIE_RELATIVE * fabs(best))) {
