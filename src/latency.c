@@ -416,13 +416,25 @@ int xnet_retry_snapshot(const xnet_cost_t *cost, int l, int snap, const int *mem
      * (mod T, the series repeating); retries stop after one horizon. */
     double q = compute.retry_s / compute.dt_s;
     long most = (long)ceil(T / q);
-    for (long j = 1; j <= most; j++) {
-        int s = (int)((snap + (long)floor(j * q + 1e-9)) % T);
+    for (long j = 1; j <= most;) {
+        long step = (long)floor(j * q + 1e-9);
+        int s = (int)((snap + step) % T);
         if (isfinite(xnet_set_latency(cost, l, s, members, k, compute))) {
             *next = s;
             *wait_s = j * compute.retry_s;
             return 0;
         }
+        /* the retries until the next snapshot see this one again: jump to
+         * the first j whose snapshot differs (O(T) work for any retry_s) */
+        long to = (long)ceil((step + 1 - 1e-9) / q);
+        to = to > j + 1 ? to : j + 1;
+        while (to - 1 > j && (long)floor((to - 1) * q + 1e-9) > step) {
+            to--;
+        }
+        while ((long)floor(to * q + 1e-9) <= step) {
+            to++;
+        }
+        j = to;
     }
     return -1;
 }

@@ -57,6 +57,19 @@ local atr = xnet.serve(sparse, pl, pv, { rate_tokens_s = 0.02, duration_s = 8 * 
                                           warmup_s = 0, method = "analytic" })
 t.near(atr.mean, evc.exact, 1e-6 * evc.exact, "the approximation charges the same waits")
 
+-- Retries jump to the next snapshot (the paths change only there): the same
+-- bits as stepping one retry at a time (figures from that chain, which took
+-- time in proportion to 1 / retry_s), and a tiny retry_s stays fast.
+local pr = xnet.place.spacexnet(sparse, xnet.ring(sparse, m.layers, { warn = false }), prof)
+local e3 = xnet.evaluate(sparse, pr, prof, { tokens = 500, retry_s = 1e-3 })
+t.check(e3.exact == 19.724679300656529 and e3.mean == 13.647497226882866,
+        string.format("retry_s 1e-3 as the one-by-one chain: %.17g %.17g", e3.exact, e3.mean))
+local s3 = xnet.serve(sparse, pr, prof, { streams = 2, duration_s = 300, retry_s = 1e-3,
+                                          max_tokens = 1e9, progress = false })
+t.check(s3.mean == 0.33383296624662318, string.format("serve retry_s 1e-3: %.17g", s3.mean))
+local e6 = xnet.evaluate(sparse, pr, prof, { tokens = 500, retry_s = 1e-6 })
+t.check(e6.exact <= e3.exact and e6.exact > e3.exact - 1e-2, "retry_s 1e-6 runs, a little lower")
+
 -- nothing delivered is said, in the status and as a warning
 local dead = xnet.network(xnet.walker{ planes = 8, sats = 12 }, { snapshots = 2, survival = 0 })
 local dplan = xnet.place.randplace(dead, xnet.ring(dead, m.layers, { warn = false }), prof)
