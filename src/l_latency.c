@@ -348,6 +348,16 @@ static int raw_table(lua_State *L, int idx, const char *key)
     return 0;
 }
 
+/* v in %12.6g, or "-" when it is not a number (no exact figure): into buf[32] */
+static const char *figure_or_dash(char *buf, double v)
+{
+    if (isnan(v)) {
+        return "-";
+    }
+    snprintf(buf, 32, "%.6g", v);
+    return buf;
+}
+
 /* The breakdown as a short table under the summary line, into text[size]
  * ("" when the result has none): the parts that are not 0, Monte Carlo with
  * its standard error, exact, and the share of the mean. Reads the result at
@@ -370,12 +380,15 @@ static void breakdown_text(lua_State *L, double mean, double exact, char *text, 
             continue; /* a part this setting does not have */
         }
         int n = (int)strlen(xnet_part_names[c]) - 2; /* without "_s": the header says (s) */
-        used += (size_t)snprintf(text + used, size - used, "\n  %-16.*s %12.6g %10.2g %12.6g %6.1f%%",
-                                 n, xnet_part_names[c], v, e, x, 100 * v / mean);
+        char xb[32];
+        used += (size_t)snprintf(text + used, size - used, "\n  %-16.*s %12.6g %10.2g %12s %6.1f%%",
+                                 n, xnet_part_names[c], v, e, figure_or_dash(xb, x),
+                                 100 * v / mean);
     }
     if (used < size) {
-        snprintf(text + used, size - used, "\n  %-16s %12.6g %10s %12.6g", "total", mean, "",
-                 exact);
+        char xb[32];
+        snprintf(text + used, size - used, "\n  %-16s %12.6g %10s %12s", "total", mean, "",
+                 figure_or_dash(xb, exact));
     }
     lua_settop(L, mc - 1);
 }
@@ -395,6 +408,8 @@ static int l_result_tostring(lua_State *L)
     double undelivered = raw_number(L, 1, "undelivered"), exact = raw_number(L, 1, "exact");
     char parts[(XNET_PARTS + 2) * 80];
     breakdown_text(L, mean, exact, parts, sizeof parts);
+    lua_pushstring(L, "exact_note"); /* kept below the buffer, read by pointer */
+    const char *note = lua_rawget(L, 1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     lua_pushfstring(L, "evaluate %s, profile %s, variant %s: %d tokens", text[0], text[1],
@@ -411,6 +426,9 @@ static int l_result_tostring(lua_State *L)
     if (!isnan(exact)) {
         snprintf(line, sizeof line, ", exact %.6g", exact);
         luaL_addstring(&b, line);
+    } else if (note) {
+        luaL_addstring(&b, ", no exact figure: ");
+        luaL_addstring(&b, note);
     }
     snprintf(line, sizeof line, ", undelivered %.3g%%", 100 * undelivered);
     luaL_addstring(&b, line);

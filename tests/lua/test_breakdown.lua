@@ -258,4 +258,21 @@ do
   xnet.limits{ workers = before }
 end
 
+-- No exact figure (co-located experts, sets not enumerated): the summary says
+-- why and shows "-" in the exact column, never nan
+do
+  local m = xnet.model{ layers = 2, experts = 64, top_k = 8, hidden = 256, bytes_per_value = 2,
+                        expert_ffn = 512, flops_per_s = 1e9, vocab = 1000 }
+  local net = xnet.network(xnet.walker{ planes = 8, sats = 10 }, { snapshots = 3,
+                                                                  bits = m.message_bits })
+  local ring = xnet.ring(net, m.layers)
+  local prof = xnet.profile.zipf(m, 1.0)
+  local plan = xnet.place.spacexnet(net, ring, prof, { memory_bytes = 2 * m.expert_bytes })
+  local r = xnet.evaluate(net, plan, prof, { tokens = 2000, breakdown = true })
+  local text = tostring(r)
+  t.check(r.exact == nil and r.exact_note and text:find("no exact figure: " .. r.exact_note, 1, true)
+          and text:find("\n  propagation .* %- +[%d.]+%%") and text:find("\n  total .* %-$")
+          and not text:find("nan"), text)
+end
+
 t.done()
