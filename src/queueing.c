@@ -277,6 +277,9 @@ static int solve_closed(model_t *m, const double *visits, const double *demand,
         res->throughput_tokens_s = rc ? NAN : 0;
         res->mean_s = NAN;
         res->undelivered = u;
+        for (int s = 0; s < sys->nodes; s++) {
+            res->utilisation[s] = 0; /* nothing delivered: no satellite works */
+        }
         return rc;
     }
     /* the asymptotic bounds: no faster than alone, nor than the bottleneck */
