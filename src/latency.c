@@ -457,20 +457,6 @@ double xnet_percentile(const double *sorted, size_t n, double q)
     return i + 1 < n ? sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
 }
 
-/* Layer l's activated set for one token, drawn from the alias table over
- * its sets: the set's index in the profile. */
-static inline size_t draw_set_index(const xnet_profile_t *profile, int l, xnet_rng_t *rng)
-{
-    size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-    double x = xnet_rng_uniform(rng) * (double)n;
-    size_t s = (size_t)x;
-    s = s < n ? s : n - 1;
-    if (x - (double)s >= profile->alias_prob[lo + s]) {
-        s = profile->alias_index[lo + s];
-    }
-    return lo + s;
-}
-
 /* The members of layer l's activated set for one token, drawn from the
  * profile: by the exact top-k sampler, or the alias table over its sets. */
 static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng, int *drawn)
@@ -479,7 +465,7 @@ static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng
         xnet_topk_draw(profile->topk[l], rng, drawn);
         return drawn;
     }
-    return profile->members + draw_set_index(profile, l, rng) * (size_t)profile->top_k;
+    return profile->members + xnet_profile_draw_set(profile, l, rng) * (size_t)profile->top_k;
 }
 
 /* The layers of token_latency from the table steps[snapshot x sets]: the
@@ -494,7 +480,7 @@ static double token_from_table(const xnet_set_step_t *steps, const xnet_profile_
     double wtotal = total;
     int through = charge;
     for (int l = 0; l < L; l++) {
-        size_t s = draw_set_index(profile, l, rng);
+        size_t s = xnet_profile_draw_set(profile, l, rng);
         double v = row[s].latency_s;
         layer[l] = v;
         total += v;

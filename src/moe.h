@@ -87,6 +87,22 @@ typedef struct {
     xnet_topk_t **topk;
 } xnet_profile_t;
 
+/* Layer l's activated set for one token, drawn from the alias table over
+ * its sets (profiles that enumerate them): the set's index in the profile.
+ * Inline: it runs once per token and layer. */
+static inline size_t xnet_profile_draw_set(const xnet_profile_t *profile, int l,
+                                           xnet_rng_t *rng)
+{
+    size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+    double x = xnet_rng_uniform(rng) * (double)n;
+    size_t s = (size_t)x;
+    s = s < n ? s : n - 1;
+    if (x - (double)s >= profile->alias_prob[lo + s]) {
+        s = profile->alias_index[lo + s];
+    }
+    return lo + s;
+}
+
 /* From weights (layers x experts, >= 0, finite, at least top_k positive per
  * layer; normalised per layer). Sets of probability 0 are left out. When a
  * layer has more than XNET_ENUMERATE_TERMS (set, ordering) terms, the sets

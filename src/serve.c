@@ -141,14 +141,8 @@ void xnet_serve_draw_set(const xnet_profile_t *prof, int l, xnet_rng_t *rng, int
         xnet_topk_draw(prof->topk[l], rng, out);
         return;
     }
-    size_t lo = prof->first[l], n = prof->first[l + 1] - lo;
-    double x = xnet_rng_uniform(rng) * (double)n;
-    size_t set = (size_t)x;
-    set = set < n ? set : n - 1;
-    if (x - (double)set >= prof->alias_prob[lo + set]) {
-        set = prof->alias_index[lo + set];
-    }
-    memcpy(out, prof->members + (lo + set) * (size_t)k, sizeof(int) * (size_t)k);
+    size_t set = xnet_profile_draw_set(prof, l, rng);
+    memcpy(out, prof->members + set * (size_t)k, sizeof(int) * (size_t)k);
 }
 
 static int new_token(sim_t *s, double t, int stream)
