@@ -2,9 +2,11 @@
 
 #include "error.h"
 #include "memlimit.h"
+#include "pool.h"
 #include "query.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -484,9 +486,15 @@ static int local_links(const mean_graph *g, const int *local, int hops, xnet_lin
     return XNET_OK;
 }
 
-/* subnet_shape_of on the path kernel: hop counts from every member, a batch
- * of sources at a time; without `diameter`, from the first member only
- * (whether the subnet is connected; diameter_hops is then left -1). */
+/* subnet_shape_of on the path kernel. Whether the subnet is connected: one
+ * search of hop counts. Its diameter, when wanted, is the largest
+ * eccentricity, found exactly with few searches by bounding the others (Takes
+ * and Kosters, "Determining the diameter of small world networks", CIKM
+ * 2011): a search from v gives ecc(v) and bounds every w by
+ *   max(d(v, w), ecc(v) - d(v, w)) <= ecc(w) <= ecc(v) + d(v, w);
+ * a member whose upper bound is at most the largest eccentricity found
+ * cannot raise it and is dropped. Rounds of a few searches per worker take
+ * the members of largest upper bound and of least lower bound in turn. */
 static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, int *local,
                                int diameter_wanted, subnet_shape *shape)
 {
@@ -494,28 +502,66 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
         local[members[i]] = i;
     }
     xnet_link_t *links;
-    double *weight_s, *rows = NULL;
+    double *weight_s;
     int count, rc = local_links(g, local, 1, &links, &weight_s, &count);
-    int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)m));
-    batch = batch < 1 ? 1 : batch > m ? m : batch;
-    if (!rc && !(rows = malloc(sizeof(double) * (size_t)batch * (size_t)m))) {
+    int round = 2 * xnet_workers();
+    round = round > m ? m : round;
+    double *rows = rc ? NULL : malloc(sizeof(double) * (size_t)round * (size_t)m);
+    double *lo = rc ? NULL : malloc(sizeof(double) * 2 * (size_t)m), *hi = lo ? lo + m : NULL;
+    int *source = rc ? NULL : malloc(sizeof(int) * (size_t)round);
+    char *done = rc ? NULL : calloc((size_t)m, 1);
+    if (!rc && (!rows || !lo || !source || !done)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's hop counts");
     }
-    int *source = rc ? NULL : malloc(sizeof(int) * (size_t)batch);
-    if (!rc && !source) {
-        rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's hop counts");
+    for (int i = 0; !rc && i < m; i++) {
+        lo[i] = 0;
+        hi[i] = HUGE_VAL;
     }
     double diameter = 0;
-    int sources = diameter_wanted ? m : 1;
-    for (int s0 = 0; s0 < sources && !rc && isfinite(diameter); s0 += batch) {
-        int n = s0 + batch < m ? batch : m - s0;
-        for (int i = 0; i < n; i++) {
-            source[i] = s0 + i;
+    int left = m, turn = 0;
+    source[0] = 0; /* the first search: is it connected? */
+    for (int n = 1; !rc && n > 0 && isfinite(diameter); ) {
+        if ((rc = xnet_query_graph_rows(m, count, links, weight_s, n, source, rows))) {
+            break;
         }
-        if (!(rc = xnet_query_graph_rows(m, count, links, weight_s, n, source, rows))) {
-            for (size_t j = 0; j < (size_t)n * (size_t)m; j++) {
-                diameter = rows[j] > diameter ? rows[j] : diameter;
+        for (int r = 0; r < n && isfinite(diameter); r++) {
+            const double *d = rows + (size_t)r * (size_t)m;
+            double ecc = 0;
+            for (int w = 0; w < m; w++) {
+                ecc = d[w] > ecc ? d[w] : ecc;
             }
+            diameter = ecc > diameter ? ecc : diameter;
+            for (int w = 0; isfinite(ecc) && w < m; w++) {
+                double low = d[w] > ecc - d[w] ? d[w] : ecc - d[w], high = ecc + d[w];
+                lo[w] = low > lo[w] ? low : lo[w];
+                hi[w] = high < hi[w] ? high : hi[w];
+            }
+            left -= !done[source[r]];
+            done[source[r]] = 1;
+        }
+        n = 0;
+        for (int i = 0; diameter_wanted && isfinite(diameter) && i < m; i++) {
+            if (!done[i] && hi[i] <= diameter) {
+                done[i] = 1;
+                left--;
+            }
+        }
+        /* the next round: alternately the largest upper and least lower bound */
+        for (; n < round && n < left && diameter_wanted && isfinite(diameter); n++, turn++) {
+            int pick = -1;
+            for (int i = 0; i < m; i++) {
+                int taken = 0;
+                for (int r = 0; r < n && !taken; r++) {
+                    taken = source[r] == i;
+                }
+                if (done[i] || taken) {
+                    continue;
+                }
+                if (pick < 0 || (turn % 2 == 0 ? hi[i] > hi[pick] : lo[i] < lo[pick])) {
+                    pick = i;
+                }
+            }
+            source[n] = pick;
         }
     }
     if (!rc) {
@@ -524,6 +570,8 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
     }
     free(source);
     free(rows);
+    free(lo);
+    free(done);
     free(links);
     free(weight_s);
     for (int i = 0; i < m; i++) {
@@ -532,62 +580,191 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
     return rc;
 }
 
-/* Rows from sources [s0, s0 + n) of sub (local ids 0 .. n), or from cur[s0 ..]
- * on the whole mean graph (whole set), into rows; NULL links: the whole graph. */
-static int rows_from(int nodes, int count, const xnet_link_t *links, const double *weight_s,
-                     const int *ids, int s0, int n, int *source, double *rows)
+/* The pruned search prunes only members whose bound exceeds the least cost
+ * found by this much (relative): far above the rounding of the sums (about
+ * 1e-13), far below any real difference, and above TIE_RELATIVE, so no member
+ * that could tie with the medoid is left out. */
+#define PRUNE_RELATIVE 1e-9
+
+/* The graph the two subnets' rows are searched on, whom they are searched
+ * from and where the members are in a row: the two subnets' own links in
+ * local ids (cur 0 .. m, prev after), or the whole mean graph in satellite
+ * ids. Entries [0, check) of a row must be finite (the subnets connected). */
+typedef struct {
+    int nodes, edges, check;
+    const xnet_link_t *link;
+    const double *weight_s;
+    int *from;           /* member i of cur's vertex */
+    int *cur_at, *prev_at; /* each member's entry in a row */
+} row_graph;
+
+/* One row from member x into out and in (the sums subnet_means makes, in
+ * its order); 0 when the row is not finite where it must be. */
+static int member_means(const row_graph *rg, const double *d, int m, int mp, double *out,
+                        double *in)
 {
-    for (int i = 0; i < n; i++) {
-        source[i] = ids ? ids[s0 + i] : s0 + i;
+    int connected = 1;
+    double so = 0, si = 0;
+    for (int j = 0; j < rg->check; j++) {
+        connected = connected && isfinite(d[j]);
     }
-    return xnet_query_graph_rows(nodes, count, links, weight_s, n, source, rows);
+    for (int j = 0; j < m; j++) {
+        so += d[rg->cur_at[j]];
+    }
+    for (int j = 0; j < mp; j++) {
+        si += d[rg->prev_at[j]];
+    }
+    *out = so / m;
+    *in = si / mp;
+    return connected;
 }
 
-/* subnet_means on the path kernel: the same sums in the same order, rows a
- * batch of sources at a time; with only >= 0, out[only] and in[only] alone
- * (the rest untouched). */
-static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const int *prev,
-                               int mp, int *local, int quick, int only, int *scattered,
-                               double *out, double *in)
+/* Rows from sources source[0 .. n) (member indices) into rows. */
+static int member_rows(const row_graph *rg, int n, const int *source, int *vertex, double *rows)
 {
-    int both = prev == cur ? m : m + mp;
+    for (int i = 0; i < n; i++) {
+        vertex[i] = rg->from[source[i]];
+    }
+    return xnet_query_graph_rows(rg->nodes, rg->edges, rg->link, rg->weight_s, n, vertex, rows);
+}
+
+/* out and in of members [lo, hi), a batch of rows at a time; *connected = 0
+ * at the first row that is not finite where it must be. */
+static int table_rows(const row_graph *rg, int m, int mp, int lo, int hi, int *connected,
+                      double *out, double *in)
+{
+    int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)rg->nodes));
+    batch = batch < 1 ? 1 : batch > hi - lo ? hi - lo : batch;
+    int *source = malloc(sizeof(int) * 2 * (size_t)batch);
+    double *rows = malloc(sizeof(double) * (size_t)batch * (size_t)rg->nodes);
+    int rc = source && rows ? XNET_OK
+                            : xnet_fail(XNET_ENOMEM, "out of memory for a subnet's distance table");
+    *connected = 1;
+    for (int s0 = lo; s0 < hi && !rc && *connected; s0 += batch) {
+        int n = s0 + batch < hi ? batch : hi - s0;
+        for (int i = 0; i < n; i++) {
+            source[i] = s0 + i;
+        }
+        if ((rc = member_rows(rg, n, source, source + batch, rows))) {
+            break;
+        }
+        for (int r = 0; r < n && *connected; r++) {
+            *connected = member_means(rg, rows + (size_t)r * (size_t)rg->nodes, m, mp,
+                                      &out[s0 + r], &in[s0 + r]);
+        }
+    }
+    free(source);
+    free(rows);
+    return rc;
+}
+
+/* Whether member i is searched from before member o: the lesser bound,
+ * then the nearer the middle of the list, then the lower index. */
+static int searched_first(const double *bound, int m, int i, int o)
+{
+    if (bound[i] != bound[o]) {
+        return bound[i] < bound[o];
+    }
+    int di = abs(2 * i - m), dq = abs(2 * o - m);
+    return di != dq ? di < dq : i < o;
+}
+
+/* The medoid's out and in exactly, the other members' only as far as needed
+ * to rule them out (theirs are then left +inf). out + in is a sum of
+ * distances whose weights add up to 2, so by the triangle inequality a row
+ * from member x bounds every member s: f(s) >= |f(x) - 2 d(x, s)| (Newling
+ * and Fleuret, "A sub-quadratic exact medoid algorithm", AISTATS 2017). Rows
+ * come in rounds of a few per worker from the members of least bound (first
+ * the middle of the list); the search ends when every member not searched
+ * from has a bound above the least cost. The medoid and its sums are those
+ * of the full table. *connected as table_rows (out and in then undefined). */
+static int medoid_rows(const row_graph *rg, int m, int mp, int *connected, double *out,
+                       double *in)
+{
+    int round = 2 * xnet_workers();
+    round = round > m ? m : round;
+    double *bound = malloc(sizeof(double) * (size_t)m);
+    double *rows = malloc(sizeof(double) * (size_t)round * (size_t)rg->nodes);
+    int *source = malloc(sizeof(int) * 2 * (size_t)round);
+    char *searched = calloc((size_t)m, 1);
+    int rc = bound && rows && source && searched
+                 ? XNET_OK : xnet_fail(XNET_ENOMEM, "out of memory for a subnet's medoid");
+    for (int i = 0; !rc && i < m; i++) {
+        bound[i] = 0;
+        out[i] = in[i] = HUGE_VAL;
+    }
+    double best = HUGE_VAL;
+    *connected = 1;
+    while (!rc && *connected) {
+        int n = 0;
+        for (int i = 0; i < m; i++) {
+            if (searched[i] || bound[i] > best + PRUNE_RELATIVE * best
+                || (n == round && !searched_first(bound, m, i, source[n - 1]))) {
+                continue;
+            }
+            int at = n < round ? n++ : n - 1; /* the last is dropped when full */
+            for (; at > 0 && searched_first(bound, m, i, source[at - 1]); at--) {
+                source[at] = source[at - 1];
+            }
+            source[at] = i;
+        }
+        if (n == 0 || (rc = member_rows(rg, n, source, source + round, rows))) {
+            break;
+        }
+        for (int r = 0; r < n && *connected; r++) {
+            int x = source[r];
+            const double *d = rows + (size_t)r * (size_t)rg->nodes;
+            searched[x] = 1;
+            *connected = member_means(rg, d, m, mp, &out[x], &in[x]);
+            double f = out[x] + in[x];
+            best = f < best ? f : best;
+            for (int i = 0; isfinite(f) && i < m; i++) {
+                double b = fabs(f - 2 * d[rg->cur_at[i]]);
+                bound[i] = b > bound[i] ? b : bound[i];
+            }
+        }
+    }
+    free(bound);
+    free(rows);
+    free(source);
+    free(searched);
+    return rc;
+}
+
+/* subnet_means on the path kernel: the same sums in the same order; with
+ * only >= 0, out[only] and in[only] alone (the rest untouched); with medoid
+ * set (and only < 0), the medoid's alone exactly (medoid_rows: the others'
+ * may be left +inf). */
+static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const int *prev,
+                               int mp, int *local, int quick, int only, int medoid,
+                               int *scattered, double *out, double *in)
+{
+    int both = prev == cur ? m : m + mp, same = prev == cur;
     for (int i = 0; i < m; i++) {
         local[cur[i]] = i;
     }
-    for (int i = 0; prev != cur && i < mp; i++) {
+    for (int i = 0; !same && i < mp; i++) {
         local[prev[i]] = m + i;
     }
     xnet_link_t *links = NULL, *whole = NULL;
-    double *weight_s = NULL, *rows = NULL;
+    double *weight_s = NULL;
     int count, rc = local_links(g, local, 0, &links, &weight_s, &count);
-    int width = g->nodes > both ? g->nodes : both;
-    int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)width));
-    batch = batch < 1 ? 1 : batch > m ? m : batch;
-    int *source = rc ? NULL : malloc(sizeof(int) * (size_t)batch);
-    if (!rc && (!source || !(rows = malloc(sizeof(double) * (size_t)batch * (size_t)width)))) {
+    int *index = malloc(sizeof(int) * (2 * (size_t)m + (size_t)mp));
+    row_graph rg = {both, count, both, links, weight_s, index, index + m, index + 2 * m};
+    if (!rc && !index) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's distance table");
     }
+    for (int i = 0; !rc && i < m; i++) {
+        rg.from[i] = rg.cur_at[i] = i;
+    }
+    for (int j = 0; !rc && j < mp; j++) {
+        rg.prev_at[j] = same ? j : m + j;
+    }
     int connected = 1, lo = only >= 0 ? only : 0, hi = only >= 0 ? only + 1 : m;
-    for (int s0 = lo; s0 < hi && !rc && connected; s0 += batch) {
-        int n = s0 + batch < hi ? batch : hi - s0;
-        if ((rc = rows_from(both, count, links, weight_s, NULL, s0, n, source, rows))) {
-            break;
-        }
-        for (int r = 0; r < n && connected; r++) {
-            const double *d = rows + (size_t)r * (size_t)both;
-            double so = 0, si = 0;
-            for (int j = 0; j < both; j++) {
-                connected = connected && isfinite(d[j]);
-            }
-            for (int j = 0; j < m; j++) {
-                so += d[j];
-            }
-            for (int j = 0; j < mp; j++) {
-                si += d[prev == cur ? j : m + j];
-            }
-            out[s0 + r] = so / m;
-            in[s0 + r] = si / mp;
-        }
+    int pruned = medoid && only < 0;
+    if (!rc) {
+        rc = pruned ? medoid_rows(&rg, m, mp, &connected, out, in)
+                    : table_rows(&rg, m, mp, lo, hi, &connected, out, in);
     }
     if (!rc && !connected && quick) {
         *scattered = 1;
@@ -599,35 +776,27 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
         for (int e = 0; !rc && e < g->edges; e++) {
             whole[e] = (xnet_link_t){g->a[e], g->b[e]};
         }
-        for (int s0 = lo; s0 < hi && !rc; s0 += batch) {
-            int n = s0 + batch < hi ? batch : hi - s0;
-            if ((rc = rows_from(g->nodes, g->edges, whole, VECTOR(g->weights), cur, s0, n, source,
-                                rows))) {
-                break;
-            }
-            for (int r = 0; r < n; r++) {
-                const double *d = rows + (size_t)r * (size_t)g->nodes;
-                double so = 0, si = 0;
-                for (int j = 0; j < m; j++) {
-                    so += d[cur[j]];
-                }
-                for (int j = 0; j < mp; j++) {
-                    si += d[prev[j]];
-                }
-                out[s0 + r] = so / m;
-                in[s0 + r] = si / mp;
-            }
+        rg = (row_graph){g->nodes, g->edges, 0, whole, VECTOR(g->weights), index, index + m,
+                         index + 2 * m};
+        for (int i = 0; !rc && i < m; i++) {
+            rg.from[i] = rg.cur_at[i] = cur[i];
+        }
+        for (int j = 0; !rc && j < mp; j++) {
+            rg.prev_at[j] = prev[j];
+        }
+        if (!rc) {
+            rc = pruned ? medoid_rows(&rg, m, mp, &connected, out, in)
+                        : table_rows(&rg, m, mp, lo, hi, &connected, out, in);
         }
     }
     free(whole);
-    free(source);
-    free(rows);
+    free(index);
     free(links);
     free(weight_s);
     for (int i = 0; i < m; i++) {
         local[cur[i]] = -1;
     }
-    for (int i = 0; prev != cur && i < mp; i++) {
+    for (int i = 0; !same && i < mp; i++) {
         local[prev[i]] = -1;
     }
     return rc;
@@ -643,6 +812,7 @@ typedef struct {
     int quick;           /* stop at the first scattered subnet (the auto cut's search) */
     int diameters;       /* measure each subnet's diameter (ring:stats) */
     int gateway_only;    /* out and in of the gateways only (ring:stats) */
+    int medoid_only;     /* out and in exact for the medoids only (choosing gateways) */
     int scattered;       /* set when quick stopped there */
 } ring_work;
 
@@ -669,7 +839,7 @@ static int work_alloc(ring_work *w, const xnet_ring_t *r)
     for (int i = 0; i < r->nodes; i++) {
         w->local[i] = -1;
     }
-    w->quick = w->scattered = w->diameters = w->gateway_only = 0;
+    w->quick = w->scattered = w->diameters = w->gateway_only = w->medoid_only = 0;
     return XNET_OK;
 }
 
@@ -700,14 +870,16 @@ static int analyse(const xnet_ring_t *r, const mean_graph *g, ring_work *w)
         if (rc || (rc = on_igraph ? subnet_means(g, cur, m, prev, mp, w->local, w->quick,
                                                  &w->scattered, out, in)
                                   : subnet_means_kernel(g, cur, m, prev, mp, w->local, w->quick,
-                                                        only, &w->scattered, out, in))) {
+                                                        only, w->medoid_only, &w->scattered, out,
+                                                        in))) {
             return rc;
         }
     }
     return XNET_OK;
 }
 
-/* Each subnet's medoid: least out + in (ties: lower id). */
+/* Each subnet's medoid: least out + in (ties: lower id; members ruled out
+ * by medoid_rows have +inf). */
 static void medoids(xnet_ring_t *r, const ring_work *w)
 {
     for (int l = 0; l < r->layers; l++) {
@@ -715,7 +887,8 @@ static void medoids(xnet_ring_t *r, const ring_work *w)
         for (int i = r->first[l] + 1; i < r->first[l + 1]; i++) {
             double c = w->out[i] + w->in[i], cb = w->out[best] + w->in[best];
             double diff = c - cb, tol = TIE_RELATIVE * fabs(cb);
-            if (diff < -tol || (!(diff > tol) && r->members[i] < r->members[best])) {
+            if (isinf(cb) ? c < cb
+                          : diff < -tol || (!(diff > tol) && r->members[i] < r->members[best])) {
                 best = i;
             }
         }
@@ -723,25 +896,62 @@ static void medoids(xnet_ring_t *r, const ring_work *w)
     }
 }
 
+/* hop_s[l]: the latency from gateway l to gateway l + 1 on the mean graph,
+ * on the path kernel (a batch of gateways' rows at a time, over the
+ * workers) or on igraph. */
+static int gateway_hops_s(const xnet_ring_t *r, const mean_graph *g, double *dist, double *hop_s)
+{
+    int L = r->layers, rc = XNET_OK;
+    if (xnet_query_engine() == XNET_PATHS_IGRAPH) {
+        for (int l = 0; l < L && !rc; l++) {
+            if (!(rc = distances_from(g, r->gateway[l], dist))) {
+                hop_s[l] = dist[r->gateway[(l + 1) % L]];
+            }
+        }
+        return rc;
+    }
+    int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)g->nodes));
+    batch = batch < 1 ? 1 : batch > L ? L : batch;
+    xnet_link_t *whole = malloc(sizeof(xnet_link_t) * ((size_t)g->edges + 1));
+    double *rows = malloc(sizeof(double) * (size_t)batch * (size_t)g->nodes);
+    if (!whole || !rows) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the gateways' distances");
+    }
+    for (int e = 0; !rc && e < g->edges; e++) {
+        whole[e] = (xnet_link_t){g->a[e], g->b[e]};
+    }
+    for (int l0 = 0; l0 < L && !rc; l0 += batch) {
+        int n = l0 + batch < L ? batch : L - l0;
+        if (!(rc = xnet_query_graph_rows(g->nodes, g->edges, whole, VECTOR(g->weights), n,
+                                         r->gateway + l0, rows))) {
+            for (int i = 0; i < n; i++) {
+                hop_s[l0 + i] = rows[(size_t)i * g->nodes + r->gateway[(l0 + i + 1) % L]];
+            }
+        }
+    }
+    free(whole);
+    free(rows);
+    return rc;
+}
+
 /* The auto cut's score: the mean over layers of the gateway's out + in plus
  * the latency from the gateway to the next one. */
 static int ring_score(const xnet_ring_t *r, const mean_graph *g, ring_work *w, double *score)
 {
-    double total = 0;
-    for (int l = 0; l < r->layers; l++) {
-        int rc = distances_from(g, r->gateway[l], w->dist);
-        if (rc) {
-            return rc;
-        }
+    double total = 0, *hop_s = malloc(sizeof(double) * (size_t)r->layers);
+    int rc = hop_s ? gateway_hops_s(r, g, w->dist, hop_s)
+                   : xnet_fail(XNET_ENOMEM, "out of memory for the gateways' distances");
+    for (int l = 0; l < r->layers && !rc; l++) {
         for (int i = r->first[l]; i < r->first[l + 1]; i++) {
             if (r->members[i] == r->gateway[l]) {
                 total += w->out[i] + w->in[i];
             }
         }
-        total += w->dist[r->gateway[(l + 1) % r->layers]];
+        total += hop_s[l];
     }
+    free(hop_s);
     *score = total / r->layers;
-    return XNET_OK;
+    return rc;
 }
 
 /* Check the ring against the network, take the mean graph and analyse
@@ -758,6 +968,7 @@ static int ring_begin(const xnet_ring_t *ring, xnet_network_t *net, int for_stat
         return rc;
     }
     w->diameters = w->gateway_only = for_stats;
+    w->medoid_only = !for_stats;
     if ((rc = analyse(ring, *g, w))) {
         work_free(w);
     }
@@ -805,6 +1016,7 @@ static int auto_band(const xnet_walker_t *wk, int layers, const mean_graph *g, i
         /* The widest band is always scored, so that some cut wins even when
          * no width gives connected subnets. */
         w.quick = b != wk->planes;
+        w.medoid_only = 1;
         if (!(rc = analyse(r, g, &w)) && !w.scattered) {
             medoids(r, &w);
             rc = ring_score(r, g, &w, &score);
@@ -895,7 +1107,10 @@ int xnet_ring_stats(const xnet_ring_t *ring, xnet_network_t *net, xnet_subnet_st
         return rc;
     }
     char *seen = calloc((size_t)wk->planes + (size_t)wk->sats, 1);
-    if (!seen) {
+    double *hop_s = malloc(sizeof(double) * (size_t)ring->layers);
+    if (seen && hop_s) {
+        rc = gateway_hops_s(ring, g, w.dist, hop_s);
+    } else {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for ring statistics");
     }
     for (int l = 0; l < ring->layers && !rc; l++) {
@@ -916,15 +1131,13 @@ int xnet_ring_stats(const xnet_ring_t *ring, xnet_network_t *net, xnet_subnet_st
         }
         st->contiguous = w.shape[l].contiguous;
         st->diameter_hops = w.shape[l].diameter_hops;
-        if (!(rc = distances_from(g, ring->gateway[l], w.dist))) {
-            st->gateway_hop_s = w.dist[next];
-            rc = isfinite(st->gateway_hop_s) ? route_hops(g, ring->gateway[l], next,
-                                                          &st->gateway_hops) : XNET_OK;
-            if (!isfinite(st->gateway_hop_s)) {
-                st->gateway_hops = -1;
-            }
+        st->gateway_hop_s = hop_s[l];
+        st->gateway_hops = -1;
+        if (isfinite(st->gateway_hop_s)) {
+            rc = route_hops(g, ring->gateway[l], next, &st->gateway_hops);
         }
     }
+    free(hop_s);
     free(seen);
     work_free(&w);
     return rc;
