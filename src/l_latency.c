@@ -213,10 +213,8 @@ static int l_evaluate(lua_State *L)
     if (!has_snapshot) {
         snapshot = -1;
     }
-    if (xnet_latency_sample(cost, prof, compute, (size_t)tokens, (uint64_t)seed, (int)snapshot,
-                            &mc)
-        || (want_exact && xnet_latency_exact(cost, prof, compute, (int)snapshot, &ex))
-        || (want_exact && xnet_latency_exact_wait(cost, prof, compute, (int)snapshot, &exw))) {
+    if (xnet_latency_evaluate(cost, prof, compute, (size_t)tokens, (uint64_t)seed, (int)snapshot,
+                              want_exact, &mc, &ex, &exw)) {
         return xnet_l_raise(L);
     }
     lua_createtable(L, 0, 32);

@@ -330,17 +330,35 @@ static double layer_latency_queued(const double *path, const int *members, int k
     return base + worst;
 }
 
+/* The satellites of layer l's experts at snapshot snap when co-activated
+ * experts may queue there, else NULL. */
+static inline const int *queue_satellites(const xnet_cost_t *cost, int l, int snap, int k)
+{
+    if (cost->serial && cost->serial[l] && k > cost->parallel) {
+        return cost->satellite + (size_t)snap * cost->satellite_stride
+             + (size_t)l * cost->experts;
+    }
+    return NULL;
+}
+
 /* Latency of layer l for one set at snapshot snap, queueing where the plan
  * co-locates. */
 static inline double set_latency(const xnet_cost_t *cost, int l, int snap, const double *path,
                                  const int *members, int k, double base, double expert_s)
 {
-    if (cost->serial && cost->serial[l] && k > cost->parallel) {
-        const int *sat = cost->satellite + (size_t)snap * cost->satellite_stride
-                       + (size_t)l * cost->experts;
+    const int *sat = queue_satellites(cost, l, snap, k);
+    if (sat) {
         return layer_latency_queued(path, members, k, sat, cost->parallel, base, expert_s);
     }
     return layer_latency(path, members, k, base, expert_s);
+}
+
+/* What xnet_set_latency adds to a layer's slowest path and expert: the
+ * gateway, the ring hop and, at the last layer, the output projection. */
+static inline double layer_base(const xnet_cost_t *cost, int l, int snap, xnet_compute_t compute)
+{
+    return compute.gateway_s + cost->hop_s[(size_t)snap * cost->layers + l]
+         + (l == cost->layers - 1 ? compute.head_s : 0);
 }
 
 double xnet_set_parts(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
@@ -396,11 +414,9 @@ double xnet_set_parts(const xnet_cost_t *cost, int l, int snap, const int *membe
 double xnet_set_latency(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
                         xnet_compute_t compute)
 {
-    int L = cost->layers, E = cost->experts;
-    const double *path = cost->path_s + ((size_t)snap * L + l) * E;
-    double base = compute.gateway_s + cost->hop_s[(size_t)snap * L + l]
-                + (l == L - 1 ? compute.head_s : 0);
-    return set_latency(cost, l, snap, path, members, k, base, compute.expert_s);
+    const double *path = cost->path_s + ((size_t)snap * cost->layers + l) * cost->experts;
+    return set_latency(cost, l, snap, path, members, k, layer_base(cost, l, snap, compute),
+                       compute.expert_s);
 }
 
 int xnet_retry_snapshot(const xnet_cost_t *cost, int l, int snap, const int *members, int k,
@@ -565,29 +581,44 @@ typedef struct {
     xnet_set_step_t *steps;
 } steps_job;
 
-/* One snapshot's row of the table: the sets of layers [l0, l1). */
+/* One snapshot's row of the table: the sets of layers [l0, l1). A set
+ * whose paths exist runs at once (xnet_retry_snapshot's answer without its
+ * search); only a cut one searches for its retry. */
 static int fill_steps(void *ctx, int worker, int t)
 {
     (void)worker;
     const steps_job *j = ctx;
+    const xnet_cost_t *cost = j->cost;
     const xnet_profile_t *p = j->profile;
-    int k = p->top_k;
+    int k = p->top_k, L = cost->layers, E = cost->experts;
     size_t first = p->first[j->l0], n = p->first[j->l1] - first;
     xnet_set_step_t *row = j->steps + (size_t)t * n;
     for (int l = j->l0; l < j->l1; l++) {
+        const double *path = cost->path_s + ((size_t)t * L + l) * E;
+        const int *sat = queue_satellites(cost, l, t, k);
+        double base = layer_base(cost, l, t, j->compute), expert_s = j->compute.expert_s;
         for (size_t s = p->first[l]; s < p->first[l + 1]; s++) {
             const int *members = p->members + s * (size_t)k;
             xnet_set_step_t *st = &row[s - first];
+            double v = sat ? layer_latency_queued(path, members, k, sat, cost->parallel, base,
+                                                  expert_s)
+                           : layer_latency(path, members, k, base, expert_s);
             double wait;
-            st->latency_s = xnet_set_latency(j->cost, l, t, members, k, j->compute);
+            st->latency_s = v;
             st->charged_s = HUGE_VAL;
-            if (!j->charge
-                || xnet_retry_snapshot(j->cost, l, t, members, k, j->compute, &st->next, &wait)) {
-                st->next = -1;
+            st->next = -1;
+            if (!j->charge) {
+                continue;
+            }
+            if (isfinite(v)) {
+                st->next = t;
+                st->charged_s = 0.0 + v; /* no wait: xnet_retry_snapshot's sum */
+            } else if (!xnet_retry_snapshot(cost, l, t, members, k, j->compute, &st->next,
+                                            &wait)) {
+                st->charged_s = wait + xnet_set_latency(cost, l, st->next, members, k,
+                                                        j->compute);
             } else {
-                st->charged_s = wait + (st->next == t ? st->latency_s
-                                                      : xnet_set_latency(j->cost, l, st->next,
-                                                                         members, k, j->compute));
+                st->next = -1;
             }
         }
     }
@@ -608,30 +639,45 @@ void xnet_latency_set_step_table(int allowed)
     step_tables_allowed = allowed != 0;
 }
 
-/* The (snapshot, set) table when the profile enumerates its sets and the
- * tokens draw each entry about once or more (then it costs less than
- * computing every draw); *out NULL otherwise. Rows on every worker. */
-static int build_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                       xnet_compute_t compute, int charge, size_t tokens, xnet_set_step_t **out)
+/* A table of every layer's steps (xnet_set_steps) when the profile
+ * enumerates its sets and the table fits (XNET_STEP_TABLE_MAX_BYTES and a
+ * quarter of the memory limit); *out NULL otherwise, or when memory is
+ * short (the callers compute without it). Rows on every worker. */
+static int build_table(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                       xnet_compute_t compute, xnet_set_step_t **out)
 {
     *out = NULL;
     int T = cost->snapshots, L = cost->layers;
-    double entries = (double)profile->first[L] * T, bytes = entries * sizeof(xnet_set_step_t);
-    if (profile->topk || !step_tables_allowed || entries > (double)tokens * L
-        || bytes > XNET_STEP_TABLE_MAX_BYTES || bytes > xnet_memory_limit_bytes() / 4) {
+    double bytes = (double)profile->first[L] * T * sizeof(xnet_set_step_t);
+    if (profile->topk || bytes > XNET_STEP_TABLE_MAX_BYTES
+        || bytes > xnet_memory_limit_bytes() / 4) {
         return XNET_OK;
     }
     xnet_set_step_t *steps = malloc((size_t)bytes + 1);
     if (!steps) {
-        return XNET_OK; /* the sampler computes every draw instead */
+        return XNET_OK;
     }
-    int rc = xnet_set_steps(cost, profile, compute, charge, 0, L, steps);
+    int rc = xnet_set_steps(cost, profile, compute, compute.retry_s > 0, 0, L, steps);
     if (rc) {
         free(steps);
         return rc;
     }
     *out = steps;
     return XNET_OK;
+}
+
+/* Whether the sampler reads its draws from a table: the profile enumerates
+ * its sets, no breakdown is asked (its parts are computed per draw), and
+ * the tokens draw each entry about once or more (then the table costs less
+ * than computing every draw). */
+static int sampler_reads_table(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                               xnet_compute_t compute, size_t tokens,
+                               const xnet_sample_result_t *res)
+{
+    int L = cost->layers;
+    return !profile->topk && step_tables_allowed
+        && !(compute.retry_s > 0 && res->parts && cost->path_hops)
+        && (double)profile->first[L] * cost->snapshots <= (double)tokens * L;
 }
 
 /* Running sums over the delivered tokens. */
@@ -881,9 +927,11 @@ static void combine_block(double *v, size_t i0, const sample_sums *b, sample_sum
     }
 }
 
-int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                        xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
-                        xnet_sample_result_t *res)
+/* xnet_latency_sample, reading table (every layer's steps, or NULL: built
+ * here when it pays) when the sampler reads one. */
+static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                          xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
+                          const xnet_set_step_t *table, xnet_sample_result_t *res)
 {
     int rc = check_shapes(cost, profile, snapshot);
     int L = cost->layers;
@@ -921,14 +969,16 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
                            * (size_t)workers),
                     breakdown ? malloc(sizeof(double) * cells * PART_STATS * blocks) : NULL};
     double *wsum_layer = malloc(sizeof(double) * ((size_t)L + 1));
+    xnet_set_step_t *own = NULL;
     if (!j.lat || (charge && !j.wlat) || !j.sums || !j.layer_sums || !j.scratch || !wsum_layer
         || (breakdown && !j.parts)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
-    } else if (!breakdown) { /* the parts are computed per draw: no table */
-        j.wsums = j.sums + blocks;
-        rc = build_steps(cost, profile, compute, charge, tokens, (xnet_set_step_t **)&j.steps);
     } else {
         j.wsums = j.sums + blocks;
+        if (sampler_reads_table(cost, profile, compute, tokens, res)) {
+            rc = table ? XNET_OK : build_table(cost, profile, compute, &own);
+            j.steps = table ? table : own;
+        }
     }
     if (!rc) {
         rc = xnet_pool_run((int)blocks, workers, sample_block, &j);
@@ -967,7 +1017,7 @@ int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
             combine_parts(j.parts, j.wsums, blocks, cells, res->parts, res->parts_stderr);
         }
     }
-    free((void *)j.steps);
+    free(own);
     free(j.lat);
     free(j.wlat);
     free(j.sums);
@@ -1068,11 +1118,113 @@ static void anyk_parts(const xnet_cost_t *cost, const xnet_topk_t *topk, int l, 
     parts[XNET_PART_RETRY_WAIT] = parts[XNET_PART_ACCESS] = 0;
 }
 
-int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
-                       xnet_compute_t compute, int snapshot, xnet_exact_result_t *res)
+/* Snapshots of the exact expectation, a batch at a time on every worker. */
+typedef struct {
+    const xnet_cost_t *cost;
+    const xnet_profile_t *profile;
+    xnet_compute_t compute;
+    const xnet_set_step_t *table; /* every layer's steps, or NULL */
+    const double *anyk;           /* exact_anyk's from snapshot t0, or NULL */
+    int t0, first, breakdown;     /* first: the batch's first snapshot */
+    size_t row;                   /* doubles per snapshot in out */
+    /* Per snapshot of the batch: P(delivered), each layer's conditional
+     * mean, with breakdown their parts (L x XNET_PARTS); and whether a path
+     * of a profile without sets is cut there (its parts not computed). */
+    double *out;
+    unsigned char *parts_cut;
+} exact_job;
+
+/* Snapshot first + i of an exact_job. */
+static int exact_snapshot(void *ctx, int worker, int i)
+{
+    (void)worker;
+    const exact_job *j = ctx;
+    const xnet_cost_t *cost = j->cost;
+    const xnet_profile_t *profile = j->profile;
+    xnet_compute_t compute = j->compute;
+    int L = cost->layers, E = cost->experts, k = profile->top_k, tau = j->first + i;
+    int breakdown = j->breakdown, parts_cut = 0;
+    size_t P = XNET_PARTS, sets = profile->first[L];
+    double *cond = j->out + (size_t)i * j->row + 1, *cond_parts = cond + L;
+    double set_parts[XNET_PARTS];
+    j->parts_cut[i] = 0;
+    if (cost->access_s && !isfinite(cost->access_s[tau])) {
+        return XNET_OK; /* no access: every token of this snapshot is undelivered */
+    }
+    const double *path = cost->path_s + (size_t)tau * L * E;
+    const double *hop = cost->hop_s + (size_t)tau * L;
+    const xnet_set_step_t *steps = j->table ? j->table + (size_t)tau * sets : NULL;
+    double p_delivered = 1;
+    /* Layers are independent: P(delivered) is the product, and given
+     * delivery each layer's mean is its own conditional mean. */
+    for (int l = 0; l < L; l++) {
+        double p = 0, m = 0, *lp = cond_parts + (size_t)l * P;
+        int cut = 0;
+        for (size_t c = 0; breakdown && c < P; c++) {
+            lp[c] = 0;
+        }
+        if (j->anyk) {
+            const double *pw = j->anyk + 2 * ((size_t)(tau - j->t0) * L + l);
+            p = pw[0];
+            m = p * (compute.gateway_s + hop[l] + compute.expert_s
+                     + (l == L - 1 ? compute.head_s : 0)) + pw[1];
+            cut = p < 1;
+            parts_cut |= breakdown && cut;
+            if (breakdown && !cut) {
+                anyk_parts(cost, profile->topk[l], l, tau, compute, pw[1], lp);
+            }
+        }
+        double p_sets = 0, base = compute.gateway_s + hop[l] + (l == L - 1 ? compute.head_s : 0);
+        for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
+            const int *members = profile->members + s * k;
+            /* the table holds this very latency (fill_steps) */
+            double v = steps ? steps[s].latency_s
+                             : set_latency(cost, l, tau, path + (size_t)l * E, members, k, base,
+                                           compute.expert_s);
+            if (isfinite(v)) {
+                p += profile->prob[s];
+                m += profile->prob[s] * v;
+                p_sets += profile->prob[s];
+                if (breakdown) {
+                    xnet_set_parts(cost, l, tau, members, k, compute, set_parts);
+                    for (size_t c = 0; c < P; c++) {
+                        lp[c] += profile->prob[s] * set_parts[c];
+                    }
+                }
+            } else {
+                cut = 1;
+            }
+        }
+        for (size_t c = 0; breakdown && p_sets > 0 && c < P; c++) {
+            lp[c] /= p_sets;
+        }
+        /* With no set cut off, delivery is certain: keep it exactly 1
+         * rather than a sum that rounds to 1 - 1e-16. */
+        if (!cut) {
+            m /= p;
+            p = 1;
+        }
+        p_delivered *= p;
+        cond[l] = p > 0 ? m / p : 0;
+    }
+    cond[-1] = p_delivered;
+    j->parts_cut[i] = (unsigned char)parts_cut;
+    return XNET_OK;
+}
+
+/* Snapshots per batch of the exact expectation: its per-snapshot figures
+ * stay small whatever the number of snapshots. */
+#define EXACT_BATCH 256
+
+/* xnet_latency_exact, reading each set's latency from table (every layer's
+ * steps) when given. Snapshots in batches on every worker, summed in
+ * snapshot order: the same bits for any number of workers. */
+static int latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                         xnet_compute_t compute, int snapshot, const xnet_set_step_t *table,
+                         xnet_exact_result_t *res)
 {
     int rc = check_shapes(cost, profile, snapshot);
-    int L = cost->layers, E = cost->experts, k = profile->top_k;
+    int L = cost->layers, k = profile->top_k;
     if (rc) {
         return rc;
     }
@@ -1097,103 +1249,66 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         }
     }
     int t0 = snapshot >= 0 ? snapshot : 0, t1 = snapshot >= 0 ? snapshot + 1 : cost->snapshots;
-    /* Profiles without sets: every (snapshot, layer) by the exact top-k
-     * evaluator first, a layer per task (its tables stay in cache).
-     * cond[l] is layer l's conditional mean, with its parts after cond[L]. */
-    double *cond = malloc(sizeof(double) * (size_t)L * (1 + (breakdown ? P : 0))), *anyk = NULL;
-    double set_parts[XNET_PARTS];
-    int parts_cut = 0; /* a cut path of a profile without sets: parts not computed */
-    if (!cond) {
-        return xnet_fail(XNET_ENOMEM, "out of memory");
-    }
-    double *cond_parts = cond + L;
-    if (profile->topk && (rc = exact_anyk(cost, profile, t0, t1, &anyk))) {
-        free(cond);
+    int batch = t1 - t0 < EXACT_BATCH ? t1 - t0 : EXACT_BATCH;
+    size_t row = 1 + (size_t)L * (1 + (breakdown ? P : 0));
+    if ((rc = xnet_limit_check((double)batch * (row * sizeof(double) + 1),
+                               "the exact expectation"))) {
         return rc;
+    }
+    exact_job j = {cost, profile, compute, table, NULL, t0, t0, breakdown, row,
+                   malloc(sizeof(double) * row * (size_t)batch), malloc((size_t)batch)};
+    if (!j.out || !j.parts_cut) {
+        free(j.out);
+        free(j.parts_cut);
+        return xnet_fail(XNET_ENOMEM, "out of memory for the exact expectation");
+    }
+    /* Profiles without sets: every (snapshot, layer) by the exact top-k
+     * evaluator first, a layer per task (its tables stay in cache). */
+    double *anyk = NULL;
+    if (profile->topk) {
+        rc = exact_anyk(cost, profile, t0, t1, &anyk);
+        j.anyk = anyk;
     }
     for (int l = 0; l < L; l++) {
         res->per_layer_s[l] = 0;
     }
+    int parts_cut = 0; /* a cut path of a profile without sets: parts not computed */
     double weight = 0, mean = 0, access_mean = 0;
-    for (int tau = t0; tau < t1 && !rc; tau++) {
-        double access = cost->access_s ? cost->access_s[tau] : 0;
-        if (!isfinite(access)) {
-            continue; /* no access: every token of this snapshot is undelivered */
+    for (j.first = t0; j.first < t1 && !rc; j.first += batch) {
+        int n = t1 - j.first < batch ? t1 - j.first : batch;
+        if ((rc = xnet_pool_run(n, xnet_workers(), exact_snapshot, &j))) {
+            break;
         }
-        const double *path = cost->path_s + (size_t)tau * L * E;
-        const double *hop = cost->hop_s + (size_t)tau * L;
-        double p_delivered = 1;
-        /* Layers are independent: P(delivered) is the product, and given
-         * delivery each layer's mean is its own conditional mean. */
-        for (int l = 0; l < L; l++) {
-            double p = 0, m = 0, *lp = cond_parts + (size_t)l * P;
-            int cut = 0;
-            for (size_t c = 0; breakdown && c < P; c++) {
-                lp[c] = 0;
+        for (int i = 0; i < n; i++) {
+            int tau = j.first + i;
+            double access = cost->access_s ? cost->access_s[tau] : 0;
+            if (!isfinite(access)) {
+                continue;
             }
-            if (anyk) {
-                const double *pw = anyk + 2 * ((size_t)(tau - t0) * L + l);
-                p = pw[0];
-                m = p * (compute.gateway_s + hop[l] + compute.expert_s
-                         + (l == L - 1 ? compute.head_s : 0)) + pw[1];
-                cut = p < 1;
-                parts_cut |= breakdown && cut;
-                if (breakdown && !cut) {
-                    anyk_parts(cost, profile->topk[l], l, tau, compute, pw[1], lp);
-                }
-            }
-            double p_sets = 0;
-            for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                const int *members = profile->members + s * k;
-                double v = set_latency(cost, l, tau, path + (size_t)l * E, members, k,
-                                       compute.gateway_s + hop[l]
-                                           + (l == L - 1 ? compute.head_s : 0),
-                                       compute.expert_s);
-                if (isfinite(v)) {
-                    p += profile->prob[s];
-                    m += profile->prob[s] * v;
-                    p_sets += profile->prob[s];
-                    if (breakdown) {
-                        xnet_set_parts(cost, l, tau, members, k, compute, set_parts);
-                        for (size_t c = 0; c < P; c++) {
-                            lp[c] += profile->prob[s] * set_parts[c];
-                        }
+            const double *cond = j.out + (size_t)i * row + 1, *cond_parts = cond + L;
+            double p_delivered = cond[-1];
+            parts_cut |= j.parts_cut[i];
+            if (p_delivered > 0) {
+                weight += p_delivered;
+                mean += p_delivered * access;
+                access_mean += p_delivered * access;
+                for (int l = 0; l < L; l++) {
+                    mean += p_delivered * cond[l];
+                    res->per_layer_s[l] += p_delivered * cond[l];
+                    for (size_t c = 0; breakdown && c < P; c++) {
+                        double x = p_delivered * cond_parts[(size_t)l * P + c];
+                        res->parts[(size_t)l * P + c] += x;
+                        res->parts[(size_t)L * P + c] += x;
                     }
-                } else {
-                    cut = 1;
                 }
-            }
-            for (size_t c = 0; breakdown && p_sets > 0 && c < P; c++) {
-                lp[c] /= p_sets;
-            }
-            /* With no set cut off, delivery is certain: keep it exactly 1
-             * rather than a sum that rounds to 1 - 1e-16. */
-            if (!cut) {
-                m /= p;
-                p = 1;
-            }
-            p_delivered *= p;
-            cond[l] = p > 0 ? m / p : 0;
-        }
-        if (p_delivered > 0) {
-            weight += p_delivered;
-            mean += p_delivered * access;
-            access_mean += p_delivered * access;
-            for (int l = 0; l < L; l++) {
-                mean += p_delivered * cond[l];
-                res->per_layer_s[l] += p_delivered * cond[l];
-                for (size_t c = 0; breakdown && c < P; c++) {
-                    double x = p_delivered * cond_parts[(size_t)l * P + c];
-                    res->parts[(size_t)l * P + c] += x;
-                    res->parts[(size_t)L * P + c] += x;
+                if (breakdown) {
+                    res->parts[(size_t)L * P + XNET_PART_ACCESS] += p_delivered * access;
                 }
-            }
-            if (breakdown) {
-                res->parts[(size_t)L * P + XNET_PART_ACCESS] += p_delivered * access;
             }
         }
     }
-    free(cond);
+    free(j.out);
+    free(j.parts_cut);
     free(anyk);
     if (rc) {
         return rc;
@@ -1208,4 +1323,42 @@ int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
         res->parts[i] = weight > 0 && !parts_cut ? res->parts[i] / weight : NAN;
     }
     return XNET_OK;
+}
+
+int xnet_latency_exact(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                       xnet_compute_t compute, int snapshot, xnet_exact_result_t *res)
+{
+    return latency_exact(cost, profile, compute, snapshot, NULL, res);
+}
+
+int xnet_latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                        xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
+                        xnet_sample_result_t *res)
+{
+    return latency_sample(cost, profile, compute, tokens, seed, snapshot, NULL, res);
+}
+
+int xnet_latency_evaluate(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                          xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
+                          int exact, xnet_sample_result_t *mc, xnet_exact_result_t *ex,
+                          xnet_wait_result_t *wait)
+{
+    int rc = check_shapes(cost, profile, snapshot);
+    xnet_set_step_t *table = NULL;
+    if (!rc && (exact || sampler_reads_table(cost, profile, compute, tokens, mc))) {
+        rc = build_table(cost, profile, compute, &table);
+    }
+    if (!rc) {
+        rc = latency_sample(cost, profile, compute, tokens, seed, snapshot, table, mc);
+    }
+    if (!rc && exact) {
+        rc = latency_exact(cost, profile, compute, snapshot, table, ex);
+    }
+    if (!rc && exact) {
+        /* a table without charge holds no retries: wait.c has none to compute then */
+        rc = xnet_latency_exact_wait_from(cost, profile, compute, snapshot, NULL,
+                                          compute.retry_s > 0 ? table : NULL, wait);
+    }
+    free(table);
+    return rc;
 }

@@ -178,10 +178,21 @@ typedef struct {
 int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, int snapshot, xnet_wait_result_t *res);
 /* The same from tokens that start in snapshot t with weight start[t] (T
- * weights, not all 0; NULL: as snapshot says). */
+ * weights, not all 0; NULL: as snapshot says), reading table (every
+ * layer's steps with charge 1, or NULL: computed here). */
 int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *profile,
                                  xnet_compute_t compute, int snapshot, const double *start,
-                                 xnet_wait_result_t *res);
+                                 const xnet_set_step_t *table, xnet_wait_result_t *res);
+
+/* xnet_latency_sample into *mc and, with exact set, xnet_latency_exact and
+ * xnet_latency_exact_wait into *ex and *wait: the same bits as the three
+ * calls, with one (snapshot, set) table of every layer's steps for all
+ * three when the profile enumerates its sets (built once, rows on every
+ * worker) where each would compute its own. */
+int xnet_latency_evaluate(const xnet_cost_t *cost, const xnet_profile_t *profile,
+                          xnet_compute_t compute, size_t tokens, uint64_t seed, int snapshot,
+                          int exact, xnet_sample_result_t *mc, xnet_exact_result_t *ex,
+                          xnet_wait_result_t *wait);
 
 /* Sort n values ascending; the percentile q in [0, 1] of sorted values,
  * interpolating linearly between order statistics (R type 7). */

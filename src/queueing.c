@@ -70,7 +70,8 @@ static int latency(model_t *m, const double *wait_s, double *mean_s, double *und
         /* cut paths charged as the simulation does (retries): the chain over
          * snapshots from the window's start weights, where it can be computed */
         xnet_wait_result_t wr = {.per_layer_s = m->per_layer};
-        int rc = xnet_latency_exact_wait_from(c, sys->profile, compute, -1, m->weight, &wr);
+        int rc = xnet_latency_exact_wait_from(c, sys->profile, compute, -1, m->weight, NULL,
+                                              &wr);
         if (rc || !wr.unavailable) {
             *mean_s = wr.mean_s;
             *undelivered = fmax(0, wr.lost);

@@ -13,10 +13,12 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Layer l's steps: the whole table once when it fits (steps of every
- * layer, computed on the first call), else the layer's alone each call. */
+/* Layer l's steps: the caller's whole table, or the whole table once when
+ * it fits (steps of every layer, computed on the first call), else the
+ * layer's alone each call; own: what this file allocated. */
 typedef struct {
-    xnet_set_step_t *steps;
+    const xnet_set_step_t *steps;
+    xnet_set_step_t *own;
     int whole, done;
 } steps_cache;
 
@@ -26,7 +28,7 @@ static int layer_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
 {
     int L = cost->layers, rc = XNET_OK;
     if (c->whole) {
-        if (!c->done && !(rc = xnet_set_steps(cost, profile, compute, 1, 0, L, c->steps))) {
+        if (!c->done && !(rc = xnet_set_steps(cost, profile, compute, 1, 0, L, c->own))) {
             c->done = 1;
         }
         *out = c->steps + profile->first[l];
@@ -35,18 +37,18 @@ static int layer_steps(const xnet_cost_t *cost, const xnet_profile_t *profile,
     }
     *out = c->steps;
     *stride = profile->first[l + 1] - profile->first[l];
-    return xnet_set_steps(cost, profile, compute, 1, l, l + 1, c->steps);
+    return xnet_set_steps(cost, profile, compute, 1, l, l + 1, c->own);
 }
 
 int xnet_latency_exact_wait(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, int snapshot, xnet_wait_result_t *res)
 {
-    return xnet_latency_exact_wait_from(cost, profile, compute, snapshot, NULL, res);
+    return xnet_latency_exact_wait_from(cost, profile, compute, snapshot, NULL, NULL, res);
 }
 
 int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *profile,
                                  xnet_compute_t compute, int snapshot, const double *start,
-                                 xnet_wait_result_t *res)
+                                 const xnet_set_step_t *table, xnet_wait_result_t *res)
 {
     int L = cost->layers, T = cost->snapshots;
     res->unavailable = profile->topk != NULL || cost->access_s != NULL || !(compute.retry_s > 0);
@@ -71,18 +73,21 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
         most = n > most ? n : most;
     }
     double whole = (double)profile->first[L] * T * sizeof(xnet_set_step_t);
-    steps_cache cache = {NULL, whole <= XNET_STEP_TABLE_MAX_BYTES, 0};
-    int rc = xnet_limit_check(cache.whole ? whole : (double)most * T * sizeof(xnet_set_step_t),
+    steps_cache cache = {table, NULL, table || whole <= XNET_STEP_TABLE_MAX_BYTES, table != NULL};
+    int rc = xnet_limit_check(table ? 0 : cache.whole ? whole
+                                                      : (double)most * T * sizeof(xnet_set_step_t),
                               "the exact charge of lost tokens");
     if (rc) {
         return rc;
     }
-    cache.steps = malloc(cache.whole ? (size_t)whole + 1
-                                     : sizeof(xnet_set_step_t) * most * (size_t)T);
+    if (!table) {
+        cache.steps = cache.own = malloc(cache.whole ? (size_t)whole + 1
+                                                     : sizeof(xnet_set_step_t) * most * (size_t)T);
+    }
     double *beta = malloc(sizeof(double) * (size_t)(L + 1) * (size_t)T);
     double *pi = malloc(sizeof(double) * 2 * (size_t)T);
     if (!cache.steps || !beta || !pi) {
-        free(cache.steps);
+        free(cache.own);
         free(beta);
         free(pi);
         return xnet_fail(XNET_ENOMEM, "out of memory for the exact charge of lost tokens");
@@ -156,7 +161,7 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
         cur = nxt;
         nxt = swap;
     }
-    free(cache.steps);
+    free(cache.own);
     free(beta);
     free(pi);
     if (rc) {
