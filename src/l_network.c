@@ -6,6 +6,7 @@
 #include "l_network.h"
 #include "memlimit.h"
 #include "paths.h"
+#include "snapshot_cache.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -432,16 +433,20 @@ static int l_clear_cache(lua_State *L)
     return 0;
 }
 
-/* net:bytes() -> total, { links =, outage_bits =, rule_bits =, counts =, buffer =, graphs = }:
- * what the network holds now (snapshots are computed on demand, not kept) */
+/* net:bytes() -> total, { links =, outage_bits =, rule_bits =, counts =, buffer =, graphs =,
+ * snapshot_cache = }: what the network holds now (snapshots are computed on demand;
+ * the path kernel keeps what fits in the snapshot cache's budget) */
 static int l_bytes(lua_State *L)
 {
-    xnet_network_bytes_t b = xnet_network_bytes(xnet_l_check_network(L, 1));
-    const char *names[] = {"links", "outage_bits", "rule_bits", "counts", "buffer", "graphs"};
-    double values[] = {b.links, b.outage_bits, b.rule_bits, b.counts, b.buffer, b.graphs};
+    xnet_network_t *net = xnet_l_check_network(L, 1);
+    xnet_network_bytes_t b = xnet_network_bytes(net);
+    const char *names[] = {"links",  "outage_bits", "rule_bits",     "counts",
+                           "buffer", "graphs",      "snapshot_cache"};
+    double values[] = {b.links,  b.outage_bits, b.rule_bits, b.counts,
+                       b.buffer, b.graphs,      xnet_snapshot_cache_bytes(net)};
     double total = 0;
-    lua_createtable(L, 0, 6);
-    for (int i = 0; i < 6; i++) {
+    lua_createtable(L, 0, 7);
+    for (int i = 0; i < 7; i++) {
         lua_pushinteger(L, (lua_Integer)values[i]);
         lua_setfield(L, -2, names[i]);
         total += values[i];

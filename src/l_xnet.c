@@ -4,25 +4,31 @@
 #include "memlimit.h"
 #include "pool.h"
 #include "query.h"
+#include "snapshot_cache.h"
 #include "version.h"
 
 #include <igraph.h>
 #include <string.h>
 
-/* xnet.limits{ memory_mb = N, workers = N, paths = "csr" | "heap" | "igraph" }
+/* xnet.limits{ memory_mb = N, workers = N, paths = "csr" | "heap" | "igraph",
+ *               snapshot_cache_mb = N }
  * -> table of the limits in force. workers: threads for the shortest-path
  * kernel (one per processor by default); paths: its engine (query.h), where
  * "igraph" answers every path query with igraph's Dijkstra on one thread
- * (the reference, and the old speed). */
+ * (the reference, and the old speed); snapshot_cache_mb: the snapshots' arcs
+ * each network keeps for the path kernel (snapshot_cache.h), 0 for none. */
 static int l_limits(lua_State *L)
 {
-    static const char *const allowed[] = {"memory_mb", "workers", "paths", NULL};
+    static const char *const allowed[] = {"memory_mb", "workers", "paths", "snapshot_cache_mb",
+                                          NULL};
     static const char *const engines[] = {"csr", "heap", "igraph", NULL};
     if (!lua_isnoneornil(L, 1)) {
         xnet_l_check_options(L, 1, "xnet.limits", allowed);
         double mb = xnet_l_opt_number(L, 1, "memory_mb", xnet_memory_limit_bytes() / 1048576.0);
         lua_Integer workers = xnet_l_opt_integer(L, 1, "workers", xnet_workers());
         const char *paths = xnet_l_opt_string(L, 1, "paths", engines[xnet_query_engine()]);
+        double cache_mb = xnet_l_opt_number(L, 1, "snapshot_cache_mb",
+                                            xnet_snapshot_cache_budget_bytes() / 1048576.0);
         int engine = 0;
         while (engines[engine] && strcmp(engines[engine], paths) != 0) {
             engine++;
@@ -36,17 +42,23 @@ static int l_limits(lua_State *L)
         if (!engines[engine]) {
             return luaL_error(L, "paths must be 'csr', 'heap' or 'igraph', got '%s'", paths);
         }
+        if (!(cache_mb >= 0) || cache_mb > 1e12) {
+            return xnet_l_error(L, "snapshot_cache_mb must be in [0, 1e12], got %.14g", cache_mb);
+        }
         xnet_set_memory_limit_bytes(mb * 1048576.0);
         xnet_set_workers((int)workers);
         xnet_query_set_engine((xnet_paths_engine_t)engine);
+        xnet_set_snapshot_cache_budget_bytes(cache_mb * 1048576.0);
     }
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
     lua_pushnumber(L, xnet_memory_limit_bytes() / 1048576.0);
     lua_setfield(L, -2, "memory_mb");
     lua_pushinteger(L, xnet_workers());
     lua_setfield(L, -2, "workers");
     lua_pushstring(L, engines[xnet_query_engine()]);
     lua_setfield(L, -2, "paths");
+    lua_pushnumber(L, xnet_snapshot_cache_budget_bytes() / 1048576.0);
+    lua_setfield(L, -2, "snapshot_cache_mb");
     return 1;
 }
 

@@ -100,6 +100,7 @@ typedef enum {
     XNET_ATTACH_SEARCH,    /* the path search workspaces (query.c) */
     XNET_ATTACH_RING_COST, /* the most recent ring path cost table (placement.c) */
     XNET_ATTACH_MEAN_GRAPH, /* the mean-latency graph the rings are cut on (ring.c) */
+    XNET_ATTACH_SNAPSHOTS, /* the snapshots' arcs kept for the path search (snapshot_cache.c) */
     XNET_ATTACH_SLOTS
 } xnet_attach_slot_t;
 void *xnet_network_attachment(const xnet_network_t *net, xnet_attach_slot_t slot);

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "memlimit.h"
 #include "pool.h"
+#include "snapshot_cache.h"
 
 #include <limits.h>
 #include <math.h>
@@ -154,9 +155,10 @@ typedef struct {
 /* One worker's scratch, sized to the network and reused across sources,
  * snapshots and calls. */
 typedef struct {
-    int *first;      /* nodes + 1 */
-    int *head;       /* 2 x candidates */
-    double *arc_s;   /* 2 x candidates */
+    /* the arcs searched: the snapshot cache's, or own */
+    const int *first, *head;
+    const double *arc_s;
+    xnet_arcs_t own; /* arcs computed here, for up to `candidates` links */
     vertex_t *vx;    /* nodes */
     int *cursor;     /* nodes: fill position while building the arcs */
     int *wanted;     /* nodes: search stamp of the targets */
@@ -164,7 +166,7 @@ typedef struct {
     int *bucket_head; /* BUCKETS_MAX: first entry of each bucket, or -1 */
     int *entry_next;  /* 2 x candidates + nodes: entries chained per bucket */
     int *entry_v;
-    xnet_snapshot_t snap; /* the snapshot being searched, computed here */
+    xnet_snapshot_t snap; /* a snapshot computed here, when not kept */
     int *hop_of;      /* nodes: links from the source, valid where hop_stamp is the search's */
     int *hop_stamp;   /* nodes */
     double bucket_s;  /* bucket width of this snapshot, 0 for the heap */
@@ -179,9 +181,7 @@ typedef struct {
 
 static void workspace_free(workspace_t *w)
 {
-    free(w->first);
-    free(w->head);
-    free(w->arc_s);
+    xnet_arcs_free(&w->own);
     free(w->vx);
     free(w->cursor);
     free(w->wanted);
@@ -206,16 +206,15 @@ static void workspace_set_free(void *p)
 
 static double workspace_bytes(int nodes, int candidates)
 {
-    return 2.0 * candidates * (3 * sizeof(int) + sizeof(double)) + BUCKETS_MAX * sizeof(int)
-         + (double)nodes * (9 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
+    return xnet_arcs_bytes(nodes, 2 * candidates) + 4.0 * candidates * sizeof(int)
+         + BUCKETS_MAX * sizeof(int)
+         + (double)nodes * (8 * sizeof(int) + sizeof(double) + sizeof(heap_entry));
 }
 
 /* One worker's arrays for graphs of n vertices and c edges. */
 static int workspace_alloc(workspace_t *w, int n, int c)
 {
-    w->first = malloc(sizeof(int) * ((size_t)n + 1));
-    w->head = malloc(sizeof(int) * 2 * ((size_t)c + 1));
-    w->arc_s = malloc(sizeof(double) * 2 * ((size_t)c + 1));
+    int arcs_failed = xnet_arcs_alloc(&w->own, n, c);
     w->vx = calloc((size_t)n + 1, sizeof(vertex_t));
     w->cursor = malloc(sizeof(int) * ((size_t)n + 1));
     w->wanted = calloc((size_t)n + 1, sizeof(int));
@@ -227,7 +226,7 @@ static int workspace_alloc(workspace_t *w, int n, int c)
     w->hop_stamp = calloc((size_t)n + 1, sizeof(int));
     w->nodes = n;
     w->stamp = 0;
-    if (!w->first || !w->head || !w->arc_s || !w->vx || !w->cursor || !w->wanted || !w->heap
+    if (arcs_failed || !w->vx || !w->cursor || !w->wanted || !w->heap
         || !w->bucket_head || !w->entry_next || !w->entry_v || !w->hop_of || !w->hop_stamp) {
         workspace_free(w);
         return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
@@ -271,41 +270,17 @@ static int workspaces(xnet_network_t *net, int workers, workspace_set_t **out)
     return XNET_OK;
 }
 
-/* The links link[0 .. c) whose state is active (every link when state is
- * NULL) as arcs in both directions, grouped by tail in link order, and the
- * bucket width they allow. O(n + c). */
-static void build_csr(workspace_t *w, int n, int c, const xnet_link_t *link,
-                      const uint8_t *state, const double *lat)
+/* Search on arcs a: the bucket width they allow, or the heap. */
+static void use_arcs(workspace_t *w, const xnet_arcs_t *a)
 {
-    int *first = w->first;
-    memset(first, 0, sizeof(int) * ((size_t)n + 1));
-    for (int i = 0; i < c; i++) {
-        if (!state || state[i] == XNET_LINK_ACTIVE) {
-            first[link[i].a + 1]++;
-            first[link[i].b + 1]++;
-        }
-    }
-    for (int v = 0; v < n; v++) {
-        first[v + 1] += first[v];
-    }
-    int *cursor = w->cursor;
-    memcpy(cursor, first, sizeof(int) * (size_t)n);
-    double lo = INFINITY, hi = 0;
-    for (int i = 0; i < c; i++) {
-        if (!state || state[i] == XNET_LINK_ACTIVE) {
-            int a = link[i].a, b = link[i].b, ia = cursor[a]++, ib = cursor[b]++;
-            w->head[ia] = b;
-            w->arc_s[ia] = lat[i];
-            w->head[ib] = a;
-            w->arc_s[ib] = lat[i];
-            lo = lat[i] < lo ? lat[i] : lo;
-            hi = lat[i] > hi ? lat[i] : hi;
-        }
-    }
+    w->first = a->first;
+    w->head = a->head;
+    w->arc_s = a->arc_s;
     /* Buckets narrower than the shortest arc (by a margin far above rounding)
      * hold vertices that cannot improve one another: each bucket is settled
      * in any order, exactly (Dial's algorithm with width Delta <= min arc). */
-    w->bucket_s = lo * (1 - 1e-9);
+    double hi = a->longest_s;
+    w->bucket_s = a->shortest_s * (1 - 1e-9);
     w->buckets = 0;
     if (engine_in_force == XNET_PATHS_CSR && w->bucket_s > 0 && isfinite(hi)
         && hi / w->bucket_s + 3 < BUCKETS_MAX) {
@@ -313,15 +288,6 @@ static void build_csr(workspace_t *w, int n, int c, const xnet_link_t *link,
     } else {
         w->bucket_s = 0;
     }
-}
-
-/* Snapshot k computed in the workspace, and its active links as arcs.
- * O(N + candidates). */
-static void build_arcs(const xnet_network_t *net, int k, workspace_t *w)
-{
-    xnet_network_fill(net, k, &w->snap);
-    build_csr(w, xnet_network_nodes(net), xnet_network_candidate_count(net),
-              xnet_network_candidates(net), w->snap.state, w->snap.latency_s);
 }
 
 static inline void heap_up(workspace_t *w, int i, heap_entry e)
@@ -525,6 +491,7 @@ typedef struct {
     const xnet_network_t *net;
     const xnet_query_t *q;
     workspace_set_t *set;
+    xnet_snapshot_cache_t *cache; /* NULL: every snapshot computed here */
     double *answers; /* workers x targets */
     int *answer_hops; /* workers x targets, or NULL: no hop counts */
     double *out;
@@ -538,7 +505,8 @@ static int run_snapshot(void *p, int worker, int index)
     const xnet_query_t *q = ctx->q;
     workspace_t *w = &ctx->set->ws[worker];
     double *answers = ctx->answers + (size_t)worker * (size_t)q->targets;
-    build_arcs(ctx->net, ctx->t0 + index, w);
+    use_arcs(w, xnet_snapshot_arcs(ctx->cache, ctx->net, ctx->t0 + index, &w->snap, w->cursor,
+                                   &w->own));
     for (int i = 0; i < q->sources; i++) {
         if (xnet_interrupt_requested) {
             return XNET_EINTR;
@@ -642,14 +610,16 @@ int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int 
         return rc;
     }
     size_t answers = (size_t)workers * ((size_t)q->targets + 1);
-    run_ctx ctx = {net, q, set, malloc(sizeof(double) * answers),
+    run_ctx ctx = {net, q, set, NULL, malloc(sizeof(double) * answers),
                    hops ? malloc(sizeof(int) * answers) : NULL, out, hops, t0};
     if (!ctx.answers || (hops && !ctx.answer_hops)) {
         free(ctx.answers);
         free(ctx.answer_hops);
         return xnet_fail(XNET_ENOMEM, "out of memory for the path query answers");
     }
+    ctx.cache = xnet_snapshot_cache_prepare(net, t0, t1);
     rc = xnet_pool_run(tasks, workers, run_snapshot, &ctx);
+    xnet_snapshot_cache_settle(ctx.cache);
     free(ctx.answers);
     free(ctx.answer_hops);
     return rc;
@@ -721,8 +691,10 @@ int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const d
     }
     int made = 0;
     for (; made < workers && !rc; made++) {
-        if (!(rc = workspace_alloc(&ws[made], nodes, edges))) {
-            build_csr(&ws[made], nodes, edges, link, NULL, weight_s);
+        workspace_t *w = &ws[made];
+        if (!(rc = workspace_alloc(w, nodes, edges))) {
+            xnet_arcs_build(&w->own, nodes, edges, link, NULL, weight_s, w->cursor);
+            use_arcs(w, &w->own);
         }
     }
     if (!rc) {

@@ -211,13 +211,15 @@ def { "net:constellation", section = "network", sig = "net:constellation()",
 def { "net:size", section = "network", sig = "net:size()", returns = "satellites (also `#net`)" }
 def { "net:snapshots", section = "network", sig = "net:snapshots()", returns = "T" }
 def { "net:clear_cache", section = "network", sig = "net:clear_cache()",
-  returns = "nothing; frees the path search workspaces and the kept ring cost table "
-         .. "(results unchanged)" }
+  returns = "nothing; frees the path search workspaces, the snapshot cache and the kept ring "
+         .. "cost table (results unchanged)" }
 def { "net:bytes", section = "network", sig = "net:bytes()",
-  returns = "total, `{ links, outage_bits, rule_bits, counts, buffer, graphs }`: the bytes the "
-    .. "network holds. Snapshots are computed when needed, not kept: what grows with T is a bit "
-    .. "per link per snapshot for `outages = \"markov\"` and for a `link_rule`, and 32 bytes "
-    .. "of counts per snapshot (docs/model.md section 3)" }
+  returns = "total, `{ links, outage_bits, rule_bits, counts, buffer, graphs, snapshot_cache }`: "
+    .. "the bytes the network holds. Snapshots are computed when needed; the path kernel keeps "
+    .. "the first ones that fit in the snapshot cache (`xnet.limits{ snapshot_cache_mb }`, "
+    .. "64 MiB per network). What grows with T is a bit per link per snapshot for "
+    .. "`outages = \"markov\"` and for a `link_rule`, and 32 bytes of counts per snapshot "
+    .. "(docs/model.md section 3)" }
 def { "net:close", section = "network", sig = "net:close()",
   returns = "nothing; frees the network now (also at garbage collection)" }
 def { "row:max", section = "network", sig = "row:max()",
@@ -534,10 +536,12 @@ def { "xnet.write_file", section = "results", sig = "xnet.write_file(path, data,
 def { "xnet.read_file", section = "results", sig = "xnet.read_file(path)",
   returns = "the contents (plain or gzip), or `nil, \"path: reason\"`" }
 def { "xnet.limits", section = "results",
-  sig = "xnet.limits{ memory_mb = N, workers = N, paths = \"csr\" | \"heap\" | \"igraph\" }",
+  sig = "xnet.limits{ memory_mb = N, workers = N, paths = \"csr\" | \"heap\" | \"igraph\", "
+     .. "snapshot_cache_mb = N }",
   about = "The memory limit checked before large allocations, the threads of the "
-       .. "shortest-path kernel and the Monte Carlo sampler, and the path engine (results are "
-       .. "the same bits for any number of workers). The environment variables "
+       .. "shortest-path kernel and the Monte Carlo sampler, the path engine and the snapshot "
+       .. "cache (results are the same bits for any number of workers and any cache). The "
+       .. "environment variables "
        .. "SPACEXNET_MEMORY_LIMIT_MB and SPACEXNET_WORKERS set the first two at start; an "
        .. "unusable value there stops spacexnet with exit status 2.",
   options = { { "memory_mb", "4096", "MiB", "largest object (or SPACEXNET_MEMORY_LIMIT_MB)" },
@@ -545,7 +549,11 @@ def { "xnet.limits", section = "results",
                 .. "(blocks of 4,096 tokens; or SPACEXNET_WORKERS)" },
               { "paths", "\"csr\"", "", "\"csr\" (buckets, or a binary heap when link latencies "
                 .. "are too uneven), \"heap\", or \"igraph\" (igraph's Dijkstra on one thread, "
-                .. "the reference)" } },
+                .. "the reference)" },
+              { "snapshot_cache_mb", "64", "MiB", "per network: the snapshots' links as the path "
+                .. "kernel reads them, computed once and kept, the first ones that fit (about "
+                .. "52 kB per snapshot of 33 x 32, 2 MB of 200 x 200); the others are computed "
+                .. "again for each query; 0 for none. Counted by net:bytes(), within memory_mb" } },
   returns = "the limits in force" }
 def { "xnet.help", section = "results", sig = "help(), help(xnet.evaluate), help \"evaluate\"",
   about = "This reference at the prompt: the modules, or one function's signature, options "

@@ -120,7 +120,8 @@ do
     ["xnet.limits"] = function(o)
       local saved = xnet.limits()
       local ok, err = pcall(xnet.limits, o)
-      xnet.limits { memory_mb = saved.memory_mb, workers = saved.workers, paths = saved.paths }
+      xnet.limits { memory_mb = saved.memory_mb, workers = saved.workers, paths = saved.paths,
+                    snapshot_cache_mb = saved.snapshot_cache_mb }
       if not ok then error(err, 0) end
     end,
     ["xnet.study"] = function(o)

@@ -159,6 +159,8 @@ t.check(run_with_limit("0.001"):find("memory limit of 0.0 MiB", 1, true), run_wi
 -- two-state chain adds exactly one bit per link per snapshot.
 do
   local held = {}
+  local budget_mb = xnet.limits().snapshot_cache_mb
+  xnet.limits{ snapshot_cache_mb = 1 } -- 7.5 kB per snapshot: 50 fit, 400 do not
   for _, T in ipairs{ 50, 400 } do
     local n = xnet.network(xnet.walker{ planes = 12, sats = 12 }, { snapshots = T })
     local ring = xnet.ring(n, 4, { cut = "slot", warn = false })
@@ -176,9 +178,14 @@ do
             "markov: one bit per link per snapshot, got " .. mparts.outage_bits)
     t.check(parts.outage_bits == 0 and parts.rule_bits == 0, "independent draws keep no bits")
   end
-  t.check(held[400].total - held[50].total == 350 * 32,
-          string.format("bytes held: %d at 50 snapshots, %d at 400", held[50].total,
-                        held[400].total))
+  xnet.limits{ snapshot_cache_mb = budget_mb }
+  local cached = { held[50].parts.snapshot_cache, held[400].parts.snapshot_cache }
+  t.check(held[400].total - cached[2] - (held[50].total - cached[1]) == 350 * 32,
+          string.format("bytes held besides the snapshot cache: %d at 50 snapshots, %d at 400",
+                        held[50].total - cached[1], held[400].total - cached[2]))
+  t.check(cached[1] > 50 * 12 * 12 * 4 and cached[2] <= 1048576 and cached[2] > cached[1],
+          string.format("the snapshot cache: every snapshot at 50 (%d bytes), at most its "
+                        .. "budget at 400 (%d bytes)", cached[1], cached[2]))
   -- the process's peak resident set, each in a fresh process: the snapshot
   -- series of this shell took 180 kB per snapshot when it was kept (63 MB
   -- more at 400 snapshots); now only the counts grow

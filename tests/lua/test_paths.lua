@@ -1,7 +1,8 @@
 -- The shortest-path stage through the Lua API: the same bits for any number
 -- of workers (placement, expected latencies, cost tables, full rows, Monte
--- Carlo tokens in blocks on their own streams), igraph's
--- Dijkstra as the reference engine, and the limits' errors.
+-- Carlo tokens in blocks on their own streams), with the snapshot cache
+-- off, holding a few snapshots or all of them, igraph's Dijkstra as the
+-- reference engine, and the limits' errors.
 package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
 local t = require "harness"
 local xnet = require "xnet"
@@ -54,6 +55,19 @@ for _, pattern in ipairs{ "star", "delta" } do
     for i = 1, #one do same = same and many[i] == one[i] end
     t.check(same, pattern .. ": the same bits with " .. w .. " workers as with 1")
   end
+  -- the snapshot cache off, and room for a few of the 24 snapshots (7.5 kB
+  -- each): the same bits as every snapshot kept
+  for _, cache_mb in ipairs{ 0, 0.05 } do
+    for _, w in ipairs{ 1, 2, 3 } do
+      xnet.limits{ workers = w, snapshot_cache_mb = cache_mb }
+      local got = results(pattern)
+      local same = #got == #one
+      for i = 1, #one do same = same and got[i] == one[i] end
+      t.check(same, string.format("%s: the same bits with snapshot_cache_mb = %g and %d "
+                                  .. "workers as with every snapshot kept", pattern, cache_mb, w))
+    end
+  end
+  xnet.limits{ snapshot_cache_mb = saved.snapshot_cache_mb }
   -- the reference engine: the same answers to 1e-12 (paths of equal latency
   -- may sum their links in another order)
   xnet.limits{ paths = "igraph" }
@@ -102,7 +116,14 @@ t.check_error("workers must be in [1, 256], got 0", xnet.limits, { workers = 0 }
 t.check_error("paths must be 'csr', 'heap' or 'igraph', got 'fast'", xnet.limits,
               { paths = "fast" })
 t.check_error("unknown option 'worker' for xnet.limits", xnet.limits, { worker = 2 })
-xnet.limits{ workers = saved.workers, paths = saved.paths }
+t.check(saved.snapshot_cache_mb == 64, "the snapshot cache's default budget")
+t.check(xnet.limits{ snapshot_cache_mb = 0 }.snapshot_cache_mb == 0)
+t.check_error("snapshot_cache_mb must be in [0, 1e12], got -1", xnet.limits,
+              { snapshot_cache_mb = -1 })
+t.check_error("snapshot_cache_mb must be in [0, 1e12], got nan", xnet.limits,
+              { snapshot_cache_mb = 0 / 0 })
+xnet.limits{ workers = saved.workers, paths = saved.paths,
+             snapshot_cache_mb = saved.snapshot_cache_mb }
 -- an unusable SPACEXNET_WORKERS is refused by name, not ignored
 local probe = "print(xnet.network(xnet.walker{ planes = 3, sats = 4 }):latency(0, 0)[1])"
 local p = io.popen(string.format("SPACEXNET_WORKERS=two %q -e %q 2>&1", arg[-1], probe))
