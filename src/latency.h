@@ -201,5 +201,8 @@ double xnet_percentile(const double *sorted, size_t n, double q);
 /* The same value from unsorted values, by selection in O(n) expected time;
  * reorders v. */
 double xnet_percentile_unsorted(double *v, size_t n, double q);
+/* The same for m quantiles q[0] <= q[1] <= ... into out[m], each selected
+ * among the values above the previous one's: less work than m calls. */
+void xnet_percentiles_unsorted(double *v, size_t n, const double *q, int m, double *out);
 
 #endif

@@ -87,6 +87,19 @@ typedef struct {
     xnet_topk_t **topk;
 } xnet_profile_t;
 
+/* One draw from a Walker alias table over n entries (prob and index: the
+ * table; n_d: n as a double): the entry's index. One uniform per draw. */
+static inline size_t xnet_alias_draw(const double *prob, const uint32_t *index, size_t n,
+                                     double n_d, xnet_rng_t *rng)
+{
+    double x = xnet_rng_uniform(rng) * n_d;
+    /* 0 <= x <= n: the signed conversions give the values the unsigned
+     * ones would, in fewer instructions */
+    size_t s = (size_t)(int64_t)x;
+    s = s < n ? s : n - 1;
+    return x - (double)(int64_t)s >= prob[s] ? index[s] : s;
+}
+
 /* Layer l's activated set for one token, drawn from the alias table over
  * its sets (profiles that enumerate them): the set's index in the profile.
  * Inline: it runs once per token and layer. */
@@ -94,13 +107,8 @@ static inline size_t xnet_profile_draw_set(const xnet_profile_t *profile, int l,
                                            xnet_rng_t *rng)
 {
     size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-    double x = xnet_rng_uniform(rng) * (double)n;
-    size_t s = (size_t)x;
-    s = s < n ? s : n - 1;
-    if (x - (double)s >= profile->alias_prob[lo + s]) {
-        s = profile->alias_index[lo + s];
-    }
-    return lo + s;
+    return lo + xnet_alias_draw(profile->alias_prob + lo, profile->alias_index + lo, n,
+                                (double)n, rng);
 }
 
 /* From weights (layers x experts, >= 0, finite, at least top_k positive per

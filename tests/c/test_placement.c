@@ -360,7 +360,7 @@ static void test_sampler_streams(void)
     xnet_profile_destroy(p);
 
     /* percentiles by selection equal those of the sorted values, with ties */
-    int ok = 1;
+    int ok = 1, ok_many = 1;
     for (int trial = 0; trial < 200; trial++) {
         size_t n = 1 + xnet_rng_below(&rng, 300);
         double v[300], sorted[300];
@@ -375,8 +375,17 @@ static void test_sampler_streams(void)
             double got = xnet_percentile_unsorted(v, n, q[j]);
             ok = ok && memcmp(&got, &(double){xnet_percentile(sorted, n, q[j])}, 8) == 0;
         }
+        /* several at once, repeated ones and neighbours among them */
+        const double qs[] = {0.25, 0.5, 0.5, 0.501, 0.95, 0.99, 0.999, 1};
+        double many[8];
+        xnet_percentiles_unsorted(v, n, qs, 8, many);
+        for (int j = 0; j < 8; j++) {
+            ok_many = ok_many
+                   && memcmp(&many[j], &(double){xnet_percentile(sorted, n, qs[j])}, 8) == 0;
+        }
     }
     CHECK(ok);
+    CHECK(ok_many);
 }
 
 static void test_end_to_end(void)
