@@ -661,9 +661,23 @@ static int run_row(void *p, int worker, int index)
     return XNET_OK;
 }
 
-int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const double *weight_s,
-                          int sources, const int *source, double *out)
+struct xnet_fixed_graph {
+    int nodes, workers;
+    workspace_t ws[XNET_MAX_WORKERS];
+};
+
+void xnet_fixed_graph_destroy(xnet_fixed_graph_t *g)
 {
+    for (int i = 0; g && i < g->workers; i++) {
+        workspace_free(&g->ws[i]);
+    }
+    free(g);
+}
+
+int xnet_fixed_graph_create(xnet_fixed_graph_t **out, int nodes, int edges,
+                            const xnet_link_t *link, const double *weight_s, int workers)
+{
+    *out = NULL;
     int rc;
     for (int e = 0; e < edges; e++) {
         if (link[e].a < 0 || link[e].a >= nodes || link[e].b < 0 || link[e].b >= nodes) {
@@ -671,39 +685,62 @@ int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const d
                              link[e].b, nodes);
         }
     }
-    for (int i = 0; i < sources; i++) {
-        if (source[i] < 0 || source[i] >= nodes) {
-            return xnet_fail(XNET_EINVAL, "satellite %d out of range [0, %d)", source[i], nodes);
-        }
-    }
     if ((rc = xnet_workers_check())) {
         return rc;
     }
-    int workers = xnet_workers();
-    workers = workers > sources ? (sources > 0 ? sources : 1) : workers;
+    workers = workers < xnet_workers() ? (workers > 0 ? workers : 1) : xnet_workers();
     if ((rc = xnet_limit_check(workers * workspace_bytes(nodes, edges), "the path search "
                                "workspaces"))) {
         return rc;
     }
-    workspace_t *ws = calloc((size_t)workers, sizeof *ws);
-    if (!ws) {
+    xnet_fixed_graph_t *g = calloc(1, sizeof *g);
+    if (!g) {
         return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
     }
-    int made = 0;
-    for (; made < workers && !rc; made++) {
-        workspace_t *w = &ws[made];
-        if (!(rc = workspace_alloc(w, nodes, edges))) {
+    g->nodes = nodes;
+    /* the arcs built once, read by every worker */
+    for (; g->workers < workers && !rc; g->workers++) {
+        workspace_t *w = &g->ws[g->workers];
+        if ((rc = workspace_alloc(w, nodes, edges))) {
+            break;
+        }
+        if (g->workers == 0) {
             xnet_arcs_build(&w->own, nodes, edges, link, NULL, weight_s, w->cursor);
-            use_arcs(w, &w->own);
+        }
+        use_arcs(w, &g->ws[0].own);
+    }
+    if (rc) {
+        xnet_fixed_graph_destroy(g);
+        return rc;
+    }
+    *out = g;
+    return XNET_OK;
+}
+
+
+int xnet_fixed_graph_workers(const xnet_fixed_graph_t *g) { return g->workers; }
+
+int xnet_fixed_graph_rows(xnet_fixed_graph_t *g, int sources, const int *source, double *out)
+{
+    for (int i = 0; i < sources; i++) {
+        if (source[i] < 0 || source[i] >= g->nodes) {
+            return xnet_fail(XNET_EINVAL, "satellite %d out of range [0, %d)", source[i],
+                             g->nodes);
         }
     }
+    int workers = g->workers > sources ? (sources > 0 ? sources : 1) : g->workers;
+    rows_ctx ctx = {g->ws, source, out, g->nodes};
+    return xnet_pool_run(sources, workers, run_row, &ctx);
+}
+
+int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const double *weight_s,
+                          int sources, const int *source, double *out)
+{
+    xnet_fixed_graph_t *g;
+    int rc = xnet_fixed_graph_create(&g, nodes, edges, link, weight_s, sources);
     if (!rc) {
-        rows_ctx ctx = {ws, source, out, nodes};
-        rc = xnet_pool_run(sources, workers, run_row, &ctx);
+        rc = xnet_fixed_graph_rows(g, sources, source, out);
+        xnet_fixed_graph_destroy(g);
     }
-    for (int i = 0; i < made; i++) {
-        workspace_free(&ws[i]);
-    }
-    free(ws);
     return rc;
 }

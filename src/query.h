@@ -54,6 +54,17 @@ int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes);
 int xnet_query_graph_rows(int nodes, int edges, const xnet_link_t *link, const double *weight_s,
                           int sources, const int *source, double *out);
 
+/* The same graph prepared once (its arcs built in a workspace for each of
+ * min(workers, xnet_workers()) threads) for many calls of rows from a few
+ * sources each: the searches that choose sources from the rows before.
+ * Errors as xnet_query_graph_rows. */
+typedef struct xnet_fixed_graph xnet_fixed_graph_t;
+int xnet_fixed_graph_create(xnet_fixed_graph_t **out, int nodes, int edges,
+                            const xnet_link_t *link, const double *weight_s, int workers);
+int xnet_fixed_graph_workers(const xnet_fixed_graph_t *g);
+int xnet_fixed_graph_rows(xnet_fixed_graph_t *g, int sources, const int *source, double *out);
+void xnet_fixed_graph_destroy(xnet_fixed_graph_t *g);
+
 /* The engine behind every query: the compressed-array kernel (default: a
  * bucket queue when the snapshot's arcs span at most 4096 widths of its
  * shortest arc, else a binary heap), the same kernel with the heap only, or

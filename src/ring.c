@@ -6,7 +6,6 @@
 #include "query.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,41 +196,67 @@ static igraph_error_t mean_graph_igraph(mean_graph *g, const double *w)
     return IGRAPH_SUCCESS;
 }
 
+typedef struct {
+    const xnet_network_t *net;
+    xnet_snapshot_t *snap; /* one per task of a round */
+    int k0;
+} fill_job;
+
+static int fill_task(void *ctx, int worker, int i)
+{
+    (void)worker;
+    const fill_job *j = ctx;
+    xnet_network_fill(j->net, j->k0 + i, &j->snap[i]);
+    return XNET_OK;
+}
+
 static int mean_graph_build(mean_graph *g, xnet_network_t *net)
 {
     memset(g, 0, sizeof *g);
-    int C = xnet_network_candidate_count(net), T = xnet_network_snapshots(net);
+    int C = xnet_network_candidate_count(net), T = xnet_network_snapshots(net), rc;
     const xnet_link_t *links = xnet_network_candidates(net);
-    g->nodes = xnet_network_nodes(net);
+    /* snapshots computed a round at a time on the workers, summed here in
+     * snapshot order (the same bits for any number of workers) */
+    int round = xnet_workers() * 2, made = 0;
+    round = round > T ? T : round;
+    if ((rc = xnet_limit_check(round * xnet_snapshot_bytes(net), "the mean-latency graph"))) {
+        return rc;
+    }
+    xnet_snapshot_t *snap = calloc((size_t)round, sizeof *snap);
     double *sum = calloc((size_t)C + 1, sizeof *sum);
     int *count = calloc((size_t)C + 1, sizeof *count);
+    g->nodes = xnet_network_nodes(net);
     g->a = malloc(sizeof(int) * ((size_t)C + 1));
     g->b = malloc(sizeof(int) * ((size_t)C + 1));
-    if (!sum || !count || !g->a || !g->b) {
-        free(sum);
-        free(count);
-        mean_graph_free(g);
-        return xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
-    }
-    for (int k = 0; k < T; k++) {
-        int rc = xnet_check_interrupt();
-        if (rc) {
-            free(sum);
-            free(count);
-            mean_graph_free(g);
-            return rc;
+    rc = snap && sum && count && g->a && g->b
+             ? XNET_OK : xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
+    for (; !rc && made < round; made++) {
+        if (xnet_snapshot_alloc(&snap[made], net)) {
+            rc = xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
         }
-        const xnet_snapshot_t *s = xnet_network_at(net, k);
-        const uint8_t *state = s->state;
-        const double *lat = s->latency_s;
-        for (int c = 0; c < C; c++) {
-            if (state[c] == XNET_LINK_ACTIVE || state[c] == XNET_LINK_OUTAGE) {
-                sum[c] += lat[c];
-                count[c]++;
+    }
+    for (int k0 = 0; k0 < T && !rc; k0 += round) {
+        int n = k0 + round < T ? round : T - k0;
+        fill_job job = {net, snap, k0};
+        if ((rc = xnet_pool_run(n, xnet_workers(), fill_task, &job))) {
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            const uint8_t *state = snap[i].state;
+            const double *lat = snap[i].latency_s;
+            for (int c = 0; c < C; c++) {
+                if (state[c] == XNET_LINK_ACTIVE || state[c] == XNET_LINK_OUTAGE) {
+                    sum[c] += lat[c];
+                    count[c]++;
+                }
             }
         }
     }
-    for (int c = 0; c < C; c++) {
+    for (int i = 0; snap && i < made; i++) {
+        xnet_snapshot_free(&snap[i]);
+    }
+    free(snap);
+    for (int c = 0; !rc && c < C; c++) {
         if (2 * count[c] >= T) {
             g->a[g->edges] = links[c].a;
             g->b[g->edges] = links[c].b;
@@ -239,7 +264,9 @@ static int mean_graph_build(mean_graph *g, xnet_network_t *net)
         }
     }
     free(count);
-    int rc = mean_graph_igraph(g, sum) == IGRAPH_SUCCESS ? XNET_OK : XNET_EGRAPH;
+    if (!rc) {
+        rc = mean_graph_igraph(g, sum) == IGRAPH_SUCCESS ? XNET_OK : XNET_EGRAPH;
+    }
     free(sum);
     if (rc) {
         mean_graph_free(g);
@@ -496,7 +523,7 @@ static int local_links(const mean_graph *g, const int *local, int hops, xnet_lin
  * cannot raise it and is dropped. Rounds of a few searches per worker take
  * the members of largest upper bound and of least lower bound in turn. */
 static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, int *local,
-                               int diameter_wanted, subnet_shape *shape)
+                               int diameter_wanted, int workers, subnet_shape *shape)
 {
     for (int i = 0; i < m; i++) {
         local[members[i]] = i;
@@ -504,7 +531,11 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
     xnet_link_t *links;
     double *weight_s;
     int count, rc = local_links(g, local, 1, &links, &weight_s, &count);
-    int round = 2 * xnet_workers();
+    xnet_fixed_graph_t *graph = NULL;
+    if (!rc) {
+        rc = xnet_fixed_graph_create(&graph, m, count, links, weight_s, workers);
+    }
+    int round = workers > 1 ? 2 * workers : 1;
     round = round > m ? m : round;
     double *rows = rc ? NULL : malloc(sizeof(double) * (size_t)round * (size_t)m);
     double *lo = rc ? NULL : malloc(sizeof(double) * 2 * (size_t)m), *hi = lo ? lo + m : NULL;
@@ -521,7 +552,7 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
     int left = m, turn = 0;
     source[0] = 0; /* the first search: is it connected? */
     for (int n = 1; !rc && n > 0 && isfinite(diameter); ) {
-        if ((rc = xnet_query_graph_rows(m, count, links, weight_s, n, source, rows))) {
+        if ((rc = xnet_fixed_graph_rows(graph, n, source, rows))) {
             break;
         }
         for (int r = 0; r < n && isfinite(diameter); r++) {
@@ -568,6 +599,7 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
         shape->contiguous = isfinite(diameter);
         shape->diameter_hops = shape->contiguous && diameter_wanted ? (int)diameter : -1;
     }
+    xnet_fixed_graph_destroy(graph);
     free(source);
     free(rows);
     free(lo);
@@ -591,10 +623,9 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
  * local ids (cur 0 .. m, prev after), or the whole mean graph in satellite
  * ids. Entries [0, check) of a row must be finite (the subnets connected). */
 typedef struct {
-    int nodes, edges, check;
-    const xnet_link_t *link;
-    const double *weight_s;
-    int *from;           /* member i of cur's vertex */
+    int nodes, check;
+    xnet_fixed_graph_t *graph;
+    int *from;             /* member i of cur's vertex */
     int *cur_at, *prev_at; /* each member's entry in a row */
 } row_graph;
 
@@ -625,7 +656,7 @@ static int member_rows(const row_graph *rg, int n, const int *source, int *verte
     for (int i = 0; i < n; i++) {
         vertex[i] = rg->from[source[i]];
     }
-    return xnet_query_graph_rows(rg->nodes, rg->edges, rg->link, rg->weight_s, n, vertex, rows);
+    return xnet_fixed_graph_rows(rg->graph, n, vertex, rows);
 }
 
 /* out and in of members [lo, hi), a batch of rows at a time; *connected = 0
@@ -670,10 +701,11 @@ static int searched_first(const double *bound, int m, int i, int o)
 }
 
 /* The medoid's out and in exactly, the other members' only as far as needed
- * to rule them out (theirs are then left +inf). out + in is a sum of
- * distances whose weights add up to 2, so by the triangle inequality a row
- * from member x bounds every member s: f(s) >= |f(x) - 2 d(x, s)| (Newling
- * and Fleuret, "A sub-quadratic exact medoid algorithm", AISTATS 2017). Rows
+ * to rule them out (theirs are then left +inf). out and in are each a mean
+ * of distances, so by the triangle inequality a row from member x bounds
+ * every member s: out(s) >= |out(x) - d(x, s)|, the same for in, and their
+ * sum bounds out(s) + in(s) (as Newling and Fleuret's "A sub-quadratic exact
+ * medoid algorithm", AISTATS 2017, with one mean split in two). Rows
  * come in rounds of a few per worker from the members of least bound (first
  * the middle of the list); the search ends when every member not searched
  * from has a bound above the least cost. The medoid and its sums are those
@@ -681,7 +713,7 @@ static int searched_first(const double *bound, int m, int i, int o)
 static int medoid_rows(const row_graph *rg, int m, int mp, int *connected, double *out,
                        double *in)
 {
-    int round = 2 * xnet_workers();
+    int workers = xnet_fixed_graph_workers(rg->graph), round = workers > 1 ? 2 * workers : 1;
     round = round > m ? m : round;
     double *bound = malloc(sizeof(double) * (size_t)m);
     double *rows = malloc(sizeof(double) * (size_t)round * (size_t)rg->nodes);
@@ -719,7 +751,7 @@ static int medoid_rows(const row_graph *rg, int m, int mp, int *connected, doubl
             double f = out[x] + in[x];
             best = f < best ? f : best;
             for (int i = 0; isfinite(f) && i < m; i++) {
-                double b = fabs(f - 2 * d[rg->cur_at[i]]);
+                double dx = d[rg->cur_at[i]], b = fabs(out[x] - dx) + fabs(in[x] - dx);
                 bound[i] = b > bound[i] ? b : bound[i];
             }
         }
@@ -737,7 +769,7 @@ static int medoid_rows(const row_graph *rg, int m, int mp, int *connected, doubl
  * may be left +inf). */
 static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const int *prev,
                                int mp, int *local, int quick, int only, int medoid,
-                               int *scattered, double *out, double *in)
+                               int workers, int *scattered, double *out, double *in)
 {
     int both = prev == cur ? m : m + mp, same = prev == cur;
     for (int i = 0; i < m; i++) {
@@ -750,9 +782,12 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
     double *weight_s = NULL;
     int count, rc = local_links(g, local, 0, &links, &weight_s, &count);
     int *index = malloc(sizeof(int) * (2 * (size_t)m + (size_t)mp));
-    row_graph rg = {both, count, both, links, weight_s, index, index + m, index + 2 * m};
+    row_graph rg = {both, both, NULL, index, index + m, index + 2 * m};
     if (!rc && !index) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's distance table");
+    }
+    if (!rc) {
+        rc = xnet_fixed_graph_create(&rg.graph, both, count, links, weight_s, workers);
     }
     for (int i = 0; !rc && i < m; i++) {
         rg.from[i] = rg.cur_at[i] = i;
@@ -776,8 +811,12 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
         for (int e = 0; !rc && e < g->edges; e++) {
             whole[e] = (xnet_link_t){g->a[e], g->b[e]};
         }
-        rg = (row_graph){g->nodes, g->edges, 0, whole, VECTOR(g->weights), index, index + m,
-                         index + 2 * m};
+        xnet_fixed_graph_destroy(rg.graph);
+        rg = (row_graph){g->nodes, 0, NULL, index, index + m, index + 2 * m};
+        if (!rc) {
+            rc = xnet_fixed_graph_create(&rg.graph, g->nodes, g->edges, whole,
+                                         VECTOR(g->weights), workers);
+        }
         for (int i = 0; !rc && i < m; i++) {
             rg.from[i] = rg.cur_at[i] = cur[i];
         }
@@ -789,6 +828,7 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
                         : table_rows(&rg, m, mp, lo, hi, &connected, out, in);
         }
     }
+    xnet_fixed_graph_destroy(rg.graph);
     free(whole);
     free(index);
     free(links);
@@ -807,7 +847,7 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
 typedef struct {
     double *out, *in;    /* per member, in ring order */
     subnet_shape *shape; /* per subnet */
-    int *local;          /* N scratch, -1 */
+    int *local;          /* N scratch per worker, -1 */
     double *dist;        /* N scratch */
     int quick;           /* stop at the first scattered subnet (the auto cut's search) */
     int diameters;       /* measure each subnet's diameter (ring:stats) */
@@ -830,52 +870,149 @@ static int work_alloc(ring_work *w, const xnet_ring_t *r)
     w->out = malloc(sizeof(double) * ((size_t)r->first[r->layers] + 1));
     w->in = malloc(sizeof(double) * ((size_t)r->first[r->layers] + 1));
     w->shape = malloc(sizeof(subnet_shape) * (size_t)r->layers);
-    w->local = malloc(sizeof(int) * (size_t)r->nodes);
+    w->local = malloc(sizeof(int) * (size_t)r->nodes * (size_t)xnet_workers());
     w->dist = malloc(sizeof(double) * (size_t)r->nodes);
     if (!w->out || !w->in || !w->shape || !w->local || !w->dist) {
         work_free(w);
         return xnet_fail(XNET_ENOMEM, "out of memory analysing the ring");
     }
-    for (int i = 0; i < r->nodes; i++) {
+    for (size_t i = 0; i < (size_t)r->nodes * (size_t)xnet_workers(); i++) {
         w->local[i] = -1;
     }
     w->quick = w->scattered = w->diameters = w->gateway_only = w->medoid_only = 0;
     return XNET_OK;
 }
 
-/* Each subnet's shape and means, on the path kernel or (paths = "igraph")
- * on igraph, the previous implementation. */
+typedef struct {
+    const xnet_ring_t *r;
+    const mean_graph *g;
+    ring_work *w;
+    int inner;      /* workers within one subnet's searches */
+    int *scattered; /* per subnet: quick found its links do not connect it */
+} analyse_job;
+
+/* Whether the links among subnets cur and prev connect them: one search.
+ * local[] is -1 on entry and on return. */
+static int pair_connected(const mean_graph *g, const int *cur, int m, const int *prev, int mp,
+                          int *local, int *connected)
+{
+    int both = prev == cur ? m : m + mp;
+    for (int i = 0; i < m; i++) {
+        local[cur[i]] = i;
+    }
+    for (int i = 0; prev != cur && i < mp; i++) {
+        local[prev[i]] = m + i;
+    }
+    xnet_link_t *links;
+    double *weight_s, *row = NULL;
+    int count, first = 0, rc = local_links(g, local, 1, &links, &weight_s, &count);
+    if (!rc && !(row = malloc(sizeof(double) * (size_t)both))) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's hop counts");
+    }
+    if (!rc && !(rc = xnet_query_graph_rows(both, count, links, weight_s, 1, &first, row))) {
+        *connected = 1;
+        for (int v = 0; v < both; v++) {
+            *connected = *connected && isfinite(row[v]);
+        }
+    }
+    free(row);
+    free(links);
+    free(weight_s);
+    for (int i = 0; i < m; i++) {
+        local[cur[i]] = -1;
+    }
+    for (int i = 0; prev != cur && i < mp; i++) {
+        local[prev[i]] = -1;
+    }
+    return rc;
+}
+
+/* Subnet l's shape, on the path kernel, with worker's scratch; with quick,
+ * also whether the links among it and the previous subnet connect them. */
+static int shape_task(void *ctx, int worker, int l)
+{
+    const analyse_job *j = ctx;
+    const xnet_ring_t *r = j->r;
+    int L = r->layers, p = (l + L - 1) % L, rc = xnet_check_interrupt(), connected = 1;
+    int *local = j->w->local + (size_t)worker * (size_t)r->nodes;
+    const int *cur = r->members + r->first[l], *prev = r->members + r->first[p];
+    int m = r->first[l + 1] - r->first[l], mp = r->first[p + 1] - r->first[p];
+    if (!rc) {
+        rc = subnet_shape_kernel(j->g, cur, m, local, j->w->diameters, j->inner, &j->w->shape[l]);
+    }
+    if (!rc && j->w->quick && j->w->shape[l].contiguous) {
+        rc = pair_connected(j->g, cur, m, prev, mp, local, &connected);
+        j->scattered[l] = !connected;
+    }
+    return rc;
+}
+
+/* Subnet l's means (or its gateway's, or its medoid's), on the path kernel
+ * or (one thread) on igraph. */
+static int means_task(void *ctx, int worker, int l)
+{
+    const analyse_job *j = ctx;
+    const xnet_ring_t *r = j->r;
+    ring_work *w = j->w;
+    int L = r->layers, p = (l + L - 1) % L, m = r->first[l + 1] - r->first[l], only = -1;
+    int mp = r->first[p + 1] - r->first[p], rc = xnet_check_interrupt();
+    const int *cur = r->members + r->first[l], *prev = r->members + r->first[p];
+    int *local = w->local + (size_t)worker * (size_t)r->nodes;
+    for (int i = 0; w->gateway_only && i < m; i++) {
+        only = cur[i] == r->gateway[l] ? i : only;
+    }
+    double *out = w->out + r->first[l], *in = w->in + r->first[l];
+    if (rc) {
+        return rc;
+    }
+    return xnet_query_engine() == XNET_PATHS_IGRAPH
+               ? subnet_means(j->g, cur, m, prev, mp, local, w->quick, &j->scattered[l], out,
+                              in)
+               : subnet_means_kernel(j->g, cur, m, prev, mp, local, w->quick, only,
+                                     w->medoid_only, j->inner, &j->scattered[l], out, in);
+}
+
+/* Each subnet's shape and means: on the path kernel, the subnets spread over
+ * the workers (each subnet's searches on one), or with fewer subnets than
+ * workers, each subnet's searches spread over them; on igraph (paths =
+ * "igraph", the previous implementation), one subnet after another. With
+ * quick, a subnet that its own links (or the links among it and the
+ * previous one) do not connect ends it, setting w->scattered. */
 static int analyse(const xnet_ring_t *r, const mean_graph *g, ring_work *w)
 {
-    int L = r->layers, on_igraph = xnet_query_engine() == XNET_PATHS_IGRAPH;
-    for (int l = 0; l < L && !w->scattered; l++) {
-        const int *members = r->members + r->first[l];
-        int m = r->first[l + 1] - r->first[l], rc = xnet_check_interrupt();
-        if (rc || (rc = on_igraph ? subnet_shape_of(g, members, m, w->local, &w->shape[l])
-                                  : subnet_shape_kernel(g, members, m, w->local, w->diameters,
-                                                        &w->shape[l]))) {
-            return rc;
-        }
-        w->scattered = w->quick && !w->shape[l].contiguous;
+    int L = r->layers, on_igraph = xnet_query_engine() == XNET_PATHS_IGRAPH, rc = XNET_OK;
+    int workers = xnet_workers(), across = !on_igraph && L >= 2 * workers ? workers : 1;
+    int *scattered = calloc((size_t)L, sizeof(int));
+    if (!scattered) {
+        return xnet_fail(XNET_ENOMEM, "out of memory analysing the ring");
     }
-    for (int l = 0; l < L && !w->scattered; l++) {
-        int p = (l + L - 1) % L, m = r->first[l + 1] - r->first[l], only = -1;
-        int mp = r->first[p + 1] - r->first[p];
-        const int *cur = r->members + r->first[l], *prev = r->members + r->first[p];
-        for (int i = 0; w->gateway_only && i < m; i++) {
-            only = cur[i] == r->gateway[l] ? i : only;
+    analyse_job j = {r, g, w, across > 1 ? 1 : workers, scattered};
+    if (on_igraph) {
+        for (int l = 0; l < L && !rc && !w->scattered; l++) {
+            if (!(rc = xnet_check_interrupt())) {
+                rc = subnet_shape_of(g, r->members + r->first[l], r->first[l + 1] - r->first[l],
+                                     w->local, &w->shape[l]);
+            }
+            w->scattered = !rc && w->quick && !w->shape[l].contiguous;
         }
-        double *out = w->out + r->first[l], *in = w->in + r->first[l];
-        int rc = xnet_check_interrupt();
-        if (rc || (rc = on_igraph ? subnet_means(g, cur, m, prev, mp, w->local, w->quick,
-                                                 &w->scattered, out, in)
-                                  : subnet_means_kernel(g, cur, m, prev, mp, w->local, w->quick,
-                                                        only, w->medoid_only, &w->scattered, out,
-                                                        in))) {
-            return rc;
+    } else {
+        rc = xnet_pool_run(L, across, shape_task, &j);
+        for (int l = 0; l < L && !rc; l++) {
+            w->scattered = w->scattered || (w->quick && (!w->shape[l].contiguous || scattered[l]));
         }
     }
-    return XNET_OK;
+    for (int l = 0; l < L && !rc && !w->scattered && on_igraph; l++) {
+        rc = means_task(&j, 0, l);
+        w->scattered = scattered[l];
+    }
+    if (!rc && !w->scattered && !on_igraph) {
+        rc = xnet_pool_run(L, across, means_task, &j);
+        for (int l = 0; l < L && !rc; l++) {
+            w->scattered = w->scattered || scattered[l];
+        }
+    }
+    free(scattered);
+    return rc;
 }
 
 /* Each subnet's medoid: least out + in (ties: lower id; members ruled out
