@@ -846,8 +846,9 @@ static uint64_t sample_block_seed(uint64_t seed, uint64_t block)
     return xnet_mix64(xnet_mix64(seed) ^ block);
 }
 
-/* Two doubles added lane by lane: each lane is the scalar sum, the same bits. */
-typedef double two_doubles __attribute__((vector_size(2 * sizeof(double))));
+/* Two doubles added lane by lane: each lane is the scalar sum, the same
+ * bits. Aligned as a double and aliasing doubles: it reads arrays of them. */
+typedef double two_doubles __attribute__((vector_size(2 * sizeof(double)), aligned(8), may_alias));
 
 /* sum[l] += x[l], four at a time (once per token: the compiler leaves the
  * plain loop scalar). */
@@ -855,12 +856,8 @@ static inline void add_layers(double *restrict sum, const double *restrict x, in
 {
     int l = 0;
     for (; l + 4 <= n; l += 4) {
-        two_doubles a[2], b[2];
-        memcpy(a, sum + l, sizeof a);
-        memcpy(b, x + l, sizeof b);
-        a[0] += b[0];
-        a[1] += b[1];
-        memcpy(sum + l, a, sizeof a);
+        *(two_doubles *)(sum + l) += *(const two_doubles *)(x + l);
+        *(two_doubles *)(sum + l + 2) += *(const two_doubles *)(x + l + 2);
     }
     for (; l < n; l++) {
         sum[l] += x[l];
