@@ -102,12 +102,14 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
         if ((rc = layer_steps(cost, profile, compute, l, &cache, &steps, &stride))) {
             break;
         }
+        size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+        const double *prob = profile->prob + lo, *after = beta + (size_t)(l + 1) * T;
         for (int t = 0; t < T; t++) {
+            const xnet_set_step_t *row = steps + t * stride;
             double b = 0;
-            for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                const xnet_set_step_t *st = &steps[t * stride + s - profile->first[l]];
-                if (st->next >= 0) {
-                    b += profile->prob[s] * beta[(size_t)(l + 1) * T + st->next];
+            for (size_t s = 0; s < n; s++) {
+                if (row[s].next >= 0) {
+                    b += prob[s] * after[row[s].next];
                 }
             }
             beta[(size_t)l * T + t] = b;
@@ -127,27 +129,31 @@ int xnet_latency_exact_wait_from(const xnet_cost_t *cost, const xnet_profile_t *
             break;
         }
         double part = 0;
+        size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+        const double *prob = profile->prob + lo, *after = beta + (size_t)(l + 1) * T;
         for (int t = 0; t < T; t++) {
             nxt[t] = 0;
         }
         for (int t = 0; t < T; t++) {
-            if (cur[t] == 0) {
+            const xnet_set_step_t *row = steps + t * stride;
+            double here = cur[t];
+            if (here == 0) {
                 continue;
             }
-            for (size_t s = profile->first[l]; s < profile->first[l + 1]; s++) {
-                const xnet_set_step_t *st = &steps[t * stride + s - profile->first[l]];
+            for (size_t s = 0; s < n; s++) {
+                const xnet_set_step_t *st = &row[s];
                 if (st->next >= 0) {
-                    double w = cur[t] * profile->prob[s];
-                    part += w * st->charged_s * beta[(size_t)(l + 1) * T + st->next];
+                    double w = here * prob[s];
+                    part += w * st->charged_s * after[st->next];
                     nxt[st->next] += w;
                     if (breakdown) {
                         /* the parts where the layer runs, and the wait before */
                         double parts[XNET_PARTS], *lp = res->parts + (size_t)l * P;
                         double there = xnet_set_parts(cost, l, st->next,
-                                                      profile->members + s * profile->top_k,
+                                                      profile->members + (lo + s) * profile->top_k,
                                                       profile->top_k, compute, parts);
                         parts[XNET_PART_RETRY_WAIT] = st->charged_s - there;
-                        double weight = w * beta[(size_t)(l + 1) * T + st->next];
+                        double weight = w * after[st->next];
                         for (size_t c = 0; c < P; c++) {
                             lp[c] += parts[c] * weight;
                         }
