@@ -1,6 +1,8 @@
 -- Shortest paths at constellation scale: wall time, CPU time and peak
 -- memory of whole workloads, each in a fresh process, with the path kernel
--- (workers = one per processor, and one worker) beside igraph's Dijkstra
+-- (workers = one per processor, and one worker; and one worker with the
+-- snapshot cache off, xnet.limits{ snapshot_cache_mb = 0 }: every query
+-- computes its snapshots again) beside igraph's Dijkstra
 -- (xnet.limits{ paths = "igraph" }, the previous implementation: one thread,
 -- a full row per gateway and snapshot). Wall times are the least of
 -- --repeat runs (default 3); CPU time is the process's, all threads summed.
@@ -126,10 +128,11 @@ local function row(label, r, scale)
                       r.wall * (scale or 1), r.cpu * (scale or 1), r.rss, est))
 end
 
--- Instructions of one run with one worker, by callgrind.
-local function instructions(w, with_bin)
+-- Instructions of one run with one worker (and `limits`, Lua code setting
+-- more of them), by callgrind.
+local function instructions(w, with_bin, limits)
   local script, out = os.tmpname(), os.tmpname()
-  assert(xnet.write_file(script, prelude .. "xnet.limits{ workers = 1 }\n"
+  assert(xnet.write_file(script, prelude .. "xnet.limits{ workers = 1 }\n" .. (limits or "")
                                  .. w.code:gsub("SNAPSHOTS", tostring(w.snapshots))))
   local p = io.popen(string.format("valgrind --tool=callgrind --callgrind-out-file=%q %q %q 2>&1",
                                    out, with_bin or bin, script))
@@ -167,6 +170,9 @@ local function compare_previous(w, two, one)
                         now / 1e9, before and string.format("%.3f G", before / 1e9) or "-",
                         previous_bin and "measured" or "recorded",
                         before and string.format(": %.2fx", before / now) or ""))
+    local uncached = instructions(w, nil, "xnet.limits{ snapshot_cache_mb = 0 }\n")
+    print(string.format("  instructions with the snapshot cache off: %.3f G (%.2fx)",
+                        uncached / 1e9, uncached / now))
   end
 end
 
@@ -180,10 +186,12 @@ for _, w in ipairs(workloads) do
     print(w.what .. " (target " .. w.target .. ")")
     local csr = measure(w, "", w.snapshots)
     local one = measure(w, "xnet.limits{ workers = 1 }", w.snapshots)
+    local uncached = measure(w, "xnet.limits{ workers = 1, snapshot_cache_mb = 0 }", w.snapshots)
     local scale = w.scale_igraph or nil
     local ig = measure(w, 'xnet.limits{ paths = "igraph" }', w.snapshots // (scale or 1))
     row("path kernel, " .. xnet.limits().workers .. " workers", csr)
     row("path kernel, 1 worker", one)
+    row("1 worker, no snap. cache", uncached)
     row("igraph (previous)", ig, scale)
     print(string.format("  speedup: %.1fx wall, %.1fx CPU (1 worker)",
                         ig.wall * (scale or 1) / csr.wall, ig.cpu * (scale or 1) / one.cpu))

@@ -37,9 +37,19 @@ local function results(pattern)
                                     r.p99, r.lost, r.delivered_mean, r.delivered_p50)
     end
   end
-  for snap = 0, 23, 7 do
-    local row = net:latency(snap * 5, snap)
-    for v = 0, #net - 1 do out[#out + 1] = string.format("%a", row[v]) end
+  -- rows on the network, on its failures and on another outage draw (new
+  -- networks, each with its own snapshots), every snapshot in turn
+  warn("@off") -- the failures split the network, as intended
+  local failed = xnet.fail(net, { rate = 0.1, seed = 3 })
+  local nets = { net, failed, net:reseed(9), failed:reseed(9) }
+  warn("@on")
+  for _, on in ipairs(nets) do
+    for snap = 0, 23 do
+      local row = on:latency(snap * 5, snap)
+      for v = 0, #net - 1, snap % 7 == 0 and 1 or 13 do
+        out[#out + 1] = string.format("%a", row[v])
+      end
+    end
   end
   return out
 end
