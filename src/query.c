@@ -152,6 +152,11 @@ typedef struct {
     int pos;
 } vertex_t;
 
+/* A vertex queued in a bucket, and the next entry of that bucket (-1: none). */
+typedef struct {
+    int v, next;
+} bucket_entry;
+
 /* One worker's scratch, sized to the network and reused across sources,
  * snapshots and calls. */
 typedef struct {
@@ -164,8 +169,7 @@ typedef struct {
     int *wanted;     /* nodes: search stamp of the targets */
     heap_entry *heap; /* nodes */
     int *bucket_head; /* BUCKETS_MAX: first entry of each bucket, or -1 */
-    int *entry_next;  /* 2 x candidates + nodes: entries chained per bucket */
-    int *entry_v;
+    bucket_entry *entry; /* 2 x candidates + nodes: entries chained per bucket */
     xnet_snapshot_t snap; /* a snapshot computed here, when not kept */
     int *hop_of;      /* nodes: links from the source, valid where hop_stamp is the search's */
     int *hop_stamp;   /* nodes */
@@ -187,8 +191,7 @@ static void workspace_free(workspace_t *w)
     free(w->wanted);
     free(w->heap);
     free(w->bucket_head);
-    free(w->entry_next);
-    free(w->entry_v);
+    free(w->entry);
     xnet_snapshot_free(&w->snap);
     free(w->hop_of);
     free(w->hop_stamp);
@@ -220,14 +223,13 @@ static int workspace_alloc(workspace_t *w, int n, int c)
     w->wanted = calloc((size_t)n + 1, sizeof(int));
     w->heap = malloc(sizeof(heap_entry) * ((size_t)n + 1));
     w->bucket_head = malloc(sizeof(int) * BUCKETS_MAX);
-    w->entry_next = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
-    w->entry_v = malloc(sizeof(int) * (2 * (size_t)c + (size_t)n + 1));
+    w->entry = malloc(sizeof(bucket_entry) * (2 * (size_t)c + (size_t)n + 1));
     w->hop_of = malloc(sizeof(int) * ((size_t)n + 1));
     w->hop_stamp = calloc((size_t)n + 1, sizeof(int));
     w->nodes = n;
     w->stamp = 0;
     if (arcs_failed || !w->vx || !w->cursor || !w->wanted || !w->heap
-        || !w->bucket_head || !w->entry_next || !w->entry_v || !w->hop_of || !w->hop_stamp) {
+        || !w->bucket_head || !w->entry || !w->hop_of || !w->hop_stamp) {
         workspace_free(w);
         return xnet_fail(XNET_ENOMEM, "out of memory for the path search workspaces");
     }
@@ -335,27 +337,33 @@ static void search_heap(workspace_t *w, int src, int stamp, int remaining);
  * settled or nothing more is reachable. */
 static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
 {
-    const int *first = w->first, *head = w->head;
-    const double *arc_s = w->arc_s;
-    vertex_t *vx = w->vx;
-    const int *wanted = w->wanted;
-    int *bucket = w->bucket_head, *next = w->entry_next, *entry_v = w->entry_v;
+    /* restrict: none of these arrays overlaps another, so the stores into
+     * vx, bucket and entry do not make the compiler read the arcs again */
+    const int *restrict first = w->first, *restrict head = w->head;
+    const double *restrict arc_s = w->arc_s;
+    vertex_t *restrict vx = w->vx;
+    const int *restrict wanted = w->wanted;
+    int *restrict bucket = w->bucket_head;
+    bucket_entry *restrict entry = w->entry;
     int B = w->buckets, entries = 1, pending = 1;
     double inv = 1 / w->bucket_s;
     for (int b = 0; b < B; b++) {
         bucket[b] = -1;
     }
+    /* pos: the bucket (ring slot) of the vertex's latest entry, -1 once
+     * settled. Every queued entry lies within B buckets of the current one,
+     * so a slot holds one bucket's entries and an entry is stale exactly
+     * when its vertex's pos is another slot (or -1). */
     vx[src] = (vertex_t){0.0, stamp, 0};
-    entry_v[0] = src;
-    next[0] = -1;
+    entry[0] = (bucket_entry){src, -1};
     bucket[0] = 0;
-    for (long i = 0; pending > 0; i++) {
-        int b = (int)(i % B);
+    for (long i = 0, b = 0; pending > 0; i++, b = b + 1 == B ? 0 : b + 1) {
         while (bucket[b] >= 0) {
-            int e = bucket[b], u = entry_v[e];
-            bucket[b] = next[e];
+            bucket_entry e = entry[bucket[b]];
+            int u = e.v;
+            bucket[b] = e.next;
             pending--;
-            if (vx[u].pos < 0 || (long)(vx[u].dist_s * inv) != i) {
+            if (vx[u].pos != b) {
                 continue; /* settled, or moved to a nearer bucket */
             }
             vx[u].pos = -1;
@@ -364,15 +372,17 @@ static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
             }
             double du = vx[u].dist_s;
             for (int a = first[u], end = first[u + 1]; a < end; a++) {
-                vertex_t *t = &vx[head[a]];
+                int v = head[a];
+                vertex_t *t = &vx[v];
                 double nd = du + arc_s[a];
-                if (t->reached != stamp || (t->pos >= 0 && nd < t->dist_s)) {
-                    *t = (vertex_t){nd, stamp, 0};
+                /* a settled vertex is no farther than du (its bucket is at
+                 * most this one, narrower than any arc), so never improved */
+                if (t->reached != stamp || nd < t->dist_s) {
                     /* nd's bucket is i + 1 .. i + B - 1: wrap without a division */
-                    int nb = b + (int)((long)(nd * inv) - i);
+                    int nb = (int)b + (int)((long)(nd * inv) - i);
                     nb -= nb >= B ? B : 0;
-                    entry_v[entries] = head[a];
-                    next[entries] = bucket[nb];
+                    *t = (vertex_t){nd, stamp, nb};
+                    entry[entries] = (bucket_entry){v, bucket[nb]};
                     bucket[nb] = entries++;
                     pending++;
                 }
