@@ -484,14 +484,50 @@ static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng
     return profile->members + xnet_profile_draw_set(profile, l, rng) * (size_t)profile->top_k;
 }
 
-/* Layer l's alias table over its sets, for the sampler's draws
- * (xnet_profile_draw_set's, read once per run). */
+/* A layer's alias table recast for the tabled sampler: a cell per set, and
+ * one more for x = n, each with its threshold and both outcomes as indices
+ * into a row of the table. The same draw as xnet_profile_draw_set's without
+ * its clamp and offset. (x = u n < n, as u <= 1 - 2^-53 and n is an integer;
+ * the extra cell answers as the clamp would all the same.) */
 typedef struct {
-    const double *prob;
-    const uint32_t *index;
-    size_t lo, n;
-    double n_d;
+    double prob;
+    uint32_t self, other;
+} alias_cell;
+
+typedef struct {
+    const alias_cell *cell; /* n + 1 */
+    double n_d;             /* n as a double */
 } layer_alias;
+
+/* The cells of every layer (first[L] + L of them) and the layers' tables.
+ * A row of a table that fits XNET_STEP_TABLE_MAX_BYTES has far fewer than
+ * 2^32 sets. */
+static void recast_alias(const xnet_profile_t *profile, int L, alias_cell *cell,
+                         layer_alias *alias)
+{
+    for (int l = 0; l < L; l++) {
+        size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
+        alias_cell *c = cell + lo + (size_t)l;
+        for (size_t s = 0; s < n; s++) {
+            c[s] = (alias_cell){profile->alias_prob[lo + s], (uint32_t)(lo + s),
+                                (uint32_t)(lo + profile->alias_index[lo + s])};
+        }
+        /* x = n: 0 >= 0 takes `other`, what the clamped draw gives */
+        c[n] = (alias_cell){0, 0,
+                            1.0 >= profile->alias_prob[lo + n - 1] ? c[n - 1].other
+                                                                   : c[n - 1].self};
+        alias[l] = (layer_alias){c, (double)n};
+    }
+}
+
+/* Layer a's set for one token: its index in a row of the table. */
+static inline size_t draw_recast(const layer_alias *a, xnet_rng_t *rng)
+{
+    double x = xnet_rng_uniform(rng) * a->n_d;
+    int64_t i = (int64_t)x;
+    const alias_cell *c = a->cell + i;
+    return x - (double)i >= c->prob ? c->other : c->self;
+}
 
 /* The layers of token_latency from the table steps[snapshot x sets]: the
  * same draws and the same bits, a lookup per layer. While its charged twin
@@ -508,8 +544,7 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
     int l = 0;
     *charged = HUGE_VAL;
     for (; charge && l < L; l++) {
-        const layer_alias *a = &alias[l];
-        size_t s = a->lo + xnet_alias_draw(a->prob, a->index, a->n, a->n_d, &r);
+        size_t s = draw_recast(&alias[l], &r);
         double v = row[s].latency_s;
         const xnet_set_step_t *st = at + s;
         layer[l] = v;
@@ -527,8 +562,7 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
         l = isfinite(total) ? l + 1 : L; /* the layer that lost the twin is drawn */
     }
     for (; l < L; l++) {
-        const layer_alias *a = &alias[l];
-        size_t s = a->lo + xnet_alias_draw(a->prob, a->index, a->n, a->n_d, &r);
+        size_t s = draw_recast(&alias[l], &r);
         double v = row[s].latency_s;
         layer[l] = v;
         total += v;
@@ -1044,15 +1078,13 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
         }
     }
     layer_alias *alias = j.steps ? malloc(sizeof *alias * (size_t)L) : NULL;
-    if (!rc && j.steps && !alias) {
+    alias_cell *cell = j.steps ? malloc(sizeof *cell * (profile->first[L] + (size_t)L)) : NULL;
+    if (!rc && j.steps && (!alias || !cell)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
+    } else if (!rc && j.steps) {
+        recast_alias(profile, L, cell, alias);
+        j.alias = alias;
     }
-    for (int l = 0; alias && l < L; l++) {
-        size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
-        alias[l] = (layer_alias){profile->alias_prob + lo, profile->alias_index + lo, lo, n,
-                                 (double)n};
-    }
-    j.alias = alias;
     if (!rc) {
         rc = xnet_pool_run((int)blocks, workers, sample_block, &j);
     }
@@ -1092,6 +1124,7 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
     }
     free(own);
     free(alias);
+    free(cell);
     free(j.lat);
     free(j.wlat);
     free(j.sums);
