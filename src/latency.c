@@ -1024,6 +1024,36 @@ static void combine_block(double *v, size_t i0, const sample_sums *b, sample_sum
     }
 }
 
+/* A run's two summaries: the delivered tokens' (0) and the charged ones'
+ * (1), one per task. */
+typedef struct {
+    const sample_job *job;
+    size_t blocks;
+    xnet_sample_result_t *res[2];
+    sample_sums sums[2]; /* out */
+} summary_job;
+
+/* Summary i of a summary_job: its blocks combined in order, then summarised. */
+static int summarise_task(void *ctx, int worker, int i)
+{
+    (void)worker;
+    summary_job *sj = ctx;
+    const sample_job *j = sj->job;
+    int L = j->cost->layers;
+    double *lat = i ? j->wlat : j->lat, *per_layer = sj->res[i]->per_layer_s;
+    const sample_sums *block = i ? j->wsums : j->sums;
+    sample_sums *sums = &sj->sums[i];
+    for (int l = 0; l < L; l++) {
+        per_layer[l] = 0;
+    }
+    for (size_t b = 0; b < sj->blocks; b++) {
+        const double *layer_sums = j->layer_sums + (b * 2 + (size_t)i) * (size_t)L;
+        combine_block(lat, b * SAMPLE_BLOCK_TOKENS, &block[b], sums, layer_sums, per_layer, L);
+    }
+    summarise_samples(lat, sums, j->tokens, L, sj->res[i]);
+    return XNET_OK;
+}
+
 /* xnet_latency_sample, reading table (every layer's steps, or NULL: built
  * here when it pays) when the sampler reads one. */
 static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile,
@@ -1088,27 +1118,13 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
     if (!rc) {
         rc = xnet_pool_run((int)blocks, workers, sample_block, &j);
     }
+    /* The charged figures by the same summary, beside the others. */
+    xnet_sample_result_t w = {.per_layer_s = wsum_layer};
+    summary_job sj = {&j, blocks, {res, &w}, {{0, 0, 0, 0}, {0, 0, 0, 0}}};
     if (!rc) {
-        sample_sums sums = {0, 0, 0, 0}, wsums = {0, 0, 0, 0};
-        for (int l = 0; l < L; l++) {
-            res->per_layer_s[l] = 0;
-            wsum_layer[l] = 0;
-        }
-        for (size_t b = 0; b < blocks; b++) {
-            const double *layer_sums = j.layer_sums + b * 2 * (size_t)L;
-            combine_block(j.lat, b * SAMPLE_BLOCK_TOKENS, &j.sums[b], &sums, layer_sums,
-                          res->per_layer_s, L);
-            if (charge) {
-                combine_block(j.wlat, b * SAMPLE_BLOCK_TOKENS, &j.wsums[b], &wsums,
-                              layer_sums + L, wsum_layer, L);
-            }
-        }
-        summarise_samples(j.lat, &sums, tokens, L, res);
-        /* The charged figures by the same summary. */
-        xnet_sample_result_t w = {.per_layer_s = wsum_layer};
-        if (charge) {
-            summarise_samples(j.wlat, &wsums, tokens, L, &w);
-        }
+        rc = xnet_pool_run(charge ? 2 : 1, workers, summarise_task, &sj);
+    }
+    if (!rc) {
         res->lost = charge ? w.undelivered : NAN;
         res->wait_mean_s = charge ? w.mean_s : NAN;
         res->wait_stderr_s = charge ? w.stderr_s : NAN;
@@ -1116,7 +1132,7 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
         res->wait_p95_s = charge ? w.p95_s : NAN;
         res->wait_p99_s = charge ? w.p99_s : NAN;
         for (int l = 0; res->wait_per_layer_s && l < L; l++) {
-            res->wait_per_layer_s[l] = charge && wsums.delivered ? wsum_layer[l] : NAN;
+            res->wait_per_layer_s[l] = charge && sj.sums[1].delivered ? wsum_layer[l] : NAN;
         }
         if (breakdown) {
             combine_parts(j.parts, j.wsums, blocks, cells, res->parts, res->parts_stderr);
