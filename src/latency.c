@@ -491,7 +491,7 @@ static const int *draw_set(const xnet_profile_t *profile, int l, xnet_rng_t *rng
  * the extra cell answers as the clamp would all the same.) */
 typedef struct {
     double prob;
-    uint32_t self, other;
+    uint32_t to[2]; /* below prob: the set itself; else its alias */
 } alias_cell;
 
 typedef struct {
@@ -509,13 +509,11 @@ static void recast_alias(const xnet_profile_t *profile, int L, alias_cell *cell,
         size_t lo = profile->first[l], n = profile->first[l + 1] - lo;
         alias_cell *c = cell + lo + (size_t)l;
         for (size_t s = 0; s < n; s++) {
-            c[s] = (alias_cell){profile->alias_prob[lo + s], (uint32_t)(lo + s),
-                                (uint32_t)(lo + profile->alias_index[lo + s])};
+            c[s] = (alias_cell){profile->alias_prob[lo + s],
+                                {(uint32_t)(lo + s), (uint32_t)(lo + profile->alias_index[lo + s])}};
         }
-        /* x = n: 0 >= 0 takes `other`, what the clamped draw gives */
-        c[n] = (alias_cell){0, 0,
-                            1.0 >= profile->alias_prob[lo + n - 1] ? c[n - 1].other
-                                                                   : c[n - 1].self};
+        /* x = n: 0 >= 0 takes to[1], what the clamped draw gives */
+        c[n] = (alias_cell){0, {0, c[n - 1].to[1.0 >= profile->alias_prob[lo + n - 1]]}};
         alias[l] = (layer_alias){c, (double)n};
     }
 }
@@ -526,7 +524,7 @@ static inline size_t draw_recast(const layer_alias *a, xnet_rng_t *rng)
     double x = xnet_rng_uniform(rng) * a->n_d;
     int64_t i = (int64_t)x;
     const alias_cell *c = a->cell + i;
-    return x - (double)i >= c->prob ? c->other : c->self;
+    return c->to[x - (double)i >= c->prob]; /* an index, not a branch: it is a coin toss */
 }
 
 /* The layers of token_latency from the table steps[snapshot x sets]: the

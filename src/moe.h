@@ -97,7 +97,8 @@ static inline size_t xnet_alias_draw(const double *prob, const uint32_t *index, 
      * ones would, in fewer instructions */
     size_t s = (size_t)(int64_t)x;
     s = s < n ? s : n - 1;
-    return x - (double)(int64_t)s >= prob[s] ? index[s] : s;
+    size_t to[2] = {s, index[s]}; /* an index, not a branch: it is a coin toss */
+    return to[x - (double)(int64_t)s >= prob[s]];
 }
 
 /* Layer l's activated set for one token, drawn from the alias table over
