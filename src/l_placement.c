@@ -660,12 +660,17 @@ static void check_place_args(lua_State *L, int with_profile)
 
 /* Warn about subnets with fewer candidates connected in some snapshot than
  * experts: those experts' tokens are undelivered in every snapshot. Reads the
- * ring's cost table, which the placement has just computed. The ring and the
+ * ring's cost table, which the placement has just computed; without one the
+ * placement was certain from the nearest members, whose first E have paths
+ * in every snapshot, so there is nothing to warn about. The ring and the
  * network are taken here and used before anything can run Lua code. */
 static void warn_unconnected(lua_State *L, const char *what, xnet_route_t route, int experts)
 {
     xnet_network_t *net = xnet_l_check_network(L, 1);
     const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
+    if (!xnet_ring_cost_find(net, ring->gateway, ring->layers, route)) {
+        return;
+    }
     int layers = ring->layers, first_bad = -1, bad = 0, connected_in_first = 0;
     size_t members = (size_t)ring->first[layers];
     xnet_candidate_t *c = lua_newuserdatauv(L, sizeof *c * (members ? members : 1), 0);

@@ -8,6 +8,7 @@
 #include "query.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -509,6 +510,204 @@ static int check_ring_fits(const xnet_ring_t *ring, int experts)
     return XNET_OK;
 }
 
+/* A candidate's path latencies summed over snapshots as the nearest
+ * searches left them: the exact sums where every snapshot's is known, else
+ * a lower bound. */
+typedef struct {
+    double sum_s, bound_s; /* over the snapshots with a path / all snapshots */
+    int missing, unknown;  /* snapshots known to have no path / not settled */
+} near_sum;
+
+/* acc[i] for every member i of the ring from searches from the gateways that
+ * stop once the members flagged in required[] (NULL: the `want` nearest of
+ * each gateway's two subnets) are settled: the pairs path_through takes. */
+static int nearest_sums(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                        int want, const unsigned char *required, near_sum *acc)
+{
+    int L = ring->layers, M = ring->first[L], T = xnet_network_snapshots(net), rc;
+    int A = route == XNET_ROUTE_A, pairs = A ? 2 * M : M;
+    int batch = (int)(COST_BATCH_BYTES / (2 * sizeof(double) * (double)pairs));
+    batch = batch < 1 ? 1 : batch > T ? T : batch;
+    if ((rc = xnet_limit_check((2.0 * batch * sizeof(double) + 2 * sizeof(int) + 1) * pairs,
+                               "the path latency query"))) {
+        return rc;
+    }
+    int *src = malloc(sizeof(int) * (size_t)pairs), *dst = malloc(sizeof(int) * (size_t)pairs);
+    double *d = malloc(sizeof(double) * 2 * (size_t)batch * (size_t)pairs);
+    unsigned char *flag = required ? malloc((size_t)pairs) : NULL;
+    xnet_query_t *q = NULL;
+    memset(acc, 0, sizeof *acc * (size_t)M);
+    if (!src || !dst || !d || (required && !flag)) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory for the path latency query");
+    } else {
+        /* pairs: i: (g_l, s_i); A: M + i: (g_{l+1}, s_i) */
+        for (int l = 0; l < L; l++) {
+            for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+                src[i] = ring->gateway[l];
+                dst[i] = ring->members[i];
+                if (A) {
+                    src[M + i] = ring->gateway[(l + 1) % L];
+                    dst[M + i] = ring->members[i];
+                }
+            }
+        }
+        for (int j = 0; flag && j < pairs; j++) {
+            flag[j] = required[j % M];
+        }
+        rc = xnet_query_create(&q, ring->nodes, pairs, src, dst);
+    }
+    for (int t0 = 0; t0 < T && !rc; t0 += batch) {
+        int t1 = t0 + batch < T ? t0 + batch : T;
+        double *bound = d + (size_t)batch * pairs;
+        if ((rc = xnet_query_run_nearest(net, q, t0, t1, want, flag, d, bound))) {
+            break;
+        }
+        for (int k = t0; k < t1; k++) {
+            const double *from = d + (size_t)(k - t0) * pairs, *low = bound + (from - d);
+            for (int i = 0; i < M; i++) {
+                /* the sum path_through forms: D(g_l, s) + (A: D(g_{l+1}, s); B: again) */
+                double x = from[i] + (A ? from[M + i] : from[i]);
+                double lx = low[i] + (A ? low[M + i] : low[i]);
+                near_sum *a = &acc[i];
+                if (isnan(x) && isinf(lx)) { /* a leg known to have no path */
+                    a->missing++;
+                } else if (isnan(x)) {
+                    a->unknown++;
+                    a->bound_s += lx;
+                } else if (isfinite(x)) {
+                    a->sum_s += x;
+                    a->bound_s += x;
+                } else {
+                    a->missing++;
+                }
+            }
+        }
+    }
+    xnet_query_destroy(q);
+    free(src);
+    free(dst);
+    free(d);
+    free(flag);
+    return rc;
+}
+
+/* Layer l's candidates from acc into all[] (as xnet_expected_latency for
+ * the known ones; the others missing INT_MAX), and whether the first E of
+ * the ranking are certain: all known, with a path in every snapshot, and
+ * every member not known either known to miss a snapshot or bounded below
+ * by more than the E-th's mean. Then the full table would rank the same
+ * first E in the same order with the same sums (the searches are the same
+ * until they stop). */
+static int certain_layer(const xnet_ring_t *ring, int l, const near_sum *acc, int T, int experts,
+                         xnet_candidate_t *all, int *certain)
+{
+    int lo = ring->first[l], hi = ring->first[l + 1], n = 0, rc = XNET_OK;
+    for (int i = lo; i < hi; i++) {
+        int s = ring->members[i], known = acc[i].unknown == 0;
+        all[i].satellite = s;
+        all[i].missing = s == ring->gateway[l] ? -1 : known ? acc[i].missing : INT_MAX;
+        all[i].mean_s = known && acc[i].missing < T ? acc[i].sum_s / (T - acc[i].missing) : NAN;
+        n += all[i].missing >= 0 && all[i].missing < INT_MAX;
+    }
+    *certain = 0;
+    if (n < experts) {
+        return XNET_OK;
+    }
+    xnet_candidate_t *cand = malloc(sizeof *cand * (size_t)n);
+    int *chosen = malloc(sizeof(int) * (size_t)experts);
+    double *equal = malloc(sizeof(double) * (size_t)experts), eth = NAN;
+    if (!cand || !chosen || !equal) {
+        rc = xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    } else {
+        int m = 0;
+        for (int i = lo; i < hi; i++) {
+            if (all[i].missing >= 0 && all[i].missing < INT_MAX) {
+                cand[m++] = all[i];
+            }
+        }
+        for (int e = 0; e < experts; e++) {
+            equal[e] = 1;
+        }
+        /* with equal probabilities chosen[e] is the e-th of the ranking */
+        if (!(rc = xnet_assign_sorted(experts, equal, m, cand, chosen))) {
+            *certain = cand[chosen[experts - 1]].missing == 0;
+            eth = cand[chosen[experts - 1]].mean_s;
+        }
+    }
+    for (int i = lo; !rc && *certain && i < hi; i++) {
+        *certain = all[i].missing != INT_MAX || acc[i].missing > 0
+                || acc[i].bound_s / T > eth + 1e-9 * fabs(eth);
+    }
+    free(cand);
+    free(chosen);
+    free(equal);
+    return rc;
+}
+
+/* Space-XNet's candidates from the gateways' nearest members only (most
+ * rings), else *certain = 0. A first sweep stops each gateway's searches at
+ * its want nearest members; each layer's K candidates of least bound (those
+ * known to miss a snapshot last) are then searched for until settled, so
+ * that the rest are bounded by how far the searches got; K doubles until
+ * every layer is certain or K reaches the subnets' size. */
+static int nearest_candidates(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
+                              int experts, xnet_candidate_t *all, int *certain)
+{
+    int L = ring->layers, M = ring->first[L], T = xnet_network_snapshots(net), size = 0;
+    for (int l = 0; l < L; l++) {
+        int m = ring->first[l + 1] - ring->first[l];
+        size = m > size ? m : size;
+    }
+    near_sum *acc = malloc(sizeof *acc * ((size_t)M + 1));
+    unsigned char *required = malloc((size_t)M + 1);
+    int *order = malloc(sizeof(int) * ((size_t)size + 1));
+    /* K: 4 E, or half the subnet when that is less (searching for more than
+     * half of it costs about as much as the whole table) */
+    int K0 = 4 * experts < size / 2 ? 4 * experts : size / 2;
+    *certain = 0;
+    if (K0 < experts) {
+        free(acc);
+        free(required);
+        free(order);
+        return XNET_OK;
+    }
+    int rc = acc && required && order ? nearest_sums(net, ring, route, K0 + 8, NULL, acc)
+                                      : xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    for (int K = K0; !rc && !*certain && K >= experts && K <= size / 2; K *= 2) {
+        memset(required, 0, (size_t)M);
+        for (int l = 0; l < L; l++) {
+            int lo = ring->first[l], m = ring->first[l + 1] - lo;
+            for (int i = 0; i < m; i++) {
+                order[i] = lo + i;
+            }
+            /* the K of least bound: a partial selection sort (K is small) */
+            for (int r = 0; r < K && r < m; r++) {
+                int best = r;
+                for (int i = r + 1; i < m; i++) {
+                    const near_sum *x = &acc[order[i]], *y = &acc[order[best]];
+                    if ((x->missing > 0) < (y->missing > 0)
+                        || ((x->missing > 0) == (y->missing > 0) && x->bound_s < y->bound_s)) {
+                        best = i;
+                    }
+                }
+                int t = order[r];
+                order[r] = order[best];
+                order[best] = t;
+                required[order[r]] = 1;
+            }
+        }
+        rc = nearest_sums(net, ring, route, 0, required, acc);
+        *certain = 1;
+        for (int l = 0; l < L && !rc && *certain; l++) {
+            rc = certain_layer(ring, l, acc, T, experts, all, certain);
+        }
+    }
+    free(acc);
+    free(required);
+    free(order);
+    return rc;
+}
+
 int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
                          const xnet_profile_t *profile, xnet_route_t route)
 {
@@ -528,7 +727,13 @@ int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring
     if (!all || !cand || !chosen) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory placing experts");
     }
-    if (!rc) {
+    /* the nearest members first (certain for most rings), the whole table
+     * when some layer is not (or when the table is there already) */
+    int certain = 0;
+    if (!rc && !xnet_ring_cost_find(net, ring->gateway, L, route)) {
+        rc = nearest_candidates(net, ring, route, E, all, &certain);
+    }
+    if (!rc && !certain) {
         rc = xnet_expected_latency(net, ring, route, all);
     }
     if (!rc) {

@@ -331,11 +331,14 @@ static inline void heap_down(workspace_t *w, int size, heap_entry e)
     w->vx[e.v].pos = i;
 }
 
-static void search_heap(workspace_t *w, int src, int stamp, int remaining);
+static double search_heap(workspace_t *w, int src, int stamp, int remaining);
 
 /* Dijkstra with buckets from src until `remaining` wanted vertices are
  * settled or nothing more is reachable. */
-static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
+/* Returns a lower bound on the latency of every vertex left unsettled (the
+ * current bucket's lower edge, less a margin for rounding), +inf when every
+ * reachable vertex is settled. */
+static double search_buckets(workspace_t *w, int src, int stamp, int remaining)
 {
     /* restrict: none of these arrays overlaps another, so the stores into
      * vx, bucket and entry do not make the compiler read the arcs again */
@@ -368,7 +371,7 @@ static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
             }
             vx[u].pos = -1;
             if (wanted[u] == stamp && --remaining == 0) {
-                return;
+                return (double)i * w->bucket_s * (1 - 1e-12);
             }
             double du = vx[u].dist_s;
             for (int a = first[u], end = first[u + 1]; a < end; a++) {
@@ -389,11 +392,13 @@ static void search_buckets(workspace_t *w, int src, int stamp, int remaining)
             }
         }
     }
+    return INFINITY;
 }
 
 /* Dijkstra from src until every target in target[0 .. count) is settled (or
  * nothing more is reachable); answers[a] = latency to target[a]. */
-static void search(workspace_t *w, int src, const int *target, int count, double *answers)
+static double search(workspace_t *w, int src, const int *target, int count, int want,
+                     const unsigned char *required, double *answers)
 {
     if (w->stamp == INT_MAX) {
         /* after 2^31 searches: start the stamps over */
@@ -405,20 +410,26 @@ static void search(workspace_t *w, int src, const int *target, int count, double
     int stamp = ++w->stamp;
     int remaining = 0;
     for (int a = 0; a < count; a++) {
-        if (w->wanted[target[a]] != stamp) {
+        if (w->wanted[target[a]] != stamp && (!required || required[a])) {
             w->wanted[target[a]] = stamp;
             remaining++;
         }
     }
-    if (w->buckets > 0) {
-        search_buckets(w, src, stamp, remaining);
-    } else {
-        search_heap(w, src, stamp, remaining);
+    remaining = want > 0 && want < remaining ? want : remaining;
+    if (remaining == 0) { /* nothing required of this source: nothing known */
+        for (int a = 0; a < count; a++) {
+            answers[a] = NAN;
+        }
+        return 0;
     }
+    double radius = w->buckets > 0 ? search_buckets(w, src, stamp, remaining)
+                                   : search_heap(w, src, stamp, remaining);
     for (int a = 0; a < count; a++) {
-        int t = target[a];
-        answers[a] = w->vx[t].reached == stamp ? w->vx[t].dist_s : INFINITY;
+        const vertex_t *t = &w->vx[target[a]];
+        answers[a] = t->reached != stamp ? (isinf(radius) ? INFINITY : NAN)
+                   : t->pos < 0 ? t->dist_s : isinf(radius) ? t->dist_s : NAN;
     }
+    return radius;
 }
 
 /* Links on the path the last search found to t (settled), or -1 when t was
@@ -462,7 +473,7 @@ static int hops_back(workspace_t *w, int src, int t)
 
 /* Dijkstra with a binary heap, for snapshots whose arcs are too uneven for
  * buckets. */
-static void search_heap(workspace_t *w, int src, int stamp, int remaining)
+static double search_heap(workspace_t *w, int src, int stamp, int remaining)
 {
     const int *first = w->first, *head = w->head;
     const double *arc_s = w->arc_s;
@@ -478,7 +489,7 @@ static void search_heap(workspace_t *w, int src, int stamp, int remaining)
             heap_down(w, size, w->heap[size]);
         }
         if (w->wanted[u] == stamp && --remaining == 0) {
-            break;
+            return top.dist_s; /* no vertex left is nearer */
         }
         double du = top.dist_s;
         for (int a = first[u], end = first[u + 1]; a < end; a++) {
@@ -493,6 +504,7 @@ static void search_heap(workspace_t *w, int src, int stamp, int remaining)
             }
         }
     }
+    return INFINITY; /* every reachable vertex settled */
 }
 
 /* --- running a query ----------------------------------------------------------- */
@@ -507,6 +519,10 @@ typedef struct {
     double *out;
     int *hops;
     int t0;
+    int want;        /* > 0: each source stops once this many targets are settled */
+    const unsigned char *required; /* targets: only these count (NULL: all) */
+    double *bounds;  /* workers x targets, with want: a lower bound per answer */
+    double *bound;   /* with want: snapshots x pairs */
 } run_ctx;
 
 static int run_snapshot(void *p, int worker, int index)
@@ -521,8 +537,13 @@ static int run_snapshot(void *p, int worker, int index)
         if (xnet_interrupt_requested) {
             return XNET_EINTR;
         }
-        int lo = q->first[i];
-        search(w, q->source[i], q->target + lo, q->first[i + 1] - lo, answers + lo);
+        int lo = q->first[i], n = q->first[i + 1] - lo;
+        double radius = search(w, q->source[i], q->target + lo, n, ctx->want,
+                               ctx->required ? ctx->required + lo : NULL, answers + lo);
+        for (int a = lo; ctx->bound && a < lo + n; a++) {
+            double *b = &ctx->bounds[(size_t)worker * q->targets + a];
+            *b = isnan(answers[a]) ? radius : answers[a];
+        }
         for (int a = lo; ctx->hops && a < q->first[i + 1]; a++) {
             ctx->answer_hops[(size_t)worker * q->targets + a] = hops_back(w, q->source[i],
                                                                           q->target[a]);
@@ -531,6 +552,13 @@ static int run_snapshot(void *p, int worker, int index)
     double *row = ctx->out + (size_t)index * (size_t)q->pairs;
     for (int j = 0; j < q->pairs; j++) {
         row[j] = answers[q->answer_of[j]];
+    }
+    if (ctx->bound) {
+        const double *from = ctx->bounds + (size_t)worker * q->targets;
+        double *brow = ctx->bound + (size_t)index * (size_t)q->pairs;
+        for (int j = 0; j < q->pairs; j++) {
+            brow[j] = from[q->answer_of[j]];
+        }
     }
     if (ctx->hops) {
         const int *from = ctx->answer_hops + (size_t)worker * q->targets;
@@ -594,8 +622,38 @@ int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, d
     return xnet_query_run_hops(net, q, t0, t1, out, NULL);
 }
 
+static int run_query(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out,
+                     int *hops, int want, const unsigned char *required, double *bound);
+
 int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out,
                         int *hops)
+{
+    return run_query(net, q, t0, t1, out, hops, 0, NULL, NULL);
+}
+
+int xnet_query_run_nearest(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, int want,
+                           const unsigned char *required, double *out, double *bound)
+{
+    if (want < 0) {
+        return xnet_fail(XNET_EINVAL, "want must be >= 0, got %d", want);
+    }
+    unsigned char *per_target = NULL;
+    if (required && !(per_target = calloc((size_t)q->targets + 1, 1))) {
+        return xnet_fail(XNET_ENOMEM, "out of memory for the path query");
+    }
+    for (int j = 0; required && j < q->pairs; j++) {
+        per_target[q->answer_of[j]] |= required[j] != 0;
+    }
+    int rc = run_query(net, q, t0, t1, out, NULL, want, per_target, bound);
+    free(per_target);
+    if (!rc && engine_in_force == XNET_PATHS_IGRAPH) { /* igraph's rows are whole */
+        memcpy(bound, out, sizeof(double) * (size_t)(t1 - t0) * (size_t)q->pairs);
+    }
+    return rc;
+}
+
+static int run_query(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out,
+                     int *hops, int want, const unsigned char *required, double *bound)
 {
     int T = xnet_network_snapshots(net), rc;
     if (q->nodes != xnet_network_nodes(net)) {
@@ -621,10 +679,12 @@ int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int 
     }
     size_t answers = (size_t)workers * ((size_t)q->targets + 1);
     run_ctx ctx = {net, q, set, NULL, malloc(sizeof(double) * answers),
-                   hops ? malloc(sizeof(int) * answers) : NULL, out, hops, t0};
-    if (!ctx.answers || (hops && !ctx.answer_hops)) {
+                   hops ? malloc(sizeof(int) * answers) : NULL, out, hops, t0, want, required,
+                   bound ? malloc(sizeof(double) * answers) : NULL, bound};
+    if (!ctx.answers || (hops && !ctx.answer_hops) || (bound && !ctx.bounds)) {
         free(ctx.answers);
         free(ctx.answer_hops);
+        free(ctx.bounds);
         return xnet_fail(XNET_ENOMEM, "out of memory for the path query answers");
     }
     ctx.cache = xnet_snapshot_cache_prepare(net, t0, t1);
@@ -632,6 +692,7 @@ int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int 
     xnet_snapshot_cache_settle(ctx.cache);
     free(ctx.answers);
     free(ctx.answer_hops);
+    free(ctx.bounds);
     return rc;
 }
 
@@ -660,9 +721,9 @@ static int run_row(void *p, int worker, int index)
     int stamp = ++w->stamp, src = ctx->source[index];
     /* no vertex is wanted: the search settles all it reaches */
     if (w->buckets > 0) {
-        search_buckets(w, src, stamp, -1);
+        (void)search_buckets(w, src, stamp, -1);
     } else {
-        search_heap(w, src, stamp, -1);
+        (void)search_heap(w, src, stamp, -1);
     }
     double *row = ctx->out + (size_t)index * (size_t)ctx->nodes;
     for (int v = 0; v < ctx->nodes; v++) {

@@ -40,6 +40,16 @@ int xnet_query_run(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, d
 int xnet_query_run_hops(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, double *out,
                         int *hops);
 
+/* The nearest targets only: each source's search stops once its distinct
+ * targets of pairs j with required[j] (NULL: every pair) are settled, or
+ * `want` (> 0; 0: all) of them. out as xnet_query_run where the answer is
+ * known (settled, or no path: the search ran out), NAN where the search
+ * stopped first; bound[(k - t0) * pairs + j] the answer where known, else a
+ * lower bound on it (the latency the search had reached). With igraph as
+ * the engine every answer is known. Errors as xnet_query_run. */
+int xnet_query_run_nearest(xnet_network_t *net, const xnet_query_t *q, int t0, int t1, int want,
+                           const unsigned char *required, double *out, double *bound);
+
 /* Snapshots per call of xnet_query_run that keep its output within
  * `budget_bytes` (at least one; at most `snapshots`). */
 int xnet_query_batch(const xnet_query_t *q, int snapshots, double budget_bytes);

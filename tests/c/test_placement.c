@@ -3,11 +3,14 @@
 #include "check.h"
 #include "error.h"
 #include "latency.h"
+#include "moe.h"
 #include "placement.h"
 #include "pool.h"
 #include "planio.h"
+#include "ring.h"
 #include "rng.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -444,9 +447,75 @@ static void test_end_to_end(void)
     xnet_network_destroy(net);
 }
 
+/* Space-XNet from the gateways' nearest members against the whole cost
+ * table, on twin networks (the second has the table first, so placement
+ * reads it): the same plans to the satellite on stars and deltas, with and
+ * without outages, variants A and B, 4 to 16 experts, top-1 and top-2,
+ * several cuts; and the nearest path is certain on most of them (it leaves
+ * no table behind). */
+static void test_nearest_placement(void)
+{
+    int certain = 0, placed = 0, differ = 0;
+    static const struct {
+        xnet_walker_pattern_t pattern;
+        int P, S, F, layers, band, T;
+        double survival;
+    } cases[] = {
+        {XNET_WALKER_STAR, 33, 32, 0, 32, 33, 12, 0.95}, {XNET_WALKER_STAR, 33, 32, 0, 16, 11, 8, 1},
+        {XNET_WALKER_STAR, 40, 20, 0, 8, 40, 6, 0.9},    {XNET_WALKER_DELTA, 30, 30, 1, 12, 30, 6, 1},
+        {XNET_WALKER_DELTA, 24, 24, 1, 6, 6, 6, 0.7},   {XNET_WALKER_STAR, 20, 40, 0, 4, 20, 6, 0.8},
+        {XNET_WALKER_STAR, 12, 16, 0, 8, 12, 6, 0.5},   {XNET_WALKER_DELTA, 16, 16, 1, 8, 16, 5, 0.3},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int v = 0; v < 4; v++) {
+            xnet_walker_t w;
+            xnet_walker_init(&w, cases[c].pattern, cases[c].P, cases[c].S, cases[c].F, 550, 53);
+            xnet_network_params_t np = xnet_network_params_default();
+            np.snapshots = cases[c].T;
+            np.link.survival = cases[c].survival;
+            np.link.seed = (unsigned)c + 1;
+            xnet_network_t *a = NULL, *b = NULL;
+            xnet_ring_t *r = NULL;
+            int L = cases[c].layers, E = v < 2 ? 8 : 4 + 6 * (v - 2), k = v % 2 ? 1 : 2;
+            xnet_route_t route = v % 2 ? XNET_ROUTE_B : XNET_ROUTE_A;
+            double *wt = malloc(sizeof(double) * (size_t)L * E);
+            xnet_profile_t *p = NULL;
+            xnet_plan_t *pa = NULL, *pb = NULL;
+            xnet_candidate_t *all = malloc(sizeof *all * (size_t)w.planes * w.sats);
+            if (xnet_network_create(&a, &w, &np) || xnet_network_create(&b, &w, &np)
+                || xnet_ring_cut(&r, &w, L, cases[c].band) || xnet_ring_medoid_gateways(r, a)
+                || xnet_weights_zipf(L, E, 1.0, (uint64_t)v + 1, wt)
+                || xnet_profile_from_weights(&p, L, E, k, wt)
+                || xnet_expected_latency(b, r, route, all)
+                || xnet_place_spacexnet(&pa, a, r, p, route)
+                || xnet_place_spacexnet(&pb, b, r, p, route)) {
+                CHECK(!"setting up a placement failed");
+            } else {
+                placed++;
+                certain += xnet_ring_cost_find(a, r->gateway, L, route) == NULL;
+                differ += memcmp(pa->satellite, pb->satellite, sizeof(int) * (size_t)L * E) != 0
+                       || memcmp(pa->gateway, pb->gateway, sizeof(int) * (size_t)L) != 0;
+            }
+            xnet_plan_destroy(pa);
+            xnet_plan_destroy(pb);
+            xnet_profile_destroy(p);
+            xnet_ring_destroy(r);
+            xnet_network_destroy(a);
+            xnet_network_destroy(b);
+            free(wt);
+            free(all);
+        }
+    }
+    printf("nearest placement: %d placements, %d certain from the nearest members, %d differ "
+           "from the whole table\n", placed, certain, differ);
+    CHECK(placed == 32 && differ == 0);
+    CHECK(certain >= 8 && certain < placed); /* both paths taken */
+}
+
 int main(void)
 {
     xnet_igraph_init();
+    test_nearest_placement();
     test_ring();
     test_sorted_rule();
     test_plans();

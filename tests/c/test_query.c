@@ -255,10 +255,84 @@ static void test_graph_rows_and_failures(void)
     xnet_set_workers(saved);
 }
 
+/* Nearest queries against full ones on random networks (both engines of
+ * the kernel, outages, pieces): every answer given is the full query's to
+ * the bit, every one withheld (NAN) has a bound no greater than the true
+ * latency, required targets are always answered, and a search that ran out
+ * answers the rest with +inf. */
+static void test_nearest(void)
+{
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, 77);
+    long answered = 0, withheld = 0, wrong = 0, loose = 0, unanswered_required = 0;
+    for (int trial = 0; trial < 40; trial++) {
+        int delta = trial % 2, T = 3;
+        int P = 4 + (int)(xnet_rng_uniform(&rng) * 12), S = 4 + (int)(xnet_rng_uniform(&rng) * 12);
+        static const double survival[] = {1, 0.9, 0.6, 0.3};
+        xnet_network_t *net = make(delta ? XNET_WALKER_DELTA : XNET_WALKER_STAR, P, S,
+                                   delta ? 1 : 0, survival[trial % 4], HUGE_VAL, T,
+                                   (unsigned)trial + 5);
+        if (!net) {
+            CHECK(!"network creation failed");
+            continue;
+        }
+        int n = xnet_network_nodes(net), m = 4 * n;
+        int *src = malloc(sizeof(int) * (size_t)m), *dst = malloc(sizeof(int) * (size_t)m);
+        unsigned char *req = malloc((size_t)m);
+        double *full = malloc(sizeof(double) * (size_t)m * T);
+        double *near = malloc(sizeof(double) * (size_t)m * T);
+        double *bound = malloc(sizeof(double) * (size_t)m * T);
+        for (int j = 0; j < m; j++) {
+            src[j] = (int)(xnet_rng_uniform(&rng) * 5) * (n / 5);
+            dst[j] = (int)(xnet_rng_uniform(&rng) * n);
+            req[j] = xnet_rng_uniform(&rng) < 0.1;
+        }
+        xnet_query_t *q = NULL;
+        xnet_query_set_engine(trial % 4 < 2 ? XNET_PATHS_CSR : XNET_PATHS_HEAP);
+        CHECK(xnet_query_create(&q, n, m, src, dst) == XNET_OK);
+        CHECK(xnet_query_run(net, q, 0, T, full) == XNET_OK);
+        for (int mode = 0; mode < 2; mode++) {
+            /* mode 0: the 3 nearest of each source; mode 1: the required ones */
+            CHECK(xnet_query_run_nearest(net, q, 0, T, mode ? 0 : 3, mode ? req : NULL, near,
+                                         bound) == XNET_OK);
+            for (int k = 0; k < T; k++) {
+                for (int j = 0; j < m; j++) {
+                    size_t at = (size_t)k * m + (size_t)j;
+                    if (isnan(near[at])) {
+                        withheld++;
+                        loose += !(bound[at] <= full[at]);
+                        unanswered_required += mode && req[j];
+                    } else {
+                        answered++;
+                        wrong += memcmp(&near[at], &full[at], sizeof(double)) != 0
+                               || memcmp(&bound[at], &full[at], sizeof(double)) != 0;
+                    }
+                }
+            }
+        }
+        xnet_query_set_engine(XNET_PATHS_CSR);
+        xnet_query_destroy(q);
+        free(src);
+        free(dst);
+        free(req);
+        free(full);
+        free(near);
+        free(bound);
+        xnet_network_destroy(net);
+    }
+    printf("nearest queries: %ld answered, %ld withheld; %ld differ from the full query, "
+           "%ld bounds above the latency, %ld required left unanswered\n", answered, withheld,
+           wrong, loose, unanswered_required);
+    CHECK(answered > 1000 && withheld > 1000);
+    CHECK(wrong == 0 && loose == 0 && unanswered_required == 0);
+    CHECK(xnet_query_run_nearest(NULL, NULL, 0, 0, -1, NULL, NULL, NULL) == XNET_EINVAL);
+}
+
 int main(void)
 {
     xnet_igraph_init();
     test_against_igraph();
+    test_nearest();
     test_workers_and_engine();
     test_errors();
     test_graph_rows_and_failures();
