@@ -4,6 +4,7 @@
 #include "memlimit.h"
 #include "pool.h"
 #include "query.h"
+#include "snapshot_cache.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -198,15 +199,28 @@ static igraph_error_t mean_graph_igraph(mean_graph *g, const double *w)
 
 typedef struct {
     const xnet_network_t *net;
+    xnet_snapshot_cache_t *cache;
     xnet_snapshot_t *snap; /* one per task of a round */
-    int k0;
+    xnet_arcs_t *own;      /* one per task: arcs the cache has no room for */
+    int *cursor;           /* nodes per task */
+    int k0, kept;
 } fill_job;
 
+/* Snapshot k0 + i into snap[i]; one the path kernel's cache does not keep
+ * yet is computed through the cache, which keeps its arcs when it has room
+ * (the queries that follow then read them instead of computing it again). */
 static int fill_task(void *ctx, int worker, int i)
 {
     (void)worker;
     const fill_job *j = ctx;
-    xnet_network_fill(j->net, j->k0 + i, &j->snap[i]);
+    int k = j->k0 + i;
+    if (k < j->kept || !j->cache) {
+        xnet_network_fill(j->net, k, &j->snap[i]);
+    } else {
+        size_t n = (size_t)xnet_network_nodes(j->net);
+        (void)xnet_snapshot_arcs(j->cache, j->net, k, &j->snap[i], j->cursor + (size_t)i * n,
+                                 &j->own[i]);
+    }
     return XNET_OK;
 }
 
@@ -216,29 +230,37 @@ static int mean_graph_build(mean_graph *g, xnet_network_t *net)
     int C = xnet_network_candidate_count(net), T = xnet_network_snapshots(net), rc;
     const xnet_link_t *links = xnet_network_candidates(net);
     /* snapshots computed a round at a time on the workers, summed here in
-     * snapshot order (the same bits for any number of workers) */
+     * snapshot order (the same bits for any number of workers), their arcs
+     * kept for the path kernel where its cache has room */
     int round = xnet_workers() * 2, made = 0;
     round = round > T ? T : round;
-    if ((rc = xnet_limit_check(round * xnet_snapshot_bytes(net), "the mean-latency graph"))) {
+    if ((rc = xnet_limit_check(round * (xnet_snapshot_bytes(net)
+                                        + xnet_arcs_bytes(xnet_network_nodes(net), 2 * C)),
+                               "the mean-latency graph"))) {
         return rc;
     }
     xnet_snapshot_t *snap = calloc((size_t)round, sizeof *snap);
+    xnet_arcs_t *own = calloc((size_t)round, sizeof *own);
     double *sum = calloc((size_t)C + 1, sizeof *sum);
     int *count = calloc((size_t)C + 1, sizeof *count);
     g->nodes = xnet_network_nodes(net);
+    int *cursor = malloc(sizeof(int) * (size_t)round * ((size_t)g->nodes + 1));
     g->a = malloc(sizeof(int) * ((size_t)C + 1));
     g->b = malloc(sizeof(int) * ((size_t)C + 1));
-    rc = snap && sum && count && g->a && g->b
+    rc = snap && own && sum && count && cursor && g->a && g->b
              ? XNET_OK : xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
     for (; !rc && made < round; made++) {
-        if (xnet_snapshot_alloc(&snap[made], net)) {
+        if (xnet_snapshot_alloc(&snap[made], net) || xnet_arcs_alloc(&own[made], g->nodes, C)) {
             rc = xnet_fail(XNET_ENOMEM, "out of memory for the mean-latency graph");
         }
     }
     for (int k0 = 0; k0 < T && !rc; k0 += round) {
         int n = k0 + round < T ? round : T - k0;
-        fill_job job = {net, snap, k0};
-        if ((rc = xnet_pool_run(n, xnet_workers(), fill_task, &job))) {
+        fill_job job = {net, NULL, snap, own, cursor, k0, xnet_snapshot_cache_kept(net)};
+        job.cache = xnet_snapshot_cache_prepare(net, k0, k0 + n);
+        rc = xnet_pool_run(n, xnet_workers(), fill_task, &job);
+        xnet_snapshot_cache_settle(job.cache);
+        if (rc) {
             break;
         }
         for (int i = 0; i < n; i++) {
@@ -252,10 +274,13 @@ static int mean_graph_build(mean_graph *g, xnet_network_t *net)
             }
         }
     }
-    for (int i = 0; snap && i < made; i++) {
+    for (int i = 0; snap && own && i < made; i++) {
         xnet_snapshot_free(&snap[i]);
+        xnet_arcs_free(&own[i]);
     }
     free(snap);
+    free(own);
+    free(cursor);
     for (int c = 0; !rc && c < C; c++) {
         if (2 * count[c] >= T) {
             g->a[g->edges] = links[c].a;
