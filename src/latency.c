@@ -536,10 +536,11 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
                                double *layer, int charge, double *charged, double *wlayer)
 {
     xnet_rng_t r = *rng;
-    /* row: the token's snapshot; at: where its charged twin runs */
+    /* row: the token's snapshot; at: where its charged twin runs, snapshot
+     * at_snap */
     const xnet_set_step_t *row = steps + (size_t)tau * sets, *at = row;
     double wtotal = total;
-    int l = 0;
+    int l = 0, at_snap = tau;
     *charged = HUGE_VAL;
     for (; charge && l < L; l++) {
         size_t s = draw_recast(&alias[l], &r);
@@ -552,7 +553,12 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
         }
         wlayer[l] = st->charged_s;
         wtotal += st->charged_s;
-        at = steps + (size_t)st->next * sets;
+        /* a branch, not an address from the load: the twin nearly always
+         * stays, and the next layer's lookups need not wait for this one */
+        if (st->next != at_snap) {
+            at_snap = st->next;
+            at = steps + (size_t)at_snap * sets;
+        }
     }
     if (charge && l == L) {
         *charged = wtotal;
