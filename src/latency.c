@@ -747,34 +747,39 @@ typedef struct {
     double sum, sumsq, access_sum;
 } sample_sums;
 
-/* Exchange-based selection (Hoare, Wirth's "find"): afterwards v[k] holds
- * the k-th smallest, nothing before it is greater, nothing after smaller. */
+/* Selection by partitions without branches on the data (Lomuto's scheme
+ * with the exchange always made, median-of-three pivots): afterwards v[k]
+ * holds the k-th smallest, nothing before it is greater, nothing after
+ * smaller. Latencies compare like coin tosses, so a branch per comparison
+ * (Hoare's scheme) costs a misprediction every other value. */
 static void select_nth(double *v, size_t n, size_t k)
 {
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, at = (ptrdiff_t)k;
-    while (lo < hi) {
-        /* median of three: sorted or constant runs stay linear */
-        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+    size_t lo = 0, hi = n; /* v[k]'s value lies in v[lo, hi) */
+    while (hi - lo > 1) {
+        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
         double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        ptrdiff_t i = lo, j = hi;
-        do {
-            while (v[i] < pivot) {
-                i++;
-            }
-            while (pivot < v[j]) {
-                j--;
-            }
-            if (i <= j) {
-                double x = v[i];
-                v[i++] = v[j];
-                v[j--] = x;
-            }
-        } while (i <= j);
-        if (j < at) {
-            lo = i;
+        size_t i = lo;
+        for (size_t j = lo; j < hi; j++) { /* v[lo, i) < pivot <= v[i, j) */
+            double x = v[j];
+            v[j] = v[i];
+            v[i] = x;
+            i += x < pivot;
         }
-        if (at < i) {
-            hi = j;
+        if (k < i) {
+            hi = i; /* the pivot is not below itself: i < hi */
+        } else if (i > lo) {
+            lo = i;
+        } else { /* nothing below the pivot: the values equal to it first */
+            for (size_t j = lo; j < hi; j++) {
+                double x = v[j];
+                v[j] = v[i];
+                v[i] = x;
+                i += !(pivot < x);
+            }
+            if (k < i) {
+                return; /* v[lo, i) all equal the pivot */
+            }
+            lo = i;
         }
     }
 }
