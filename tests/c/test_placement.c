@@ -451,11 +451,11 @@ static void test_end_to_end(void)
  * table, on twin networks (the second has the table first, so placement
  * reads it): the same plans to the satellite on stars and deltas, with and
  * without outages, variants A and B, 4 to 16 experts, top-1 and top-2,
- * several cuts; and the nearest path is certain on most of them (it leaves
- * no table behind). */
+ * several cuts, 1 worker against 2 and 3; and the nearest path is certain on most of
+ * them (it leaves no table behind). */
 static void test_nearest_placement(void)
 {
-    int certain = 0, placed = 0, differ = 0;
+    int certain = 0, placed = 0, differ = 0, workers = xnet_workers();
     static const struct {
         xnet_walker_pattern_t pattern;
         int P, S, F, layers, band, T;
@@ -482,13 +482,14 @@ static void test_nearest_placement(void)
             xnet_profile_t *p = NULL;
             xnet_plan_t *pa = NULL, *pb = NULL;
             xnet_candidate_t *all = malloc(sizeof *all * (size_t)w.planes * w.sats);
+            /* the whole table on one worker, the nearest members on 2 or 3 */
             if (xnet_network_create(&a, &w, &np) || xnet_network_create(&b, &w, &np)
                 || xnet_ring_cut(&r, &w, L, cases[c].band) || xnet_ring_medoid_gateways(r, a)
                 || xnet_weights_zipf(L, E, 1.0, (uint64_t)v + 1, wt)
-                || xnet_profile_from_weights(&p, L, E, k, wt)
+                || xnet_profile_from_weights(&p, L, E, k, wt) || xnet_set_workers(1)
                 || xnet_expected_latency(b, r, route, all)
-                || xnet_place_spacexnet(&pa, a, r, p, route)
-                || xnet_place_spacexnet(&pb, b, r, p, route)) {
+                || xnet_place_spacexnet(&pb, b, r, p, route) || xnet_set_workers(2 + v % 2)
+                || xnet_place_spacexnet(&pa, a, r, p, route)) {
                 CHECK(!"setting up a placement failed");
             } else {
                 placed++;
@@ -506,6 +507,7 @@ static void test_nearest_placement(void)
             free(all);
         }
     }
+    xnet_set_workers(workers);
     printf("nearest placement: %d placements, %d certain from the nearest members, %d differ "
            "from the whole table\n", placed, certain, differ);
     CHECK(placed == 32 && differ == 0);
