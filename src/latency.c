@@ -533,9 +533,16 @@ static inline size_t draw_recast(const layer_alias *a, xnet_rng_t *rng)
  * cut. The generator's state stays in registers. */
 static double token_from_table(const xnet_set_step_t *steps, const layer_alias *alias,
                                size_t sets, int L, int tau, xnet_rng_t *rng, double total,
-                               double *layer, int charge, double *charged, double *wlayer)
+                               double *layer, int charge, double *charged, double *wlayer,
+                               uint32_t *drawn)
 {
-    xnet_rng_t r = *rng;
+    xnet_rng_t r = *rng, first = r;
+    /* Every layer's draw first, then the lookups, which then wait on none
+     * of them (the table's rows are far apart in memory). A token that
+     * stops early gives back the draws it did not use, below. */
+    for (int l = 0; l < L; l++) {
+        drawn[l] = (uint32_t)draw_recast(&alias[l], &r);
+    }
     /* row: the token's snapshot; at: where its charged twin runs, snapshot
      * at_snap */
     const xnet_set_step_t *row = steps + (size_t)tau * sets, *at = row;
@@ -543,7 +550,7 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
     int l = 0, at_snap = tau;
     *charged = HUGE_VAL;
     for (; charge && l < L; l++) {
-        size_t s = draw_recast(&alias[l], &r);
+        size_t s = drawn[l];
         double v = row[s].latency_s;
         const xnet_set_step_t *st = at + s;
         layer[l] = v;
@@ -560,18 +567,28 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
             at = steps + (size_t)at_snap * sets;
         }
     }
+    int used = L; /* the draws the token takes */
     if (charge && l == L) {
         *charged = wtotal;
+    } else if (charge && !isfinite(total)) {
+        used = l + 1;
+        l = L;
     } else if (charge) {
-        l = isfinite(total) ? l + 1 : L; /* the layer that lost the twin is drawn */
+        l++; /* the layer that lost the twin is drawn */
     }
     for (; l < L; l++) {
-        size_t s = draw_recast(&alias[l], &r);
-        double v = row[s].latency_s;
+        double v = row[drawn[l]].latency_s;
         layer[l] = v;
         total += v;
         if (!isfinite(total)) {
+            used = l + 1;
             break;
+        }
+    }
+    if (used < L) { /* the stream as if the token had drawn only those */
+        r = first;
+        for (int k = 0; k < used; k++) {
+            draw_recast(&alias[k], &r);
         }
     }
     *rng = r;
@@ -588,7 +605,7 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
  * steps), the charged layers' parts. */
 static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, const xnet_set_step_t *steps,
-                            const layer_alias *alias, int tau,
+                            const layer_alias *alias, uint32_t *drawn_sets, int tau,
                             xnet_rng_t *rng, double *layer, int charge, double *charged,
                             double *wlayer, double *wparts)
 {
@@ -602,7 +619,7 @@ static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profi
     }
     if (steps) {
         return token_from_table(steps, alias, profile->first[L], L, tau, rng, total, layer,
-                                charge, charged, wlayer);
+                                charge, charged, wlayer, drawn_sets);
     }
     double wtotal = total;
     int sigma = tau, through = charge;
@@ -864,6 +881,7 @@ typedef struct {
     xnet_compute_t compute;
     const xnet_set_step_t *steps; /* NULL: every draw computed */
     const layer_alias *alias;     /* with steps: every layer's */
+    uint32_t *drawn;              /* with steps: per worker, L */
     size_t tokens;
     uint64_t seed;
     int snapshot, charge;
@@ -977,6 +995,7 @@ static int sample_block(void *ctx, int worker, int b)
     size_t cells = ((size_t)L + 1) * XNET_PARTS;
     double *layer = j->scratch + (size_t)worker * (2 * L + (j->parts ? cells : 0));
     double *wlayer = layer + L, *wparts = j->parts ? wlayer + L : NULL;
+    uint32_t *drawn = j->drawn ? j->drawn + (size_t)worker * L : NULL;
     double *stats = j->parts ? j->parts + (size_t)b * cells * PART_STATS : NULL;
     for (size_t c = 0; stats && c < cells * PART_STATS; c++) {
         stats[c] = 0;
@@ -992,8 +1011,8 @@ static int sample_block(void *ctx, int worker, int b)
     for (size_t i = i0; i < i1; i++) {
         int tau = j->snapshot >= 0 ? j->snapshot : (int)(i % (size_t)T);
         double charged;
-        double total = token_latency(j->cost, j->profile, j->compute, j->steps, j->alias, tau,
-                                     &rng, layer, j->charge, &charged, wlayer, wparts);
+        double total = token_latency(j->cost, j->profile, j->compute, j->steps, j->alias, drawn,
+                                     tau, &rng, layer, j->charge, &charged, wlayer, wparts);
         if (isfinite(total)) {
             lat[s.delivered++] = total;
             s.access_sum += j->cost->access_s ? j->cost->access_s[tau] : 0;
@@ -1096,7 +1115,7 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
         return xnet_fail(XNET_EINVAL, "tokens must be <= %zu, got %zu",
                          (size_t)INT_MAX * SAMPLE_BLOCK_TOKENS, tokens);
     }
-    sample_job j = {cost, profile, compute, NULL, NULL, tokens, seed, snapshot, charge,
+    sample_job j = {cost, profile, compute, NULL, NULL, NULL, tokens, seed, snapshot, charge,
                     malloc(sizeof(double) * tokens),
                     charge ? malloc(sizeof(double) * tokens) : NULL,
                     malloc(sizeof(sample_sums) * 2 * blocks), NULL,
@@ -1118,7 +1137,8 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
     }
     layer_alias *alias = j.steps ? malloc(sizeof *alias * (size_t)L) : NULL;
     alias_cell *cell = j.steps ? malloc(sizeof *cell * (profile->first[L] + (size_t)L)) : NULL;
-    if (!rc && j.steps && (!alias || !cell)) {
+    j.drawn = j.steps ? malloc(sizeof *j.drawn * (size_t)L * (size_t)workers) : NULL;
+    if (!rc && j.steps && (!alias || !cell || !j.drawn)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
     } else if (!rc && j.steps) {
         recast_alias(profile, L, cell, alias);
@@ -1150,6 +1170,7 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
     free(own);
     free(alias);
     free(cell);
+    free(j.drawn);
     free(j.lat);
     free(j.wlat);
     free(j.sums);
