@@ -659,46 +659,24 @@ static void check_place_args(lua_State *L, int with_profile)
 }
 
 /* Warn about subnets with fewer candidates connected in some snapshot than
- * experts: those experts' tokens are undelivered in every snapshot. Reads the
- * ring's cost table, which the placement has just computed; without one the
- * placement was certain from the nearest members, whose first E have paths
- * in every snapshot, so there is nothing to warn about. The ring and the
- * network are taken here and used before anything can run Lua code. */
-static void warn_unconnected(lua_State *L, const char *what, xnet_route_t route, int experts)
+ * experts (connected[l], from the placement): those experts' tokens are
+ * undelivered in every snapshot. */
+static void warn_unconnected(lua_State *L, const char *what, const int *connected, int layers,
+                             int experts)
 {
-    xnet_network_t *net = xnet_l_check_network(L, 1);
-    const xnet_ring_t *ring = xnet_l_check_ring(L, 2);
-    if (!xnet_ring_cost_find(net, ring->gateway, ring->layers, route)) {
-        return;
-    }
-    int layers = ring->layers, first_bad = -1, bad = 0, connected_in_first = 0;
-    size_t members = (size_t)ring->first[layers];
-    xnet_candidate_t *c = lua_newuserdatauv(L, sizeof *c * (members ? members : 1), 0);
-    if (xnet_expected_latency(net, ring, route, c)) {
-        lua_pop(L, 1);
-        return; /* advice only */
-    }
-    int snapshots = xnet_network_snapshots(net);
+    int first_bad = -1, bad = 0;
     for (int l = 0; l < layers; l++) {
-        int connected = 0;
-        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
-            connected += c[i].missing >= 0 && c[i].missing < snapshots;
-        }
-        if (connected < experts) {
-            if (bad++ == 0) {
-                first_bad = l;
-                connected_in_first = connected;
-            }
+        if (connected[l] < experts && bad++ == 0) {
+            first_bad = l;
         }
     }
-    lua_pop(L, 1);
     if (bad > 0) {
         xnet_l_warn(L,
                     "%s: %d of %d subnets have fewer satellites connected to their gateways in "
                     "any snapshot than the %d experts (layer %d: %d); tokens routed to the others "
                     "are undelivered in every snapshot (the network is in pieces: see "
                     "net:components)",
-                    what, bad, layers, experts, first_bad, connected_in_first);
+                    what, bad, layers, experts, first_bad, connected[first_bad]);
     }
 }
 
@@ -754,18 +732,20 @@ static int l_place_spacexnet(lua_State *L)
     load_option(L, 4, 3, &load);
     double expert_bytes, expert_s;
     profile_expert(L, 3, &expert_bytes, &expert_s);
+    int layers = xnet_l_check_ring(L, 2)->layers;
+    int *connected = lua_newuserdatauv(L, sizeof(int) * (size_t)layers, 0);
     xnet_plan_t **plan = new_plan(L);
     int rc = hosted ? xnet_place_hosted_sorted(plan, xnet_l_check_network(L, 1),
                                                xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
                                                route, &hosting, expert_bytes, expert_s, &load)
                     : xnet_place_spacexnet(plan, xnet_l_check_network(L, 1),
                                            xnet_l_check_ring(L, 2), xnet_l_check_profile(L, 3),
-                                           route);
+                                           route, connected);
     if (rc) {
         return xnet_l_raise(L);
     }
     if (!hosted) { /* several experts per satellite need fewer satellites */
-        warn_unconnected(L, "xnet.place.spacexnet", route, (*plan)->experts);
+        warn_unconnected(L, "xnet.place.spacexnet", connected, layers, (*plan)->experts);
     }
     return 1;
 }

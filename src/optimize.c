@@ -292,7 +292,7 @@ int xnet_place_optimize(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_
     memset(stats, 0, sizeof *stats);
     int rc = check_optimize(profile, params);
     xnet_plan_t *plan;
-    if (rc || (rc = xnet_place_spacexnet(&plan, net, ring, profile, route))) {
+    if (rc || (rc = xnet_place_spacexnet(&plan, net, ring, profile, route, NULL))) {
         return rc;
     }
     int L = ring->layers, E = profile->experts, k = profile->top_k;

@@ -519,8 +519,9 @@ typedef struct {
 } near_sum;
 
 /* acc[i] for every member i of the ring from searches from the gateways that
- * stop once the members flagged in required[] (NULL: the `want` nearest of
- * each gateway's two subnets) are settled: the pairs path_through takes. */
+ * stop once the members flagged in required[] are settled (NULL: once the
+ * `want` nearest members of the two subnets each gateway serves are): the
+ * pairs path_through takes. */
 static int nearest_sums(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
                         int want, const unsigned char *required, near_sum *acc)
 {
@@ -609,8 +610,8 @@ static int certain_layer(const xnet_ring_t *ring, int l, const near_sum *acc, in
         all[i].mean_s = known && acc[i].missing < T ? acc[i].sum_s / (T - acc[i].missing) : NAN;
         n += all[i].missing >= 0 && all[i].missing < INT_MAX;
     }
-    *certain = 0;
-    if (n < experts) {
+    *certain = n == hi - lo - 1; /* every candidate known: the ranking is exact */
+    if (*certain || n < experts) {
         return XNET_OK;
     }
     xnet_candidate_t *cand = malloc(sizeof *cand * (size_t)n);
@@ -644,12 +645,36 @@ static int certain_layer(const xnet_ring_t *ring, int l, const near_sum *acc, in
     return rc;
 }
 
-/* Space-XNet's candidates from the gateways' nearest members only (most
- * rings), else *certain = 0. A first sweep stops each gateway's searches at
- * its want nearest members; each layer's K candidates of least bound (those
- * known to miss a snapshot last) are then searched for until settled, so
- * that the rest are bounded by how far the searches got; K doubles until
- * every layer is certain or K reaches the subnets' size. */
+/* Flag the `count` members of layer l of least key (ties: the earlier in
+ * the subnet's list) in required[]; order[] is scratch for a subnet. */
+static void require_least(const xnet_ring_t *ring, int l, int count, const double *key,
+                          int *order, unsigned char *required)
+{
+    int lo = ring->first[l], m = ring->first[l + 1] - lo;
+    for (int i = 0; i < m; i++) {
+        order[i] = lo + i;
+    }
+    /* a partial selection sort: count is small, or the whole subnet */
+    for (int r = 0; r < count && r < m; r++) {
+        int best = r;
+        for (int i = r + 1; count < m && i < m; i++) {
+            best = key[order[i]] < key[order[best]] ? i : best;
+        }
+        int t = order[r];
+        order[r] = order[best];
+        order[best] = t;
+        required[order[r]] = 1;
+    }
+}
+
+/* Space-XNet's candidates from the gateways' nearest members only, else
+ * *certain = 0 (the caller computes the whole table). A first sweep stops
+ * each gateway's searches at its K + 8 nearest members (K = min(4 E, size /
+ * 2)); each layer's K candidates of least bound from it (those known to miss
+ * a snapshot last) are then searched for until settled, which bounds every
+ * other member's latency below by how far the searches got; a layer this
+ * leaves uncertain takes 4 K more candidates of least bound, then all its
+ * members. */
 static int nearest_candidates(xnet_network_t *net, const xnet_ring_t *ring, xnet_route_t route,
                               int experts, xnet_candidate_t *all, int *certain)
 {
@@ -658,58 +683,57 @@ static int nearest_candidates(xnet_network_t *net, const xnet_ring_t *ring, xnet
         int m = ring->first[l + 1] - ring->first[l];
         size = m > size ? m : size;
     }
-    near_sum *acc = malloc(sizeof *acc * ((size_t)M + 1));
-    unsigned char *required = malloc((size_t)M + 1);
-    int *order = malloc(sizeof(int) * ((size_t)size + 1));
-    /* K: 4 E, or half the subnet when that is less (searching for more than
-     * half of it costs about as much as the whole table) */
-    int K0 = 4 * experts < size / 2 ? 4 * experts : size / 2;
+    /* searching for more than half a subnet costs about as much as the table */
+    int K = 4 * experts < size / 2 ? 4 * experts : size / 2;
     *certain = 0;
-    if (K0 < experts) {
-        free(acc);
-        free(required);
-        free(order);
+    if (K < experts) {
         return XNET_OK;
     }
-    int rc = acc && required && order ? nearest_sums(net, ring, route, K0 + 8, NULL, acc)
-                                      : xnet_fail(XNET_ENOMEM, "out of memory placing experts");
-    for (int K = K0; !rc && !*certain && K >= experts && K <= size / 2; K *= 2) {
-        memset(required, 0, (size_t)M);
-        for (int l = 0; l < L; l++) {
-            int lo = ring->first[l], m = ring->first[l + 1] - lo;
-            for (int i = 0; i < m; i++) {
-                order[i] = lo + i;
-            }
-            /* the K of least bound: a partial selection sort (K is small) */
-            for (int r = 0; r < K && r < m; r++) {
-                int best = r;
-                for (int i = r + 1; i < m; i++) {
-                    const near_sum *x = &acc[order[i]], *y = &acc[order[best]];
-                    if ((x->missing > 0) < (y->missing > 0)
-                        || ((x->missing > 0) == (y->missing > 0) && x->bound_s < y->bound_s)) {
-                        best = i;
-                    }
-                }
-                int t = order[r];
-                order[r] = order[best];
-                order[best] = t;
-                required[order[r]] = 1;
+    near_sum *acc = malloc(sizeof *acc * ((size_t)M + 1));
+    unsigned char *required = calloc((size_t)M + 1, 1);
+    int *order = malloc(sizeof(int) * ((size_t)size + 1));
+    double *guess = malloc(sizeof(double) * ((size_t)M + 1));
+    char *uncertain = calloc((size_t)L, 1);
+    int rc = acc && required && order && guess && uncertain
+                 ? nearest_sums(net, ring, route, K + 8, NULL, acc)
+                 : xnet_fail(XNET_ENOMEM, "out of memory placing experts");
+    for (int l = 0; l < L && !rc; l++) {
+        for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
+            guess[i] = acc[i].missing > 0 ? HUGE_VAL : acc[i].bound_s;
+        }
+        require_least(ring, l, K, guess, order, required);
+    }
+    for (int sweep = 0; sweep < 3 && !rc && !*certain; sweep++) {
+        if (!(rc = nearest_sums(net, ring, route, 0, required, acc))) {
+            *certain = 1;
+            for (int l = 0; l < L && !rc; l++) {
+                int sure;
+                rc = certain_layer(ring, l, acc, T, experts, all, &sure);
+                *certain = *certain && sure;
+                uncertain[l] = !sure;
             }
         }
-        rc = nearest_sums(net, ring, route, 0, required, acc);
-        *certain = 1;
-        for (int l = 0; l < L && !rc && *certain; l++) {
-            rc = certain_layer(ring, l, acc, T, experts, all, certain);
+        /* the uncertain layers: 4 K more of least bound so far (those known
+         * to miss a snapshot last), then all their members */
+        for (int l = 0; l < L; l++) {
+            for (int i = ring->first[l]; uncertain[l] && i < ring->first[l + 1]; i++) {
+                guess[i] = acc[i].missing > 0 ? HUGE_VAL : acc[i].bound_s;
+            }
+            if (uncertain[l]) {
+                require_least(ring, l, sweep == 0 ? 5 * K : size, guess, order, required);
+            }
         }
     }
     free(acc);
     free(required);
     free(order);
+    free(guess);
+    free(uncertain);
     return rc;
 }
 
 int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
-                         const xnet_profile_t *profile, xnet_route_t route)
+                         const xnet_profile_t *profile, xnet_route_t route, int *connected)
 {
     *out = NULL;
     int L = ring->layers, E = profile->experts, rc;
@@ -739,12 +763,16 @@ int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring
     if (!rc) {
         rc = xnet_plan_alloc(&plan, L, E, ring->nodes, "spacexnet");
     }
+    int T = xnet_network_snapshots(net);
     for (int l = 0; l < L && !rc; l++) {
         int m = 0;
         for (int i = ring->first[l]; i < ring->first[l + 1]; i++) {
             if (all[i].missing >= 0) { /* not the gateway */
                 cand[m++] = all[i];
             }
+        }
+        for (int i = 0; connected && i < m; i++) {
+            connected[l] = (i ? connected[l] : 0) + (cand[i].missing < T);
         }
         if ((rc = xnet_assign_sorted(E, profile->inclusion + (size_t)l * E, m, cand, chosen))) {
             break;

@@ -141,9 +141,11 @@ int xnet_assign_sorted(int experts, const double *prob, int candidates,
 
 /* Space-XNet: the ring's gateways, experts by the sorted rule on each
  * subnet's candidates (gateway excluded), using the profile's inclusion
- * probabilities. */
+ * probabilities. connected[layers] (or NULL): per layer the candidates known
+ * to have a path in some snapshot, exact when fewer than the experts (when
+ * not, at least as many as the experts). */
 int xnet_place_spacexnet(xnet_plan_t **out, xnet_network_t *net, const xnet_ring_t *ring,
-                         const xnet_profile_t *profile, xnet_route_t route);
+                         const xnet_profile_t *profile, xnet_route_t route, int *connected);
 
 /* RandPlace: gateways and experts uniformly at random over all satellites. */
 int xnet_place_randplace(xnet_plan_t **out, int nodes, int layers, int experts, uint64_t seed);
