@@ -171,8 +171,8 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                            : (double)(xnet_mix64(drawn ^ (uint64_t)k) >> 11) * 0x1.0p-53
                                  < p->survival;
         uint8_t s = XNET_LINK_ACTIVE;
-        int cross = links[k].a / w->sats != links[k].b / w->sats;
-        if (cut && cross
+        /* (the planes compared only under a cut-off: two divisions per link) */
+        if (cut && links[k].a / w->sats != links[k].b / w->sats
             && (fabs(a[2]) > sin_cut * sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
                 || fabs(b[2]) > sin_cut * sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]))) {
             s = XNET_LINK_LATITUDE;
