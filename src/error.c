@@ -8,9 +8,11 @@
 
 volatile sig_atomic_t xnet_interrupt_requested = 0;
 
-static char last_error[512];
-static int last_code = XNET_OK;
-static int igraph_reason_kept = 0; /* the last error is igraph's, with its reason */
+/* Per thread: the pool's workers fail on their own, and the pool hands the
+ * reason of the lowest failing task to the thread that started it. */
+static _Thread_local char last_error[512];
+static _Thread_local int last_code = XNET_OK;
+static _Thread_local int igraph_reason_kept = 0; /* the last error is igraph's, with its reason */
 
 int xnet_errcode(void)
 {

@@ -1,5 +1,6 @@
 /* Error reporting for the kernel: functions return an xnet_status code and
- * leave a human-readable reason in a per-process buffer. The kernel never
+ * leave a human-readable reason in a per-thread buffer (xnet_pool_run passes
+ * a failing task's reason on to the thread that ran the pool). The kernel never
  * prints and never exits; the bindings turn the reason into a Lua error. */
 #ifndef XNET_ERROR_H
 #define XNET_ERROR_H

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -55,6 +56,9 @@ typedef struct {
     atomic_int next;   /* next index to hand out */
     atomic_int failed; /* lowest failing index, or tasks */
     int *status;       /* per index */
+    pthread_mutex_t lock; /* over the two below */
+    int reason_of;     /* the task whose reason is kept, or tasks */
+    char reason[512];  /* its error message */
 } pool_t;
 
 typedef struct {
@@ -74,6 +78,13 @@ static void *pool_loop(void *arg)
         int rc = xnet_interrupt_requested ? XNET_EINTR : p->task(p->ctx, self->worker, i);
         if (rc) {
             p->status[i] = rc;
+            /* the lowest failing task's reason, whichever thread ran it */
+            pthread_mutex_lock(&p->lock);
+            if (i < p->reason_of && xnet_errcode() == rc) {
+                p->reason_of = i;
+                snprintf(p->reason, sizeof p->reason, "%s", xnet_errmsg());
+            }
+            pthread_mutex_unlock(&p->lock);
             int seen = atomic_load(&p->failed);
             while (i < seen && !atomic_compare_exchange_weak(&p->failed, &seen, i)) {
             }
@@ -97,7 +108,8 @@ int xnet_pool_run(int tasks, int workers, int (*task)(void *ctx, int worker, int
         free(tid);
         return xnet_fail(XNET_ENOMEM, "out of memory starting %d workers", threads);
     }
-    pool_t p = {.tasks = tasks, .task = task, .ctx = ctx, .status = status};
+    pool_t p = {.tasks = tasks, .task = task, .ctx = ctx, .status = status, .reason_of = tasks};
+    pthread_mutex_init(&p.lock, NULL);
     atomic_init(&p.next, 0);
     atomic_init(&p.failed, tasks);
     /* The calling thread is worker 0; when a thread cannot start, the ones
@@ -116,11 +128,15 @@ int xnet_pool_run(int tasks, int workers, int (*task)(void *ctx, int worker, int
         pthread_join(tid[j], NULL);
     }
     int failed = atomic_load(&p.failed), rc = failed < tasks ? status[failed] : XNET_OK;
+    pthread_mutex_destroy(&p.lock);
     free(status);
     free(self);
     free(tid);
     if (rc == XNET_EINTR || (rc == XNET_OK && xnet_interrupt_requested)) {
         return xnet_fail(XNET_EINTR, "interrupted");
+    }
+    if (rc && p.reason_of == failed && p.reason[0]) {
+        return xnet_fail(rc, "%s", p.reason);
     }
     return rc ? xnet_fail(rc, "a worker failed (status %d)", rc) : XNET_OK;
 }

@@ -575,7 +575,9 @@ static int subnet_shape_kernel(const mean_graph *g, const int *members, int m, i
     }
     double diameter = 0;
     int left = m, turn = 0;
-    source[0] = 0; /* the first search: is it connected? */
+    if (!rc) {
+        source[0] = 0; /* the first search: is it connected? */
+    }
     for (int n = 1; !rc && n > 0 && isfinite(diameter); ) {
         if ((rc = xnet_fixed_graph_rows(graph, n, source, rows))) {
             break;
@@ -1049,7 +1051,8 @@ static void medoids(xnet_ring_t *r, const ring_work *w)
         for (int i = r->first[l] + 1; i < r->first[l + 1]; i++) {
             double c = w->out[i] + w->in[i], cb = w->out[best] + w->in[best];
             double diff = c - cb, tol = TIE_RELATIVE * fabs(cb);
-            if (isinf(cb) ? c < cb
+            /* +inf (unreachable members, or ruled out) ties as before: lower id */
+            if (isinf(cb) ? c < cb || (c == cb && r->members[i] < r->members[best])
                           : diff < -tol || (!(diff > tol) && r->members[i] < r->members[best])) {
                 best = i;
             }

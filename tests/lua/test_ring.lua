@@ -187,6 +187,27 @@ do
           .. compared .. " subnets)")
 end
 
+-- Subnets whose members cannot all reach one another (no links across planes
+-- here) cost +inf from every member: the gateway is the lowest id, as the full
+-- table's tie rule gives; and a memory limit met inside the workers' searches
+-- is reported as such (it once crashed, and once read "a worker failed").
+do
+  local n = xnet.network(xnet.walker{ planes = 4, sats = 16 },
+                         { snapshots = 3, cross_plane_max_lat_deg = 0 })
+  local r = xnet.ring(n, { { 17, 16, 1, 0 }, { 34, 50, 33, 2 } }, { warn = false })
+  t.check(r:gateway(0) == 0 and r:gateway(1) == 2, "all-inf subnets: lowest id, got "
+          .. r:gateway(0) .. ", " .. r:gateway(1))
+  local big = xnet.network(xnet.walker{ planes = 20, sats = 20 }, { snapshots = 4 })
+  xnet.ring(big, 8, { warn = false }) -- the mean graph built under no limit
+  local limit = xnet.limits().memory_mb
+  for _, mb in ipairs{ 0.02, 0.04 } do
+    xnet.limits{ memory_mb = mb }
+    local ok, err = pcall(xnet.ring, big, 8, { warn = false, cut = "plane" })
+    xnet.limits{ memory_mb = limit }
+    t.check(not ok and tostring(err):find("over the memory limit", 1, true), tostring(err))
+  end
+end
+
 -- Errors
 t.check_error("cut must be 'slot', 'plane' or 'auto', got 'band'", xnet.ring, net, 32, { cut = "band" })
 t.check_error("cut (planes per band) 34 out of range [1, 34)", xnet.ring, net, 32, { cut = 34 })
