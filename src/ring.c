@@ -351,6 +351,28 @@ static int distances_from(const mean_graph *g, int src, double *out)
 
 /* --- one subnet -------------------------------------------------------------- */
 
+/* Local ids of two subnets (cur 0 .. m, then prev; prev may be cur) into
+ * local[], or -1 back again (on = 0). */
+static void mark_pair(int *local, const int *cur, int m, const int *prev, int mp, int on)
+{
+    for (int i = 0; i < m; i++) {
+        local[cur[i]] = on ? i : -1;
+    }
+    for (int i = 0; prev != cur && i < mp; i++) {
+        local[prev[i]] = on ? m + i : -1;
+    }
+}
+
+/* Every link of the mean graph as a list (NULL: out of memory). */
+static xnet_link_t *whole_links(const mean_graph *g)
+{
+    xnet_link_t *whole = malloc(sizeof(xnet_link_t) * ((size_t)g->edges + 1));
+    for (int e = 0; whole && e < g->edges; e++) {
+        whole[e] = (xnet_link_t){g->a[e], g->b[e]};
+    }
+    return whole;
+}
+
 /* The subnet's own graph (links with both ends in it), in local ids. */
 static igraph_error_t subnet_graph(const mean_graph *g, const int *local, int m, igraph_t *h,
                                    igraph_vector_t *hw)
@@ -421,12 +443,7 @@ static int subnet_means(const mean_graph *g, const int *cur, int m, const int *p
     if ((rc = xnet_limit_check((double)m * g->nodes * sizeof(double), "a subnet's distance table"))) {
         return rc;
     }
-    for (int i = 0; i < m; i++) {
-        local[cur[i]] = i;
-    }
-    for (int i = 0; prev != cur && i < mp; i++) {
-        local[prev[i]] = m + i;
-    }
+    mark_pair(local, cur, m, prev, mp, 1);
     igraph_t h;
     igraph_vector_t hw;
     igraph_matrix_t d;
@@ -497,12 +514,7 @@ done:
         igraph_destroy(&h);
         igraph_vector_destroy(&hw);
     }
-    for (int i = 0; i < m; i++) {
-        local[cur[i]] = -1;
-    }
-    for (int i = 0; prev != cur && i < mp; i++) {
-        local[prev[i]] = -1;
-    }
+    mark_pair(local, cur, m, prev, mp, 0);
     return rc;
 }
 
@@ -799,12 +811,7 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
                                int workers, int *scattered, double *out, double *in)
 {
     int both = prev == cur ? m : m + mp, same = prev == cur;
-    for (int i = 0; i < m; i++) {
-        local[cur[i]] = i;
-    }
-    for (int i = 0; !same && i < mp; i++) {
-        local[prev[i]] = m + i;
-    }
+    mark_pair(local, cur, m, prev, mp, 1);
     xnet_link_t *links = NULL, *whole = NULL;
     double *weight_s = NULL;
     int count, rc = local_links(g, local, 0, &links, &weight_s, &count);
@@ -832,11 +839,8 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
         *scattered = 1;
     } else if (!rc && !connected) {
         /* Scattered subnets still have a gateway: measure over every link. */
-        if (!(whole = malloc(sizeof(xnet_link_t) * ((size_t)g->edges + 1)))) {
+        if (!(whole = whole_links(g))) {
             rc = xnet_fail(XNET_ENOMEM, "out of memory for a subnet's distance table");
-        }
-        for (int e = 0; !rc && e < g->edges; e++) {
-            whole[e] = (xnet_link_t){g->a[e], g->b[e]};
         }
         xnet_fixed_graph_destroy(rg.graph);
         rg = (row_graph){g->nodes, 0, NULL, index, index + m, index + 2 * m};
@@ -860,12 +864,7 @@ static int subnet_means_kernel(const mean_graph *g, const int *cur, int m, const
     free(index);
     free(links);
     free(weight_s);
-    for (int i = 0; i < m; i++) {
-        local[cur[i]] = -1;
-    }
-    for (int i = 0; !same && i < mp; i++) {
-        local[prev[i]] = -1;
-    }
+    mark_pair(local, cur, m, prev, mp, 0);
     return rc;
 }
 
@@ -924,12 +923,7 @@ static int pair_connected(const mean_graph *g, const int *cur, int m, const int 
                           int *local, int *connected)
 {
     int both = prev == cur ? m : m + mp;
-    for (int i = 0; i < m; i++) {
-        local[cur[i]] = i;
-    }
-    for (int i = 0; prev != cur && i < mp; i++) {
-        local[prev[i]] = m + i;
-    }
+    mark_pair(local, cur, m, prev, mp, 1);
     xnet_link_t *links;
     double *weight_s, *row = NULL;
     int count, first = 0, rc = local_links(g, local, 1, &links, &weight_s, &count);
@@ -945,12 +939,7 @@ static int pair_connected(const mean_graph *g, const int *cur, int m, const int 
     free(row);
     free(links);
     free(weight_s);
-    for (int i = 0; i < m; i++) {
-        local[cur[i]] = -1;
-    }
-    for (int i = 0; prev != cur && i < mp; i++) {
-        local[prev[i]] = -1;
-    }
+    mark_pair(local, cur, m, prev, mp, 0);
     return rc;
 }
 
@@ -1077,13 +1066,10 @@ static int gateway_hops_s(const xnet_ring_t *r, const mean_graph *g, double *dis
     }
     int batch = (int)(ROWS_BYTES / (sizeof(double) * (double)g->nodes));
     batch = batch < 1 ? 1 : batch > L ? L : batch;
-    xnet_link_t *whole = malloc(sizeof(xnet_link_t) * ((size_t)g->edges + 1));
+    xnet_link_t *whole = whole_links(g);
     double *rows = malloc(sizeof(double) * (size_t)batch * (size_t)g->nodes);
     if (!whole || !rows) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for the gateways' distances");
-    }
-    for (int e = 0; !rc && e < g->edges; e++) {
-        whole[e] = (xnet_link_t){g->a[e], g->b[e]};
     }
     for (int l0 = 0; l0 < L && !rc; l0 += batch) {
         int n = l0 + batch < L ? batch : L - l0;
