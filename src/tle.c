@@ -428,8 +428,12 @@ int xnet_tle_format(const xnet_tle_t *el, char *out, size_t size)
         return xnet_fail(XNET_EINVAL, "satellite %ld: an element does not fit the TLE columns",
                          el->satnum);
     }
-    int written = el->name[0]
-                      ? snprintf(out, size, "%s\n%s%d\n%s%d\n", el->name, l1,
+    /* A name that begins like a data line ("1 ", "2 ") or like the three-line
+     * format's "0 " is written as "0 NAME", which reads back as NAME. */
+    const char *name = el->name;
+    int prefixed = (name[0] == '0' || name[0] == '1' || name[0] == '2') && name[1] == ' ';
+    int written = name[0]
+                      ? snprintf(out, size, "%s%s\n%s%d\n%s%d\n", prefixed ? "0 " : "", name, l1,
                                  xnet_tle_checksum(l1), l2, xnet_tle_checksum(l2))
                       : snprintf(out, size, "%s%d\n%s%d\n", l1, xnet_tle_checksum(l1), l2,
                                  xnet_tle_checksum(l2));
