@@ -291,17 +291,22 @@ static void test_nearest(void)
         xnet_query_set_engine(trial % 4 < 2 ? XNET_PATHS_CSR : XNET_PATHS_HEAP);
         CHECK(xnet_query_create(&q, n, m, src, dst) == XNET_OK);
         CHECK(xnet_query_run(net, q, 0, T, full) == XNET_OK);
-        for (int mode = 0; mode < 2; mode++) {
-            /* mode 0: the 3 nearest of each source; mode 1: the required ones */
-            CHECK(xnet_query_run_nearest(net, q, 0, T, mode ? 0 : 3, mode ? req : NULL, near,
+        unsigned char *none = calloc((size_t)m, 1);
+        for (int mode = 0; mode < 3; mode++) {
+            /* mode 0: the 3 nearest of each source; mode 1: the required ones;
+             * mode 2: none required (no search: nothing known, bounds 0) */
+            CHECK(xnet_query_run_nearest(net, q, 0, T, mode == 0 ? 3 : 0,
+                                         mode == 0 ? NULL : mode == 1 ? req : none, near,
                                          bound) == XNET_OK);
             for (int k = 0; k < T; k++) {
                 for (int j = 0; j < m; j++) {
                     size_t at = (size_t)k * m + (size_t)j;
-                    if (isnan(near[at])) {
+                    if (mode == 2) {
+                        wrong += !isnan(near[at]) || bound[at] != 0;
+                    } else if (isnan(near[at])) {
                         withheld++;
                         loose += !(bound[at] <= full[at]);
-                        unanswered_required += mode && req[j];
+                        unanswered_required += mode == 1 && req[j];
                     } else {
                         answered++;
                         wrong += memcmp(&near[at], &full[at], sizeof(double)) != 0
@@ -312,6 +317,7 @@ static void test_nearest(void)
         }
         xnet_query_set_engine(XNET_PATHS_CSR);
         xnet_query_destroy(q);
+        free(none);
         free(src);
         free(dst);
         free(req);
