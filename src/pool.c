@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -66,14 +67,13 @@ typedef struct {
     int worker;
 } pool_thread_t;
 
-static void *pool_loop(void *arg)
+static void pool_loop(pool_thread_t *self)
 {
-    pool_thread_t *self = arg;
     pool_t *p = self->pool;
     for (;;) {
         int i = atomic_fetch_add(&p->next, 1);
         if (i >= p->tasks || i > atomic_load(&p->failed)) {
-            return NULL;
+            return;
         }
         int rc = xnet_interrupt_requested ? XNET_EINTR : p->task(p->ctx, self->worker, i);
         if (rc) {
@@ -92,6 +92,142 @@ static void *pool_loop(void *arg)
     }
 }
 
+static _Thread_local int in_task; /* this thread is running a pool's tasks */
+
+static void *pool_loop_entry(void *self)
+{
+    in_task = 1;
+    pool_loop(self);
+    return NULL;
+}
+
+/* The crew: helper threads started on first need and kept, parked between
+ * runs, so a run costs a wake-up rather than a thread start (tens of
+ * microseconds each on a virtual machine; a run of four snapshot tasks can
+ * be that short). Helper w (1 ..) is worker w of each run that wants it;
+ * the calling thread is worker 0. A run from inside a task (a nested run)
+ * or while another thread's run holds the crew starts threads of its own,
+ * as all runs did before. The helpers are stopped and joined at exit. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake, done;
+    pthread_t tid[XNET_MAX_WORKERS];
+    int started;              /* helpers running: workers 1 .. started */
+    int busy;                 /* a run holds the crew */
+    int stop;                 /* exit: helpers return */
+    unsigned long generation; /* runs dispatched so far */
+    pool_t *job;              /* the current run */
+    int want;                 /* its threads, the caller included */
+    int finished;             /* helpers done with it */
+} crew = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .wake = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
+
+static void *crew_helper(void *arg)
+{
+    int worker = (int)(intptr_t)arg;
+    unsigned long seen = 0;
+    in_task = 1;
+    pthread_mutex_lock(&crew.lock);
+    for (;;) {
+        while (!crew.stop && crew.generation == seen) {
+            pthread_cond_wait(&crew.wake, &crew.lock);
+        }
+        if (crew.stop) {
+            break;
+        }
+        seen = crew.generation;
+        if (worker >= crew.want) {
+            continue; /* this run needs fewer threads */
+        }
+        pool_thread_t self = {crew.job, worker};
+        pthread_mutex_unlock(&crew.lock);
+        pool_loop(&self);
+        pthread_mutex_lock(&crew.lock);
+        if (++crew.finished == crew.want - 1) {
+            pthread_cond_signal(&crew.done);
+        }
+    }
+    pthread_mutex_unlock(&crew.lock);
+    return NULL;
+}
+
+static void crew_stop(void)
+{
+    pthread_mutex_lock(&crew.lock);
+    crew.stop = 1;
+    pthread_cond_broadcast(&crew.wake);
+    int started = crew.started;
+    pthread_mutex_unlock(&crew.lock);
+    for (int w = 1; w <= started; w++) {
+        pthread_join(crew.tid[w], NULL);
+    }
+}
+
+/* Under crew.lock: helpers 1 .. threads - 1 started where they can be;
+ * the threads the run gets (fewer when a thread cannot start). */
+static int crew_grow(int threads)
+{
+    if (crew.started == 0 && threads > 1 && atexit(crew_stop) != 0) {
+        return 1;
+    }
+    while (crew.started < threads - 1
+           && pthread_create(&crew.tid[crew.started + 1], NULL, crew_helper,
+                             (void *)(intptr_t)(crew.started + 1)) == 0) {
+        crew.started++;
+    }
+    return crew.started + 1 < threads ? crew.started + 1 : threads;
+}
+
+/* The run's threads: the crew's when it is free, else threads started for
+ * this run and joined after it. */
+static void run_threads(pool_t *p, int threads)
+{
+    int nested = in_task;
+    pthread_mutex_lock(&crew.lock);
+    if (!nested && !crew.busy && !crew.stop) {
+        crew.busy = 1;
+        threads = crew_grow(threads);
+        crew.job = p;
+        crew.want = threads;
+        crew.finished = 0;
+        crew.generation++;
+        if (threads > 1) {
+            pthread_cond_broadcast(&crew.wake);
+        }
+        pthread_mutex_unlock(&crew.lock);
+        pool_thread_t self = {p, 0};
+        in_task = 1;
+        pool_loop(&self);
+        in_task = nested;
+        pthread_mutex_lock(&crew.lock);
+        while (crew.finished < threads - 1) {
+            pthread_cond_wait(&crew.done, &crew.lock);
+        }
+        crew.busy = 0;
+        pthread_mutex_unlock(&crew.lock);
+        return;
+    }
+    pthread_mutex_unlock(&crew.lock);
+    pool_thread_t self[XNET_MAX_WORKERS];
+    pthread_t tid[XNET_MAX_WORKERS];
+    for (int w = 0; w < threads; w++) {
+        self[w] = (pool_thread_t){p, w};
+    }
+    /* when a thread cannot start, the ones running share its tasks */
+    int started = 1;
+    while (started < threads
+           && pthread_create(&tid[started], NULL, pool_loop_entry, &self[started]) == 0) {
+        started++;
+    }
+    in_task = 1;
+    pool_loop(&self[0]);
+    in_task = nested;
+    for (int j = 1; j < started; j++) {
+        pthread_join(tid[j], NULL);
+    }
+}
+
 int xnet_pool_run(int tasks, int workers, int (*task)(void *ctx, int worker, int index),
                   void *ctx)
 {
@@ -99,39 +235,19 @@ int xnet_pool_run(int tasks, int workers, int (*task)(void *ctx, int worker, int
         return xnet_check_interrupt();
     }
     int threads = workers < 1 ? 1 : workers > tasks ? tasks : workers;
+    threads = threads > XNET_MAX_WORKERS ? XNET_MAX_WORKERS : threads;
     int *status = calloc((size_t)tasks, sizeof(int));
-    pool_thread_t *self = malloc(sizeof *self * (size_t)threads);
-    pthread_t *tid = malloc(sizeof *tid * (size_t)threads);
-    if (!status || !self || !tid) {
-        free(status);
-        free(self);
-        free(tid);
+    if (!status) {
         return xnet_fail(XNET_ENOMEM, "out of memory starting %d workers", threads);
     }
     pool_t p = {.tasks = tasks, .task = task, .ctx = ctx, .status = status, .reason_of = tasks};
     pthread_mutex_init(&p.lock, NULL);
     atomic_init(&p.next, 0);
     atomic_init(&p.failed, tasks);
-    /* The calling thread is worker 0; when a thread cannot start, the ones
-     * running share its tasks. */
-    for (int w = 0; w < threads; w++) {
-        self[w].pool = &p;
-        self[w].worker = w;
-    }
-    int started = 1;
-    while (started < threads
-           && pthread_create(&tid[started], NULL, pool_loop, &self[started]) == 0) {
-        started++;
-    }
-    pool_loop(&self[0]);
-    for (int j = 1; j < started; j++) {
-        pthread_join(tid[j], NULL);
-    }
+    run_threads(&p, threads);
     int failed = atomic_load(&p.failed), rc = failed < tasks ? status[failed] : XNET_OK;
     pthread_mutex_destroy(&p.lock);
     free(status);
-    free(self);
-    free(tid);
     if (rc == XNET_EINTR || (rc == XNET_OK && xnet_interrupt_requested)) {
         return xnet_fail(XNET_EINTR, "interrupted");
     }

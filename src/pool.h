@@ -1,8 +1,10 @@
 /* Workers: independent tasks (one per snapshot, say) spread over threads.
- * Tasks must not touch igraph (Debian's igraph 0.10 is not thread-safe),
- * allocate nothing the caller did not size beforehand, and record no error
- * message (xnet_fail's buffer is shared): they return a status code and the
- * calling thread turns it into a message. */
+ * Tasks must not touch igraph (Debian's igraph 0.10 is not thread-safe) and
+ * allocate nothing the caller did not size beforehand. A task returns a
+ * status code; the message it recorded with xnet_fail (errors are per
+ * thread) reaches the caller with the lowest failing index's code. The
+ * threads are started once and kept (a run wakes them), and a run from
+ * inside a task works too (it starts threads of its own). */
 #ifndef XNET_POOL_H
 #define XNET_POOL_H
 
