@@ -434,19 +434,20 @@ static int l_clear_cache(lua_State *L)
 }
 
 /* net:bytes() -> total, { links =, outage_bits =, rule_bits =, counts =, buffer =, graphs =,
- * snapshot_cache = }: what the network holds now (snapshots are computed on demand;
- * the path kernel keeps what fits in the snapshot cache's budget) */
+ * geometry =, snapshot_cache = }: what the network holds now (snapshots are computed on
+ * demand; the path kernel keeps what fits in the snapshot cache's budget, the link
+ * geometry store what fits in a sixteenth of it) */
 static int l_bytes(lua_State *L)
 {
     xnet_network_t *net = xnet_l_check_network(L, 1);
     xnet_network_bytes_t b = xnet_network_bytes(net);
-    const char *names[] = {"links",  "outage_bits", "rule_bits",     "counts",
-                           "buffer", "graphs",      "snapshot_cache"};
-    double values[] = {b.links,  b.outage_bits, b.rule_bits, b.counts,
-                       b.buffer, b.graphs,      xnet_snapshot_cache_bytes(net)};
+    const char *names[] = {"links",  "outage_bits", "rule_bits", "counts",
+                           "buffer", "graphs",      "geometry",  "snapshot_cache"};
+    double values[] = {b.links,  b.outage_bits, b.rule_bits,  b.counts,
+                       b.buffer, b.graphs,      b.geometry, xnet_snapshot_cache_bytes(net)};
     double total = 0;
-    lua_createtable(L, 0, 7);
-    for (int i = 0; i < 7; i++) {
+    lua_createtable(L, 0, 8);
+    for (int i = 0; i < 8; i++) {
         lua_pushinteger(L, (lua_Integer)values[i]);
         lua_setfield(L, -2, names[i]);
         total += values[i];

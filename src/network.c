@@ -1,7 +1,9 @@
 #include "network.h"
 
 #include "error.h"
+#include "geometry.h"
 #include "memlimit.h"
+#include "snapshot_cache.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@ struct xnet_network {
     uint64_t *user_on;          /* snapshots x words: the user's rule (NULL: none) */
     xnet_link_counts_t *counts; /* snapshots; total < 0 until computed */
     xnet_snapshot_t own;        /* the calling thread's snapshot (xnet_network_at) */
+    xnet_geometry_t *geometry;  /* snapshots' link geometry, shared with reseeds (or NULL) */
     int slot_count;
     graph_slot_t *slots;
     void *attachment[XNET_ATTACH_SLOTS];
@@ -102,6 +105,14 @@ static double row_bytes(int candidates)
     return 8.0 * ((candidates + 63) / 64);
 }
 
+/* The geometry store's budget: a sixteenth of the snapshot cache's (4 MiB
+ * by default: the paper's 200 snapshots of 1,056 satellites take 3.7 MB),
+ * off with the cache. */
+static double geometry_budget_bytes(void)
+{
+    return xnet_snapshot_cache_budget_bytes() / 16;
+}
+
 /* Everything a network of C candidate links holds, the bit rows sized for
  * the outage chain (markov) and the user's rule (rule); the graph cache
  * counted full. */
@@ -112,7 +123,8 @@ static double network_bytes(const xnet_walker_t *w, const xnet_network_params_t 
     return 8.0 * C + (double)T * row_bytes(C) * (markov + rule)
          + (double)T * sizeof(xnet_link_counts_t)
          + 6.0 * sizeof(double) * n + (1.0 + sizeof(double)) * C
-         + graph_slots(n, C, T) * per_graph_bytes(n, C);
+         + graph_slots(n, C, T) * per_graph_bytes(n, C)
+         + xnet_geometry_bytes(T, C, geometry_budget_bytes());
 }
 
 /* A network with its arrays allocated and nothing computed. */
@@ -241,7 +253,9 @@ int xnet_network_create(xnet_network_t **out, const xnet_walker_t *w,
             row[i >> 6] |= (uint64_t)(allowed[i] != 0) << (i & 63);
         }
     }
-    if (markov && (rc = draw_outages(net))) {
+    if ((markov && (rc = draw_outages(net)))
+        || (rc = xnet_geometry_create(&net->geometry, p->snapshots, candidates,
+                                      geometry_budget_bytes()))) {
         xnet_network_destroy(net);
         return rc;
     }
@@ -272,6 +286,7 @@ int xnet_network_reseed(xnet_network_t **out, const xnet_network_t *net, uint64_
         xnet_network_destroy(r);
         return rc;
     }
+    r->geometry = xnet_geometry_share(net->geometry); /* the same orbits, links and rule */
     *out = r;
     return XNET_OK;
 }
@@ -298,6 +313,7 @@ void xnet_network_destroy(xnet_network_t *net)
     free(net->user_on);
     free(net->counts);
     xnet_snapshot_free(&net->own);
+    xnet_geometry_release(net->geometry);
     free(net);
 }
 
@@ -345,11 +361,28 @@ void xnet_snapshot_free(xnet_snapshot_t *s)
 void xnet_network_fill(const xnet_network_t *net, int snap, xnet_snapshot_t *s)
 {
     size_t row = (size_t)snap * (size_t)net->words;
-    xnet_links_evaluate(&net->walker, &net->params.link, net->links, net->candidates,
-                        xnet_network_time_s(net, snap), snap,
-                        net->user_on ? net->user_on + row : NULL,
-                        net->outage_up ? net->outage_up + row : NULL, s->sat_state, s->state,
-                        s->latency_s, &s->counts);
+    const uint64_t *up = net->outage_up ? net->outage_up + row : NULL;
+    const uint8_t *geo_state;
+    const double *geo_latency_s;
+    uint8_t *keep_state;
+    double *keep_latency_s;
+    int C = net->candidates;
+    if (xnet_geometry_get(net->geometry, snap, &geo_state, &geo_latency_s)) {
+        xnet_links_apply_outages(&net->params.link, C, snap, up, geo_state, geo_latency_s,
+                                 s->state, s->latency_s, &s->counts);
+    } else {
+        xnet_links_evaluate(&net->walker, &net->params.link, net->links, C,
+                            xnet_network_time_s(net, snap), snap,
+                            net->user_on ? net->user_on + row : NULL, up, s->sat_state,
+                            s->state, s->latency_s, &s->counts);
+        if (xnet_geometry_claim(net->geometry, snap, &keep_state, &keep_latency_s)) {
+            for (int k = 0; k < C; k++) {
+                keep_state[k] = s->state[k] == XNET_LINK_OUTAGE ? XNET_LINK_ACTIVE : s->state[k];
+            }
+            memcpy(keep_latency_s, s->latency_s, sizeof(double) * (size_t)C);
+            xnet_geometry_publish(net->geometry, snap);
+        }
+    }
     s->snap = snap;
 }
 
@@ -379,6 +412,7 @@ xnet_network_bytes_t xnet_network_bytes(const xnet_network_t *net)
         .rule_bits = net->user_on ? rows : 0,
         .counts = (double)sizeof(xnet_link_counts_t) * net->params.snapshots,
         .buffer = xnet_snapshot_bytes(net),
+        .geometry = xnet_geometry_held_bytes(net->geometry),
     };
     for (int i = 0; i < net->slot_count; i++) {
         if (net->slots[i].snap >= 0) {

@@ -82,10 +82,11 @@ const xnet_link_counts_t *xnet_network_counts(xnet_network_t *net, int snap);
 /* What the network holds, in bytes: links (the candidates), outage_bits
  * (the two-state chain, 1 bit per link per snapshot; 0 for independent
  * draws), rule_bits (the user's rule, likewise; 0 without one), counts
- * (per snapshot), buffer (its own snapshot buffer) and graphs (igraph
- * graphs in the cache now). */
+ * (per snapshot), buffer (its own snapshot buffer), graphs (igraph
+ * graphs in the cache now) and geometry (the link geometry store it shares
+ * with its reseeds, src/geometry.h). */
 typedef struct {
-    double links, outage_bits, rule_bits, counts, buffer, graphs;
+    double links, outage_bits, rule_bits, counts, buffer, graphs, geometry;
 } xnet_network_bytes_t;
 xnet_network_bytes_t xnet_network_bytes(const xnet_network_t *net);
 

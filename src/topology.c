@@ -4,6 +4,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <string.h>
 
 xnet_link_params_t xnet_link_params_default(void)
 {
@@ -140,6 +141,20 @@ int xnet_link_up(const xnet_link_params_t *p, int snap, int k, double dt_s, uint
     return chain[k];
 }
 
+/* The independent draw's hash of (seed, snapshot), shared by every link. */
+static uint64_t snapshot_draw(uint64_t seed, int snap)
+{
+    return xnet_mix64(xnet_mix64(seed) ^ (uint64_t)snap);
+}
+
+/* Link k up in this snapshot: its bit of the outage chain, else the same
+ * draw as xnet_uniform_at(seed, snap, k) < survival. */
+static inline int link_up(const uint64_t *outage_up, uint64_t drawn, int k, double survival)
+{
+    return outage_up ? xnet_bit(outage_up, k)
+                     : (double)(xnet_mix64(drawn ^ (uint64_t)k) >> 11) * 0x1.0p-53 < survival;
+}
+
 void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                          const xnet_link_t *links, int count, double t, int snap,
                          const uint64_t *user_on, const uint64_t *outage_up,
@@ -153,8 +168,7 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
      * no satellite is past a cut-off of 90 degrees or more. */
     int cut = p->cross_plane_max_lat_deg < 90;
     double sin_cut = cut ? sin(p->cross_plane_max_lat_deg * M_PI / 180) : 2;
-    /* the independent draw's hash of (seed, snapshot), shared by every link */
-    uint64_t drawn = xnet_mix64(xnet_mix64(p->seed) ^ (uint64_t)snap);
+    uint64_t drawn = snapshot_draw(p->seed, snap);
     xnet_link_counts_t c = {.total = count};
     for (int k = 0; k < count; k++) {
         const double *a = state_scratch + 6 * links[k].a, *b = state_scratch + 6 * links[k].b;
@@ -166,10 +180,7 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
         double cz = dr[0] * dv[1] - dr[1] * dv[0];
         double range = sqrt(r2);
         double omega = sqrt(cx * cx + cy * cy + cz * cz) / r2;
-        /* the same draw as xnet_uniform_at(seed, snap, k) < survival */
-        int up = outage_up ? xnet_bit(outage_up, k)
-                           : (double)(xnet_mix64(drawn ^ (uint64_t)k) >> 11) * 0x1.0p-53
-                                 < p->survival;
+        int up = link_up(outage_up, drawn, k, p->survival);
         uint8_t s = XNET_LINK_ACTIVE;
         /* (the planes compared only under a cut-off: two divisions per link) */
         if (cut && links[k].a / w->sats != links[k].b / w->sats
@@ -202,4 +213,29 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                          ? range / XNET_LIGHT_KM_S + fixed_s : NAN;
     }
     *counts = c;
+}
+
+void xnet_links_apply_outages(const xnet_link_params_t *p, int count, int snap,
+                              const uint64_t *outage_up, const uint8_t *geo_state,
+                              const double *geo_latency_s, uint8_t *state, double *latency_s,
+                              xnet_link_counts_t *counts)
+{
+    uint64_t drawn = snapshot_draw(p->seed, snap);
+    int tally[XNET_LINK_USER + 1] = {0};
+    for (int k = 0; k < count; k++) {
+        uint8_t s = geo_state[k];
+        if (s == XNET_LINK_ACTIVE && !link_up(outage_up, drawn, k, p->survival)) {
+            s = XNET_LINK_OUTAGE;
+        }
+        tally[s]++;
+        state[k] = s;
+    }
+    memcpy(latency_s, geo_latency_s, sizeof(double) * (size_t)count);
+    *counts = (xnet_link_counts_t){.total = count, .active = tally[XNET_LINK_ACTIVE],
+                                   .outage = tally[XNET_LINK_OUTAGE],
+                                   .blocked = tally[XNET_LINK_BLOCKED],
+                                   .tracking = tally[XNET_LINK_TRACKING],
+                                   .range = tally[XNET_LINK_RANGE],
+                                   .latitude = tally[XNET_LINK_LATITUDE],
+                                   .user = tally[XNET_LINK_USER]};
 }

@@ -85,4 +85,13 @@ void xnet_links_evaluate(const xnet_walker_t *w, const xnet_link_params_t *p,
                          double *state_scratch, uint8_t *state, double *latency_s,
                          xnet_link_counts_t *counts);
 
+/* What xnet_links_evaluate gives from the snapshot's link geometry: the
+ * states before the outage draw (geo_state: XNET_LINK_ACTIVE where the draw
+ * decides, never XNET_LINK_OUTAGE) and their latencies, with p's outage
+ * draw (or outage_up) applied. The same bits. O(count). */
+void xnet_links_apply_outages(const xnet_link_params_t *p, int count, int snap,
+                              const uint64_t *outage_up, const uint8_t *geo_state,
+                              const double *geo_latency_s, uint8_t *state, double *latency_s,
+                              xnet_link_counts_t *counts);
+
 #endif

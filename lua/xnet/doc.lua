@@ -214,10 +214,12 @@ def { "net:clear_cache", section = "network", sig = "net:clear_cache()",
   returns = "nothing; frees the path search workspaces, the snapshot cache and the kept ring "
          .. "cost table (results unchanged)" }
 def { "net:bytes", section = "network", sig = "net:bytes()",
-  returns = "total, `{ links, outage_bits, rule_bits, counts, buffer, graphs, snapshot_cache }`: "
-    .. "the bytes the network holds. Snapshots are computed when needed; the path kernel keeps "
-    .. "the first ones that fit in the snapshot cache (`xnet.limits{ snapshot_cache_mb }`, "
-    .. "64 MiB per network). What grows with T is a bit per link per snapshot for "
+  returns = "total, `{ links, outage_bits, rule_bits, counts, buffer, graphs, geometry, "
+    .. "snapshot_cache }`: the bytes the network holds. Snapshots are computed when needed; the "
+    .. "path kernel keeps the first ones that fit in the snapshot cache "
+    .. "(`xnet.limits{ snapshot_cache_mb }`, 64 MiB per network), and the links' geometry "
+    .. "(before the outage draw) of the first ones that fit in a sixteenth of it, shared with "
+    .. "the network's reseeds. What grows with T is a bit per link per snapshot for "
     .. "`outages = \"markov\"` and for a `link_rule`, and 32 bytes of counts per snapshot "
     .. "(docs/model.md section 3)" }
 def { "net:close", section = "network", sig = "net:close()",

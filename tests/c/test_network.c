@@ -1,11 +1,14 @@
-/* +Grid links, feasibility rules, reproducible outages, and shortest paths
- * on a ring and a lattice computed by hand and by Floyd-Warshall. */
+/* +Grid links, feasibility rules, reproducible outages, the link geometry
+ * a network shares with its reseeds, and shortest paths on a ring and a
+ * lattice computed by hand and by Floyd-Warshall. */
 #include "check.h"
 #include "make_network.h"
 #include "error.h"
 #include "memlimit.h"
 #include "network.h"
 #include "paths.h"
+#include "rng.h"
+#include "snapshot_cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +321,108 @@ static void test_igraph_errors(void)
     igraph_destroy(&g);
 }
 
+/* Both networks' snapshot k the same bits: states, latencies (NaN where
+ * no link), counts. */
+static int same_snapshot(xnet_network_t *a, xnet_network_t *b, int k)
+{
+    int C = xnet_network_candidate_count(a);
+    const xnet_snapshot_t *sa = xnet_network_at(a, k);
+    uint8_t *state = malloc((size_t)C);
+    double *lat = malloc(sizeof(double) * (size_t)C);
+    xnet_link_counts_t ca = sa->counts;
+    memcpy(state, sa->state, (size_t)C);
+    memcpy(lat, sa->latency_s, sizeof(double) * (size_t)C);
+    const xnet_snapshot_t *sb = xnet_network_at(b, k);
+    int same = memcmp(state, sb->state, (size_t)C) == 0
+            && memcmp(lat, sb->latency_s, sizeof(double) * (size_t)C) == 0
+            && memcmp(&ca, &sb->counts, sizeof ca) == 0;
+    free(state);
+    free(lat);
+    return same;
+}
+
+/* A reseed reading the geometry its parent kept gives every snapshot the
+ * bits a reseed computing everything gives (the store off), on random
+ * shells: both patterns, independent and two-state outages, latitude
+ * cut-offs, a user's rule, custom links; snapshots past the store's budget
+ * are computed. And the parent's own snapshots read back from the store
+ * the same as computed. */
+static void test_shared_geometry(void)
+{
+    double budget = xnet_snapshot_cache_budget_bytes();
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, 2024);
+    int compared = 0, differ = 0, stored = 0, outage_differs = 0;
+    for (int trial = 0; trial < 24; trial++) {
+        int delta = trial % 2, P = 4 + (int)(xnet_rng_uniform(&rng) * 10);
+        int S = 4 + (int)(xnet_rng_uniform(&rng) * 10), T = 6;
+        xnet_walker_t w;
+        if (xnet_walker_init(&w, delta ? XNET_WALKER_DELTA : XNET_WALKER_STAR, P, S,
+                             delta ? 1 : 0, 550, 60 + 30 * xnet_rng_uniform(&rng))) {
+            CHECK(!"walker refused");
+            continue;
+        }
+        xnet_network_params_t p = xnet_network_params_default();
+        p.snapshots = T;
+        p.link.survival = 0.5 + 0.5 * xnet_rng_uniform(&rng);
+        p.link.seed = (uint64_t)trial;
+        p.link.outage_markov = trial % 3 == 0;
+        p.link.cross_plane_max_lat_deg = trial % 4 == 1 ? 60 : INFINITY;
+        p.link.max_range_km = trial % 5 == 2 ? 3000 : 5000;
+        int C = 0;
+        xnet_links_candidate_count(&w, &C);
+        uint8_t *allowed = NULL;
+        if (trial % 6 == 4) {
+            allowed = malloc((size_t)T * (size_t)C);
+            for (int i = 0; i < T * C; i++) {
+                allowed[i] = xnet_rng_uniform(&rng) < 0.8;
+            }
+            p.user_allowed = allowed;
+        }
+        /* the store for 4 of the 6 snapshots, or for none */
+        xnet_set_snapshot_cache_budget_bytes(16.0 * 4 * (9.0 * C + 1) + 8);
+        xnet_network_t *parent = NULL, *lone = NULL, *shared = NULL, *computed = NULL;
+        xnet_network_create(&parent, &w, &p);
+        xnet_network_create(&lone, &w, &p);
+        xnet_set_snapshot_cache_budget_bytes(0);
+        xnet_network_t *plain = NULL;
+        xnet_network_create(&plain, &w, &p);
+        if (!parent || !lone || !plain) {
+            CHECK(!"network creation failed");
+        } else {
+            for (int k = 0; k < T; k++) {
+                (void)xnet_network_at(parent, k); /* the parent keeps 0 .. 3 */
+            }
+            stored += xnet_network_bytes(parent).geometry == 4 * (9.0 * C + 1);
+            xnet_network_reseed(&shared, parent, 1000 + (uint64_t)trial);
+            xnet_network_reseed(&computed, plain, 1000 + (uint64_t)trial);
+            stored += shared && xnet_network_bytes(shared).geometry == 4 * (9.0 * C + 1);
+            for (int k = 0; shared && computed && k < T; k++) {
+                differ += !same_snapshot(shared, computed, k);
+                differ += !same_snapshot(parent, plain, k);
+                compared += 2;
+            }
+            /* a reseed's draw is its own */
+            for (int k = 0; shared && k < T; k++) {
+                outage_differs += !same_snapshot(shared, lone, k);
+            }
+        }
+        xnet_network_destroy(shared);
+        xnet_network_destroy(computed);
+        xnet_network_destroy(parent);
+        xnet_network_destroy(lone);
+        xnet_network_destroy(plain);
+        free(allowed);
+    }
+    xnet_set_snapshot_cache_budget_bytes(budget);
+    printf("shared geometry: %d snapshots compared, %d differ; %d of 48 networks held 4 "
+           "snapshots of geometry; %d reseeded snapshots differ from the parent's draw\n",
+           compared, differ, stored, outage_differs);
+    CHECK(compared == 24 * 12 && differ == 0);
+    CHECK(stored == 48); /* the parent's, and the same store its reseed reads */
+    CHECK(outage_differs > 24);
+}
+
 int main(void)
 {
     xnet_igraph_init();
@@ -327,5 +432,6 @@ int main(void)
     test_paths();
     test_errors();
     test_igraph_errors();
+    test_shared_geometry();
     return check_done();
 }

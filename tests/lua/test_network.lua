@@ -183,6 +183,11 @@ do
   t.check(held[400].total - cached[2] - (held[50].total - cached[1]) == 350 * 32,
           string.format("bytes held besides the snapshot cache: %d at 50 snapshots, %d at 400",
                         held[50].total - cached[1], held[400].total - cached[2]))
+  -- the geometry store: a sixteenth of the cache's budget, 26 snapshots of 276 links
+  t.check(held[50].parts.geometry == 26 * (276 * 9 + 1)
+          and held[400].parts.geometry == held[50].parts.geometry,
+          string.format("the geometry store: %d bytes at 50 snapshots, %d at 400",
+                        held[50].parts.geometry, held[400].parts.geometry))
   t.check(cached[1] > 50 * 12 * 12 * 4 and cached[2] <= 1048576 and cached[2] > cached[1],
           string.format("the snapshot cache: every snapshot at 50 (%d bytes), at most its "
                         .. "budget at 400 (%d bytes)", cached[1], cached[2]))
