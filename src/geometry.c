@@ -15,22 +15,36 @@ struct xnet_geometry {
     double *latency_s;    /* kept x candidates */
 };
 
+/* Bytes one kept snapshot takes: a state and a latency per link, a status. */
+static double snapshot_bytes(int candidates)
+{
+    return (1.0 + sizeof(double)) * candidates + 1;
+}
+
 static int kept_snapshots(int snapshots, int candidates, double budget_bytes)
 {
-    double per = (1.0 + sizeof(double)) * candidates + 1;
-    double fit = budget_bytes / per;
+    double fit = budget_bytes / snapshot_bytes(candidates);
     return fit < 1 ? 0 : fit > snapshots ? snapshots : (int)fit;
 }
 
 double xnet_geometry_bytes(int snapshots, int candidates, double budget_bytes)
 {
-    return kept_snapshots(snapshots, candidates, budget_bytes)
-         * ((1.0 + sizeof(double)) * candidates + 1);
+    return kept_snapshots(snapshots, candidates, budget_bytes) * snapshot_bytes(candidates);
 }
 
 double xnet_geometry_held_bytes(const xnet_geometry_t *g)
 {
-    return g ? (double)g->kept * ((1.0 + sizeof(double)) * g->candidates + 1) : 0;
+    return g ? g->kept * snapshot_bytes(g->candidates) : 0;
+}
+
+static void geometry_free(xnet_geometry_t *g)
+{
+    if (g) {
+        free(g->status);
+        free(g->state);
+        free(g->latency_s);
+        free(g);
+    }
 }
 
 int xnet_geometry_create(xnet_geometry_t **out, int snapshots, int candidates,
@@ -49,12 +63,7 @@ int xnet_geometry_create(xnet_geometry_t **out, int snapshots, int candidates,
         g->latency_s = malloc(sizeof(double) * cells);
     }
     if (!g || !g->status || !g->state || !g->latency_s) {
-        if (g) {
-            free(g->status);
-            free(g->state);
-            free(g->latency_s);
-        }
-        free(g);
+        geometry_free(g);
         return xnet_fail(XNET_ENOMEM, "out of memory for the snapshot geometry");
     }
     atomic_init(&g->refs, 1);
@@ -78,10 +87,7 @@ xnet_geometry_t *xnet_geometry_share(xnet_geometry_t *g)
 void xnet_geometry_release(xnet_geometry_t *g)
 {
     if (g && atomic_fetch_sub(&g->refs, 1) == 1) {
-        free(g->status);
-        free(g->state);
-        free(g->latency_s);
-        free(g);
+        geometry_free(g);
     }
 }
 
