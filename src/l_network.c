@@ -39,28 +39,23 @@ static void destroy_network(void *net)
 static void warn_if_fragmented(lua_State *L, xnet_network_t *net)
 {
     int n = xnet_network_nodes(net), T = xnet_network_snapshots(net);
-    int *sizes = lua_newuserdatauv(L, sizeof(int) * (size_t)n, 0);
-    int worst_snap = -1, worst_count = 0, worst_largest = n;
-    int looks = T < 16 ? T : 16;
+    int looks = T < 16 ? T : 16, snaps[16], pieces[16], largest[16];
     for (int i = 0; i < looks; i++) {
-        int snap = (int)((long long)i * T / looks), count;
-        if (xnet_paths_components(net, snap, &count, sizes)) {
-            lua_pop(L, 1);
-            return; /* the check is advice; a failure here is reported by the next use */
-        }
-        if (sizes[0] < worst_largest) {
-            worst_snap = snap;
-            worst_count = count;
-            worst_largest = sizes[0];
-        }
+        snaps[i] = (int)((long long)i * T / looks);
     }
-    lua_pop(L, 1);
-    if (worst_snap >= 0 && n - worst_largest > n / 10) {
+    if (xnet_paths_pieces(net, looks, snaps, pieces, largest)) {
+        return; /* the check is advice; a failure here is reported by the next use */
+    }
+    int worst = 0;
+    for (int i = 1; i < looks; i++) {
+        worst = largest[i] < largest[worst] ? i : worst;
+    }
+    if (n - largest[worst] > n / 10) {
         xnet_l_warn(L,
                     "xnet.network: the links split the %d satellites into %d pieces at snapshot "
                     "%d (the largest has %d); paths between pieces do not exist, so tokens "
                     "crossing them are undelivered (raise survival, max_range_km or omega_max)",
-                    n, worst_count, worst_snap, worst_largest);
+                    n, pieces[worst], snaps[worst], largest[worst]);
     }
 }
 

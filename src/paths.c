@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "memlimit.h"
+#include "pool.h"
 #include "query.h"
 
 #include <limits.h>
@@ -185,5 +186,88 @@ int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *sizes)
     }
     igraph_vector_int_destroy(&memb);
     igraph_vector_int_destroy(&csize);
+    return rc;
+}
+
+typedef struct {
+    const xnet_network_t *net;
+    const int *snaps;
+    int *pieces, *largest;
+    xnet_snapshot_t *snap; /* per worker */
+    int *root;             /* per worker: N, a satellite's parent, or -(size) at a root */
+} pieces_job;
+
+static int find_root(int *root, int v)
+{
+    int r = v;
+    while (root[r] >= 0) {
+        r = root[r];
+    }
+    while (root[v] >= 0) { /* halve the path for the next find */
+        int next = root[v];
+        root[v] = r;
+        v = next;
+    }
+    return r;
+}
+
+static int pieces_task(void *ctx, int worker, int i)
+{
+    const pieces_job *j = ctx;
+    int n = xnet_network_nodes(j->net), C = xnet_network_candidate_count(j->net);
+    const xnet_link_t *link = xnet_network_candidates(j->net);
+    xnet_snapshot_t *snap = &j->snap[worker];
+    int *root = j->root + (size_t)worker * (size_t)n, count = n, big = n > 0 ? 1 : 0;
+    xnet_network_fill(j->net, j->snaps[i], snap);
+    for (int v = 0; v < n; v++) {
+        root[v] = -1;
+    }
+    for (int k = 0; k < C; k++) {
+        if (snap->state[k] != XNET_LINK_ACTIVE) {
+            continue;
+        }
+        int a = find_root(root, link[k].a), b = find_root(root, link[k].b);
+        if (a != b) { /* the smaller piece under the larger */
+            int small = root[a] > root[b] ? a : b, large = small == a ? b : a;
+            root[large] += root[small];
+            root[small] = large;
+            big = -root[large] > big ? -root[large] : big;
+            count--;
+        }
+    }
+    j->pieces[i] = count;
+    j->largest[i] = big;
+    return XNET_OK;
+}
+
+int xnet_paths_pieces(const xnet_network_t *net, int count, const int *snaps, int *pieces,
+                      int *largest)
+{
+    int n = xnet_network_nodes(net), rc = XNET_OK;
+    for (int i = 0; i < count && !rc; i++) {
+        rc = xnet_paths_check(net, snaps[i], NULL, 0);
+    }
+    int workers = xnet_workers() < count ? xnet_workers() : count;
+    if (rc || count <= 0
+        || (rc = xnet_limit_check(workers * (xnet_snapshot_bytes(net) + sizeof(int) * (double)n),
+                                  "the pieces of the snapshots"))) {
+        return rc;
+    }
+    xnet_snapshot_t *snap = calloc((size_t)workers, sizeof *snap);
+    int *root = malloc(sizeof(int) * (size_t)workers * (size_t)n + 1);
+    int made = 0;
+    rc = snap && root ? XNET_OK : xnet_fail(XNET_ENOMEM, "out of memory for the pieces");
+    for (; !rc && made < workers; made++) {
+        rc = xnet_snapshot_alloc(&snap[made], net);
+    }
+    if (!rc) {
+        pieces_job job = {net, snaps, pieces, largest, snap, root};
+        rc = xnet_pool_run(count, workers, pieces_task, &job);
+    }
+    for (int w = 0; snap && w < made; w++) {
+        xnet_snapshot_free(&snap[w]);
+    }
+    free(snap);
+    free(root);
     return rc;
 }

@@ -35,4 +35,12 @@ xnet_row_summary_t xnet_paths_row_summary(const double *row, int n);
  * in sizes[N] (the first *count entries) when not NULL. */
 int xnet_paths_components(xnet_network_t *net, int snap, int *count, int *sizes);
 
+/* The same for many snapshots at once without igraph, on the workers (each
+ * snapshot computed there, by union-find over its active links): for
+ * snaps[i], pieces[i] components, the largest of largest[i] satellites.
+ * Errors: XNET_EINVAL (a snapshot out of range), XNET_ELIMIT, XNET_ENOMEM,
+ * XNET_EINTR. O(count (N + C)). */
+int xnet_paths_pieces(const xnet_network_t *net, int count, const int *snaps, int *pieces,
+                      int *largest);
+
 #endif

@@ -109,7 +109,7 @@ static void cache_free(void *p)
 static double network_other_bytes(const xnet_network_t *net)
 {
     xnet_network_bytes_t b = xnet_network_bytes(net);
-    return b.links + b.outage_bits + b.rule_bits + b.counts + b.buffer + b.graphs;
+    return b.links + b.outage_bits + b.rule_bits + b.counts + b.buffer + b.graphs + b.geometry;
 }
 
 /* Room for snapshot `reserved`, if it fits within `room_limit` bytes. */

@@ -7,6 +7,7 @@
 #include "memlimit.h"
 #include "network.h"
 #include "paths.h"
+#include "pool.h"
 #include "rng.h"
 #include "snapshot_cache.h"
 
@@ -423,6 +424,48 @@ static void test_shared_geometry(void)
     CHECK(outage_differs > 24);
 }
 
+/* The pieces counted by union-find on the workers against igraph's
+ * connected components, on random shells from whole to shattered
+ * (survival 1 down to 0.2), on 1 and 3 workers; and a snapshot out of
+ * range is refused. */
+static void test_pieces(void)
+{
+    int saved = xnet_workers(), compared = 0, wrong = 0;
+    xnet_rng_t rng;
+    xnet_rng_seed(&rng, 99);
+    static const double survival[] = {1, 0.8, 0.5, 0.2};
+    for (int trial = 0; trial < 16; trial++) {
+        int P = 3 + (int)(xnet_rng_uniform(&rng) * 12), S = 3 + (int)(xnet_rng_uniform(&rng) * 12);
+        xnet_network_t *net = make(trial % 2 ? XNET_WALKER_DELTA : XNET_WALKER_STAR, P, S,
+                                   trial % 2, survival[trial % 4], HUGE_VAL, 9,
+                                   (unsigned)trial + 3);
+        if (!net) {
+            CHECK(!"network creation failed");
+            continue;
+        }
+        int snaps[9], pieces[9], largest[9], *sizes = malloc(sizeof(int) * (size_t)(P * S));
+        for (int k = 0; k < 9; k++) {
+            snaps[k] = 8 - k;
+        }
+        xnet_set_workers(1 + 2 * (trial % 2));
+        wrong += xnet_paths_pieces(net, 9, snaps, pieces, largest) != XNET_OK;
+        for (int k = 0; k < 9; k++) {
+            int count = -1;
+            wrong += xnet_paths_components(net, snaps[k], &count, sizes) != XNET_OK;
+            wrong += count != pieces[k] || sizes[0] != largest[k];
+            compared++;
+        }
+        free(sizes);
+        int bad[] = {0, 9};
+        CHECK(xnet_paths_pieces(net, 2, bad, pieces, largest) == XNET_EINVAL
+              && strstr(xnet_errmsg(), "snapshot 9 out of range [0, 9)"));
+        xnet_network_destroy(net);
+    }
+    xnet_set_workers(saved);
+    printf("pieces: %d snapshots set beside igraph's components, %d differ\n", compared, wrong);
+    CHECK(compared == 16 * 9 && wrong == 0);
+}
+
 int main(void)
 {
     xnet_igraph_init();
@@ -433,5 +476,6 @@ int main(void)
     test_errors();
     test_igraph_errors();
     test_shared_geometry();
+    test_pieces();
     return check_done();
 }
