@@ -530,11 +530,15 @@ static inline size_t draw_recast(const layer_alias *a, xnet_rng_t *rng)
 /* The layers of token_latency from the table steps[snapshot x sets]: the
  * same draws and the same bits, a lookup per layer. While its charged twin
  * goes through, a token draws every layer; after that, until its total is
- * cut. The generator's state stays in registers. */
-static double token_from_table(const xnet_set_step_t *steps, const layer_alias *alias,
-                               size_t sets, int L, int tau, xnet_rng_t *rng, double total,
-                               double *layer, int charge, double *charged, double *wlayer,
-                               uint32_t *drawn)
+ * cut. The generator's state stays in registers. The lookups read lat, the
+ * table's latencies alone (a third of its bytes, so more of it stays in
+ * the cache: the tokens' time is mostly these reads); a set whose paths
+ * exist runs at once (fill_steps: next is the snapshot itself, charged_s
+ * 0.0 + latency_s), so the twin reads the whole step only where one is cut. */
+static double token_from_table(const xnet_set_step_t *steps, const double *lat,
+                               const layer_alias *alias, size_t sets, int L, int tau,
+                               xnet_rng_t *rng, double total, double *layer, int charge,
+                               double *charged, double *wlayer, uint32_t *drawn)
 {
     xnet_rng_t r = *rng, first = r;
     /* Every layer's draw first, then the lookups, which then wait on none
@@ -545,27 +549,28 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
     }
     /* row: the token's snapshot; at: where its charged twin runs, snapshot
      * at_snap */
-    const xnet_set_step_t *row = steps + (size_t)tau * sets, *at = row;
+    const double *row = lat + (size_t)tau * sets, *at = row;
     double wtotal = total;
     int l = 0, at_snap = tau;
     *charged = HUGE_VAL;
     for (; charge && l < L; l++) {
         size_t s = drawn[l];
-        double v = row[s].latency_s;
-        const xnet_set_step_t *st = at + s;
+        double v = row[s], w = at[s];
         layer[l] = v;
         total += v;
+        if (isfinite(w)) { /* the twin goes through where it is */
+            wlayer[l] = 0.0 + w;
+            wtotal += wlayer[l];
+            continue;
+        }
+        const xnet_set_step_t *st = steps + (size_t)at_snap * sets + s;
         if (st->next < 0) {
             break; /* the twin is lost here */
         }
         wlayer[l] = st->charged_s;
         wtotal += st->charged_s;
-        /* a branch, not an address from the load: the twin nearly always
-         * stays, and the next layer's lookups need not wait for this one */
-        if (st->next != at_snap) {
-            at_snap = st->next;
-            at = steps + (size_t)at_snap * sets;
-        }
+        at_snap = st->next;
+        at = lat + (size_t)at_snap * sets;
     }
     int used = L; /* the draws the token takes */
     if (charge && l == L) {
@@ -577,7 +582,7 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
         l++; /* the layer that lost the twin is drawn */
     }
     for (; l < L; l++) {
-        double v = row[drawn[l]].latency_s;
+        double v = row[drawn[l]];
         layer[l] = v;
         total += v;
         if (!isfinite(total)) {
@@ -600,12 +605,13 @@ static double token_from_table(const xnet_set_step_t *steps, const layer_alias *
  * charge set, also the token charged for cut paths (docs/model.md section
  * 9): *charged and wlayer[L], the token waiting where a layer's paths are
  * cut and going on from the snapshot its retry found; +inf when lost. With
- * steps (enumerated sets only), every drawn set's outcome is read from the
- * table (token_from_table). With wparts (L x XNET_PARTS, else NULL; not with
+ * steps (enumerated sets only; step_lat their latencies alone), every drawn
+ * set's outcome is read from the table (token_from_table). With wparts (L x XNET_PARTS, else NULL; not with
  * steps), the charged layers' parts. */
 static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profile,
                             xnet_compute_t compute, const xnet_set_step_t *steps,
-                            const layer_alias *alias, uint32_t *drawn_sets, int tau,
+                            const double *step_lat, const layer_alias *alias,
+                            uint32_t *drawn_sets, int tau,
                             xnet_rng_t *rng, double *layer, int charge, double *charged,
                             double *wlayer, double *wparts)
 {
@@ -618,8 +624,8 @@ static double token_latency(const xnet_cost_t *cost, const xnet_profile_t *profi
         return HUGE_VAL;
     }
     if (steps) {
-        return token_from_table(steps, alias, profile->first[L], L, tau, rng, total, layer,
-                                charge, charged, wlayer, drawn_sets);
+        return token_from_table(steps, step_lat, alias, profile->first[L], L, tau, rng, total,
+                                layer, charge, charged, wlayer, drawn_sets);
     }
     double wtotal = total;
     int sigma = tau, through = charge;
@@ -880,6 +886,7 @@ typedef struct {
     const xnet_profile_t *profile;
     xnet_compute_t compute;
     const xnet_set_step_t *steps; /* NULL: every draw computed */
+    const double *step_lat;       /* with steps: their latency_s alone, in their order */
     const layer_alias *alias;     /* with steps: every layer's */
     uint32_t *drawn;              /* with steps: per worker, L */
     size_t tokens;
@@ -1011,7 +1018,8 @@ static int sample_block(void *ctx, int worker, int b)
     for (size_t i = i0; i < i1; i++) {
         int tau = j->snapshot >= 0 ? j->snapshot : (int)(i % (size_t)T);
         double charged;
-        double total = token_latency(j->cost, j->profile, j->compute, j->steps, j->alias, drawn,
+        double total = token_latency(j->cost, j->profile, j->compute, j->steps, j->step_lat,
+                                     j->alias, drawn,
                                      tau, &rng, layer, j->charge, &charged, wlayer, wparts);
         if (isfinite(total)) {
             lat[s.delivered++] = total;
@@ -1115,7 +1123,8 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
         return xnet_fail(XNET_EINVAL, "tokens must be <= %zu, got %zu",
                          (size_t)INT_MAX * SAMPLE_BLOCK_TOKENS, tokens);
     }
-    sample_job j = {cost, profile, compute, NULL, NULL, NULL, tokens, seed, snapshot, charge,
+    sample_job j = {cost, profile, compute, NULL, NULL, NULL, NULL, tokens, seed, snapshot,
+                    charge,
                     malloc(sizeof(double) * tokens),
                     charge ? malloc(sizeof(double) * tokens) : NULL,
                     malloc(sizeof(sample_sums) * 2 * blocks), NULL,
@@ -1135,14 +1144,23 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
             j.steps = table ? table : own;
         }
     }
+    size_t entries = j.steps ? profile->first[L] * (size_t)cost->snapshots : 0;
+    if (!rc && j.steps) {
+        rc = xnet_limit_check(sizeof(double) * (double)entries, "the sampler's latency table");
+    }
     layer_alias *alias = j.steps ? malloc(sizeof *alias * (size_t)L) : NULL;
     alias_cell *cell = j.steps ? malloc(sizeof *cell * (profile->first[L] + (size_t)L)) : NULL;
+    double *step_lat = j.steps ? malloc(sizeof(double) * entries) : NULL;
     j.drawn = j.steps ? malloc(sizeof *j.drawn * (size_t)L * (size_t)workers) : NULL;
-    if (!rc && j.steps && (!alias || !cell || !j.drawn)) {
+    if (!rc && j.steps && (!alias || !cell || !step_lat || !j.drawn)) {
         rc = xnet_fail(XNET_ENOMEM, "out of memory for %zu token samples", tokens);
     } else if (!rc && j.steps) {
         recast_alias(profile, L, cell, alias);
         j.alias = alias;
+        for (size_t i = 0; i < entries; i++) {
+            step_lat[i] = j.steps[i].latency_s;
+        }
+        j.step_lat = step_lat;
     }
     if (!rc) {
         rc = xnet_pool_run((int)blocks, workers, sample_block, &j);
@@ -1170,6 +1188,7 @@ static int latency_sample(const xnet_cost_t *cost, const xnet_profile_t *profile
     free(own);
     free(alias);
     free(cell);
+    free(step_lat);
     free(j.drawn);
     free(j.lat);
     free(j.wlat);
