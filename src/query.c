@@ -286,7 +286,11 @@ static void use_arcs(workspace_t *w, const xnet_arcs_t *a)
     w->buckets = 0;
     if (engine_in_force == XNET_PATHS_CSR && w->bucket_s > 0 && isfinite(hi)
         && hi / w->bucket_s + 3 < BUCKETS_MAX) {
-        w->buckets = (int)(hi / w->bucket_s) + 3;
+        /* a power of two: a bucket's slot in the ring is its index's low bits */
+        w->buckets = 4;
+        while (w->buckets < (int)(hi / w->bucket_s) + 3) {
+            w->buckets *= 2;
+        }
     } else {
         w->bucket_s = 0;
     }
@@ -349,18 +353,20 @@ static double search_buckets(workspace_t *w, int src, int stamp, int remaining)
     int *restrict bucket = w->bucket_head;
     bucket_entry *restrict entry = w->entry;
     int B = w->buckets, entries = 1, pending = 1;
+    long mask = B - 1;
     double inv = 1 / w->bucket_s;
     for (int b = 0; b < B; b++) {
         bucket[b] = -1;
     }
-    /* pos: the bucket (ring slot) of the vertex's latest entry, -1 once
-     * settled. Every queued entry lies within B buckets of the current one,
-     * so a slot holds one bucket's entries and an entry is stale exactly
-     * when its vertex's pos is another slot (or -1). */
+    /* pos: the bucket (ring slot, the bucket's index mod B) of the vertex's
+     * latest entry, -1 once settled. Every queued entry lies within B
+     * buckets of the current one, so a slot holds one bucket's entries and
+     * an entry is stale exactly when its vertex's pos is another slot (or -1). */
     vx[src] = (vertex_t){0.0, stamp, 0};
     entry[0] = (bucket_entry){src, -1};
     bucket[0] = 0;
-    for (long i = 0, b = 0; pending > 0; i++, b = b + 1 == B ? 0 : b + 1) {
+    for (long i = 0; pending > 0; i++) {
+        int b = (int)(i & mask);
         while (bucket[b] >= 0) {
             bucket_entry e = entry[bucket[b]];
             int u = e.v;
@@ -381,9 +387,8 @@ static double search_buckets(workspace_t *w, int src, int stamp, int remaining)
                 /* a settled vertex is no farther than du (its bucket is at
                  * most this one, narrower than any arc), so never improved */
                 if (t->reached != stamp || nd < t->dist_s) {
-                    /* nd's bucket is i + 1 .. i + B - 1: wrap without a division */
-                    int nb = (int)b + (int)((long)(nd * inv) - i);
-                    nb -= nb >= B ? B : 0;
+                    /* nd's bucket is i + 1 .. i + B - 1 */
+                    int nb = (int)((long)(nd * inv) & mask);
                     *t = (vertex_t){nd, stamp, nb};
                     entry[entries] = (bucket_entry){v, bucket[nb]};
                     bucket[nb] = entries++;
