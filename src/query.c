@@ -352,7 +352,7 @@ static double search_buckets(workspace_t *w, int src, int stamp, int remaining)
     const int *restrict wanted = w->wanted;
     int *restrict bucket = w->bucket_head;
     bucket_entry *restrict entry = w->entry;
-    int B = w->buckets, entries = 1, pending = 1;
+    int B = w->buckets, entries = 1, popped = 0;
     long mask = B - 1;
     double inv = 1 / w->bucket_s;
     for (int b = 0; b < B; b++) {
@@ -365,13 +365,13 @@ static double search_buckets(workspace_t *w, int src, int stamp, int remaining)
     vx[src] = (vertex_t){0.0, stamp, 0};
     entry[0] = (bucket_entry){src, -1};
     bucket[0] = 0;
-    for (long i = 0; pending > 0; i++) {
+    for (long i = 0; popped < entries; i++) {
         int b = (int)(i & mask);
         while (bucket[b] >= 0) {
             bucket_entry e = entry[bucket[b]];
             int u = e.v;
             bucket[b] = e.next;
-            pending--;
+            popped++;
             if (vx[u].pos != b) {
                 continue; /* settled, or moved to a nearer bucket */
             }
@@ -392,7 +392,6 @@ static double search_buckets(workspace_t *w, int src, int stamp, int remaining)
                     *t = (vertex_t){nd, stamp, nb};
                     entry[entries] = (bucket_entry){v, bucket[nb]};
                     bucket[nb] = entries++;
-                    pending++;
                 }
             }
         }
