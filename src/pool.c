@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -171,11 +172,18 @@ static int crew_grow(int threads)
     if (crew.started == 0 && threads > 1 && atexit(crew_stop) != 0) {
         return 1;
     }
+    /* the helpers block every signal (they inherit the mask they start
+     * with), so Ctrl-C is always taken by the calling thread, which runs
+     * Lua, and never by a parked helper */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     while (crew.started < threads - 1
            && pthread_create(&crew.tid[crew.started + 1], NULL, crew_helper,
                              (void *)(intptr_t)(crew.started + 1)) == 0) {
         crew.started++;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return crew.started + 1 < threads ? crew.started + 1 : threads;
 }
 
